@@ -1,0 +1,1 @@
+"""The ``creditgraph`` command line: a face over graph/, loaders/, queries/ and dashboard/."""

@@ -1,0 +1,1 @@
+"""Streamlit investigation dashboard: one st.navigation router (app.py) and thin pages."""

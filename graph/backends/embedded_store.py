@@ -1,0 +1,174 @@
+"""Embedded backend: LadybugDB (the maintained fork of Kùzu) in this process, persisted in a
+directory. Zero set-up; the same Cypher as Neo4j for everything ``graph/cypher.py`` builds.
+
+Dialect notes kept here and in ``graph/ddl.py``: the engine is schema-first (typed node and
+relationship tables, created from schema.yaml), one label per node, ``label(n)`` instead of
+``labels(n)`` / ``type(r)``. Only one process may open a store for writing at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from graph import cypher, ddl
+from graph.errors import StoreError, StoreUnavailableError
+from graph.schema import Schema
+from graph.settings import Settings
+from graph.store import GraphStore, Row, Statement
+
+DATABASE_FILE = "graph.lbug"
+
+
+class EmbeddedStore(GraphStore):
+    backend = "embedded"
+
+    def __init__(self, settings: Settings, schema: Schema) -> None:
+        super().__init__(settings, schema)
+        self._directory = Path(settings.store_path).absolute()
+        try:
+            self._directory.mkdir(parents=True, exist_ok=True)
+            probe = self._directory / ".write-probe"
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            raise StoreError(
+                f"cannot use embedded store directory {self._directory}: "
+                f"{exc.strerror or exc} (set --store or CREDITGRAPH_STORE)"
+            ) from None
+        try:
+            self._database = ladybug.Database(str(self._directory / DATABASE_FILE))
+            self._connection = ladybug.Connection(self._database)
+        except RuntimeError as exc:
+            message = str(exc).splitlines()[0]
+            if "lock" in message.lower():
+                raise StoreUnavailableError(
+                    f"embedded store {self._directory} is in use by another process "
+                    "(close the dashboard or the other command, then retry)"
+                ) from None
+            raise StoreError(f"cannot open embedded store {self._directory}: {message}") from None
+        # One connection serves this object; the lock keeps a transaction's statements together
+        # when the dashboard calls from several threads.
+        self._lock = threading.RLock()
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def version(self) -> str:
+        return f"LadybugDB {ladybug.__version__} embedded"
+
+    def location(self) -> str:
+        return str(self._directory)
+
+    def init_schema(self) -> list[str]:
+        statements = ddl.ladybug_statements(self.schema)
+        with self._lock:
+            for statement in statements:
+                self._execute(statement)
+            statements += self._migrate()
+        return statements
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        with self._lock:
+            return self._execute(query, params)
+
+    def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        with self._lock:
+            self._execute("BEGIN TRANSACTION")
+            try:
+                results = [self._execute(query, params) for query, params in statements]
+                self._execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+            return results
+
+    def wipe(self) -> None:
+        present_rels = self._present_relationship_types()
+        present_labels = self._present_labels()
+        statements: list[Statement] = [
+            (f"MATCH ()-[r:{cypher.quote_rel_type(self.schema, rel)}]->() DELETE r", {})
+            for rel in self.schema.relationship_types if rel in present_rels
+        ] + [
+            (cypher.delete_label(self.schema, label), {})
+            for label in self.schema.labels if label in present_labels
+        ]
+        self.write_all(statements)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+            self._database.close()
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _present_labels(self) -> set[str]:
+        return self._tables("NODE")
+
+    def _present_relationship_types(self) -> set[str]:
+        return self._tables("REL")
+
+    def _tables(self, kind: str) -> set[str]:
+        rows = self.read("CALL show_tables() RETURN name, type")
+        return {row["name"] for row in rows if row["type"] == kind}
+
+    def _migrate(self) -> list[str]:
+        """Add columns and endpoint pairs that the schema gained since the store was made."""
+        applied = []
+        for table, properties in [
+            *((n.label, n.properties) for n in self.schema.nodes.values()),
+            *((r.name, r.properties) for r in self.schema.relationships.values()),
+        ]:
+            columns = self._execute(ddl.ladybug_table_info(self.schema, table))
+            have = {row["name"] for row in columns}
+            for name, spec in properties.items():
+                if name not in have:
+                    applied.append(ddl.ladybug_add_column(self.schema, table, spec))
+        for rel in self.schema.relationships.values():
+            rows = self._execute(ddl.ladybug_table_endpoints(self.schema, rel.name))
+            have_pairs = {tuple(list(row.values())[:2]) for row in rows}
+            for source, target in rel.endpoints:
+                if (source, target) not in have_pairs:
+                    applied.append(ddl.ladybug_add_endpoint(self.schema, rel.name, source, target))
+        for statement in applied:
+            self._execute(statement)
+        return applied
+
+    def _execute(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        try:
+            result = self._connection.execute(query, dict(params or {}))
+        except RuntimeError as exc:
+            raise StoreError(f"embedded engine refused the statement: {exc}") from None
+        results = result if isinstance(result, list) else [result]
+        rows: list[Row] = []
+        for part in results:
+            columns = part.get_column_names()
+            while part.has_next():
+                rows.append(dict(zip(columns, map(_native, part.get_next()), strict=True)))
+            part.close()
+        return rows
+
+    def _rollback(self) -> None:
+        # A failed statement may already have ended the transaction.
+        with contextlib.suppress(RuntimeError):
+            self._connection.execute("ROLLBACK")
+
+
+def _native(value: Any) -> Any:
+    """Engine values to plain Python, matching what the Neo4j backend returns."""
+    if isinstance(value, dict):
+        if "_LABEL" in value:  # a node or relationship: its properties, without internals
+            return {
+                k: _native(v) for k, v in value.items() if not k.startswith("_") and v is not None
+            }
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)  # TIMESTAMP columns hold UTC (schema.coerce_value)
+    return value

@@ -1,0 +1,152 @@
+"""Neo4j 5 backend through the official ``neo4j`` driver.
+
+Managed transactions (``execute_read`` / ``execute_write``) let the driver retry transient
+errors (leader switches, deadlocks) by itself; routing URIs (``neo4j://``, ``neo4j+s://``) work
+unchanged against a cluster or Aura.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+from neo4j.graph import Node, Path, Relationship
+
+from graph import ddl
+from graph.errors import SettingsError, StoreError, StoreUnavailableError
+from graph.schema import Schema
+from graph.settings import Settings
+from graph.store import GraphStore, Row, Statement
+
+# The driver logs every failed connection attempt as a warning of its own; we raise one clear
+# error instead, so keep its records away from Python's last-resort stderr handler.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
+
+CONNECTION_TIMEOUT_S = 10.0
+RETRY_TIME_S = 30.0
+WIPE_CHUNK = 10_000
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, settings: Settings, schema: Schema) -> None:
+        super().__init__(settings, schema)
+        if not settings.neo4j_password:
+            raise SettingsError("NEO4J_PASSWORD is not set (needed for the neo4j backend)")
+        self._database = settings.neo4j_database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=neo4j.basic_auth(settings.neo4j_user, settings.neo4j_password),
+                connection_timeout=CONNECTION_TIMEOUT_S,
+                max_transaction_retry_time=RETRY_TIME_S,
+                user_agent="creditgraph",
+            )
+        except (neo4j_errors.ConfigurationError, ValueError) as exc:
+            raise SettingsError(f"NEO4J_URI {settings.neo4j_uri!r} is not usable: {exc}") from None
+        try:
+            # An auto-commit query fails at once when the server is unreachable or refuses the
+            # credentials; a managed read would first retry for RETRY_TIME_S.
+            with self._errors(), self._session() as session:
+                session.run("RETURN 1").consume()
+        except StoreError:
+            self._driver.close()
+            raise
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def version(self) -> str:
+        rows = self.read(
+            "CALL dbms.components() YIELD name, versions, edition "
+            "RETURN name, versions[0] AS version, edition"
+        )
+        return " ".join(f"{r['name']} {r['version']} {r['edition']}" for r in rows)
+
+    def location(self) -> str:
+        return f"{self.settings.neo4j_uri} (database {self._database})"
+
+    def init_schema(self) -> list[str]:
+        statements = ddl.neo4j_statements(self.schema)
+        for statement in statements:
+            self.write(statement)
+        self.read("CALL db.awaitIndexes(300)")
+        return statements
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        with self._errors(), self._session() as session:
+            return session.execute_read(_run, query, dict(params or {}))
+
+    def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
+            return [_run(tx, query, dict(params)) for query, params in statements]
+
+        with self._errors(), self._session() as session:
+            return session.execute_write(work)
+
+    def wipe(self) -> None:
+        # CALL ... IN TRANSACTIONS deletes in chunks so a large graph does not need one huge
+        # transaction; it must run in an auto-commit transaction (session.run).
+        with self._errors(), self._session() as session:
+            session.run(
+                f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {WIPE_CHUNK} ROWS"
+            ).consume()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self._database)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn driver exceptions into one actionable line each."""
+        uri = self.settings.neo4j_uri
+        try:
+            yield
+        except neo4j_errors.AuthError:
+            raise StoreError(
+                f"Neo4j at {uri} refused the credentials of user {self.settings.neo4j_user!r} "
+                "(check NEO4J_USER / NEO4J_PASSWORD)"
+            ) from None
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise StoreUnavailableError(f"cannot reach Neo4j at {uri}: {_one_line(exc)}") from None
+        except neo4j_errors.Neo4jError as exc:
+            if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreError(
+                    f"Neo4j at {uri} has no database {self._database!r} (check NEO4J_DATABASE)"
+                ) from None
+            raise StoreError(f"Neo4j refused the statement: {exc.code}: {exc.message}") from None
+        except neo4j_errors.DriverError as exc:
+            raise StoreUnavailableError(f"Neo4j driver error at {uri}: {_one_line(exc)}") from None
+
+
+def _run(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> list[Row]:
+    result = tx.run(query, params)
+    return [{key: _native(value) for key, value in record.items()} for record in result]
+
+
+def _native(value: Any) -> Any:
+    """Driver values to plain Python, matching what the embedded backend returns."""
+    if isinstance(value, Node | Relationship):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return [_native(node) for node in value.nodes]
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

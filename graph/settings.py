@@ -1,0 +1,84 @@
+"""All configuration in one place, read from the environment; command-line options override.
+
+| variable              | meaning                                   | default              |
+|-----------------------|-------------------------------------------|----------------------|
+| CREDITGRAPH_BACKEND   | ``embedded`` or ``neo4j``                 | embedded             |
+| CREDITGRAPH_STORE     | embedded store directory                  | ./data/creditgraph   |
+| CREDITGRAPH_BATCH_SIZE| rows per write transaction                | 5000                 |
+| NEO4J_URI             | bolt://, neo4j://, neo4j+s://, bolt+s://… | bolt://localhost:7687|
+| NEO4J_USER            | user name                                 | neo4j                |
+| NEO4J_PASSWORD        | password (never printed)                  | (none)               |
+| NEO4J_DATABASE        | database name                             | neo4j                |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, get_args
+from urllib.parse import urlsplit
+
+from graph.errors import SettingsError
+
+Backend = Literal["embedded", "neo4j"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+DEFAULT_STORE = Path("data") / "creditgraph"
+DEFAULT_NEO4J_URI = "bolt://localhost:7687"
+DEFAULT_BATCH_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: Backend = "embedded"
+    store_path: Path = DEFAULT_STORE
+    batch_size: int = DEFAULT_BATCH_SIZE
+    neo4j_uri: str = DEFAULT_NEO4J_URI
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = field(default=None, repr=False)
+    neo4j_database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        batch = env.get("CREDITGRAPH_BATCH_SIZE", str(DEFAULT_BATCH_SIZE))
+        try:
+            batch_size = int(batch)
+        except ValueError:
+            raise SettingsError(
+                f"CREDITGRAPH_BATCH_SIZE must be a whole number, got {batch!r}"
+            ) from None
+        settings = cls(
+            backend=env.get("CREDITGRAPH_BACKEND", "embedded") or "embedded",  # type: ignore[arg-type]
+            store_path=Path(env.get("CREDITGRAPH_STORE") or DEFAULT_STORE),
+            batch_size=batch_size,
+            neo4j_uri=env.get("NEO4J_URI") or DEFAULT_NEO4J_URI,
+            neo4j_user=env.get("NEO4J_USER") or "neo4j",
+            neo4j_password=env.get("NEO4J_PASSWORD"),
+            neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
+        )
+        return settings.checked()
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Apply command-line options (``None`` means "not given")."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, **given).checked()  # type: ignore[arg-type]
+
+    def checked(self) -> Settings:
+        if self.backend not in BACKENDS:
+            raise SettingsError(
+                f"unknown backend {self.backend!r} (CREDITGRAPH_BACKEND / --backend): "
+                f"choose {' or '.join(BACKENDS)}"
+            )
+        if self.batch_size < 1:
+            raise SettingsError("CREDITGRAPH_BATCH_SIZE must be at least 1")
+        scheme = urlsplit(self.neo4j_uri).scheme
+        if self.backend == "neo4j" and scheme not in NEO4J_SCHEMES:
+            raise SettingsError(
+                f"NEO4J_URI {self.neo4j_uri!r} has scheme {scheme!r}; "
+                f"expected one of {', '.join(s + '://' for s in NEO4J_SCHEMES)}"
+            )
+        return self

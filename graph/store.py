@@ -1,0 +1,239 @@
+"""The small store interface everything above ``graph/`` talks to, and the factory that opens a
+backend by settings. Backends implement five primitives (version, schema set-up, a read, an
+atomic group of writes, wipe); batching, row checking and counting live here once for both.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from itertools import islice
+from typing import Any, ClassVar, Self
+
+from graph import cypher
+from graph.errors import SchemaError
+from graph.schema import Schema, coerce_rows, default_schema
+from graph.settings import Settings
+
+Row = dict[str, Any]
+ENDPOINT_FIELDS = ("src_key", "dst_key")
+Statement = tuple[str, Mapping[str, Any]]
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    backend: str
+    version: str
+    location: str
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class GraphStore(ABC):
+    """One graph database, Neo4j or embedded. Not shared between processes by this object.
+
+    Every call either completes or raises a ``graph.errors.StoreError`` with a message a person
+    can act on; a write group that fails leaves nothing behind.
+    """
+
+    backend: ClassVar[str]
+
+    def __init__(self, settings: Settings, schema: Schema) -> None:
+        self.settings = settings
+        self.schema = schema
+
+    # -- primitives each backend provides -----------------------------------------------------
+
+    @abstractmethod
+    def version(self) -> str:
+        """Engine name and version, e.g. ``Neo4j 5.26.30 community``."""
+
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data lives (URI and database, or directory); never contains a secret."""
+
+    @abstractmethod
+    def init_schema(self) -> list[str]:
+        """Create constraints, indexes or tables from the schema; idempotent. Returns the
+        statements it ran."""
+
+    @abstractmethod
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read query; rows as dicts of plain Python values (dates as ``datetime.date``,
+        nodes as property dicts)."""
+
+    @abstractmethod
+    def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        """Run the statements in one transaction: all take effect or none does."""
+
+    @abstractmethod
+    def wipe(self) -> None:
+        """Delete every node and relationship; the schema stays."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- shared behaviour ---------------------------------------------------------------------
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self.write_all([(query, params or {})])[0]
+
+    def merge_nodes(
+        self,
+        label: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> int:
+        """Upsert nodes by their key in batches of ``UNWIND $rows``; one transaction a batch.
+
+        Every row is checked against the schema before its batch is written. A null value
+        leaves the stored property unchanged; rows repeating a key merge in order (later values
+        win), the same on both backends. Returns the number of rows written.
+        """
+        node = self.schema.node(label)
+        written = 0
+        for batch in _batches(rows, batch_size or self.settings.batch_size):
+            checked = _combine(coerce_rows(node.properties, batch, f"{label} batch"), (node.key,))
+            present = _present(checked)
+            query = cypher.merge_nodes(self.schema, label, present)
+            self.write(query, {"rows": _uniform(checked, present)})
+            written += len(batch)
+            if progress:
+                progress(len(batch))
+        return written
+
+    def merge_relationships(
+        self,
+        rel_type: str,
+        source_label: str,
+        target_label: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> int:
+        """Upsert relationships between existing nodes. Each row has ``src_key`` and
+        ``dst_key`` (the endpoint nodes' keys) plus properties; rows repeating a pair merge in
+        order. Returns how many rows found both endpoints; the others wrote nothing."""
+        rel = self.schema.endpoint(rel_type, source_label, target_label)
+        written = 0
+        for batch in _batches(rows, batch_size or self.settings.batch_size):
+            checked = []
+            for index, row in enumerate(batch):
+                ends = {k: row.get(k) for k in ENDPOINT_FIELDS}
+                for name, value in ends.items():
+                    if not isinstance(value, str) or not value:
+                        raise SchemaError(f"{rel_type} batch row {index + 1}: {name} is missing")
+                props = {k: v for k, v in row.items() if k not in ends}
+                checked.append(coerce_rows(rel.properties, [props], f"{rel_type} batch")[0] | ends)
+            combined = _combine(checked, ENDPOINT_FIELDS)
+            present = _present(combined)
+            query = cypher.merge_relationships(
+                self.schema, rel_type, source_label, target_label,
+                [p for p in present if p not in ENDPOINT_FIELDS],
+            )
+            found = {
+                (r["src_key"], r["dst_key"])
+                for r in self.write(query, {"rows": _uniform(combined, present)})
+            }
+            written += sum((r["src_key"], r["dst_key"]) in found for r in checked)
+            if progress:
+                progress(len(batch))
+        return written
+
+    def node_counts(self) -> dict[str, int]:
+        present = self._present_labels()
+        return {
+            label: self._count(cypher.count_nodes(self.schema, label)) if label in present else 0
+            for label in self.schema.labels
+        }
+
+    def relationship_counts(self) -> dict[str, int]:
+        present = self._present_relationship_types()
+        return {
+            rel: self._count(cypher.count_relationships(self.schema, rel)) if rel in present else 0
+            for rel in self.schema.relationship_types
+        }
+
+    def _count(self, query: str) -> int:
+        return int(self.read(query)[0]["count"])
+
+    def status(self) -> StoreStatus:
+        return StoreStatus(
+            backend=self.backend,
+            version=self.version(),
+            location=self.location(),
+            nodes=self.node_counts(),
+            relationships=self.relationship_counts(),
+        )
+
+    def _present_labels(self) -> set[str]:
+        """Labels that can be queried now (all of them on Neo4j; created tables when embedded)."""
+        return set(self.schema.labels)
+
+    def _present_relationship_types(self) -> set[str]:
+        return set(self.schema.relationship_types)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterable[list[Mapping[str, Any]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _present(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Properties with a value in at least one row. Properties null in the whole batch are left
+    out of the query: null means "unchanged", and the embedded engine cannot type an all-null
+    column of parameters."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for name, value in row.items():
+            if value is not None:
+                seen.setdefault(name)
+    return list(seen)
+
+
+def _uniform(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[Row]:
+    """Every row with exactly the same fields: the embedded engine types a list of maps as one
+    struct type and refuses rows that differ."""
+    return [{name: row.get(name) for name in names} for row in rows]
+
+
+def _combine(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:
+    """Fold rows that share a key into one, later non-null values winning. Without this the
+    backends differ: Neo4j applies repeated MERGE rows in turn, the embedded engine keeps the
+    first."""
+    combined: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        identity = tuple(row[k] for k in key)
+        if identity in combined:
+            combined[identity].update({k: v for k, v in row.items() if v is not None})
+        else:
+            combined[identity] = dict(row)
+    return list(combined.values())
+
+
+def open_store(settings: Settings | None = None, schema: Schema | None = None) -> GraphStore:
+    """Open the backend the settings name (environment by default)."""
+    settings = settings or Settings.from_env()
+    schema = schema or default_schema()
+    if settings.backend == "neo4j":
+        from graph.backends.neo4j_store import Neo4jStore
+
+        return Neo4jStore(settings, schema)
+    from graph.backends.embedded_store import EmbeddedStore
+
+    return EmbeddedStore(settings, schema)

@@ -1,0 +1,2 @@
+"""Investigation queries: one .cypher file per question and a thin typed wrapper each.
+(Issue: investigation queries.)"""

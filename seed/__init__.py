@@ -1,0 +1,1 @@
+"""Synthetic Hangzhou credit data in the loaders' input format. (Issue: seed data.)"""

@@ -1,0 +1,143 @@
+"""Test fixtures. Which to use for what:
+
+- ``store``: a fresh, initialised, empty store — once per backend (``embedded`` and ``neo4j``,
+  one parametrized fixture). Every query and loader test takes this one, so it runs on both.
+- ``neo4j_env``: the NEO4J_* settings of the real server the session uses. Unless NEO4J_URI is
+  set, a private Neo4j 5.26 is started for the session (tests/neo4j_server) and stopped after.
+  If it cannot start, the neo4j tests error out: they are never skipped.
+- ``embedded_settings``: settings for a new embedded store in the test's own temp directory.
+- ``run_cli``: runs the installed ``creditgraph`` command in a subprocess, as a user would.
+
+Against a server you point us at (NEO4J_URI set), the suite refuses to touch a database that
+already holds data unless CREDITGRAPH_TEST_RESET=1: the tests wipe it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+
+BACKENDS = [
+    pytest.param("embedded", marks=pytest.mark.embedded, id="embedded"),
+    pytest.param("neo4j", marks=pytest.mark.neo4j, id="neo4j"),
+]
+
+
+@pytest.fixture(scope="session")
+def neo4j_env() -> Iterator[dict[str, str]]:
+    if os.environ.get("NEO4J_URI"):
+        env = {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
+                                          "NEO4J_DATABASE") if k in os.environ}
+        _refuse_if_in_use(env)
+        yield env
+        return
+    from tests.neo4j_server import launcher
+
+    with launcher.running() as server:
+        yield server.env()
+
+
+def _refuse_if_in_use(env: Mapping[str, str]) -> None:
+    with _neo4j_store(env) as store:
+        used = store.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    if used and os.environ.get("CREDITGRAPH_TEST_RESET") != "1":
+        pytest.exit(
+            f"{env['NEO4J_URI']} holds {used} nodes; the tests would wipe them. "
+            "Point NEO4J_URI at a scratch database or set CREDITGRAPH_TEST_RESET=1.",
+            returncode=3,
+        )
+
+
+def _neo4j_store(env: Mapping[str, str]) -> GraphStore:
+    return open_store(Settings.from_env({**env, "CREDITGRAPH_BACKEND": "neo4j"}))
+
+
+@pytest.fixture(scope="session")
+def neo4j_schema_ready(neo4j_env: dict[str, str]) -> dict[str, str]:
+    with _neo4j_store(neo4j_env) as store:
+        store.init_schema()
+    return neo4j_env
+
+
+@pytest.fixture
+def embedded_settings(tmp_path: Path) -> Settings:
+    return Settings(backend="embedded", store_path=tmp_path / "store")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    if backend == "neo4j":
+        env = request.getfixturevalue("neo4j_schema_ready")
+        opened = _neo4j_store(env)
+        opened.wipe()
+    else:
+        opened = open_store(Settings(backend="embedded", store_path=tmp_path / "store"))
+        opened.init_schema()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def backend_env(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Environment for a CLI subprocess using the test's backend (store initialised, empty)."""
+    if backend == "neo4j":
+        env = request.getfixturevalue("neo4j_schema_ready")
+        with _neo4j_store(env) as opened:
+            opened.wipe()
+        return {**env, "CREDITGRAPH_BACKEND": "neo4j"}
+    return {"CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_STORE": str(tmp_path / "cli-store")}
+
+
+CLI_ENV_KEYS = ("CREDITGRAPH_BACKEND", "CREDITGRAPH_STORE", "NEO4J_URI", "NEO4J_USER",
+                "NEO4J_PASSWORD", "NEO4J_DATABASE")
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    beside = Path(sys.executable).with_name("creditgraph")  # the venv the tests run in
+    executable = str(beside) if beside.exists() else shutil.which("creditgraph")
+    assert executable, "the creditgraph command is not installed (pip install -e .)"
+
+    def run(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        clean = {k: v for k, v in os.environ.items() if k not in CLI_ENV_KEYS}
+        clean.setdefault("CREDITGRAPH_STORE", str(tmp_path / "default-store"))
+        return subprocess.run(
+            [executable, *args], env={**clean, **(env or {}), "COLUMNS": "200"},
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+
+    return run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran against each real backend."""
+    counts: dict[str, dict[str, int]] = {"embedded": {}, "neo4j": {}}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call" and outcome == "passed":
+                continue
+            for name, tally in counts.items():
+                if name in getattr(report, "keywords", {}):
+                    tally[outcome] = tally.get(outcome, 0) + 1
+    terminalreporter.section("tests by backend")
+    for name, tally in counts.items():
+        parts = ", ".join(
+            f"{tally.get(k, 0)} {k}" for k in ("passed", "failed", "error", "skipped")
+        )
+        terminalreporter.write_line(f"against {name} backend — {parts}")

@@ -1,0 +1,119 @@
+"""What is particular to each backend: connection settings, routing URIs, store files, locks."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.errors import SettingsError, StoreError, StoreUnavailableError
+from graph.schema import load_schema, parse_schema
+from graph.settings import Settings
+from graph.store import open_store
+
+
+def neo4j_settings(env: dict[str, str], **changes: str) -> Settings:
+    return Settings.from_env({**env, "CREDITGRAPH_BACKEND": "neo4j", **changes})
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.neo4j
+def test_routing_uri_works_against_the_server(neo4j_env):
+    routed = neo4j_env["NEO4J_URI"].replace("bolt://", "neo4j://")
+    with open_store(neo4j_settings(neo4j_env, NEO4J_URI=routed)) as store:
+        assert store.read("RETURN 1 AS one") == [{"one": 1}]
+        assert store.version().startswith("Neo4j Kernel 5.26")
+
+
+@pytest.mark.neo4j
+def test_wrong_password_is_one_clear_error(neo4j_env):
+    with pytest.raises(StoreError, match="refused the credentials of user 'neo4j'"):
+        open_store(neo4j_settings(neo4j_env, NEO4J_PASSWORD="not-the-password"))
+
+
+@pytest.mark.neo4j
+def test_unknown_database_is_one_clear_error(neo4j_env):
+    with pytest.raises(StoreError, match="has no database 'nosuchdb'"):
+        open_store(neo4j_settings(neo4j_env, NEO4J_DATABASE="nosuchdb"))
+
+
+@pytest.mark.neo4j
+def test_unreachable_server_fails_fast():
+    settings = Settings.from_env({"CREDITGRAPH_BACKEND": "neo4j", "NEO4J_PASSWORD": "x" * 12,
+                                  "NEO4J_URI": f"bolt://127.0.0.1:{closed_port()}"})
+    with pytest.raises(StoreUnavailableError, match="cannot reach Neo4j"):
+        open_store(settings)
+
+
+def test_neo4j_settings_are_checked_before_connecting():
+    with pytest.raises(SettingsError, match="NEO4J_PASSWORD is not set"):
+        open_store(Settings.from_env({"CREDITGRAPH_BACKEND": "neo4j"}))
+    with pytest.raises(SettingsError, match="scheme 'http'"):
+        Settings.from_env({"CREDITGRAPH_BACKEND": "neo4j", "NEO4J_URI": "http://localhost:7474"})
+
+
+@pytest.mark.embedded
+def test_embedded_store_is_created_and_reopened_with_its_data(tmp_path: Path):
+    settings = Settings(store_path=tmp_path / "nested" / "store")
+    with open_store(settings) as store:
+        store.init_schema()
+        store.merge_nodes("Person", [{"pid": "p1", "name": "赵六"}])
+    with open_store(settings) as store:
+        assert store.read("MATCH (p:Person) RETURN p.name AS n") == [{"n": "赵六"}]
+
+
+@pytest.mark.embedded
+def test_embedded_store_path_that_cannot_be_a_directory(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match="cannot use embedded store directory"):
+        open_store(Settings(store_path=blocker / "store"))
+
+
+@pytest.mark.embedded
+def test_embedded_store_held_by_another_process_is_reported(tmp_path: Path):
+    settings = Settings(store_path=tmp_path / "store")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from graph.settings import Settings; from graph.store import open_store;"
+         f"s = open_store(Settings(store_path={str(settings.store_path)!r})); s.init_schema();"
+         "print('open', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreUnavailableError, match="in use by another process"):
+            open_store(settings)
+    finally:
+        holder.communicate(timeout=60)
+
+
+@pytest.mark.embedded
+def test_an_older_embedded_store_gains_what_the_schema_added(tmp_path: Path):
+    old_raw = {
+        "version": 1,
+        "nodes": {"Person": {"key": "pid", "properties": {
+            "pid": {"type": "string", "required": True}, "name": {"type": "string"}}}},
+        "relationships": {"RELATIVE_OF": {"endpoints": [["Person", "Person"]]}},
+    }
+    settings = Settings(store_path=tmp_path / "store")
+    with open_store(settings, parse_schema(old_raw, Path("old.yaml"))) as store:
+        store.init_schema()
+        store.merge_nodes("Person", [{"pid": "p1", "name": "钱七"}])
+    with open_store(settings, load_schema()) as store:
+        applied = store.init_schema()
+        assert any("ALTER TABLE `Person` ADD `id_masked`" in s for s in applied)
+        store.merge_nodes("Person", [{"pid": "p1", "name": "钱七", "sex": "女"}])
+        store.merge_relationships("RELATIVE_OF", "Person", "Person",
+                                  [{"src_key": "p1", "dst_key": "p1", "kind": "本人"}])
+        assert store.read("MATCH (p:Person) RETURN p.name AS n, p.sex AS s") == [
+            {"n": "钱七", "s": "女"}]
+        assert store.init_schema()[-1].startswith("CREATE REL TABLE")  # nothing left to migrate

@@ -1,0 +1,115 @@
+"""The creditgraph command as a user runs it (a real subprocess, real stores)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from graph.settings import Settings
+from graph.store import open_store
+
+
+def one_error_line(result) -> str:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_init_and_status_json_on_each_backend(run_cli, backend, backend_env):
+    for _ in range(2):  # init twice is harmless
+        result = run_cli("init", env=backend_env)
+        assert result.returncode == 0, result.stderr
+        assert f"schema ready on {backend}" in result.stdout
+    result = run_cli("status", "--format", "json", env=backend_env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"backend", "version", "nodes", "relationships"} <= set(report)
+    assert report["backend"] == backend
+    assert report["nodes"]["Enterprise"] == 0
+    assert report["relationships"]["SHAREHOLDER_OF"] == 0
+    assert ("Neo4j Kernel 5.26" if backend == "neo4j" else "LadybugDB") in report["version"]
+
+
+def test_status_counts_what_the_store_holds(run_cli, backend, backend_env):
+    settings = Settings.from_env(backend_env)
+    with open_store(settings) as store:
+        store.init_schema()
+        store.merge_nodes("Person", [{"pid": "p1", "name": "甲"}, {"pid": "p2", "name": "乙"}])
+        store.merge_relationships("RELATIVE_OF", "Person", "Person",
+                                  [{"src_key": "p1", "dst_key": "p2", "kind": "兄弟姐妹"}])
+    result = run_cli("status", "--format", "csv", env=backend_env)
+    assert result.returncode == 0, result.stderr
+    rows = {(r["kind"], r["name"]): int(r["count"]) for r in csv.DictReader(io.StringIO(
+        result.stdout))}
+    assert rows[("node", "Person")] == 2
+    assert rows[("relationship", "RELATIVE_OF")] == 1
+    assert rows[("node", "Enterprise")] == 0
+    table = run_cli("status", env=backend_env)
+    assert table.returncode == 0 and f"backend: {backend}" in table.stdout
+    assert "Person" in table.stdout
+
+
+def test_wipe_needs_yes_then_empties(run_cli, backend, backend_env):
+    settings = Settings.from_env(backend_env)
+    with open_store(settings) as store:
+        store.init_schema()
+        store.merge_nodes("Person", [{"pid": "p1", "name": "甲"}])
+    refused = run_cli("wipe", env=backend_env)
+    assert "--yes" in one_error_line(refused)
+    assert json.loads(run_cli("status", "-f", "json", env=backend_env).stdout)["nodes"][
+        "Person"] == 1
+    assert run_cli("wipe", "--yes", env=backend_env).returncode == 0
+    assert json.loads(run_cli("status", "-f", "json", env=backend_env).stdout)["nodes"][
+        "Person"] == 0
+
+
+@pytest.mark.neo4j
+def test_wrong_password_is_one_line_and_non_zero(run_cli, neo4j_env):
+    env = {**neo4j_env, "NEO4J_PASSWORD": "wrong-password", "CREDITGRAPH_BACKEND": "neo4j"}
+    line = one_error_line(run_cli("status", env=env))
+    assert "refused the credentials" in line
+    assert "wrong-password" not in line
+
+
+@pytest.mark.neo4j
+def test_unreachable_uri_is_one_line_and_non_zero(run_cli):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"CREDITGRAPH_BACKEND": "neo4j", "NEO4J_URI": f"bolt://127.0.0.1:{port}",
+           "NEO4J_PASSWORD": "whatever-it-is"}
+    assert "cannot reach Neo4j" in one_error_line(run_cli("status", env=env))
+
+
+@pytest.mark.embedded
+def test_unwritable_store_path_is_one_line_and_non_zero(run_cli, tmp_path: Path):
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("x")
+    line = one_error_line(run_cli("--store", str(blocker / "store"), "init"))
+    assert "cannot use embedded store directory" in line
+
+
+@pytest.mark.parametrize(("args", "env", "expected"), [
+    (("--backend", "oracle", "status"), {}, "unknown backend 'oracle'"),
+    (("status",), {"CREDITGRAPH_BACKEND": "neo4j"}, "NEO4J_PASSWORD is not set"),
+    (("status",), {"CREDITGRAPH_BACKEND": "neo4j", "NEO4J_URI": "http://x:7474",
+                   "NEO4J_PASSWORD": "p" * 10}, "scheme 'http'"),
+    (("status",), {"CREDITGRAPH_BATCH_SIZE": "lots"}, "CREDITGRAPH_BATCH_SIZE"),
+])
+def test_bad_settings_are_one_line_and_non_zero(run_cli, args, env, expected):
+    assert expected in one_error_line(run_cli(*args, env=env))
+
+
+def test_help_describes_the_commands(run_cli):
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("init", "status", "wipe", "dashboard"):
+        assert command in result.stdout
