@@ -46,7 +46,7 @@ def print_rows(
     else:
         table = Table(title=title or None)
         for column in columns:
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
         console.print(table)

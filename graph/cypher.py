@@ -92,3 +92,52 @@ def count_relationships(schema: Schema, rel_type: str) -> str:
 
 def delete_label(schema: Schema, label: str) -> str:
     return f"MATCH (n:{quote_label(schema, label)}) DETACH DELETE n"
+
+
+def lookup(schema: Schema, label: str, prop: str) -> str:
+    """Nodes whose ``prop`` is one of ``$values``: returns the matched value, key and name."""
+    node = schema.node(label)
+    quoted = _quote_properties(node.properties, [prop], label)[0]
+    key = quote_property(node.key)
+    name = "n.`name`" if "name" in node.properties else "NULL"
+    return (
+        f"MATCH (n:{quote_label(schema, label)}) WHERE n.{quoted} IN $values "
+        f"RETURN n.{quoted} AS value, n.{key} AS key, {name} AS name"
+    )
+
+
+def existing_relationships(
+    schema: Schema, rel_type: str, source_label: str, target_label: str
+) -> str:
+    """Which of ``$pairs`` (``src_key`` / ``dst_key``) are already connected by ``rel_type``."""
+    schema.endpoint(rel_type, source_label, target_label)
+    src_key = quote_property(schema.node(source_label).key)
+    dst_key = quote_property(schema.node(target_label).key)
+    return (
+        "UNWIND $pairs AS p\n"
+        f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: p.src_key}})"
+        f"-[:{quote_rel_type(schema, rel_type)}]->"
+        f"(b:{quote_label(schema, target_label)} {{{dst_key}: p.dst_key}})\n"
+        "RETURN DISTINCT p.src_key AS src_key, p.dst_key AS dst_key"
+    )
+
+
+def end_unconfirmed(schema: Schema, rel_type: str) -> str:
+    """Close the open relationships of one source that the current load did not confirm."""
+    return (
+        f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
+        "WHERE r.`source` = $source AND r.`end_date` IS NULL AND r.`load_id` <> $load_id\n"
+        "SET r.`end_date` = $end_date, r.`ended_by` = 'load'\n"
+        "RETURN count(r) AS ended"
+    )
+
+
+def reopen_confirmed(schema: Schema, rel_type: str) -> str:
+    """Reopen relationships an earlier load had closed because they were missing, now that the
+    current load lists them again."""
+    return (
+        f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
+        "WHERE r.`load_id` = $load_id AND r.`ended_by` = 'load'\n"
+        "SET r.`end_date` = NULL, r.`ended_by` = NULL\n"
+        "RETURN count(r) AS reopened"
+    )

@@ -9,6 +9,8 @@
 | NEO4J_USER            | user name                                 | neo4j                |
 | NEO4J_PASSWORD        | password (never printed)                  | (none)               |
 | NEO4J_DATABASE        | database name                             | neo4j                |
+| CREDITGRAPH_ID_KEY    | secret for keying ID numbers (HMAC)       | (none)               |
+| CREDITGRAPH_ID_KEY_FILE | file holding that secret                | ./data/id.key        |
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_STORE = Path("data") / "creditgraph"
 DEFAULT_NEO4J_URI = "bolt://localhost:7687"
 DEFAULT_BATCH_SIZE = 5000
+DEFAULT_ID_KEY_FILE = Path("data") / "id.key"
+MIN_ID_KEY_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = field(default=None, repr=False)
     neo4j_database: str = "neo4j"
+    id_key: str | None = field(default=None, repr=False)
+    id_key_file: Path = DEFAULT_ID_KEY_FILE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +65,8 @@ class Settings:
             neo4j_user=env.get("NEO4J_USER") or "neo4j",
             neo4j_password=env.get("NEO4J_PASSWORD"),
             neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
+            id_key=env.get("CREDITGRAPH_ID_KEY") or None,
+            id_key_file=Path(env.get("CREDITGRAPH_ID_KEY_FILE") or DEFAULT_ID_KEY_FILE),
         )
         return settings.checked()
 
@@ -66,6 +74,29 @@ class Settings:
         """Apply command-line options (``None`` means "not given")."""
         given = {k: v for k, v in changes.items() if v is not None}
         return replace(self, **given).checked()  # type: ignore[arg-type]
+
+    def id_secret(self) -> bytes:
+        """The secret that keys resident ID numbers (HMAC-SHA256). It must stay the same for a
+        store's whole life: a different key makes every person a new node."""
+        key = self.id_key
+        if key is None and self.id_key_file.exists():
+            try:
+                key = self.id_key_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(
+                    f"cannot read CREDITGRAPH_ID_KEY_FILE {self.id_key_file}: {exc.strerror}"
+                ) from None
+        if not key:
+            raise SettingsError(
+                "CREDITGRAPH_ID_KEY is not set (nor a key file at "
+                f"{self.id_key_file}); it keys resident ID numbers. `make demo` makes a local one"
+            )
+        if len(key) < MIN_ID_KEY_LENGTH:
+            raise SettingsError(
+                f"CREDITGRAPH_ID_KEY is too short ({len(key)} characters; at least "
+                f"{MIN_ID_KEY_LENGTH})"
+            )
+        return key.encode("utf-8")
 
     def checked(self) -> Settings:
         if self.backend not in BACKENDS:

@@ -118,10 +118,12 @@ class GraphStore(ABC):
         *,
         batch_size: int | None = None,
         progress: ProgressCallback | None = None,
+        on_missing: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> int:
         """Upsert relationships between existing nodes. Each row has ``src_key`` and
         ``dst_key`` (the endpoint nodes' keys) plus properties; rows repeating a pair merge in
-        order. Returns how many rows found both endpoints; the others wrote nothing."""
+        order. Returns how many rows found both endpoints; the others wrote nothing and are
+        passed to ``on_missing``."""
         rel = self.schema.endpoint(rel_type, source_label, target_label)
         written = 0
         for batch in _batches(rows, batch_size or self.settings.batch_size):
@@ -143,7 +145,11 @@ class GraphStore(ABC):
                 (r["src_key"], r["dst_key"])
                 for r in self.write(query, {"rows": _uniform(combined, present)})
             }
-            written += sum((r["src_key"], r["dst_key"]) in found for r in checked)
+            for row, original in zip(checked, batch, strict=True):
+                if (row["src_key"], row["dst_key"]) in found:
+                    written += 1
+                elif on_missing:
+                    on_missing(original)
             if progress:
                 progress(len(batch))
         return written

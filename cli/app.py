@@ -1,0 +1,77 @@
+"""The typer application, its global options, and the helpers every command shares."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from cli.output import OutputFormat, fail
+from graph.errors import CreditGraphError
+from graph.settings import BACKENDS, Settings
+from graph.store import GraphStore, open_store
+
+app = typer.Typer(
+    name="creditgraph",
+    help="信用图谱 CreditGraph — graph-based credit relationship knowledge base for social-credit "
+    "regulators. The embedded store is the default; --backend neo4j uses NEO4J_URI, NEO4J_USER, "
+    "NEO4J_PASSWORD and NEO4J_DATABASE.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people; json or csv for machines")
+]
+
+
+def handles_errors(command: F) -> F:
+    """Errors a user can act on become one line on stderr and exit status 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CreditGraphError as exc:
+            fail(str(exc))
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help=f"graph backend: {' or '.join(BACKENDS)} "
+            "(env CREDITGRAPH_BACKEND; default embedded)",
+            show_default=False,
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="embedded store directory (env CREDITGRAPH_STORE; default ./data/creditgraph)",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = {"backend": backend, "store": store}
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    given = ctx.obj or {}
+    return Settings.from_env().with_overrides(backend=given.get("backend"),
+                                              store_path=given.get("store"))
+
+
+def open_from(ctx: typer.Context) -> GraphStore:
+    return open_store(settings_of(ctx))

@@ -1,0 +1,79 @@
+"""Commands about the store itself: init, status, wipe, and starting the dashboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from cli.output import OutputFormat, console, fail, print_json, print_rows
+
+
+@app.command()
+@handles_errors
+def init(ctx: typer.Context) -> None:
+    """Create the constraints, indexes (Neo4j) or tables (embedded) from graph/schema.yaml.
+    Safe to run again."""
+    with open_from(ctx) as store:
+        statements = store.init_schema()
+        console.print(
+            f"schema ready on {store.backend} at {store.location()} "
+            f"({len(statements)} idempotent statements)"
+        )
+
+
+@app.command()
+@handles_errors
+def status(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
+    """Backend, engine version, and node / relationship counts by label and type."""
+    with open_from(ctx) as store:
+        report = store.status()
+    if fmt is OutputFormat.json:
+        print_json(report.as_dict())
+        return
+    rows = [{"kind": "node", "name": k, "count": v} for k, v in report.nodes.items()] + [
+        {"kind": "relationship", "name": k, "count": v} for k, v in report.relationships.items()
+    ]
+    if fmt is OutputFormat.table:
+        console.print(f"backend: {report.backend}  ·  {report.version}  ·  {report.location}")
+    print_rows(rows, ["kind", "name", "count"], fmt, title="图谱统计 graph counts")
+
+
+@app.command()
+@handles_errors
+def wipe(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="confirm: delete every node and relationship")]
+    = False,
+) -> None:
+    """Empty the store (every node and relationship; the schema stays). Needs --yes."""
+    if not yes:
+        fail("wipe deletes every node and relationship; run again with --yes to confirm")
+        raise typer.Exit(2)
+    with open_from(ctx) as store:
+        store.wipe()
+        console.print(f"wiped {store.backend} store at {store.location()}")
+
+
+@app.command()
+@handles_errors
+def dashboard(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+    address: Annotated[str, typer.Option(help="address to listen on")] = "localhost",
+) -> None:
+    """Start the investigation dashboard (Streamlit) on http://ADDRESS:PORT."""
+    settings = settings_of(ctx)
+    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    env = {**os.environ, "CREDITGRAPH_BACKEND": settings.backend,
+           "CREDITGRAPH_STORE": str(Path(settings.store_path).absolute())}
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file),
+               "--server.port", str(port), "--server.address", address,
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    console.print(f"dashboard on http://{address}:{port} ({settings.backend} backend)")
+    raise typer.Exit(subprocess.call(command, env=env))

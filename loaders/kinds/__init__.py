@@ -1,0 +1,38 @@
+"""Row transformers, one per input kind: a source row in, a Plan (or a Reject) out."""
+
+from collections.abc import Callable
+
+from loaders.context import Context
+from loaders.kinds import links, records, subjects
+from loaders.plan import Plan
+from loaders.reading import SourceRow
+
+Transformer = Callable[[SourceRow, Context], Plan]
+
+TRANSFORMERS: dict[str, Transformer] = {
+    "departments": subjects.department,
+    "enterprises": subjects.enterprise,
+    "code_mappings": subjects.code_mapping,
+    "persons": subjects.person,
+    "relations": links.relation,
+    "civil_servants": links.civil_servant,
+    "integrity_records": links.integrity_record,
+    "penalties": records.penalty,
+    "licenses": records.license_,
+    "list_entries": records.list_entry,
+    "commitments": records.commitment,
+    "procurement": links.procurement,
+}
+
+# Passes over a whole file before its rows are transformed (children before parents).
+PREREGISTER: dict[str, Callable[[SourceRow, Context], None]] = {
+    "departments": subjects.preregister_department,
+}
+
+# Columns whose values name subjects or departments: looked up in the store ahead of each chunk.
+CODE_COLUMNS = ("uscc", "legal_rep_id", "id_number", "source_id", "target_id", "subject_code",
+                "subject_uscc", "subject_org_code", "subject_reg_no", "subject_id_number",
+                "bidder_code", "legacy_code")
+DEPARTMENT_COLUMNS = ("department_code", "authority_code", "purchaser_code", "parent_code", "code")
+NAME_COLUMNS = ("subject_name",)
+DEPARTMENT_NAME_COLUMNS = ("authority",)

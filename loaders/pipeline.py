@@ -1,0 +1,294 @@
+"""A load from end to end: structure first, then every file in dependency order, in chunks.
+
+Every input row ends as loaded (a new subject or record), merged (into one the graph or this
+load already had) or rejected (to rejects.csv with file, line, column and reason):
+rows = loaded + merged + rejected, always. Warnings go to warnings.csv; the row stays.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from graph.errors import SchemaError
+from graph.identifiers import normalize_code
+from graph.schema import Schema
+from loaders import kinds
+from loaders.context import Context
+from loaders.plan import Issue, Plan, Reject
+from loaders.reading import InputFile, SourceRow, discover, rows
+from loaders.registry import Registry
+from loaders.spec import Spec
+from loaders.values import text
+
+
+class Writer(Protocol):
+    dry_run: bool
+
+    def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]: ...
+    def existing_nodes(self, label: str, keys: list[str]) -> set[str]: ...
+    def existing_relationships(self, rel_type: str, source: str, target: str,
+                               pairs: list[tuple[str, str]]) -> set[tuple[str, str]]: ...
+    def merge_nodes(self, label: str, rows: list[dict[str, Any]]) -> None: ...
+    def merge_relationships(self, rel_type: str, source: str, target: str,
+                            rows: list[dict[str, Any]]) -> list[Any]: ...
+    def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
+                        end_date: dt.date) -> int: ...
+
+
+class Progress(Protocol):
+    def start(self, name: str) -> None: ...
+    def advance(self, rows: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+@dataclass
+class FileReport:
+    file: str
+    kind: str
+    rows: int = 0
+    loaded: int = 0
+    merged: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    ended: int = 0
+    unused_columns: list[str] = field(default_factory=list)
+
+    def balanced(self) -> bool:
+        return self.rows == self.loaded + self.merged + self.rejected
+
+
+@dataclass
+class LoadReport:
+    load_id: str
+    directory: str
+    dry_run: bool
+    started_at: str
+    finished_at: str = ""
+    files: list[FileReport] = field(default_factory=list)
+    rejects_file: str = ""
+    warnings_file: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        keys = ("rows", "loaded", "merged", "rejected", "warnings", "ended")
+        return {k: sum(getattr(f, k) for f in self.files) for k in keys}
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"totals": self.totals()}
+
+
+class IssueLog:
+    """rejects.csv and warnings.csv, written as the load goes (never the raw ID numbers)."""
+
+    COLUMNS = ("file", "line", "column", "reason", "value")
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.rejects_path = directory / "rejects.csv"
+        self.warnings_path = directory / "warnings.csv"
+        self._files = [self.rejects_path.open("w", encoding="utf-8-sig", newline=""),
+                       self.warnings_path.open("w", encoding="utf-8-sig", newline="")]
+        self._rejects, self._warnings = (csv.DictWriter(f, self.COLUMNS) for f in self._files)
+        self._rejects.writeheader()
+        self._warnings.writeheader()
+
+    def reject(self, issue: Issue) -> None:
+        self._rejects.writerow(issue.as_row())
+
+    def warn(self, issue: Issue) -> None:
+        self._warnings.writerow(issue.as_row())
+
+    def close(self) -> None:
+        for handle in self._files:
+            handle.close()
+
+
+@dataclass
+class LoadOptions:
+    strict: bool = False
+    batch_size: int = 5000
+    source: str | None = None  # tag prefix identifying the feed; default: the file's kind
+    today: dt.date | None = None
+
+
+def new_load_id(now: dt.datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+REPORTS_ROOT = Path("data") / "loads"
+
+
+def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, secret: bytes,
+                   report_dir: Path | None = None, options: LoadOptions | None = None,
+                   progress: Progress | None = None) -> LoadReport:
+    """Load (or, with a dry-run writer, check) every input file of a directory. Rejects and
+    warnings go to ``report_dir`` (default ``data/loads/LOAD_ID``)."""
+    options = options or LoadOptions()
+    files = discover(directory, spec)  # structural problems stop here, before any write
+    now = dt.datetime.now(dt.UTC)
+    load_id = new_load_id(now)
+    report = LoadReport(load_id, str(directory), writer.dry_run, now.isoformat(timespec="seconds"))
+    registry = Registry(secret, writer.lookup)
+    log = IssueLog(report_dir or REPORTS_ROOT / load_id)
+    report.rejects_file, report.warnings_file = str(log.rejects_path), str(log.warnings_path)
+    seen: set[tuple[str, ...]] = set()
+    confirmed: set[tuple[str, str]] = set()  # (source tag, temporal relationship type)
+    rejected_by_source: dict[str, int] = defaultdict(int)
+    try:
+        for source in files:
+            tag = f"{options.source}/{source.kind}" if options.source else source.kind
+            ctx = Context(source.name, tag, load_id, registry, schema, options.strict, now)
+            file_report = FileReport(source.name, source.kind,
+                                     unused_columns=list(source.unused_headers))
+            report.files.append(file_report)
+            if progress:
+                progress.start(source.name)
+            _load_file(source, ctx, writer, options, file_report, log, seen, confirmed,
+                       progress)
+            rejected_by_source[tag] += file_report.rejected
+            if progress:
+                progress.finish()
+        _end_unconfirmed(writer, schema, report, load_id, options.today or now.date(),
+                         confirmed, rejected_by_source)
+    finally:
+        log.close()
+    report.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return report
+
+
+def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOptions,
+               report: FileReport, log: IssueLog, seen: set[tuple[str, ...]],
+               confirmed: set[tuple[str, str]], progress: Progress | None) -> None:
+    transform = kinds.TRANSFORMERS[source.kind]
+    if source.kind in kinds.PREREGISTER:
+        for row in rows(source):
+            kinds.PREREGISTER[source.kind](row, ctx)
+    for chunk in _chunks(rows(source), options.batch_size):
+        _prefetch(ctx.registry, chunk)
+        plans: list[tuple[SourceRow, Plan]] = []
+        for row in chunk:
+            report.rows += 1
+            try:
+                if row.extra_fields:
+                    raise Reject("", f"the row has {row.extra_fields} more field(s) than the "
+                                     "header; a separator or quote is probably wrong")
+                plan = transform(row, ctx)
+            except Reject as rejection:
+                report.rejected += 1
+                log.reject(Issue(source.name, row.line, rejection.column, rejection.message,
+                                 rejection.value))
+                continue
+            plans.append((row, plan))
+        _count_and_write(plans, ctx, writer, report, log, seen, confirmed)
+        if progress:
+            progress.advance(len(chunk))
+
+
+def _count_and_write(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: Writer,
+                     report: FileReport, log: IssueLog, seen: set[tuple[str, ...]],
+                     confirmed: set[tuple[str, str]]) -> None:
+    existing = _existing(writer, [plan.primary for _, plan in plans if plan.primary not in seen])
+    nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    owners: dict[tuple[str, str, str, str, str], int] = {}
+    for index, (row, plan) in enumerate(plans):
+        for column, message, value in plan.warnings:
+            report.warnings += 1
+            log.warn(Issue(ctx.file, row.line, column, message, value))
+        for label, props in plan.nodes:
+            nodes[label].append(props)
+        for rel_type, src, dst, props in plan.rels:
+            rels[(rel_type, src, dst)].append(props)
+            owners[(rel_type, src, dst, props["src_key"], props["dst_key"])] = index
+            if ctx.schema.relationship(rel_type).temporal:
+                confirmed.add((ctx.source, rel_type))
+    try:
+        for label, props in nodes.items():
+            writer.merge_nodes(label, props)
+        failed: set[int] = set()
+        for (rel_type, src, dst), props in rels.items():
+            for missing in writer.merge_relationships(rel_type, src, dst, props):
+                failed.add(owners[(rel_type, src, dst, missing["src_key"], missing["dst_key"])])
+    except SchemaError as exc:  # a transformer produced what the schema refuses: a bug
+        raise SchemaError(f"{ctx.file}: {exc}") from None
+    for index, (row, plan) in enumerate(plans):
+        if index in failed:
+            report.rejected += 1
+            log.reject(Issue(ctx.file, row.line, "", "a subject this row links to is missing "
+                                                     "from the store"))
+        elif plan.primary in seen or plan.primary in existing:
+            report.merged += 1
+        else:
+            report.loaded += 1
+        seen.add(plan.primary)
+
+
+def _existing(writer: Writer, primaries: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """Which of these subjects and records the store already holds."""
+    nodes: dict[str, list[str]] = defaultdict(list)
+    rels: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
+    for primary in set(primaries):
+        if primary[0] == "node":
+            nodes[primary[1]].append(primary[2])
+        else:
+            _, rel_type, src, src_key, dst, dst_key = primary
+            rels[(rel_type, src, dst)].append((src_key, dst_key))
+    found: set[tuple[str, ...]] = set()
+    for label, keys in nodes.items():
+        found |= {("node", label, key) for key in writer.existing_nodes(label, keys)}
+    for (rel_type, src, dst), pairs in rels.items():
+        found |= {("rel", rel_type, src, s, dst, d)
+                  for s, d in writer.existing_relationships(rel_type, src, dst, pairs)}
+    return found
+
+
+def _end_unconfirmed(writer: Writer, schema: Schema, report: LoadReport, load_id: str,
+                     today: dt.date, confirmed: set[tuple[str, str]],
+                     rejected_by_source: dict[str, int]) -> None:
+    """A relation its source no longer lists is ended, not deleted. Skipped for a source with
+    rejected rows: a row rejected for a typo must not end a relation that still exists."""
+    by_kind = {f.kind: f for f in report.files}
+    for source, rel_type in sorted(confirmed):
+        if rejected_by_source.get(source):
+            report.notes.append(
+                f"{source}: {rejected_by_source[source]} row(s) rejected, so {rel_type} "
+                "relations missing from this export were not ended; fix and reload"
+            )
+            continue
+        ended = writer.end_unconfirmed(rel_type, source, load_id, today)
+        kind = source.rsplit("/", 1)[-1]
+        if kind in by_kind:
+            by_kind[kind].ended += ended
+
+
+def _chunks(items: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _prefetch(registry: Registry, chunk: list[SourceRow]) -> None:
+    codes: list[str] = []
+    names: list[str] = []
+    departments: list[str] = []
+    department_names: list[str] = []
+    for row in chunk:
+        for column, target in ((kinds.CODE_COLUMNS, codes), (kinds.NAME_COLUMNS, names),
+                               (kinds.DEPARTMENT_COLUMNS, departments),
+                               (kinds.DEPARTMENT_NAME_COLUMNS, department_names)):
+            for name in column:
+                value = row.values.get(name)
+                if value is None or isinstance(value, dt.date):
+                    continue
+                cleaned = text(value)
+                if cleaned:
+                    target.append(cleaned)
+    registry.prefetch(codes, names, [normalize_code(c) for c in departments], department_names)
+

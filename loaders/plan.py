@@ -1,0 +1,59 @@
+"""What one input row becomes: the nodes and relationships to write, or a rejection, plus the
+warnings that go with it. Every issue names file, line and column; values that look like
+resident ID numbers are masked before they are kept anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.identifiers import classify, mask_resident_id
+
+NodeWrite = tuple[str, dict[str, Any]]  # label, properties
+RelWrite = tuple[str, str, str, dict[str, Any]]  # type, source label, target label, row
+Primary = tuple[str, ...]  # ("node", label, key) or ("rel", type, src label, src, dst label, dst)
+
+
+def safe_value(value: Any, limit: int = 120) -> str:
+    """A cell as it may appear in a report: ID numbers masked, long text cut."""
+    if value is None:
+        return ""
+    shown = str(value)
+    check = classify(shown) if 9 <= len(shown.strip()) <= 24 else None
+    if check is not None and check.kind == "resident_id":
+        return mask_resident_id(check.normalized)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int
+    column: str
+    message: str
+    value: str = ""
+
+    def as_row(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "reason": self.message, "value": self.value}
+
+
+class Reject(Exception):
+    """The row cannot be loaded; ``column`` and ``message`` say why."""
+
+    def __init__(self, column: str, message: str, value: Any = None) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+        self.value = safe_value(value)
+
+
+@dataclass
+class Plan:
+    primary: Primary
+    nodes: list[NodeWrite] = field(default_factory=list)
+    rels: list[RelWrite] = field(default_factory=list)
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # column, message, value
+
+    def warn(self, column: str, message: str, value: Any = None) -> None:
+        self.warnings.append((column, message, safe_value(value)))

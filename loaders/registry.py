@@ -1,0 +1,171 @@
+"""Entity resolution: one node per real subject.
+
+Enterprises by USCC; a legacy organisation code through positions 9-17 of a USCC; a legacy
+registration or tax number through the code mappings; persons by the keyed hash of their ID
+number; a name-only reference by normalised name when exactly one enterprise has it — otherwise
+the row is rejected as ambiguous, never guessed.
+
+The registry knows what this load has planned so far and asks the store (in batches, ahead of
+each chunk of rows) about everything else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from graph.identifiers import CodeCheck, classify, org_code_of_uscc, person_key
+from loaders.values import normalize_name
+
+Lookup = Callable[[str, str, list[str]], list[dict]]  # label, property, values → rows
+
+
+@dataclass
+class Subject:
+    label: str  # Enterprise or Person
+    key: str
+
+
+class Unresolved(Exception):
+    """The reference names no subject, or more than one; the message says which."""
+
+
+@dataclass
+class Registry:
+    secret: bytes | None
+    lookup: Lookup | None  # store lookups; None when there is no store (offline export)
+    enterprises: dict[str, str] = field(default_factory=dict)  # uscc → name
+    org_codes: dict[str, str] = field(default_factory=dict)  # legacy code → uscc
+    reg_nos: dict[str, str] = field(default_factory=dict)
+    tax_nos: dict[str, str] = field(default_factory=dict)
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    persons: set[str] = field(default_factory=set)
+    departments: dict[str, str] = field(default_factory=dict)  # code → name
+    department_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _asked: set[tuple[str, str]] = field(default_factory=set)
+
+    # -- what this load adds --------------------------------------------------------------
+
+    def add_enterprise(self, uscc: str, name: str | None, org_code: str | None = None,
+                       reg_no: str | None = None, tax_no: str | None = None) -> None:
+        if name:
+            old = self.enterprises.get(uscc)
+            if old and normalize_name(old) != normalize_name(name):
+                self.names[normalize_name(old)].discard(uscc)
+            self.names[normalize_name(name)].add(uscc)
+        self.enterprises[uscc] = name or self.enterprises.get(uscc) or ""
+        self.org_codes.setdefault(org_code_of_uscc(uscc), uscc)
+        for table, code in ((self.org_codes, org_code), (self.reg_nos, reg_no),
+                            (self.tax_nos, tax_no)):
+            if code:
+                table[code] = uscc
+
+    def add_person(self, pid: str) -> None:
+        self.persons.add(pid)
+
+    def add_department(self, code: str, name: str) -> None:
+        self.departments[code] = name
+        self.department_names[normalize_name(name)].add(code)
+
+    # -- asking the store ahead of a chunk --------------------------------------------------
+
+    def prefetch(self, codes: Iterable[str], names: Iterable[str] = (),
+                 department_codes: Iterable[str] = (),
+                 department_names: Iterable[str] = ()) -> None:
+        """Batch the store look-ups a chunk of rows will need."""
+        if self.lookup is None:
+            return
+        wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for raw in codes:
+            check = classify(raw)
+            if not check.usable:
+                continue
+            code = check.normalized
+            if check.kind == "uscc" and code not in self.enterprises:
+                wanted[("Enterprise", "uscc")].add(code)
+                wanted[("Enterprise", "org_code")].add(org_code_of_uscc(code))
+            elif check.kind == "org_code" and code not in self.org_codes:
+                wanted[("Enterprise", "org_code")].add(code)
+            elif check.kind == "reg_no" and code not in self.reg_nos:
+                wanted[("Enterprise", "reg_no")].add(code)
+            elif check.kind == "resident_id" and self.secret:
+                pid = person_key(code, self.secret)
+                if pid not in self.persons:
+                    wanted[("Person", "pid")].add(pid)
+        for name in names:
+            key = normalize_name(name)
+            if key and not self.names.get(key):
+                wanted[("Enterprise", "name_normalized")].add(key)
+        for code in department_codes:
+            if code not in self.departments:
+                wanted[("Department", "code")].add(code)
+        for name in department_names:
+            if not self.department_names.get(normalize_name(name)):
+                wanted[("Department", "name")].add(name)
+        for (label, prop), values in wanted.items():
+            fresh = sorted(v for v in values if (prop, v) not in self._asked)
+            if not fresh:
+                continue
+            self._asked.update((prop, v) for v in fresh)
+            for row in self.lookup(label, prop, fresh):
+                self._remember(label, prop, row)
+
+    def _remember(self, label: str, prop: str, row: dict) -> None:
+        if label == "Person":
+            self.persons.add(row["key"])
+        elif label == "Department":
+            self.add_department(row["key"], row.get("name") or "")
+        else:
+            uscc = row["key"]
+            if uscc not in self.enterprises:
+                self.add_enterprise(uscc, row.get("name"))
+            if prop == "reg_no":
+                self.reg_nos[row["value"]] = uscc
+            elif prop == "org_code":
+                self.org_codes.setdefault(row["value"], uscc)
+
+    # -- resolving --------------------------------------------------------------------------
+
+    def pid(self, check: CodeCheck) -> str:
+        if self.secret is None:
+            raise Unresolved("CREDITGRAPH_ID_KEY is not set, so ID numbers cannot be keyed")
+        return person_key(check.normalized, self.secret)
+
+    def subject(self, check: CodeCheck) -> Subject | None:
+        """The subject a checked code names, if it is in the graph or this load."""
+        code = check.normalized
+        if check.kind == "uscc":
+            return Subject("Enterprise", code) if code in self.enterprises else None
+        if check.kind == "org_code":
+            uscc = self.org_codes.get(code)
+            return Subject("Enterprise", uscc) if uscc else None
+        if check.kind == "reg_no":
+            uscc = self.reg_nos.get(code)
+            return Subject("Enterprise", uscc) if uscc else None
+        if check.kind == "resident_id":
+            pid = self.pid(check)
+            return Subject("Person", pid) if pid in self.persons else None
+        return None
+
+    def tax_subject(self, tax_no: str) -> Subject | None:
+        uscc = self.tax_nos.get(tax_no)
+        return Subject("Enterprise", uscc) if uscc else None
+
+    def by_name(self, name: str) -> Subject:
+        matches = sorted(self.names.get(normalize_name(name), ()))
+        if not matches:
+            raise Unresolved(f"no enterprise is named {name!r}")
+        if len(matches) > 1:
+            raise Unresolved(f"ambiguous name {name!r}: {len(matches)} enterprises have it "
+                             f"({', '.join(matches[:3])}{' …' if len(matches) > 3 else ''})")
+        return Subject("Enterprise", matches[0])
+
+    def department(self, code: str | None, name: str | None) -> str | None:
+        if code and code in self.departments:
+            return code
+        if name:
+            codes = self.department_names.get(normalize_name(name), set())
+            if len(codes) == 1:
+                return next(iter(codes))
+        return None

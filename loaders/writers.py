@@ -1,0 +1,82 @@
+"""Where a load's plans go: the store, nowhere (dry run), or CSV files for neo4j-admin import.
+Each also answers the look-ups entity resolution and the loaded / merged count need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph import cypher
+from graph.schema import coerce_rows
+from graph.store import ENDPOINT_FIELDS, GraphStore
+
+LOOKUP_CHUNK = 5000
+
+
+class StoreWriter:
+    """Writes through the store interface: batched UNWIND upserts, one transaction a batch."""
+
+    dry_run = False
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.schema = store.schema
+
+    def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]:
+        query = cypher.lookup(self.schema, label, prop)
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(values), LOOKUP_CHUNK):
+            found += self.store.read(query, {"values": values[start:start + LOOKUP_CHUNK]})
+        return found
+
+    def existing_nodes(self, label: str, keys: Sequence[str]) -> set[str]:
+        return {row["value"] for row in self.lookup(label, self.schema.node(label).key,
+                                                    list(keys))}
+
+    def existing_relationships(self, rel_type: str, source: str, target: str,
+                               pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        query = cypher.existing_relationships(self.schema, rel_type, source, target)
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(pairs), LOOKUP_CHUNK):
+            rows = [{"src_key": s, "dst_key": d} for s, d in pairs[start:start + LOOKUP_CHUNK]]
+            found |= {(r["src_key"], r["dst_key"]) for r in self.store.read(query,
+                                                                              {"pairs": rows})}
+        return found
+
+    def merge_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        self.store.merge_nodes(label, rows, batch_size=max(len(rows), 1))
+
+    def merge_relationships(self, rel_type: str, source: str, target: str,
+                            rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
+        missing: list[Mapping[str, Any]] = []
+        self.store.merge_relationships(rel_type, source, target, rows,
+                                       batch_size=max(len(rows), 1), on_missing=missing.append)
+        return missing
+
+    def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
+                        end_date: dt.date) -> int:
+        self.store.write(cypher.reopen_confirmed(self.schema, rel_type), {"load_id": load_id})
+        rows = self.store.write(cypher.end_unconfirmed(self.schema, rel_type),
+                                {"source": source, "load_id": load_id, "end_date": end_date})
+        return int(rows[0]["ended"]) if rows else 0
+
+
+class DryRunWriter(StoreWriter):
+    """Reads the store to resolve and count, writes nothing."""
+
+    dry_run = True
+
+    def merge_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        coerce_rows(self.schema.node(label).properties, rows, f"{label} batch")
+
+    def merge_relationships(self, rel_type: str, source: str, target: str,
+                            rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
+        rel = self.schema.endpoint(rel_type, source, target)
+        coerce_rows(rel.properties, [{k: v for k, v in r.items() if k not in ENDPOINT_FIELDS}
+                                     for r in rows], f"{rel_type} batch")
+        return []
+
+    def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
+                        end_date: dt.date) -> int:
+        return 0
