@@ -46,7 +46,8 @@ RID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 def normalize_code(text: str) -> str:
     """Trim, full-width to half-width (NFKC), upper case, drop spaces and hyphens."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text)).upper()
+    upper = _DROP.sub("", unicodedata.normalize("NFKC", text)).upper()
+    return unicodedata.normalize("NFKC", upper)  # upper-casing can denormalise (e.g. 'ǰ')
 
 
 @dataclass(frozen=True)

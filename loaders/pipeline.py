@@ -140,7 +140,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
     log = IssueLog(report_dir or REPORTS_ROOT / load_id)
     report.rejects_file, report.warnings_file = str(log.rejects_path), str(log.warnings_path)
     seen: set[tuple[str, ...]] = set()
-    confirmed: set[tuple[str, str]] = set()  # (source tag, temporal relationship type)
+    confirmed: set[tuple[str, str]] = set()  # (source tag, relationship type) listed completely
     rejected_by_source: dict[str, int] = defaultdict(int)
     try:
         for source in files:
@@ -151,8 +151,10 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
             report.files.append(file_report)
             if progress:
                 progress.start(source.name)
-            _load_file(source, ctx, writer, options, file_report, log, seen, confirmed,
-                       progress)
+            _load_file(source, ctx, writer, options, file_report, log, seen, progress)
+            types, needed_column = kinds.COMPLETE_LISTS.get(source.kind, ((), None))
+            if needed_column is None or needed_column in source.columns.values():
+                confirmed.update((tag, rel_type) for rel_type in types)
             rejected_by_source[tag] += file_report.rejected
             if progress:
                 progress.finish()
@@ -166,7 +168,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
 
 def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOptions,
                report: FileReport, log: IssueLog, seen: set[tuple[str, ...]],
-               confirmed: set[tuple[str, str]], progress: Progress | None) -> None:
+               progress: Progress | None) -> None:
     transform = kinds.TRANSFORMERS[source.kind]
     if source.kind in kinds.PREREGISTER:
         for row in rows(source):
@@ -187,14 +189,13 @@ def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOpt
                                  rejection.value))
                 continue
             plans.append((row, plan))
-        _count_and_write(plans, ctx, writer, report, log, seen, confirmed)
+        _count_and_write(plans, ctx, writer, report, log, seen)
         if progress:
             progress.advance(len(chunk))
 
 
 def _count_and_write(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: Writer,
-                     report: FileReport, log: IssueLog, seen: set[tuple[str, ...]],
-                     confirmed: set[tuple[str, str]]) -> None:
+                     report: FileReport, log: IssueLog, seen: set[tuple[str, ...]]) -> None:
     existing = _existing(writer, [plan.primary for _, plan in plans if plan.primary not in seen])
     nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -208,8 +209,6 @@ def _count_and_write(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: 
         for rel_type, src, dst, props in plan.rels:
             rels[(rel_type, src, dst)].append(props)
             owners[(rel_type, src, dst, props["src_key"], props["dst_key"])] = index
-            if ctx.schema.relationship(rel_type).temporal:
-                confirmed.add((ctx.source, rel_type))
     try:
         for label, props in nodes.items():
             writer.merge_nodes(label, props)
@@ -229,6 +228,12 @@ def _count_and_write(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: 
         else:
             report.loaded += 1
         seen.add(plan.primary)
+        # What a row writes besides its primary (a legal representative, say) also exists now,
+        # for the rows after it, also in a dry run, where the store never sees it.
+        for label, props in plan.nodes:
+            seen.add(("node", label, props[ctx.schema.node(label).key]))
+        for rel_type, src, dst, props in plan.rels:
+            seen.add(("rel", rel_type, src, props["src_key"], dst, props["dst_key"]))
 
 
 def _existing(writer: Writer, primaries: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:

@@ -36,3 +36,12 @@ CODE_COLUMNS = ("uscc", "legal_rep_id", "id_number", "source_id", "target_id", "
 DEPARTMENT_COLUMNS = ("department_code", "authority_code", "purchaser_code", "parent_code", "code")
 NAME_COLUMNS = ("subject_name",)
 DEPARTMENT_NAME_COLUMNS = ("authority",)
+
+# Temporal relationships a file of this kind lists completely: after a load, those its source
+# listed before but not now are ended. (kind → relationship types, and the column the file must
+# have for that to hold: an enterprises file without legal representatives says nothing of them.)
+COMPLETE_LISTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "relations": (tuple(links.RELATION_TYPES), None),
+    "civil_servants": (("SERVES_IN",), None),
+    "enterprises": (("LEGAL_REP_OF",), "legal_rep_id"),
+}

@@ -12,14 +12,15 @@ from loaders.kinds.subjects import person
 from loaders.plan import Plan, Reject
 from loaders.reading import SourceRow
 
-RELATION_PROPERTIES = {"SHAREHOLDER_OF": "ratio", "EXECUTIVE_OF": "role", "RELATIVE_OF": "kind"}
+RELATION_TYPES = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
+                  "BRANCH_OF", "RELATIVE_OF")
 
 
 def relation(row: SourceRow, ctx: Context) -> Plan:
     cells = Cells(row)
     word = cells.text("relation", required=True) or ""
     rel_type = vocabulary.canonical("relations", word)
-    if rel_type is None:
+    if rel_type not in RELATION_TYPES:
         raise Reject("relation", "unknown relation; one of "
                      f"{', '.join(vocabulary.choices('relations'))} (or their Chinese names)",
                      word)

@@ -22,14 +22,14 @@ from loaders.values import normalize_name
 
 # Where a 双公示 row may carry its subject's code, in the order they are tried.
 SUBJECT_COLUMNS = ("subject_uscc", "subject_code", "subject_org_code", "subject_reg_no",
-                   "subject_id_number", "subject_tax_no", "subject_other_code")
+                   "subject_id_number", "subject_tax_no")
 
 
 def penalty(row: SourceRow, ctx: Context) -> Plan:
     return _decision(row, ctx, "Penalty", "penalty_id", "PENALIZED", {
         "violation_type": "violation_type", "facts": "facts", "basis": "basis",
         "category": "category", "content": "content",
-    }, numbers=("fine_amount", "confiscated_amount"), dates=("valid_until",))
+    }, numbers=("fine_amount", "confiscated_amount"), dates=("valid_until", "publish_until"))
 
 
 def license_(row: SourceRow, ctx: Context) -> Plan:

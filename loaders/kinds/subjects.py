@@ -97,7 +97,13 @@ def _legacy(ctx: Context, plan: Plan, cells: Cells, column: str) -> str | None:
 
 
 def _legal_rep(ctx: Context, plan: Plan, cells: Cells, uscc: str) -> None:
-    raw = cells.code("legal_rep_id")
+    """The legal representative, when the row identifies one; a problem here is a warning —
+    the enterprise itself still loads."""
+    try:
+        raw = cells.code("legal_rep_id")
+    except Reject as problem:
+        plan.warn("legal_rep_id", f"{problem.message}; not linked", problem.value)
+        return
     name = cells.text("legal_rep_name")
     if raw is None:
         if name:
