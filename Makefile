@@ -23,9 +23,14 @@ $(NEO4J_CLASSPATH): tests/neo4j_server/pom.xml $(wildcard tests/neo4j_server/src
 
 neo4j-test-server: $(NEO4J_CLASSPATH)
 
-demo: setup  ## embedded store with what exists, then the dashboard on http://localhost:8501
+# A local secret for keying resident ID numbers; made once, kept (never committed: data/ is ignored).
+data/id.key:
+	mkdir -p data
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > data/id.key
+
+demo: setup data/id.key  ## embedded store with the sample data, then the dashboard on http://localhost:8501
 	$(CG) init
-	$(CG) status
+	$(CG) load seed/sample
 	$(CG) dashboard --port 8501
 
 lint: setup

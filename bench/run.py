@@ -1,6 +1,8 @@
-"""``make bench``: every benchmark on both backends, in one run, with a printed report.
+"""``make bench``: the benchmarks on both backends in one run, each against a baseline measured
+in the same run, with a printed report.
 
-    python -m bench.run [--scale N] [--baseline-rows N] [--backend embedded|neo4j|both]
+    python -m bench.run [--only store_writes|loads] [--scale N] [--enterprises N]
+                        [--baseline-rows N] [--backend embedded|neo4j|both]
 
 Neo4j is the private server from tests/neo4j_server unless NEO4J_URI is set. Results are also
 written to bench/results/ as JSON.
@@ -13,66 +15,115 @@ import json
 import os
 import platform
 import tempfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from bench import store_writes
+from bench import loads, store_writes
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store import GraphStore, open_store
 
 RESULTS = Path(__file__).resolve().parent / "results"
+console = Console(width=120)
+
+
+@contextmanager
+def stores(backends: list[str], stack: ExitStack) -> Iterator[list[GraphStore]]:
+    opened = []
+    for backend in backends:
+        if backend == "neo4j":
+            env = dict(os.environ)
+            if not env.get("NEO4J_URI"):
+                from tests.neo4j_server import launcher
+
+                server = stack.enter_context(launcher.running(heap="3g", pagecache="2g"))
+                env.update(server.env())
+            settings = Settings.from_env({**env, "CREDITGRAPH_BACKEND": "neo4j"})
+        else:
+            directory = stack.enter_context(tempfile.TemporaryDirectory())
+            settings = Settings.from_env().with_overrides(backend="embedded",
+                                                          store_path=Path(directory) / "store")
+        opened.append(stack.enter_context(open_store(settings)))
+    yield opened
+
+
+def bench_store_writes(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    figures = store_writes.run(store, args.scale, args.baseline_rows)
+    rows, baselines = [], {}
+    for f in figures:
+        kind = f.what.split(",")[0]
+        if "baseline" in f.what:
+            baselines[kind] = f.rate
+        rows.append({"backend": f.backend, "what": f.what, "rows": f.rows,
+                     "seconds": f.seconds, "rate": f.rate,
+                     "ratio": f.rate / baselines[kind] if kind in baselines else None})
+    return rows
+
+
+def bench_loads(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    directory = Path(tempfile.mkdtemp(prefix="creditgraph-bench-"))
+    loads.write_inputs(directory / "input", args.enterprises)
+    loads.write_inputs(directory / "warm-up", max(args.enterprises // 20, 1000))
+    timings, baseline, writes = loads.run(store, directory / "input", directory / "report",
+                                          args.baseline_rows, directory / "warm-up")
+    rows = [{"backend": store.backend, "what": "relations, per-row MERGE (baseline)",
+             "rows": args.baseline_rows, "seconds": args.baseline_rows / baseline,
+             "rate": baseline, "ratio": 1.0}]
+    for timing in timings:
+        rate = timing.rows / timing.seconds
+        rows.append({"backend": store.backend, "what": f"load {timing.name} end to end",
+                     "rows": timing.rows, "seconds": timing.seconds, "rate": rate,
+                     "ratio": rate / baseline if timing.name == "relations.csv" else None})
+    rate = writes.rows / writes.seconds
+    rows.append({"backend": store.backend,
+                 "what": "relationship rows written into the store (write phase, all files)",
+                 "rows": writes.rows, "seconds": writes.seconds, "rate": rate,
+                 "ratio": rate / baseline})
+    return rows
+
+
+BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=20_000, help="nodes per label")
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("--scale", type=int, default=20_000,
+                        help="store_writes: nodes per label (relationships: 3×)")
+    parser.add_argument("--enterprises", type=int, default=100_000,
+                        help="loads: enterprises (relations: 3×, persons: ½×)")
     parser.add_argument("--baseline-rows", type=int, default=1_000,
-                        help="rows written one by one for the per-row baseline")
+                        help="rows written one by one for the per-row baselines")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
     args = parser.parse_args()
-    console = Console()
-    figures = []
-    with ExitStack() as stack:
-        backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
-        for backend in backends:
-            if backend == "neo4j":
-                env = dict(os.environ)
-                if not env.get("NEO4J_URI"):
-                    from tests.neo4j_server import launcher
-
-                    server = stack.enter_context(launcher.running(heap="2g", pagecache="1g"))
-                    env.update(server.env())
-                settings = Settings.from_env({**env, "CREDITGRAPH_BACKEND": "neo4j"})
-            else:
-                directory = stack.enter_context(tempfile.TemporaryDirectory())
-                settings = Settings(store_path=Path(directory) / "store")
-            with open_store(settings) as store:
-                console.print(f"[bold]{backend}[/]: {store.version()}")
-                figures += store_writes.run(store, args.scale, args.baseline_rows)
-
-    table = Table(title=f"store writes · scale {args.scale:,} nodes per label, "
-                        f"{3 * args.scale:,} relationships · {os.cpu_count()} cores")
-    for column in ("backend", "what", "rows", "seconds", "rows/s", "× baseline"):
-        table.add_column(column, justify="right" if column != "what" else "left")
-    baselines: dict[tuple[str, str], float] = {}
-    for f in figures:
-        kind = f.what.split(",")[0]
-        if "baseline" in f.what:
-            baselines[(f.backend, kind)] = f.rate
-        ratio = f.rate / baselines[(f.backend, kind)] if (f.backend, kind) in baselines else None
-        table.add_row(f.backend, f.what, f"{f.rows:,}", f"{f.seconds:.2f}", f"{f.rate:,.0f}",
-                      "1.0" if "baseline" in f.what else f"{ratio:.1f}" if ratio else "")
-    console.print(table)
+    chosen = args.only or list(BENCHMARKS)
+    backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
+    results: dict[str, list[dict]] = {}
+    with ExitStack() as stack, stores(backends, stack) as opened:
+        for store in opened:
+            console.print(f"[bold]{store.backend}[/]: {store.version()}")
+            for name in chosen:
+                results.setdefault(name, []).extend(BENCHMARKS[name](store, args))
+    for name, rows in results.items():
+        scale = (f"{args.scale:,} nodes per label" if name == "store_writes"
+                 else f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations")
+        table = Table(title=f"{name} · {scale} · {os.cpu_count()} cores")
+        for column in ("backend", "what", "rows", "seconds", "rows/s", "× baseline"):
+            table.add_column(column, justify="left" if column == "what" else "right")
+        for row in rows:
+            table.add_row(row["backend"], row["what"], f"{row['rows']:,}", f"{row['seconds']:.2f}",
+                          f"{row['rate']:,.0f}",
+                          f"{row['ratio']:.1f}" if row["ratio"] is not None else "")
+        console.print(table)
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"store_writes-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "scale": args.scale, "baseline_rows": args.baseline_rows,
-        "figures": [f.__dict__ | {"rate": f.rate} for f in figures],
+        "arguments": vars(args), "results": results,
     }, indent=2, ensure_ascii=False))
     console.print(f"written {out}")
 

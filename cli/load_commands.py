@@ -10,6 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
+from graph.schema import default_schema
+from loaders.neo4j_import import ImportCsvWriter
 from loaders.pipeline import LoadOptions, LoadReport, load_directory
 from loaders.spec import load_spec
 from loaders.writers import DryRunWriter, StoreWriter
@@ -54,7 +56,8 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
     secret = settings.id_secret()
     spec = load_spec(mapping)
     with open_from(ctx) as store:
-        store.init_schema()
+        if not dry_run:  # a dry run leaves even the schema alone
+            store.init_schema()
         writer = DryRunWriter(store) if dry_run else StoreWriter(store)
         options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -114,3 +117,40 @@ def validate(
 ) -> None:
     """Check a directory as `load` would, writing nothing (= load --dry-run)."""
     _run(ctx, directory, True, strict, mapping, report_dir, None, fmt)
+
+
+@app.command("export-neo4j-import")
+@handles_errors
+def export_neo4j_import(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="directory of .csv / .xlsx exports")],
+    out: Annotated[Path, typer.Argument(help="where the import CSV files and import.sh go")],
+    strict: StrictOption = False,
+    mapping: MappingOption = None,
+    report_dir: ReportDirOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Offline first load of millions of rows: validate and resolve as `load` does, but write
+    CSV files for `neo4j-admin database import full` (run OUT/import.sh on a stopped, empty
+    Neo4j, then `creditgraph --backend neo4j init`)."""
+    settings = settings_of(ctx)
+    secret = settings.id_secret()
+    spec = load_spec(mapping)
+    schema = default_schema()
+    writer = ImportCsvWriter(schema, out)
+    options = LoadOptions(strict=strict, batch_size=settings.batch_size)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("rows"), TimeElapsedColumn(), console=error_console,
+                  transient=fmt is not OutputFormat.table) as progress:
+        report = load_directory(directory, writer, schema, spec, secret, report_dir, options,
+                                _Bars(progress))
+    files = writer.write()
+    if fmt is OutputFormat.json:
+        print_json(report.as_dict() | {"import_files": files,
+                                       "import_script": str(out / "import.sh")})
+        return
+    _print(report, fmt)
+    if fmt is OutputFormat.table:
+        print_rows([{"file": k, "rows": v} for k, v in files.items()], ["file", "rows"], fmt,
+                   title=f"neo4j-admin import files in {out}")
+        console.print(f"then: {out / 'import.sh'} [DATABASE]; creditgraph --backend neo4j init")

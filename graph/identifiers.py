@@ -21,6 +21,7 @@ import hmac
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Literal
 
 from graph import divisions
@@ -105,6 +106,7 @@ def resident_id_check_char(body: str) -> str:
 # -- validators --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 18)
 def check_uscc(text: str) -> CodeCheck:
     code = normalize_code(text)
 
@@ -131,6 +133,7 @@ def check_uscc(text: str) -> CodeCheck:
     return result("ok")
 
 
+@lru_cache(maxsize=1 << 18)
 def check_org_code(text: str) -> CodeCheck:
     code = normalize_code(text)
 
@@ -147,6 +150,7 @@ def check_org_code(text: str) -> CodeCheck:
     return result("ok")
 
 
+@lru_cache(maxsize=1 << 18)
 def check_reg_no(text: str) -> CodeCheck:
     code = normalize_code(text)
 
@@ -207,6 +211,7 @@ def _looks_like_resident_id(code: str) -> bool:
     return birth is not None and birth.year >= 1900 and divisions.known(code[:6])
 
 
+@lru_cache(maxsize=1 << 18)
 def classify(text: str) -> CodeCheck:
     """Work out which identifier a text is and check it."""
     code = normalize_code(text)

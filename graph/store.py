@@ -102,8 +102,9 @@ class GraphStore(ABC):
         for batch in _batches(rows, batch_size or self.settings.batch_size):
             checked = _combine(coerce_rows(node.properties, batch, f"{label} batch"), (node.key,))
             present = _present(checked)
-            query = cypher.merge_nodes(self.schema, label, present)
-            self.write(query, {"rows": _uniform(checked, present)})
+            shared = _shared(checked, present, keep=(node.key,))
+            rows_out = _uniform(checked, [p for p in present if p not in shared])
+            self._upsert_nodes(label, rows_out, present, shared)
             written += len(batch)
             if progress:
                 progress(len(batch))
@@ -137,22 +138,35 @@ class GraphStore(ABC):
                 checked.append(coerce_rows(rel.properties, [props], f"{rel_type} batch")[0] | ends)
             combined = _combine(checked, ENDPOINT_FIELDS)
             present = _present(combined)
+            shared = _shared(combined, present, keep=ENDPOINT_FIELDS)
             query = cypher.merge_relationships(
                 self.schema, rel_type, source_label, target_label,
-                [p for p in present if p not in ENDPOINT_FIELDS],
+                [p for p in present if p not in ENDPOINT_FIELDS], shared,
             )
-            found = {
-                (r["src_key"], r["dst_key"])
-                for r in self.write(query, {"rows": _uniform(combined, present)})
-            }
+            params = {"rows": _uniform(combined, [p for p in present if p not in shared]),
+                      **shared_params(shared)}
+            merged = _merged(self.write(query, params))
+            missing: set[tuple[str, str]] = set()
+            if merged < len(combined):
+                ends = [{k: row[k] for k in ENDPOINT_FIELDS} for row in combined]
+                missing = {(r["src_key"], r["dst_key"]) for r in self.read(
+                    cypher.missing_endpoints(self.schema, source_label, target_label),
+                    {"rows": ends})}
             for row, original in zip(checked, batch, strict=True):
-                if (row["src_key"], row["dst_key"]) in found:
+                if (row["src_key"], row["dst_key"]) not in missing:
                     written += 1
                 elif on_missing:
                     on_missing(original)
             if progress:
                 progress(len(batch))
         return written
+
+    def _upsert_nodes(self, label: str, rows: list[Row], properties: list[str],
+                      shared: Mapping[str, Any]) -> None:
+        """One batch of checked rows, all with the same fields, in one transaction;
+        ``shared`` holds the values every row has in common."""
+        self.write(cypher.merge_nodes(self.schema, label, properties, shared),
+                   {"rows": rows, **shared_params(shared)})
 
     def node_counts(self) -> dict[str, int]:
         present = self._present_labels()
@@ -212,10 +226,32 @@ def _present(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return list(seen)
 
 
+def _shared(rows: Sequence[Row], names: Sequence[str], keep: Sequence[str]) -> dict[str, Any]:
+    """Properties with one value in every row (a load's time stamp, its source): sent once as a
+    parameter instead of once a row. Packing a date-time a row costs Neo4j's driver more than
+    writing the row."""
+    if len(rows) < 2:
+        return {}
+    first = rows[0]
+    return {
+        name: first[name] for name in names
+        if name not in keep and first.get(name) is not None
+        and all(row.get(name) == first[name] for row in rows)
+    }
+
+
+def shared_params(shared: Mapping[str, Any]) -> dict[str, Any]:
+    return {cypher.shared_parameter(name): value for name, value in shared.items()}
+
+
 def _uniform(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[Row]:
     """Every row with exactly the same fields: the embedded engine types a list of maps as one
     struct type and refuses rows that differ."""
     return [{name: row.get(name) for name in names} for row in rows]
+
+
+def _merged(result: list[Row]) -> int:
+    return int(result[0]["merged"]) if result else 0
 
 
 def _combine(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import secrets
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -173,60 +174,41 @@ def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOpt
     if source.kind in kinds.PREREGISTER:
         for row in rows(source):
             kinds.PREREGISTER[source.kind](row, ctx)
-    for chunk in _chunks(rows(source), options.batch_size):
-        _prefetch(ctx.registry, chunk)
-        plans: list[tuple[SourceRow, Plan]] = []
-        for row in chunk:
-            report.rows += 1
-            try:
-                if row.extra_fields:
-                    raise Reject("", f"the row has {row.extra_fields} more field(s) than the "
-                                     "header; a separator or quote is probably wrong")
-                plan = transform(row, ctx)
-            except Reject as rejection:
-                report.rejected += 1
-                log.reject(Issue(source.name, row.line, rejection.column, rejection.message,
-                                 rejection.value))
-                continue
-            plans.append((row, plan))
-        _count_and_write(plans, ctx, writer, report, log, seen)
-        if progress:
-            progress.advance(len(chunk))
+    with _BackgroundWrites(writer, ctx, report, log) as writes:
+        for chunk in _chunks(rows(source), options.batch_size):
+            _prefetch(ctx.registry, chunk)
+            plans: list[tuple[SourceRow, Plan]] = []
+            for row in chunk:
+                report.rows += 1
+                try:
+                    if row.extra_fields:
+                        raise Reject("", f"the row has {row.extra_fields} more field(s) than "
+                                         "the header; a separator or quote is probably wrong")
+                    plan = transform(row, ctx)
+                except Reject as rejection:
+                    report.rejected += 1
+                    log.reject(Issue(source.name, row.line, rejection.column,
+                                     rejection.message, rejection.value))
+                    continue
+                plans.append((row, plan))
+            buckets = _count(plans, ctx, writer, report, log, seen)
+            writes.submit(plans, buckets)
+            if progress:
+                progress.advance(len(chunk))
 
 
-def _count_and_write(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: Writer,
-                     report: FileReport, log: IssueLog, seen: set[tuple[str, ...]]) -> None:
+def _count(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: Writer,
+           report: FileReport, log: IssueLog, seen: set[tuple[str, ...]]) -> list[str]:
+    """Loaded or merged, for each plan: did the store or this load have its subject already?"""
     existing = _existing(writer, [plan.primary for _, plan in plans if plan.primary not in seen])
-    nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    owners: dict[tuple[str, str, str, str, str], int] = {}
-    for index, (row, plan) in enumerate(plans):
+    buckets = []
+    for row, plan in plans:
         for column, message, value in plan.warnings:
             report.warnings += 1
             log.warn(Issue(ctx.file, row.line, column, message, value))
-        for label, props in plan.nodes:
-            nodes[label].append(props)
-        for rel_type, src, dst, props in plan.rels:
-            rels[(rel_type, src, dst)].append(props)
-            owners[(rel_type, src, dst, props["src_key"], props["dst_key"])] = index
-    try:
-        for label, props in nodes.items():
-            writer.merge_nodes(label, props)
-        failed: set[int] = set()
-        for (rel_type, src, dst), props in rels.items():
-            for missing in writer.merge_relationships(rel_type, src, dst, props):
-                failed.add(owners[(rel_type, src, dst, missing["src_key"], missing["dst_key"])])
-    except SchemaError as exc:  # a transformer produced what the schema refuses: a bug
-        raise SchemaError(f"{ctx.file}: {exc}") from None
-    for index, (row, plan) in enumerate(plans):
-        if index in failed:
-            report.rejected += 1
-            log.reject(Issue(ctx.file, row.line, "", "a subject this row links to is missing "
-                                                     "from the store"))
-        elif plan.primary in seen or plan.primary in existing:
-            report.merged += 1
-        else:
-            report.loaded += 1
+        bucket = "merged" if plan.primary in seen or plan.primary in existing else "loaded"
+        setattr(report, bucket, getattr(report, bucket) + 1)
+        buckets.append(bucket)
         seen.add(plan.primary)
         # What a row writes besides its primary (a legal representative, say) also exists now,
         # for the rows after it, also in a dry run, where the store never sees it.
@@ -234,6 +216,69 @@ def _count_and_write(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: 
             seen.add(("node", label, props[ctx.schema.node(label).key]))
         for rel_type, src, dst, props in plan.rels:
             seen.add(("rel", rel_type, src, props["src_key"], dst, props["dst_key"]))
+    return buckets
+
+
+class _BackgroundWrites:
+    """Writes one chunk while the next is read and checked. Parsing and resolving is Python
+    work; writing mostly waits on the database: overlapping them uses both cores. One worker
+    keeps the writes in order, so a chunk's relationships always find the nodes of the chunks
+    before it; at most two chunks wait, to bound memory."""
+
+    def __init__(self, writer: Writer, ctx: Context, report: FileReport, log: IssueLog) -> None:
+        self.writer, self.ctx, self.report, self.log = writer, ctx, report, log
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="creditgraph-writes")
+        self.pending: deque[tuple[Future[set[int]], list[tuple[SourceRow, Plan]],
+                                  list[str]]] = deque()
+
+    def __enter__(self) -> _BackgroundWrites:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                while self.pending:
+                    self._settle()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, plans: list[tuple[SourceRow, Plan]], buckets: list[str]) -> None:
+        if len(self.pending) >= 2:
+            self._settle()
+        self.pending.append((self.pool.submit(self._write, plans), plans, buckets))
+
+    def _write(self, plans: list[tuple[SourceRow, Plan]]) -> set[int]:
+        nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        owners: dict[tuple[str, str, str, str, str], int] = {}
+        for index, (_, plan) in enumerate(plans):
+            for label, props in plan.nodes:
+                nodes[label].append(props)
+            for rel_type, src, dst, props in plan.rels:
+                rels[(rel_type, src, dst)].append(props)
+                owners[(rel_type, src, dst, props["src_key"], props["dst_key"])] = index
+        try:
+            for label, props in nodes.items():
+                self.writer.merge_nodes(label, props)
+            failed: set[int] = set()
+            for (rel_type, src, dst), props in rels.items():
+                for missing in self.writer.merge_relationships(rel_type, src, dst, props):
+                    failed.add(owners[(rel_type, src, dst, missing["src_key"],
+                                       missing["dst_key"])])
+        except SchemaError as exc:  # a transformer produced what the schema refuses: a bug
+            raise SchemaError(f"{self.ctx.file}: {exc}") from None
+        return failed
+
+    def _settle(self) -> None:
+        """Wait for the oldest chunk; rows whose links could not be written become rejects."""
+        future, plans, buckets = self.pending.popleft()
+        for index in sorted(future.result()):
+            row, _ = plans[index]
+            bucket = buckets[index]
+            setattr(self.report, bucket, getattr(self.report, bucket) - 1)
+            self.report.rejected += 1
+            self.log.reject(Issue(self.ctx.file, row.line, "",
+                                  "a subject this row links to is missing from the store"))
 
 
 def _existing(writer: Writer, primaries: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:

@@ -116,7 +116,8 @@ def rows(source: InputFile) -> Iterator[SourceRow]:
 
 def _csv_rows(source: InputFile) -> Iterator[SourceRow]:
     with source.path.open(encoding=source.encoding, newline="") as handle:
-        reader = csv.reader(handle)
+        # The csv module refuses NUL characters; they carry nothing, so they go.
+        reader = csv.reader(line.replace("\0", "") for line in handle)
         next(reader, None)
         next_line = reader.line_num + 1
         for record in reader:

@@ -33,9 +33,11 @@ def text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    cleaned = "".join(c for c in str(value) if c in "\t\n" or unicodedata.category(c) != "Cc")
-    cleaned = cleaned.strip()
-    return cleaned or None
+    raw = str(value)
+    if raw.isprintable():  # the common case, checked in C
+        return raw.strip() or None
+    cleaned = "".join(c for c in raw if c in "\t\n" or unicodedata.category(c) != "Cc")
+    return cleaned.strip() or None
 
 
 def code_text(value: Any) -> str | None:

@@ -22,8 +22,14 @@ class StoreWriter:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.schema = store.schema
+        # A first load into an empty store need not ask the store about anything: what it
+        # could find there, this load put there and the registry already knows.
+        self.empty_at_start = {label for label, n in store.node_counts().items() if not n} | {
+            rel for rel, n in store.relationship_counts().items() if not n}
 
     def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]:
+        if label in self.empty_at_start:
+            return []
         query = cypher.lookup(self.schema, label, prop)
         found: list[dict[str, Any]] = []
         for start in range(0, len(values), LOOKUP_CHUNK):
@@ -36,6 +42,8 @@ class StoreWriter:
 
     def existing_relationships(self, rel_type: str, source: str, target: str,
                                pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        if rel_type in self.empty_at_start:
+            return set()
         query = cypher.existing_relationships(self.schema, rel_type, source, target)
         found: set[tuple[str, str]] = set()
         for start in range(0, len(pairs), LOOKUP_CHUNK):

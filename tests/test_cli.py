@@ -113,3 +113,70 @@ def test_help_describes_the_commands(run_cli):
     assert result.returncode == 0
     for command in ("init", "status", "wipe", "dashboard"):
         assert command in result.stdout
+
+
+# -- load, validate, codes ---------------------------------------------------------------------
+
+SAMPLE_DIR = str(Path(__file__).resolve().parent.parent / "seed" / "sample")
+ID_KEY = {"CREDITGRAPH_ID_KEY": "cli-test-key-0123456789"}
+
+
+def test_load_reports_every_file_and_validate_writes_nothing(run_cli, backend, backend_env,
+                                                            tmp_path):
+    env = {**backend_env, **ID_KEY}
+    checked = run_cli("validate", SAMPLE_DIR, "--report-dir", str(tmp_path / "v"), "-f", "json",
+                      env=env)
+    assert checked.returncode == 0, checked.stderr
+    dry = json.loads(checked.stdout)
+    assert dry["dry_run"] and dry["totals"]["rows"] == 37
+    assert json.loads(run_cli("status", "-f", "json", env=env).stdout)["nodes"]["Enterprise"] == 0
+
+    loaded = run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "l"), "--format", "json",
+                     env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    report = json.loads(loaded.stdout)
+    assert report["totals"] == dry["totals"] | {"warnings": report["totals"]["warnings"]}
+    for file in report["files"]:
+        assert file["rows"] == file["loaded"] + file["merged"] + file["rejected"]
+    assert Path(report["rejects_file"]).exists()
+    status = json.loads(run_cli("status", "-f", "json", env=env).stdout)
+    assert status["nodes"]["Enterprise"] == 7
+
+    table = run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "t"), env=env)
+    assert table.returncode == 0 and "enterprises.csv" in table.stdout
+    assert "total" in table.stdout and "rejects:" in table.stdout
+
+
+@pytest.mark.embedded
+def test_load_problems_are_one_line(run_cli, tmp_path):
+    missing_key = run_cli("load", SAMPLE_DIR, env={"CREDITGRAPH_ID_KEY_FILE": str(tmp_path / "k")})
+    assert "CREDITGRAPH_ID_KEY is not set" in one_error_line(missing_key)
+    short_key = run_cli("load", SAMPLE_DIR, env={"CREDITGRAPH_ID_KEY": "short"})
+    assert "too short" in one_error_line(short_key)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "penalties.csv").write_text("decision_no,subject_name\n1,x\n", encoding="utf-8")
+    structural = run_cli("load", str(bad), env=ID_KEY)
+    assert "penalties.csv: missing required column(s): decision_date" in one_error_line(
+        structural)
+    assert "no .csv or .xlsx" in one_error_line(run_cli("validate", str(tmp_path), env=ID_KEY))
+
+
+def test_codes_check_masks_id_numbers_and_exits_non_zero_on_invalid(run_cli, tmp_path):
+    ok = run_cli("codes", "check", "91330100799655058B", "110102199101010078", "-f", "json")
+    assert ok.returncode == 0, ok.stderr
+    rows = json.loads(ok.stdout)
+    assert rows[0] == {"input": "91330100799655058B", "normalized": "91330100799655058B",
+                       "kind": "uscc", "valid": True, "reason": "", "severity": "ok"}
+    assert rows[1]["kind"] == "resident_id" and rows[1]["input"] == "110102********0078"
+    assert "110102199101010078" not in ok.stdout
+
+    listing = tmp_path / "codes.txt"
+    listing.write_bytes("９１３３０１００７９９６５５０５８Ｂ\n110108000000017\n".encode("gb18030"))
+    mixed = run_cli("codes", "check", "--file", str(listing), "--format", "json")
+    assert mixed.returncode == 1
+    results = json.loads(mixed.stdout)
+    assert [r["valid"] for r in results] == [True, False]
+    assert results[1]["reason"] == "check digit is '7', expected '6'"
+    assert results[1]["severity"] == "warning"  # kept and flagged when loading
+    assert "give codes" in one_error_line(run_cli("codes", "check"))

@@ -96,7 +96,7 @@ def test_merge_queries_are_built_from_the_whitelist_only():
         "MATCH (b:`Enterprise` {`uscc`: row.dst_key})\n"
         "MERGE (a)-[r:`SHAREHOLDER_OF`]->(b)\n"
         "SET r.`ratio` = coalesce(row.`ratio`, r.`ratio`)\n"
-        "RETURN row.src_key AS src_key, row.dst_key AS dst_key"
+        "RETURN count(*) AS merged"
     )
     with pytest.raises(SchemaError, match="has no property 'name`"):
         cypher.merge_nodes(SCHEMA, "Person", ["name` = 1 DETACH DELETE n //"])

@@ -21,7 +21,7 @@ from graph import cypher, ddl
 from graph.errors import StoreError, StoreUnavailableError
 from graph.schema import Schema
 from graph.settings import Settings
-from graph.store import GraphStore, Row, Statement
+from graph.store import GraphStore, Row, Statement, shared_params
 
 DATABASE_FILE = "graph.lbug"
 
@@ -87,6 +87,32 @@ class EmbeddedStore(GraphStore):
                 self._rollback()
                 raise
             return results
+
+    def _upsert_nodes(self, label: str, rows: list[Row], properties: list[str],
+                      shared: Mapping[str, Any]) -> None:
+        """The engine's MERGE is several times slower than a key look-up followed by CREATE
+        for new nodes and MATCH ... SET for the others, so the batch is split that way, inside
+        one transaction."""
+        key = self.schema.node(label).key
+        with self._lock:
+            self._execute("BEGIN TRANSACTION")
+            try:
+                found = self._execute(cypher.lookup(self.schema, label, key),
+                                      {"values": [row[key] for row in rows]})
+                constants = shared_params(shared)
+                existing = {row["value"] for row in found}
+                new = [row for row in rows if row[key] not in existing]
+                old = [row for row in rows if row[key] in existing]
+                if new:
+                    self._execute(cypher.create_nodes(self.schema, label, properties, shared),
+                                  {"rows": new, **constants})
+                if old:
+                    self._execute(cypher.update_nodes(self.schema, label, properties, shared),
+                                  {"rows": old, **constants})
+                self._execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
 
     def wipe(self) -> None:
         present_rels = self._present_relationship_types()
