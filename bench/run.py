@@ -78,6 +78,14 @@ def bench_loads(store: GraphStore, args: argparse.Namespace) -> list[dict]:
         rows.append({"backend": store.backend, "what": f"load {timing.name} end to end",
                      "rows": timing.rows, "seconds": timing.seconds, "rate": rate,
                      "ratio": rate / baseline if timing.name == "relations.csv" else None})
+    if store.backend == "neo4j":
+        exported, imported, relationships = loads.offline(store, directory / "input",
+                                                          directory / "import")
+        total = exported + imported
+        rows.append({"backend": "neo4j-admin", "what": "offline first load: export-neo4j-import "
+                     f"{exported:.0f} s + neo4j-admin import {imported:.0f} s (relationships)",
+                     "rows": relationships, "seconds": total, "rate": relationships / total,
+                     "ratio": relationships / total / baseline})
     rate = writes.rows / writes.seconds
     rows.append({"backend": store.backend,
                  "what": "relationship rows written into the store (write phase, all files)",
