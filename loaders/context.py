@@ -4,8 +4,9 @@ resolving the subject a row is about. Each raises ``Reject`` naming the column."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.identifiers import (
     CodeCheck,
@@ -20,7 +21,7 @@ from loaders.plan import Plan, Reject
 from loaders.reading import SourceRow
 from loaders.registry import Registry, Subject, Unresolved
 
-SUBJECT_WORDS = {"Enterprise": "enterprise", "Person": "person"}
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,47 +53,33 @@ class Cells:
     def raw(self, column: str) -> Any:
         return self.row.values.get(column, "")
 
-    def text(self, column: str, required: bool = False) -> str | None:
-        value = values.text(self.raw(column))
+    def _parsed(self, column: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
+        """A cell through its parser; a bad or missing required value rejects the row."""
+        try:
+            value = parse(self.raw(column))
+        except values.BadValue as exc:
+            raise Reject(column, str(exc), self.raw(column)) from None
         if value is None and required:
             raise Reject(column, "required value is empty")
         return value
+
+    def text(self, column: str, required: bool = False) -> str | None:
+        return self._parsed(column, values.text, required)
 
     def code(self, column: str, required: bool = False) -> str | None:
-        try:
-            value = values.code_text(self.raw(column))
-        except values.BadValue as exc:
-            raise Reject(column, str(exc), self.raw(column)) from None
-        if value is None and required:
-            raise Reject(column, "required value is empty")
-        return value
+        return self._parsed(column, values.code_text, required)
 
     def date(self, column: str, required: bool = False) -> dt.date | None:
-        try:
-            value = values.parse_date(self.raw(column))
-        except values.BadValue as exc:
-            raise Reject(column, str(exc), self.raw(column)) from None
-        if value is None and required:
-            raise Reject(column, "required date is empty")
-        return value
+        return self._parsed(column, values.parse_date, required)
 
     def number(self, column: str) -> float | None:
-        try:
-            return values.parse_number(self.raw(column))
-        except values.BadValue as exc:
-            raise Reject(column, str(exc), self.raw(column)) from None
+        return self._parsed(column, values.parse_number)
 
     def ratio(self, column: str) -> float | None:
-        try:
-            return values.parse_ratio(self.raw(column))
-        except values.BadValue as exc:
-            raise Reject(column, str(exc), self.raw(column)) from None
+        return self._parsed(column, values.parse_ratio)
 
     def flag(self, column: str) -> bool | None:
-        try:
-            return values.parse_bool(self.raw(column))
-        except values.BadValue as exc:
-            raise Reject(column, str(exc), self.raw(column)) from None
+        return self._parsed(column, values.parse_bool)
 
 
 def accept_code(ctx: Context, plan: Plan, column: str, check: CodeCheck) -> CodeCheck:
