@@ -1,6 +1,11 @@
 """``creditgraph``: the command line of CreditGraph 信用图谱."""
 
-from cli import codes_commands, load_commands, store_commands  # noqa: F401  (register commands)
+from cli import (  # noqa: F401  (importing registers the commands)
+    codes_commands,
+    load_commands,
+    seed_commands,
+    store_commands,
+)
 from cli.app import app
 
 
