@@ -28,9 +28,13 @@ data/id.key:
 	mkdir -p data
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > data/id.key
 
-demo: setup data/id.key  ## embedded store with the sample data, then the dashboard on http://localhost:8501
+# The demo data set: 2,000 synthetic enterprises with planted cases; made once, then reused.
+data/demo/answers.json: | $(STAMP)
+	$(CG) seed --enterprises 2000 --out data/demo
+
+demo: setup data/id.key data/demo/answers.json  ## demo data in the embedded store, then the dashboard on http://localhost:8501
 	$(CG) init
-	$(CG) load seed/sample
+	$(CG) load data/demo
 	$(CG) dashboard --port 8501
 
 lint: setup

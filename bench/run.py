@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import loads, store_writes
+from bench import loads, seed_gen, store_writes
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -94,7 +94,21 @@ def bench_loads(store: GraphStore, args: argparse.Namespace) -> list[dict]:
     return rows
 
 
-BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads}
+def bench_seed(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    if store.backend != "embedded":  # the generator touches no store: run it once
+        return []
+    rows = []
+    for enterprises in args.seed_scales:
+        figure = seed_gen.run(enterprises)
+        rows.append({"backend": "-", "what": f"seed {enterprises:,} enterprises "
+                     f"(peak {figure['peak_mib']:,.0f} MiB; baseline: plain csv rows)",
+                     "rows": figure["rows"], "seconds": figure["seconds"],
+                     "rate": figure["rows"] / figure["seconds"],
+                     "ratio": figure["seconds"] / figure["floor_seconds"]})
+    return rows
+
+
+BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed}
 
 
 def main() -> None:
@@ -106,6 +120,8 @@ def main() -> None:
                         help="loads: enterprises (relations: 3×, persons: ½×)")
     parser.add_argument("--baseline-rows", type=int, default=1_000,
                         help="rows written one by one for the per-row baselines")
+    parser.add_argument("--seed-scales", type=int, nargs="+", default=[100_000, 1_000_000],
+                        help="seed: enterprise counts to generate")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
     args = parser.parse_args()
     chosen = args.only or list(BENCHMARKS)
@@ -117,8 +133,9 @@ def main() -> None:
             for name in chosen:
                 results.setdefault(name, []).extend(BENCHMARKS[name](store, args))
     for name, rows in results.items():
-        scale = (f"{args.scale:,} nodes per label" if name == "store_writes"
-                 else f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations")
+        scale = {"store_writes": f"{args.scale:,} nodes per label",
+                 "loads": f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations",
+                 "seed": "× baseline = generator time ÷ time to write as many plain csv rows"}[name]
         table = Table(title=f"{name} · {scale} · {os.cpu_count()} cores")
         for column in ("backend", "what", "rows", "seconds", "rows/s", "× baseline"):
             table.add_column(column, justify="left" if column == "what" else "right")
