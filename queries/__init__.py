@@ -1,2 +1,3 @@
-"""Investigation queries: one .cypher file per question and a thin typed wrapper each.
-(Issue: investigation queries.)"""
+"""Investigation queries: one ``.cypher`` file per question (``library.py`` reads them) and a thin
+typed Python function each, returning a pandas DataFrame. Global algorithms (linked parties,
+ownership products) run in Python over subgraphs the store returns, the same on both backends."""

@@ -1,0 +1,52 @@
+"""The ``.cypher`` files of this package: one per question, a header saying what it is.
+
+Header lines at the top of each file::
+
+    // purpose: ...
+    // parameters: name (type), ...
+    // basis: the policy or rule it serves
+
+A file ``NAME.neo4j.cypher`` or ``NAME.embedded.cypher`` replaces ``NAME.cypher`` on that
+backend; such variants exist only where the dialects force them (``labels()``/``type()`` versus
+``label()``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from graph.store import GraphStore
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class CypherFile:
+    name: str
+    text: str
+    header: dict[str, str]
+
+
+@cache
+def cypher_file(name: str, backend: str) -> CypherFile:
+    variant = HERE / f"{name}.{backend}.cypher"
+    path = variant if variant.exists() else HERE / f"{name}.cypher"
+    if not path.exists():
+        raise KeyError(f"no query file {name}.cypher")
+    text = path.read_text(encoding="utf-8")
+    header = {}
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        key, _, value = line[2:].partition(":")
+        if value:
+            header[key.strip()] = value.strip()
+    return CypherFile(name, text, header)
+
+
+def run(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a named query on the store's backend; every value is a parameter."""
+    return store.read(cypher_file(name, store.backend).text, params)

@@ -1,0 +1,21 @@
+// purpose: one hop of the control and affiliation graph from Person subjects, both directions
+// parameters: keys (list of pid), types (list of relationship types to follow), as_of (date)
+// basis: 国发〔2016〕33号 — joint punishment reaches legal representatives, controllers and related parties
+// dialect: label() for labels()/type(), and no startNode(): the two directions are two matches
+UNWIND $keys AS key
+MATCH (n:Person {pid: key})-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]->(m)
+WHERE label(r) IN $types
+  AND (r.start_date IS NULL OR r.start_date <= $as_of)
+  AND (r.end_date IS NULL OR r.end_date >= $as_of)
+RETURN key, true AS outgoing, label(r) AS type, label(m) AS label,
+       coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+       r.kind AS kind
+UNION ALL
+UNWIND $keys AS key
+MATCH (n:Person {pid: key})<-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
+WHERE label(r) IN $types
+  AND (r.start_date IS NULL OR r.start_date <= $as_of)
+  AND (r.end_date IS NULL OR r.end_date >= $as_of)
+RETURN key, false AS outgoing, label(r) AS type, label(m) AS label,
+       coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+       r.kind AS kind

@@ -1,0 +1,55 @@
+"""Which subject a user means: a USCC, a legacy code, a resident ID number (matched through its
+keyed hash, never stored or shown in clear), or a person key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from graph.errors import CreditGraphError
+from graph.identifiers import classify, org_code_of_uscc, person_key
+from graph.store import GraphStore
+from queries.library import run
+
+
+@dataclass(frozen=True)
+class Subject:
+    label: str  # Enterprise or Person
+    key: str
+    name: str
+
+    @property
+    def node_id(self) -> str:
+        return f"{self.label}:{self.key}"
+
+
+class UnknownSubject(CreditGraphError):
+    pass
+
+
+def resolve(store: GraphStore, text: str, secret: bytes | None) -> Subject:
+    check = classify(text)
+    code = check.normalized
+    rows: list[dict] = []
+    if check.kind == "resident_id":
+        if not check.valid:
+            raise UnknownSubject(f"not a valid resident ID number: {check.reason}")
+        if secret is None:
+            raise UnknownSubject("CREDITGRAPH_ID_KEY is needed to look up an ID number")
+        rows = run(store, "subject-person", pid=person_key(code, secret))
+    elif check.kind == "uscc":
+        rows = run(store, "subject-enterprise", value=code)
+    elif check.kind in ("org_code", "reg_no"):
+        rows = run(store, f"subject-enterprise-{check.kind.replace('_', '-')}", value=code)
+    elif len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+        rows = run(store, "subject-person", pid=text)
+    if not rows and check.kind == "uscc":
+        rows = run(store, "subject-enterprise-org-code", value=org_code_of_uscc(code))
+    if not rows:
+        raise UnknownSubject(f"no subject with the code {check.public()['input']!r} in the graph")
+    row = rows[0]
+    return Subject(row["label"], row["key"], row["name"])
+
+
+def default_as_of(as_of: dt.date | None) -> dt.date:
+    return as_of or dt.date.today()
