@@ -180,3 +180,27 @@ def test_codes_check_masks_id_numbers_and_exits_non_zero_on_invalid(run_cli, tmp
     assert results[1]["reason"] == "check digit is '7', expected '6'"
     assert results[1]["severity"] == "warning"  # kept and flagged when loading
     assert "give codes" in one_error_line(run_cli("codes", "check"))
+
+
+def test_query_commands(run_cli, backend, backend_env, tmp_path):
+    env = {**backend_env, **ID_KEY}
+    assert run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "r"), env=env).returncode == 0
+    listing = run_cli("query", "--list", env=env)
+    assert listing.returncode == 0 and "linked-dishonesty-scan" in listing.stdout
+    result = run_cli("query", "linked-dishonesty", "--subject", "91330102MA2CX1Y00N",
+                     "--as-of", "2020-01-01", "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {"subject_id", "name", "hops", "path", "entries"} <= set(rows[0])
+    assert rows[0]["subject_id"] == "91330105350045671D" and rows[0]["hops"] == 2
+    by_id = run_cli("query", "profile", "--subject", "330105198207053514", "--as-of",
+                    "2020-01-01", "-f", "json", env=env)
+    assert by_id.returncode == 0 and "330105198207053514" not in by_id.stdout
+    assert json.loads(by_id.stdout)["identity"][0]["id_masked"] == "330105********3514"
+    audit = run_cli("query", "publication-audit", "--from", "2016-01-01", "--to", "2016-12-31",
+                    "--summary", "-f", "csv", env=env)
+    assert audit.returncode == 0 and "杭州市市场监督管理局,1" in audit.stdout
+    bad = run_cli("query", "ownership", "--subject", "91110000600037341L", env=env)
+    assert "no subject with the code" in one_error_line(bad)
+    bad_date = run_cli("query", "commitment-breaches", "--as-of", "2020-13-01", env=env)
+    assert "is not a date" in one_error_line(bad_date)

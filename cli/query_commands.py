@@ -1,0 +1,183 @@
+"""``creditgraph query NAME``: the investigation queries, printed as tables or as JSON / CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from cli.output import OutputFormat, console, print_json, print_rows
+from graph.errors import CreditGraphError, SettingsError
+from queries import audits, linked, ownership, profile
+from queries.subjects import resolve
+
+query = typer.Typer(help="Investigation queries. `creditgraph query --list` describes them.",
+                    invoke_without_command=True)
+app.add_typer(query, name="query")
+
+CATALOG = {
+    "profile": ("a subject's credit file: identity (masked IDs), codes incl. legacy, list "
+                "entries, penalties, licenses, commitments, direct relations", "--subject"),
+    "linked-dishonesty": ("black-listed subjects reachable from a subject over control and "
+                          "affiliation relations, with hops and the path in words",
+                          "--subject, --max-hops, --relations"),
+    "linked-dishonesty-scan": ("every subject not itself black-listed with a black-listed "
+                               "party within N hops, closest first, then most entries",
+                               "--max-hops, --limit"),
+    "ownership": ("equity penetration: cumulative shares over all chains (cycles counted once) "
+                  "and beneficial owners (>= 25% or control)", "--subject, --threshold"),
+    "publication-audit": ("七天双公示: licenses and penalties published later than 7 working "
+                          "days after the decision, by authority", "--from, --to, --summary"),
+    "commitment-breaches": ("subjects penalised on a matter they had committed to", ""),
+    "red-black-conflicts": ("red-listed subjects black-listed themselves or linked to a "
+                            "black-listed party within N hops", "--max-hops"),
+}
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="the date the question is asked for, "
+                                                           "YYYY-MM-DD [default: today]")]
+SubjectOption = Annotated[str, typer.Option("--subject", help="USCC, legacy code or resident "
+                                                               "ID number (matched by its hash)")]
+Hops = Annotated[int, typer.Option("--max-hops", min=1, max=6, help="relations to follow")]
+
+
+def _date(text: str | None, option: str = "--as-of") -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CreditGraphError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _secret(ctx: typer.Context) -> bytes | None:
+    try:
+        return settings_of(ctx).id_secret()
+    except SettingsError:
+        return None  # only needed when the subject is given as an ID number
+
+
+def _show(frame: pd.DataFrame, fmt: OutputFormat, title: str) -> None:
+    rows = frame.to_dict("records")
+    if fmt is OutputFormat.json:
+        print_json(rows)
+        return
+    flat = [{k: ", ".join(map(str, v)) if isinstance(v, list) else _plain(v)
+             for k, v in row.items()} for row in rows]
+    print_rows(flat, list(frame.columns), fmt, title=title)
+
+
+def _plain(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+@query.callback()
+def catalog(
+    ctx: typer.Context,
+    list_: Annotated[bool, typer.Option("--list", help="describe the queries")] = False,
+) -> None:
+    if list_ or ctx.invoked_subcommand is None:
+        rows = [{"query": name, "what it answers": what, "options": options}
+                for name, (what, options) in CATALOG.items()]
+        print_rows(rows, ["query", "what it answers", "options"], OutputFormat.table,
+                   title="查询 queries (all take --as-of and --format)")
+        raise typer.Exit()
+
+
+@query.command("profile")
+@handles_errors
+def profile_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = None,
+                    fmt: FormatOption = OutputFormat.table) -> None:
+    """A subject's credit file (信用档案)."""
+    with open_from(ctx) as store:
+        found = resolve(store, subject, _secret(ctx))
+        sections = profile.profile(store, found, _date(as_of))
+    if fmt is OutputFormat.json:
+        print_json({name: frame.to_dict("records") for name, frame in sections.items()})
+        return
+    for name, frame in sections.items():
+        if fmt is OutputFormat.table and frame.empty:
+            console.print(f"{name}: none")
+            continue
+        _show(frame, fmt, f"{found.name} · {name}")
+
+
+@query.command("linked-dishonesty")
+@handles_errors
+def linked_command(ctx: typer.Context, subject: SubjectOption, max_hops: Hops = 2,
+                   relations: Annotated[str | None, typer.Option(
+                       help="comma-separated relationship types to follow [default: "
+                            + ",".join(linked.CONTROL_RELATIONS) + "]")] = None,
+                   as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Black-listed parties linked to a subject (关联失信)."""
+    types = tuple(relations.split(",")) if relations else linked.CONTROL_RELATIONS
+    with open_from(ctx) as store:
+        found = resolve(store, subject, _secret(ctx))
+        frame = linked.linked_dishonesty(store, found, max_hops, _date(as_of), types)
+    _show(frame, fmt, f"关联失信 linked dishonesty · {found.name} · {max_hops} hops")
+
+
+@query.command("linked-dishonesty-scan")
+@handles_errors
+def scan_command(ctx: typer.Context, max_hops: Hops = 2,
+                 limit: Annotated[int | None, typer.Option(help="top N rows")] = None,
+                 as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Every subject with a black-listed party within N hops, ranked."""
+    with open_from(ctx) as store:
+        frame = linked.linked_dishonesty_scan(store, max_hops, _date(as_of), limit=limit)
+    _show(frame, fmt, f"关联失信扫描 linked dishonesty scan · {max_hops} hops")
+
+
+@query.command("ownership")
+@handles_errors
+def ownership_command(ctx: typer.Context, subject: SubjectOption,
+                      threshold: Annotated[float, typer.Option(
+                          min=0.0, max=1.0, help="beneficial-owner share")] = 0.25,
+                      as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Equity penetration (股权穿透) and beneficial owners."""
+    with open_from(ctx) as store:
+        found = resolve(store, subject, _secret(ctx))
+        frame = ownership.ownership(store, found, _date(as_of), threshold)
+    _show(frame, fmt, f"股权穿透 ownership · {found.name}")
+
+
+@query.command("publication-audit")
+@handles_errors
+def publication_command(
+    ctx: typer.Context,
+    from_date: Annotated[str, typer.Option("--from", help="first decision date")] = "2014-01-01",
+    to_date: Annotated[str | None, typer.Option("--to", help="last decision date "
+                                                           "[default: --as-of]")] = None,
+    summary: Annotated[bool, typer.Option(help="counts by authority instead of rows")] = False,
+    as_of: AsOf = None, fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """七天双公示: decisions published after 7 working days."""
+    day = _date(as_of) or dt.date.today()
+    with open_from(ctx) as store:
+        frame = audits.publication_audit(store, _date(from_date, "--from") or day,
+                                         _date(to_date, "--to") or day, day)
+    if summary:
+        frame = audits.publication_summary(frame)
+    _show(frame, fmt, "七天双公示 publication audit")
+
+
+@query.command("commitment-breaches")
+@handles_errors
+def breaches_command(ctx: typer.Context, as_of: AsOf = None,
+                     fmt: FormatOption = OutputFormat.table) -> None:
+    """Penalties on a matter the subject had committed to (信用承诺)."""
+    with open_from(ctx) as store:
+        frame = audits.commitment_breaches(store, _date(as_of))
+    _show(frame, fmt, "承诺违约 commitment breaches")
+
+
+@query.command("red-black-conflicts")
+@handles_errors
+def conflicts_command(ctx: typer.Context, max_hops: Hops = 2, as_of: AsOf = None,
+                      fmt: FormatOption = OutputFormat.table) -> None:
+    """Red-listed subjects with linked dishonesty (红黑名单冲突)."""
+    with open_from(ctx) as store:
+        frame = audits.red_black_conflicts(store, max_hops, _date(as_of))
+    _show(frame, fmt, f"红黑名单冲突 red/black conflicts · {max_hops} hops")

@@ -1,0 +1,195 @@
+"""Investigation queries on both backends: hand-checked answers on the sample, and the seed
+data's planted cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.identifiers import person_key
+from loaders.pipeline import load_directory
+from loaders.spec import load_spec
+from loaders.writers import StoreWriter
+from queries import audits, linked, ownership, profile
+from queries.subjects import Subject, UnknownSubject, resolve
+from seed.generator import generate
+
+SECRET = b"test-secret-key-0123456789"
+SAMPLE = Path(__file__).resolve().parent.parent / "seed" / "sample"
+E1, E2, E3 = "91330106143912349L", "91330108577822332C", "91330105350045671D"
+E4, E5 = "91330102MA2CX1Y00N", "91330110MA27Q8K323"
+WANG = "330105198207053514"
+ZHANG = "330106197003121230"
+
+
+@pytest.fixture
+def sample(store, tmp_path):
+    load_directory(SAMPLE, StoreWriter(store), store.schema, load_spec(), SECRET, tmp_path / "r")
+    return store
+
+
+def subject(store, code: str) -> Subject:
+    return resolve(store, code, SECRET)
+
+
+def test_subjects_resolve_from_any_code(sample):
+    assert subject(sample, E1).name == "杭州西湖龙井茶业有限公司"
+    assert subject(sample, "330106000123458").key == E1  # legacy registration number
+    assert subject(sample, "14391234-9").key == E1  # legacy organisation code
+    assert subject(sample, WANG) == Subject("Person", person_key(WANG, SECRET), "王强")
+    with pytest.raises(UnknownSubject, match="no subject"):
+        subject(sample, "91110000600037341L")
+    with pytest.raises(UnknownSubject, match="not a valid resident ID"):
+        subject(sample, WANG[:-1] + "0")
+
+
+def test_linked_dishonesty_finds_the_black_listed_party_with_its_path(sample):
+    frame = linked.linked_dishonesty(sample, subject(sample, E4), 2, dt.date(2020, 1, 1))
+    assert frame.to_dict("records") == [{
+        "subject_id": E3, "label": "Enterprise", "name": "杭州拱墅恒达建材有限公司", "hops": 2,
+        "entries": ["HZ-B-2016-0001"], "list_types": ["失信被执行人"],
+        "path": [E4, person_key(WANG, SECRET), E3],
+        "path_names": ["杭州上城新恒达贸易有限公司", "王强", "杭州拱墅恒达建材有限公司"],
+        "path_types": ["LEGAL_REP_OF", "LEGAL_REP_OF"],
+        "explanation": "王强是杭州上城新恒达贸易有限公司的法定代表人；王强是杭州拱墅恒达建材有限公司的法定代表人",
+    }]
+    # one hop is not enough; before the listing nothing counts
+    assert linked.linked_dishonesty(sample, subject(sample, E4), 1, dt.date(2020, 1, 1)).empty
+    assert linked.linked_dishonesty(sample, subject(sample, E4), 2, dt.date(2016, 5, 31)).empty
+    # a relation type left out of the search is not followed
+    assert linked.linked_dishonesty(sample, subject(sample, E4), 2, dt.date(2020, 1, 1),
+                                    ("SHAREHOLDER_OF",)).empty
+
+
+def test_a_repaired_entry_stops_counting_from_its_repair_date(sample):
+    zhang = subject(sample, ZHANG)
+    before = linked.linked_dishonesty(sample, zhang, 1, dt.date(2016, 6, 1))
+    assert before[["subject_id", "entries"]].to_dict("records") == [
+        {"subject_id": E1, "entries": ["HZ-B-2016-0002"]}]
+    assert linked.linked_dishonesty(sample, zhang, 1, dt.date(2017, 3, 2)).empty
+
+
+def test_the_scan_ranks_closest_first(sample):
+    frame = linked.linked_dishonesty_scan(sample, 2, dt.date(2020, 1, 1))
+    assert list(zip(frame["name"], frame["hops"], strict=True)) == [
+        ("王强", 1), ("杭州上城新恒达贸易有限公司", 2), ("杭州余杭绿源农业开发有限公司", 2)]
+    assert frame["path"][2] == [E5, person_key(WANG, SECRET), E3]
+    assert frame["explanation"][2].startswith("王强持有杭州余杭绿源农业开发有限公司 30.0%股份")
+    assert all(e == ["HZ-B-2016-0001"] for e in frame["entries"])
+
+
+def test_ownership_multiplies_along_chains_and_names_beneficial_owners(sample):
+    frame = ownership.ownership(sample, subject(sample, E2), dt.date(2020, 1, 1))
+    rows = {r["name"]: r for r in frame.to_dict("records")}
+    assert rows["杭州西湖龙井茶业有限公司"]["share"] == 0.6
+    assert rows["张伟"]["share"] == 0.6 and rows["张伟"]["levels"] == 2
+    assert rows["张伟"]["example_chain"] == "张伟 → 杭州西湖龙井茶业有限公司 → 杭州滨江云图科技有限公司"
+    assert rows["陈刚"]["controls"] and rows["陈刚"]["beneficial_owner"]
+    assert {n for n, r in rows.items() if r["beneficial_owner"]} == {"张伟", "陈刚"}
+    with pytest.raises(Exception, match="asked of an enterprise"):
+        ownership.ownership(sample, subject(sample, WANG))
+
+
+def test_ownership_counts_a_cycle_once(store):
+    store.merge_nodes("Enterprise", [{"uscc": k, "name": k} for k in ("A", "B", "T")])
+    store.merge_nodes("Person", [{"pid": "p", "name": "P"}])
+    share = [{"src_key": "p", "dst_key": "A", "ratio": 0.5}]
+    store.merge_relationships("SHAREHOLDER_OF", "Person", "Enterprise", share)
+    store.merge_relationships("SHAREHOLDER_OF", "Enterprise", "Enterprise", [
+        {"src_key": "A", "dst_key": "T", "ratio": 0.6},
+        {"src_key": "B", "dst_key": "T", "ratio": 0.4},
+        {"src_key": "A", "dst_key": "B", "ratio": 0.5},
+        {"src_key": "B", "dst_key": "A", "ratio": 0.2},  # A and B hold each other
+    ])
+    rows = {r["owner_id"]: r for r in ownership.ownership(
+        store, Subject("Enterprise", "T", "T"), dt.date(2020, 1, 1)).to_dict("records")}
+    # A: direct 0.6 + via B 0.5*0.4 = 0.8; B: direct 0.4 + via A 0.2*0.6 = 0.52
+    assert rows["A"]["share"] == pytest.approx(0.8)
+    assert rows["B"]["share"] == pytest.approx(0.52)
+    # P: through A 0.5*0.8 = 0.4, and through A→B→T only once (no loop back through A)
+    assert rows["p"]["share"] == pytest.approx(0.5 * 0.6 + 0.5 * 0.5 * 0.4)
+    assert rows["p"]["beneficial_owner"]
+
+
+def test_publication_audit_uses_the_holiday_calendar(sample):
+    frame = audits.publication_audit(sample, dt.date(2016, 1, 1), dt.date(2016, 12, 31),
+                                     dt.date(2020, 1, 1))
+    assert frame[["decision_no", "working_days", "late_by"]].to_dict("records") == [
+        {"decision_no": "杭市监罚〔2016〕101号", "working_days": 13, "late_by": 6}]
+    assert frame["deadline"][0] == dt.date(2016, 3, 10)
+    summary = audits.publication_summary(frame)
+    assert summary.to_dict("records") == [{"authority": "杭州市市场监督管理局", "late": 1,
+                                           "unpublished": 0, "max_working_days": 13}]
+
+
+def test_commitment_breaches_and_red_black_conflicts(sample):
+    breaches = audits.commitment_breaches(sample, dt.date(2020, 1, 1))
+    assert breaches[["subject_id", "commitment_id", "decision_no"]].to_dict("records") == [
+        {"subject_id": E2, "commitment_id": "CM-2016-0001", "decision_no": "杭市监罚〔2016〕131号"}]
+    assert audits.commitment_breaches(sample, dt.date(2016, 4, 30)).empty
+    conflicts = audits.red_black_conflicts(sample, 2, dt.date(2020, 1, 1))
+    assert conflicts[["subject_id", "hops", "red_entries", "black_entries"]].to_dict(
+        "records") == [{"subject_id": E5, "hops": 2, "red_entries": ["HZ-R-2017-0001"],
+                        "black_entries": ["HZ-B-2016-0001"]}]
+
+
+def test_profile_is_the_credit_file_on_a_date(sample):
+    early = profile.profile(sample, subject(sample, E1), dt.date(2016, 6, 1))
+    identity = early["identity"].to_dict("records")[0]
+    assert (identity["reg_no"], identity["org_code"]) == ("330106000123458", "143912349")
+    assert early["entries"][["entry_id", "in_force"]].to_dict("records") == [
+        {"entry_id": "HZ-B-2016-0002", "in_force": True}]
+    assert list(early["penalties"]["decision_no"]) == ["杭市监罚〔2016〕102号"]
+    later = profile.profile(sample, subject(sample, E1), dt.date(2018, 1, 1))
+    assert list(later["entries"]["in_force"]) == [False]
+    assert set(later["relations"]["type"]) == {"LEGAL_REP_OF", "SHAREHOLDER_OF"}
+    person = profile.profile(sample, subject(sample, WANG), dt.date(2020, 1, 1))
+    assert person["identity"]["id_masked"][0] == "330105********3514"
+    assert WANG not in json.dumps(person["identity"].to_dict("records"), default=str)
+
+
+# -- the seed data's planted cases --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-queries")
+    generate(out, 800, seed=11)
+    return out
+
+
+def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    cases = {c["case"]: c for c in json.loads((seed_dir / "answers.json").read_text())["cases"]}
+    as_of = dt.date(2026, 11, 1)
+
+    case = cases["repaired_versus_active"]
+    found = linked.linked_dishonesty(store, subject(store, case["subject"]), 2, as_of)
+    assert case["active_firm"] in set(found["subject_id"])
+    assert case["repaired_firm"] not in set(found["subject_id"])
+
+    case = cases["hidden_control"]
+    owners = ownership.ownership(store, subject(store, case["target"]), as_of)
+    top = owners[owners["label"] == "Person"].iloc[0]
+    assert top["share"] == pytest.approx(case["cumulative_share"]) and top["beneficial_owner"]
+    assert top["levels"] == 3
+
+    case = cases["red_black_conflict"]
+    conflicts = audits.red_black_conflicts(store, 2, as_of)
+    planted = conflicts[conflicts["subject_id"] == case["red"]]
+    assert planted["hops"].tolist() == [2]
+    assert case["black_entry"] in planted["black_entries"].tolist()[0]
+
+    case = cases["late_publication"]
+    audit = audits.publication_audit(store, dt.date(2016, 9, 1), dt.date(2016, 10, 31), as_of)
+    assert case["late"] in set(audit["decision_no"])
+    assert case["on_time"] not in set(audit["decision_no"])
+
+    case = cases["commitment_breach"]
+    breaches = audits.commitment_breaches(store, as_of)
+    assert {(case["commitment"], case["penalty"])} <= set(
+        zip(breaches["commitment_id"], breaches["decision_no"], strict=True))
