@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -11,7 +14,17 @@ import typer
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, print_json, print_rows
 from graph.errors import CreditGraphError, SettingsError
-from queries import audits, linked, ownership, profile
+from queries import (
+    audits,
+    civil_servants,
+    clusters,
+    linked,
+    ownership,
+    paths,
+    profile,
+    risk,
+    screening,
+)
 from queries.subjects import resolve
 
 query = typer.Typer(help="Investigation queries. `creditgraph query --list` describes them.",
@@ -34,6 +47,16 @@ CATALOG = {
     "commitment-breaches": ("subjects penalised on a matter they had committed to", ""),
     "red-black-conflicts": ("red-listed subjects black-listed themselves or linked to a "
                             "black-listed party within N hops", "--max-hops"),
+    "path": ("shortest and all shortest paths between two subjects, explained in words",
+             "--from-subject, --to-subject, --max-length, --relations, --one"),
+    "clusters": ("enterprises sharing address, phone, legal representative or officer with no "
+                 "declared relation; phoenix firms of black-listed persons", "--min-size"),
+    "civil-servant": ("integrity file timeline, for-profit findings, conflicts of interest, "
+                      "promotion check", "--subject"),
+    "screen": ("procurement / bond / subsidy screening: eligible or not, with reasons and "
+               "evidence paths", "--bidders FILE or --subject ..., --max-hops"),
+    "risk-rank": ("network risk: personalised PageRank seeded on black-listed subjects, top N "
+                  "with reasons", "--top, --max-hops"),
 }
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="the date the question is asked for, "
@@ -181,3 +204,137 @@ def conflicts_command(ctx: typer.Context, max_hops: Hops = 2, as_of: AsOf = None
     with open_from(ctx) as store:
         frame = audits.red_black_conflicts(store, max_hops, _date(as_of))
     _show(frame, fmt, f"红黑名单冲突 red/black conflicts · {max_hops} hops")
+
+
+def _relations(text: str | None) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else linked.CONTROL_RELATIONS
+
+
+Relations = Annotated[str | None, typer.Option(help="comma-separated relationship types to "
+                                                    "follow [default: all control relations]")]
+
+
+@query.command("path")
+@handles_errors
+def path_command(ctx: typer.Context,
+                 from_subject: Annotated[str, typer.Option("--from-subject", help="first subject")],
+                 to_subject: Annotated[str, typer.Option("--to-subject", help="second subject")],
+                 max_length: Annotated[int, typer.Option(min=1, max=8)] = 4,
+                 relations: Relations = None,
+                 one: Annotated[bool, typer.Option("--one", help="only one shortest path")] = False,
+                 as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Shortest paths between two subjects (关系路径)."""
+    with open_from(ctx) as store:
+        secret = _secret(ctx)
+        source, target = resolve(store, from_subject, secret), resolve(store, to_subject, secret)
+        frame = paths.paths(store, source, target, max_length, _date(as_of),
+                            _relations(relations), all_shortest=not one)
+    _show(frame, fmt, f"关系路径 paths · {source.name} → {target.name}")
+
+
+@query.command("clusters")
+@handles_errors
+def clusters_command(ctx: typer.Context,
+                     min_size: Annotated[int, typer.Option(min=2, help="smallest group")] = 2,
+                     as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Suspicious association and phoenix firms (可疑关联)."""
+    with open_from(ctx) as store:
+        groups = clusters.clusters(store, min_size, _date(as_of))
+        phoenix = clusters.phoenix_firms(store, _date(as_of))
+    if fmt is OutputFormat.json:
+        print_json({"clusters": groups.to_dict("records"), "phoenix_firms":
+                    phoenix.to_dict("records")})
+        return
+    _show(groups, fmt, "可疑关联 shared address / phone / officer, no declared relation")
+    _show(phoenix, fmt, "失信后新设企业 phoenix firms")
+
+
+@query.command("civil-servant")
+@handles_errors
+def civil_servant_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = None,
+                          fmt: FormatOption = OutputFormat.table) -> None:
+    """A civil servant's integrity file and promotion check (公务员诚信)."""
+    with open_from(ctx) as store:
+        found = resolve(store, subject, _secret(ctx))
+        sections = civil_servants.civil_servant(store, found, _date(as_of)).sections()
+    if fmt is OutputFormat.json:
+        print_json({name: frame.to_dict("records") for name, frame in sections.items()})
+        return
+    for name, frame in sections.items():
+        if fmt is OutputFormat.table and frame.empty:
+            console.print(f"{name}: none")
+            continue
+        _show(frame, fmt, f"{found.name} · {name}")
+
+
+@query.command("screen")
+@handles_errors
+def screen_command(ctx: typer.Context,
+                   bidders: Annotated[Path | None, typer.Option(
+                       help="CSV, XLSX or text file of codes (first column)")] = None,
+                   subject: Annotated[list[str] | None, typer.Option(
+                       "--subject", help="a code to screen (repeatable)")] = None,
+                   max_hops: Hops = 2, relations: Relations = None,
+                   as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Credit screening for procurement, bonds and subsidies (信用审查). Exit 1 if any
+    applicant is not eligible."""
+    codes = list(subject or []) + (read_codes(bidders) if bidders else [])
+    if not codes:
+        raise CreditGraphError("give --bidders FILE or one or more --subject CODE")
+    with open_from(ctx) as store:
+        frame = screening.screen(store, codes, _secret(ctx), max_hops, _date(as_of),
+                                 _relations(relations))
+    _show(frame, fmt, "信用审查 screening")
+    if not frame["eligible"].all():
+        raise typer.Exit(1)
+
+
+@query.command("risk-rank")
+@handles_errors
+def risk_command(ctx: typer.Context, top: Annotated[int, typer.Option(min=1)] = 20,
+                 max_hops: Hops = 3, as_of: AsOf = None,
+                 fmt: FormatOption = OutputFormat.table) -> None:
+    """Network risk ranking (网络风险)."""
+    with open_from(ctx) as store:
+        frame = risk.risk_rank(store, top, max_hops, _date(as_of))
+    _show(frame, fmt, f"网络风险 risk rank · top {top}")
+
+
+def read_codes(path: Path) -> list[str]:
+    """Codes from the first column of a CSV / XLSX, or a text file one a line; a header row
+    that is not a code is skipped."""
+    from graph.identifiers import classify
+
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True, data_only=True)
+            cells = [row[0] for row in book.worksheets[0].iter_rows(values_only=True) if row]
+            book.close()
+            values = ["" if c is None else str(c) for c in cells]
+        else:
+            data = path.read_bytes()
+            text = next((data.decode(e) for e in ("utf-8-sig", "gb18030") if _decodes(data, e)),
+                        None)
+            if text is None:
+                raise CreditGraphError(f"{path}: unknown encoding (neither UTF-8 nor GB18030)")
+            values = [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
+    except OSError as exc:
+        raise CreditGraphError(f"{path}: cannot read: {exc.strerror}") from None
+    except CreditGraphError:
+        raise
+    except Exception as exc:  # a broken workbook
+        raise CreditGraphError(f"{path}: not a readable file ({exc})") from None
+    values = [v.strip() for v in values if v.strip()]
+    if values and classify(values[0]).kind == "unknown":
+        values = values[1:]
+    return values
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,6 +1,7 @@
 """Planted cases: small situations with known answers, written among the synthetic data, for
 tests and demos of every finding the product promises. Their subjects use trade names and
-persons no random row refers to, so each answer holds exactly."""
+persons no random row refers to, so each answer holds exactly. answers.json names the planted
+persons by their (synthetic) ID numbers too: masked forms can coincide."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
     entry = gen.list_entry(ph, ph_name, "black", v.PERSON_BLACK_LISTS[0], listed, "active")
     new1, _ = p.firm("新昌贸易", dt.date(2025, 6, 1), ph, ph_name)
     new2, _ = p.firm("鑫昌建材", dt.date(2025, 9, 15), ph, ph_name)
-    cases.append({"case": "phoenix_firms", "person": mask_resident_id(ph),
+    cases.append({"case": "phoenix_firms", "person": mask_resident_id(ph), "person_id": ph,
                   "person_name": ph_name, "black_entry": entry, "listed_on": listed.isoformat(),
                   "earlier_firm": old, "phoenix_firms": [new1, new2],
                   "expected": "both firms were founded by the person after the listing"})
@@ -80,7 +81,8 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
     p.relation(hc, "股东", chain[0], "60%", start="2012-03-01")
     p.relation(chain[0], "股东", chain[1], "70%", start="2013-03-01")
     p.relation(chain[1], "股东", chain[2], "80%", start="2014-03-01")
-    cases.append({"case": "hidden_control", "person": mask_resident_id(hc), "person_name": hc_name,
+    cases.append({"case": "hidden_control", "person": mask_resident_id(hc), "person_id": hc,
+                  "person_name": hc_name,
                   "chain": chain, "target": chain[2], "cumulative_share": 0.336,
                   "shares": {chain[0]: 0.6, chain[1]: 0.42, chain[2]: 0.336},
                   "expected": "beneficial owner (>= 25%) of the last firm only through the chain"})
@@ -93,6 +95,7 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
     held, _ = p.firm("电子商务", dt.date(2016, 2, 1), other_rep, other_rep_name)
     p.relation(cs1_id, "股东", held, "30%", start="2016-02-01")
     cases.append({"case": "civil_servant_for_profit", "person": mask_resident_id(cs1_id),
+                  "person_id": cs1_id,
                   "person_name": cs1_name, "department": gen.departments["市市场监管局"][0],
                   "legal_rep_of": [run_firm], "shareholder_of": [held],
                   "expected": "for-profit activity (公务员法 art. 59)"})
@@ -114,6 +117,7 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
                                       department, bidder, "是" if won else "否", "2016-07-01",
                                       "198.0" if won else ""])
     cases.append({"case": "civil_servant_conflict_of_interest", "person": mask_resident_id(cs2_id),
+                  "person_id": cs2_id,
                   "person_name": cs2_name, "relative": mask_resident_id(relative),
                   "supplier": supplier, "supplier_name": supplier_name, "project": project,
                   "department": department,
@@ -127,7 +131,7 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
     black_entry = gen.list_entry(black, "", "black", v.BLACK_LISTS[2], dt.date(2024, 6, 1),
                                  "active")
     cases.append({"case": "red_black_conflict", "red": red, "black": black, "hops": 2,
-                  "via": mask_resident_id(rb), "red_entry": red_entry,
+                  "via": mask_resident_id(rb), "via_id": rb, "red_entry": red_entry,
                   "black_entry": black_entry,
                   "expected": "red-list incentives withheld: linked black entry within 2 hops"})
 
@@ -158,7 +162,7 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
     active = gen.list_entry(active_firm, "", "black", v.BLACK_LISTS[0], dt.date(2025, 1, 1),
                             "active")
     cases.append({"case": "repaired_versus_active", "subject": subject,
-                  "via": mask_resident_id(q), "repaired_firm": repaired_firm,
+                  "via": mask_resident_id(q), "via_id": q, "repaired_firm": repaired_firm,
                   "repaired_entry": repaired, "active_firm": active_firm,
                   "active_entry": active,
                   "expected": "only the active entry counts for the subject's linked parties"})

@@ -13,7 +13,17 @@ from graph.identifiers import person_key
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
 from loaders.writers import StoreWriter
-from queries import audits, linked, ownership, profile
+from queries import (
+    audits,
+    civil_servants,
+    clusters,
+    linked,
+    ownership,
+    paths,
+    profile,
+    risk,
+    screening,
+)
 from queries.subjects import Subject, UnknownSubject, resolve
 from seed.generator import generate
 
@@ -151,6 +161,68 @@ def test_profile_is_the_credit_file_on_a_date(sample):
     assert WANG not in json.dumps(person["identity"].to_dict("records"), default=str)
 
 
+def test_paths_are_shortest_and_explained(sample):
+    frame = paths.paths(sample, subject(sample, E4), subject(sample, E2), 6, dt.date(2020, 1, 1))
+    assert frame["length"].tolist() == [4]
+    assert frame["path_names"][0] == ["杭州上城新恒达贸易有限公司", "王强", "杭州余杭绿源农业开发有限公司",
+                                      "陈刚", "杭州滨江云图科技有限公司"]
+    assert frame["explanation"][0].endswith("陈刚是杭州滨江云图科技有限公司的实际控制人")
+    assert paths.paths(sample, subject(sample, E4), subject(sample, E2), 3,
+                       dt.date(2020, 1, 1)).empty
+    # two shortest paths between the two firms 王强 represents and shares in
+    both = paths.paths(sample, subject(sample, E3), subject(sample, E4), 2, dt.date(2020, 1, 1))
+    assert both["length"].tolist() == [2]
+
+
+def test_clusters_and_phoenix_firms(sample):
+    groups = clusters.clusters(sample, 2, dt.date(2020, 1, 1))
+    shared = {(r["shared"], r["value"]): r["firms"] for r in groups.to_dict("records")}
+    assert shared[("address", "杭州市上城区解放路88号")] == [E4, "91330106MA2H4B6C4L"]
+    assert shared[("phone", "0571-88999999")] == [E4, "91330106MA2H4B6C4L"]
+    assert shared[("officer", "王强")] == [E4, E3]
+    phoenix = clusters.phoenix_firms(sample, dt.date(2020, 1, 1))
+    assert phoenix[["listed", "entry_id", "listed_firm", "firm_id"]].to_dict("records") == [
+        {"listed": "firm", "entry_id": "HZ-B-2016-0001", "listed_firm": E3, "firm_id": E4}]
+
+
+def test_civil_servant_file_and_promotion_check(sample):
+    file = civil_servants.civil_servant(sample, subject(sample, "330108198801014824"),
+                                        dt.date(2020, 1, 1))
+    assert file.posts["department"].tolist() == ["1133010000248212X6"]
+    assert file.records["record_type"].tolist() == ["年度考核", "廉政记录"]
+    assert file.for_profit[["how", "firm"]].to_dict("records") == [
+        {"how": "SHAREHOLDER_OF", "firm": "91330106MA2H4B6C4L"}]
+    assert file.conflicts[["firm", "relation", "how", "dealing", "reference"]].to_dict(
+        "records") == [{"firm": E2, "relation": "配偶", "how": "ACTUAL_CONTROLLER_OF",
+                        "dealing": "procurement award", "reference": "HZCG-2016-001"}]
+    promotion = file.promotion.to_dict("records")[0]
+    assert promotion["eligible"] is False and len(promotion["reasons"]) == 2
+    with pytest.raises(Exception, match="asked of a person"):
+        civil_servants.civil_servant(sample, subject(sample, E1))
+
+
+def test_screening_gives_reasons_and_evidence(sample):
+    frame = screening.screen(sample, [E2, E5, E3, "91110000600037341L"], SECRET, 2,
+                             dt.date(2020, 1, 1))
+    result = {r["code"]: r for r in frame.to_dict("records")}
+    assert result[E2]["eligible"] and result[E2]["reasons"] == []
+    assert not result[E5]["eligible"] and "关联失信" in result[E5]["reasons"][0]
+    assert result[E5]["evidence"][0].startswith("王强持有杭州余杭绿源农业开发有限公司")
+    assert not result[E3]["eligible"] and "HZ-B-2016-0001" in result[E3]["reasons"][0]
+    assert not result["91110000600037341L"]["eligible"]
+    # a major penalty within three years: a fine of 5 万元 counts once the threshold is lower
+    strict = screening.screen(sample, [E3], SECRET, 1, dt.date(2016, 5, 1), major_fine=5.0)
+    assert any("major penalty" in r for r in strict["reasons"][0])
+
+
+def test_risk_rank_puts_the_closest_parties_first(sample):
+    frame = risk.risk_rank(sample, 3, 3, dt.date(2020, 1, 1))
+    assert frame["name"].tolist()[0] == "王强"
+    assert frame["hops"].tolist()[0] == 1
+    assert frame["score"].is_monotonic_decreasing
+    assert risk.risk_rank(sample, 3, 3, dt.date(2016, 1, 1)).empty  # nobody black-listed yet
+
+
 # -- the seed data's planted cases --------------------------------------------------------------
 
 
@@ -188,6 +260,27 @@ def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
     audit = audits.publication_audit(store, dt.date(2016, 9, 1), dt.date(2016, 10, 31), as_of)
     assert case["late"] in set(audit["decision_no"])
     assert case["on_time"] not in set(audit["decision_no"])
+
+    case = cases["phoenix_firms"]
+    phoenix = clusters.phoenix_firms(store, as_of)
+    pid = person_key(case["person_id"], SECRET)
+    mine = phoenix[(phoenix["person_id"] == pid) & (phoenix["listed"] == "person")]
+    assert sorted(mine["firm_id"]) == sorted(case["phoenix_firms"])
+
+    case = cases["shared_address_cluster"]
+    groups = clusters.clusters(store, 2, as_of)
+    address = groups[(groups["shared"] == "address") & (groups["value"] == case["address"])]
+    assert address["firms"].tolist() == [sorted(case["subjects"])]
+
+    case = cases["civil_servant_for_profit"]
+    file = civil_servants.civil_servant(store, subject(store, case["person_id"]), as_of)
+    assert set(file.for_profit["firm"]) == set(case["legal_rep_of"] + case["shareholder_of"])
+
+    case = cases["civil_servant_conflict_of_interest"]
+    file = civil_servants.civil_servant(store, subject(store, case["person_id"]), as_of)
+    assert (case["supplier"], case["project"]) in set(zip(
+        file.conflicts["firm"], file.conflicts["reference"], strict=True))
+    assert not file.promotion["eligible"][0]
 
     case = cases["commitment_breach"]
     breaches = audits.commitment_breaches(store, as_of)

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from graph import workdays
-from graph.identifiers import check_reg_no, check_resident_id, check_uscc, normalize_code
+from graph.identifiers import (
+    check_reg_no,
+    check_resident_id,
+    check_uscc,
+    normalize_code,
+    person_key,
+)
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
 from loaders.writers import StoreWriter
@@ -135,9 +141,9 @@ def test_the_loader_flags_and_rejects_exactly_the_dirty_rows(store, seed_dir, tm
 def _phoenix(store, case):
     found = store.read(
         "MATCH (l:ListEntry)-[:LISTED]->(p:Person)-[:LEGAL_REP_OF]->(e:Enterprise) "
-        "WHERE l.list_kind = 'black' AND l.status = 'active' AND p.id_masked = $m "
+        "WHERE l.list_kind = 'black' AND l.status = 'active' AND p.pid = $pid "
         "AND e.established > l.start_date RETURN e.uscc AS u ORDER BY u",
-        {"m": case["person"]})
+        {"pid": person_key(case["person_id"], SECRET)})
     assert [r["u"] for r in found] == sorted(case["phoenix_firms"])
 
 
@@ -145,20 +151,21 @@ def _hidden_control(store, case):
     chain = store.read(
         "MATCH (p:Person)-[r1:SHAREHOLDER_OF]->(a:Enterprise)-[r2:SHAREHOLDER_OF]->"
         "(b:Enterprise)-[r3:SHAREHOLDER_OF]->(c:Enterprise {uscc: $target}) "
-        "WHERE p.id_masked = $m RETURN r1.ratio AS x, r2.ratio AS y, r3.ratio AS z",
-        {"m": case["person"], "target": case["target"]})
+        "WHERE p.pid = $pid RETURN r1.ratio AS x, r2.ratio AS y, r3.ratio AS z",
+        {"pid": person_key(case["person_id"], SECRET), "target": case["target"]})
     assert len(chain) == 1
     assert round(chain[0]["x"] * chain[0]["y"] * chain[0]["z"], 6) == case["cumulative_share"]
-    direct = store.read("MATCH (p:Person)-[r]->(c:Enterprise {uscc: $t}) WHERE p.id_masked = $m "
-                        "RETURN count(r) AS n", {"m": case["person"], "t": case["target"]})
+    direct = store.read("MATCH (p:Person {pid: $pid})-[r]->(c:Enterprise {uscc: $t}) "
+                        "RETURN count(r) AS n",
+                        {"pid": person_key(case["person_id"], SECRET), "t": case["target"]})
     assert direct == [{"n": 0}]
 
 
 def _for_profit(store, case):
     roles = store.read(
         "MATCH (d:Department)<-[:SERVES_IN]-(p:Person)-[r]->(e:Enterprise) "
-        "WHERE p.id_masked = $m AND p.is_civil_servant RETURN d.code AS d, e.uscc AS u",
-        {"m": case["person"]})
+        "WHERE p.pid = $pid AND p.is_civil_servant RETURN d.code AS d, e.uscc AS u",
+        {"pid": person_key(case["person_id"], SECRET)})
     assert {r["u"] for r in roles} == set(case["legal_rep_of"] + case["shareholder_of"])
     assert {r["d"] for r in roles} == {case["department"]}
 
@@ -167,8 +174,9 @@ def _conflict(store, case):
     found = store.read(
         "MATCH (d:Department)<-[:SERVES_IN]-(p:Person)-[:RELATIVE_OF]-(r:Person)"
         "-[:ACTUAL_CONTROLLER_OF]->(s:Enterprise)<-[:AWARDED_TO]-(j:ProcurementProject)"
-        "-[:PURCHASED_BY]->(d) WHERE p.id_masked = $m "
-        "RETURN s.uscc AS s, j.project_id AS j, d.code AS d", {"m": case["person"]})
+        "-[:PURCHASED_BY]->(d) WHERE p.pid = $pid "
+        "RETURN s.uscc AS s, j.project_id AS j, d.code AS d",
+        {"pid": person_key(case["person_id"], SECRET)})
     assert found == [{"s": case["supplier"], "j": case["project"], "d": case["department"]}]
 
 
@@ -193,7 +201,8 @@ def _late(store, case):
 def _repaired(store, case):
     statuses = {r["u"]: r["s"] for r in store.read(
         "MATCH (l:ListEntry)-[:LISTED]->(e:Enterprise)<-[:SHAREHOLDER_OF]-(p:Person) "
-        "WHERE p.id_masked = $m RETURN e.uscc AS u, l.status AS s", {"m": case["via"]})}
+        "WHERE p.pid = $pid RETURN e.uscc AS u, l.status AS s",
+        {"pid": person_key(case["via_id"], SECRET)})}
     assert statuses == {case["repaired_firm"]: "repaired", case["active_firm"]: "active"}
 
 

@@ -1,0 +1,9 @@
+// purpose: persons who are legal representative or executive of several enterprises, on a date
+// parameters: min_size (integer), as_of (date)
+// basis: 关联关系排查 — common legal representative or officer
+MATCH (p:Person)-[r:LEGAL_REP_OF|EXECUTIVE_OF]->(e:Enterprise)
+WHERE (r.start_date IS NULL OR r.start_date <= $as_of)
+  AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WITH p.pid AS value, p.name AS name, collect(DISTINCT e.uscc) AS firms
+WHERE size(firms) >= $min_size
+RETURN 'officer' AS shared, value, name, firms
