@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import loads, seed_gen, store_writes
+from bench import loads, queries, seed_gen, store_writes
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -108,7 +108,15 @@ def bench_seed(store: GraphStore, args: argparse.Namespace) -> list[dict]:
     return rows
 
 
-BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed}
+def bench_queries(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    size = args.query_enterprises_neo4j if store.backend == "neo4j" else args.query_enterprises
+    return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})", "rows": size,
+             "seconds": r["value"], "rate": 0.0, "ratio": r["ratio"]}
+            for r in queries.run(store, size)]
+
+
+BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
+              "queries": bench_queries}
 
 
 def main() -> None:
@@ -122,6 +130,10 @@ def main() -> None:
                         help="rows written one by one for the per-row baselines")
     parser.add_argument("--seed-scales", type=int, nargs="+", default=[100_000, 1_000_000],
                         help="seed: enterprise counts to generate")
+    parser.add_argument("--query-enterprises", type=int, default=100_000,
+                        help="queries: seed size on the embedded backend")
+    parser.add_argument("--query-enterprises-neo4j", type=int, default=1_000_000,
+                        help="queries: seed size on Neo4j")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
     args = parser.parse_args()
     chosen = args.only or list(BENCHMARKS)
@@ -135,7 +147,9 @@ def main() -> None:
     for name, rows in results.items():
         scale = {"store_writes": f"{args.scale:,} nodes per label",
                  "loads": f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations",
-                 "seed": "× baseline = generator time ÷ time to write as many plain csv rows"}[name]
+                 "seed": "× baseline = generator time ÷ time to write as many plain csv rows",
+                 "queries": "rows = enterprises; 'seconds' column holds the value in the "
+                            "unit named"}[name]
         table = Table(title=f"{name} · {scale} · {os.cpu_count()} cores")
         for column in ("backend", "what", "rows", "seconds", "rows/s", "× baseline"):
             table.add_column(column, justify="left" if column == "what" else "right")

@@ -20,9 +20,7 @@ from queries.subjects import Subject, default_as_of
 
 CONTROL_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                      "BRANCH_OF", "RELATIVE_OF")
-NEIGHBOURS = {"Enterprise": "neighbours-enterprise", "Person": "neighbours-person"}
-ENTRIES = {"Enterprise": "list-entries-enterprise", "Person": "list-entries-person"}
-CHUNK = 5000
+CHUNK = 5000  # keys per query
 
 
 @dataclass(frozen=True)
@@ -52,24 +50,30 @@ def split_id(node: str) -> tuple[str, str]:
     return label, key
 
 
-def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_of: dt.date
-           ) -> list[tuple[str, str, str, Edge]]:
-    """One hop from every frontier node: (from node, neighbour node, neighbour name, edge)."""
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for node in frontier:
+def keyed(nodes: Iterable[str]) -> Iterable[dict[str, list[str]]]:
+    """Node ids as the ``enterprises`` / ``persons`` key lists the queries take, in chunks."""
+    by_label: dict[str, list[str]] = {"Enterprise": [], "Person": []}
+    for node in nodes:
         label, key = split_id(node)
         by_label[label].append(key)
+    longest = max(len(keys) for keys in by_label.values())
+    for start in range(0, max(longest, 1), CHUNK):
+        yield {"enterprises": by_label["Enterprise"][start:start + CHUNK],
+               "persons": by_label["Person"][start:start + CHUNK]}
+
+
+def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_of: dt.date
+           ) -> list[tuple[str, str, str, Edge]]:
+    """One hop from every frontier node: (from node, neighbour node, neighbour name, edge).
+    One query a hop for both labels: round trips, not the graph, dominate small searches."""
     found = []
-    for label, keys in by_label.items():
-        for start in range(0, len(keys), CHUNK):
-            rows = run(store, NEIGHBOURS[label], keys=keys[start:start + CHUNK],
-                       types=list(types), as_of=as_of)
-            for row in rows:
-                here = node_id(label, row["key"])
-                there = node_id(row["label"], row["neighbour"])
-                source, target = (here, there) if row["outgoing"] else (there, here)
-                edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
-                found.append((here, there, row["name"], edge))
+    for keys in keyed(frontier):
+        for row in run(store, "neighbours", **keys, types=list(types), as_of=as_of):
+            here = node_id(row["from_label"], row["key"])
+            there = node_id(row["label"], row["neighbour"])
+            source, target = (here, there) if row["outgoing"] else (there, here)
+            edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
+            found.append((here, there, row["name"], edge))
     found.sort(key=lambda f: (f[0], f[1], f[3].type, f[3].source))
     return found
 
@@ -125,18 +129,13 @@ def explain(edge: Edge, names: dict[str, str]) -> str:
                                        kind=edge.kind or "亲属")
 
 
-def _entries(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date
-             ) -> dict[str, list[dict]]:
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for node in nodes:
-        label, key = split_id(node)
-        by_label[label].append(key)
+def entries_in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date
+                     ) -> dict[str, list[dict]]:
+    """The red or black entries in force for each node that has any."""
     entries: dict[str, list[dict]] = defaultdict(list)
-    for label, keys in by_label.items():
-        for start in range(0, len(keys), CHUNK):
-            for row in run(store, ENTRIES[label], keys=keys[start:start + CHUNK], kind=kind,
-                           as_of=as_of):
-                entries[node_id(label, row["key"])].append(row)
+    for keys in keyed(nodes):
+        for row in run(store, "list-entries", **keys, kind=kind, as_of=as_of):
+            entries[node_id(row["label"], row["key"])].append(row)
     return entries
 
 
@@ -154,7 +153,7 @@ def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
     origin = subject.node_id
     reached, names = search(store, [origin], max_hops, relations, as_of)
     names[origin] = subject.name
-    entries = _entries(store, [n for n in reached if n != origin], "black", as_of)
+    entries = entries_in_force(store, [n for n in reached if n != origin], "black", as_of)
     rows = []
     for node, found in entries.items():
         steps = path_to(reached, node)

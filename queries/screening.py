@@ -12,7 +12,7 @@ import pandas as pd
 
 from graph.store import GraphStore
 from queries.library import run
-from queries.linked import CONTROL_RELATIONS, linked_dishonesty
+from queries.linked import CONTROL_RELATIONS, entries_in_force, linked_dishonesty
 from queries.subjects import UnknownSubject, default_as_of, resolve
 
 MAJOR_CATEGORIES = ("责令停产停业", "吊销许可证件", "吊销营业执照", "暂扣许可证件", "没收违法所得")
@@ -33,9 +33,8 @@ def screen(store: GraphStore, codes: Iterable[str], secret: bytes | None, max_ho
                          "reasons": [f"不在图谱中 {exc}"], "evidence": []})
             continue
         reasons, evidence = [], []
-        entries_query = ("list-entries-enterprise" if subject.label == "Enterprise"
-                         else "list-entries-person")
-        for entry in run(store, entries_query, keys=[subject.key], kind="black", as_of=as_of):
+        own = entries_in_force(store, [subject.node_id], "black", as_of)
+        for entry in own.get(subject.node_id, []):
             reasons.append(f"本身失信 own black-list entry {entry['entry_id']} "
                            f"({entry['list_type']}, {entry['authority']})")
         if subject.label == "Enterprise":

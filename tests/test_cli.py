@@ -204,3 +204,22 @@ def test_query_commands(run_cli, backend, backend_env, tmp_path):
     assert "no subject with the code" in one_error_line(bad)
     bad_date = run_cli("query", "commitment-breaches", "--as-of", "2020-13-01", env=env)
     assert "is not a date" in one_error_line(bad_date)
+
+
+def test_screening_and_civil_servant_commands(run_cli, backend, backend_env, tmp_path):
+    env = {**backend_env, **ID_KEY}
+    assert run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "r"), env=env).returncode == 0
+    bidders = tmp_path / "bidders.csv"
+    bidders.write_text("统一社会信用代码\n91330108577822332C\n91330110MA27Q8K323\n", encoding="gb18030")
+    screened = run_cli("query", "screen", "--bidders", str(bidders), "--as-of", "2020-01-01",
+                       "-f", "json", env=env)
+    assert screened.returncode == 1  # one bidder is not eligible
+    rows = json.loads(screened.stdout)
+    assert [r["eligible"] for r in rows] == [True, False]
+    assert rows[1]["evidence"][0].startswith("王强持有")
+    servant = run_cli("query", "civil-servant", "--subject", "330108198801014824", "--as-of",
+                      "2020-01-01", "-f", "json", env=env)
+    assert servant.returncode == 0, servant.stderr
+    assert json.loads(servant.stdout)["promotion"][0]["eligible"] is False
+    assert "330108198801014824" not in servant.stdout
+    assert "give --bidders" in one_error_line(run_cli("query", "screen", env=env))

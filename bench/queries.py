@@ -1,0 +1,85 @@
+"""Query latency on seed data: linked-dishonesty for one subject (3 hops, warm), the whole-graph
+scan, ownership for one enterprise. Baseline in the same run: the round trip of the cheapest
+query there is (one subject by key), so figures read as "so many key look-ups"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from graph.store import GraphStore
+from loaders.pipeline import LoadOptions, load_directory
+from loaders.spec import load_spec
+from loaders.writers import StoreWriter
+from queries.library import run as run_query
+from queries.linked import linked_dishonesty, linked_dishonesty_scan
+from queries.ownership import ownership
+from queries.subjects import Subject
+from seed.generator import generate
+
+SECRET = b"bench-secret-key-0123456789"
+AS_OF = dt.date(2026, 11, 1)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def prepare(store: GraphStore, enterprises: int) -> float:
+    """Seed and load; returns the load's seconds."""
+    directory = Path(tempfile.mkdtemp(prefix="creditgraph-qbench-"))
+    generate(directory / "seed", enterprises, seed=5, dirty_rate=0.0)
+    store.wipe()
+    store.init_schema()
+    start = time.perf_counter()
+    load_directory(directory / "seed", StoreWriter(store), store.schema, load_spec(), SECRET,
+                   directory / "report", LoadOptions(batch_size=store.settings.batch_size))
+    return time.perf_counter() - start
+
+
+def run(store: GraphStore, enterprises: int, samples: int = 100) -> list[dict]:
+    load_seconds = prepare(store, enterprises)
+    rng = random.Random(1)
+    firms = [r["key"] for r in store.read(
+        "MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key LIMIT $n", {"n": 200_000})]
+    chosen = rng.sample(firms, min(samples, len(firms)))
+    subjects = [Subject("Enterprise", key, "") for key in chosen]
+
+    def timed(work) -> list[float]:  # type: ignore[no-untyped-def]
+        for subject in subjects[:5]:  # warm-up: plans compiled, caches filled
+            work(subject)
+        out = []
+        for subject in subjects:
+            start = time.perf_counter()
+            work(subject)
+            out.append(time.perf_counter() - start)
+        return out
+
+    lookups = timed(lambda s: run_query(store, "subject-enterprise", value=s.key))
+    linked = timed(lambda s: linked_dishonesty(store, s, 3, AS_OF))
+    owners = timed(lambda s: ownership(store, s, AS_OF))
+    start = time.perf_counter()
+    scan = linked_dishonesty_scan(store, 2, AS_OF)
+    scan_seconds = time.perf_counter() - start
+    base = statistics.median(lookups)
+    rows = [
+        {"what": f"load {enterprises:,} enterprises (seed data)", "value": load_seconds,
+         "unit": "s", "ratio": None},
+        {"what": "key look-up (baseline), median", "value": base * 1000, "unit": "ms",
+         "ratio": 1.0},
+        {"what": "linked-dishonesty, 3 hops, p95", "value": p95(linked) * 1000, "unit": "ms",
+         "ratio": p95(linked) / base},
+        {"what": "linked-dishonesty, 3 hops, median", "value": statistics.median(linked) * 1000,
+         "unit": "ms", "ratio": statistics.median(linked) / base},
+        {"what": "ownership, p95", "value": p95(owners) * 1000, "unit": "ms",
+         "ratio": p95(owners) / base},
+        {"what": f"linked-dishonesty-scan, 2 hops ({len(scan):,} subjects found)",
+         "value": scan_seconds, "unit": "s", "ratio": scan_seconds / base},
+    ]
+    for row in rows:
+        row["backend"] = store.backend
+    return rows

@@ -1,0 +1,18 @@
+// purpose: the red or black list entries of subjects that are in force on a date
+// parameters: enterprises (list of uscc), persons (list of pid), kind ('red' or 'black'), as_of (date)
+// basis: 信用修复 — a repaired, revoked or expired entry no longer counts, nor anything derived from it
+UNWIND $enterprises AS key
+MATCH (l:ListEntry)-[:LISTED]->(s:Enterprise {uscc: key})
+WHERE l.list_kind = $kind AND l.start_date <= $as_of
+  AND (l.end_date IS NULL OR l.end_date >= $as_of)
+  AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+RETURN 'Enterprise' AS label, key, l.entry_id AS entry_id, l.list_type AS list_type, l.start_date AS start_date,
+       l.authority AS authority
+UNION ALL
+UNWIND $persons AS key
+MATCH (l:ListEntry)-[:LISTED]->(s:Person {pid: key})
+WHERE l.list_kind = $kind AND l.start_date <= $as_of
+  AND (l.end_date IS NULL OR l.end_date >= $as_of)
+  AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+RETURN 'Person' AS label, key, l.entry_id AS entry_id, l.list_type AS list_type, l.start_date AS start_date,
+       l.authority AS authority
