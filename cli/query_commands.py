@@ -92,6 +92,18 @@ def _show(frame: pd.DataFrame, fmt: OutputFormat, title: str) -> None:
     print_rows(flat, list(frame.columns), fmt, title=title)
 
 
+def _show_sections(sections: dict[str, pd.DataFrame], fmt: OutputFormat, who: str) -> None:
+    """A file of several tables: one JSON object, or one table a section."""
+    if fmt is OutputFormat.json:
+        print_json({name: frame.to_dict("records") for name, frame in sections.items()})
+        return
+    for name, frame in sections.items():
+        if fmt is OutputFormat.table and frame.empty:
+            console.print(f"{name}: none")
+            continue
+        _show(frame, fmt, f"{who} · {name}")
+
+
 def _plain(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
@@ -117,14 +129,7 @@ def profile_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = No
     with open_from(ctx) as store:
         found = resolve(store, subject, _secret(ctx))
         sections = profile.profile(store, found, _date(as_of))
-    if fmt is OutputFormat.json:
-        print_json({name: frame.to_dict("records") for name, frame in sections.items()})
-        return
-    for name, frame in sections.items():
-        if fmt is OutputFormat.table and frame.empty:
-            console.print(f"{name}: none")
-            continue
-        _show(frame, fmt, f"{found.name} · {name}")
+    _show_sections(sections, fmt, found.name)
 
 
 @query.command("linked-dishonesty")
@@ -257,14 +262,7 @@ def civil_servant_command(ctx: typer.Context, subject: SubjectOption, as_of: AsO
     with open_from(ctx) as store:
         found = resolve(store, subject, _secret(ctx))
         sections = civil_servants.civil_servant(store, found, _date(as_of)).sections()
-    if fmt is OutputFormat.json:
-        print_json({name: frame.to_dict("records") for name, frame in sections.items()})
-        return
-    for name, frame in sections.items():
-        if fmt is OutputFormat.table and frame.empty:
-            console.print(f"{name}: none")
-            continue
-        _show(frame, fmt, f"{found.name} · {name}")
+    _show_sections(sections, fmt, found.name)
 
 
 @query.command("screen")
