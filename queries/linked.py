@@ -65,17 +65,36 @@ def keyed(nodes: Iterable[str]) -> Iterable[dict[str, list[str]]]:
 def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_of: dt.date
            ) -> list[tuple[str, str, str, Edge]]:
     """One hop from every frontier node: (from node, neighbour node, neighbour name, edge).
-    One query a hop for both labels: round trips, not the graph, dominate small searches."""
+    Only the asked-for relationship types are kept."""
     found = []
-    for keys in keyed(frontier):
-        for row in run(store, "neighbours", **keys, types=list(types), as_of=as_of):
-            here = node_id(row["from_label"], row["key"])
-            there = node_id(row["label"], row["neighbour"])
-            source, target = (here, there) if row["outgoing"] else (there, here)
-            edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
-            found.append((here, there, row["name"], edge))
+    for row in _neighbour_rows(store, frontier, types, as_of):
+        if row["type"] not in types:
+            continue
+        here = node_id(row["from_label"], row["key"])
+        there = node_id(row["label"], row["neighbour"])
+        source, target = (here, there) if row["outgoing"] else (there, here)
+        edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
+        found.append((here, there, row["name"], edge))
     found.sort(key=lambda f: (f[0], f[1], f[3].type, f[3].source))
     return found
+
+
+def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
+                    as_of: dt.date) -> Iterable[dict]:
+    """Neo4j answers a hop for both labels and directions in one query (round trips dominate
+    there); the embedded engine pays per query branch instead, so it gets one small query per
+    non-empty label and direction (see neighbours-*.embedded.cypher)."""
+    for keys in keyed(frontier):
+        if store.backend != "embedded":
+            yield from run(store, "neighbours", **keys, types=list(types), as_of=as_of)
+            continue
+        for label, listed in (("enterprise", keys["enterprises"]), ("person", keys["persons"])):
+            if not listed:
+                continue
+            for direction in ("out", "in"):
+                for row in run(store, f"neighbours-{label}-{direction}", keys=listed,
+                               as_of=as_of):
+                    yield row | {"neighbour": row["uscc"] or row["pid"]}
 
 
 def search(store: GraphStore, origins: Iterable[str], max_hops: int, types: Sequence[str],
