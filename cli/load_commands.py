@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +52,15 @@ class _Bars:
             self.progress.update(self.task, total=done, completed=done)
 
 
+@contextmanager
+def _progress(fmt: OutputFormat) -> Iterator[_Bars]:
+    """A bar per file on stderr; cleared afterwards when the output is for machines."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("rows"), TimeElapsedColumn(), console=error_console,
+                  transient=fmt is not OutputFormat.table) as progress:
+        yield _Bars(progress)
+
+
 def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mapping: Path | None,
          report_dir: Path | None, source: str | None, fmt: OutputFormat) -> None:
     settings = settings_of(ctx)
@@ -60,11 +71,9 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
             store.init_schema()
         writer = DryRunWriter(store) if dry_run else StoreWriter(store)
         options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("rows"), TimeElapsedColumn(), console=error_console,
-                      transient=fmt is not OutputFormat.table) as progress:
+        with _progress(fmt) as bars:
             report = load_directory(directory, writer, store.schema, spec, secret,
-                                    report_dir, options, _Bars(progress))
+                                    report_dir, options, bars)
     _print(report, fmt)
     if any(not f.balanced() for f in report.files):
         raise typer.Exit(3)  # never expected: a row was neither loaded, merged nor rejected
@@ -139,11 +148,9 @@ def export_neo4j_import(
     schema = default_schema()
     writer = ImportCsvWriter(schema, out)
     options = LoadOptions(strict=strict, batch_size=settings.batch_size)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("rows"), TimeElapsedColumn(), console=error_console,
-                  transient=fmt is not OutputFormat.table) as progress:
+    with _progress(fmt) as bars:
         report = load_directory(directory, writer, schema, spec, secret, report_dir, options,
-                                _Bars(progress))
+                                bars)
     files = writer.write()
     if fmt is OutputFormat.json:
         print_json(report.as_dict() | {"import_files": files,

@@ -21,7 +21,7 @@ import hmac
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Literal
 
 from graph import divisions
@@ -110,8 +110,7 @@ def resident_id_check_char(body: str) -> str:
 def check_uscc(text: str) -> CodeCheck:
     code = normalize_code(text)
 
-    def result(severity: Severity, reason: str = "") -> CodeCheck:
-        return CodeCheck(text, code, "uscc", severity, reason)
+    result = partial(CodeCheck, text, code, "uscc")  # result(severity, reason="")
 
     if len(code) != 18:
         return result("error", f"length {len(code)}, a unified social credit code has 18")
@@ -137,8 +136,7 @@ def check_uscc(text: str) -> CodeCheck:
 def check_org_code(text: str) -> CodeCheck:
     code = normalize_code(text)
 
-    def result(severity: Severity, reason: str = "") -> CodeCheck:
-        return CodeCheck(text, code, "org_code", severity, reason)
+    result = partial(CodeCheck, text, code, "org_code")  # result(severity, reason="")
 
     if len(code) != 9:
         return result("error", f"length {len(code)}, an organisation code has 9")
@@ -154,8 +152,7 @@ def check_org_code(text: str) -> CodeCheck:
 def check_reg_no(text: str) -> CodeCheck:
     code = normalize_code(text)
 
-    def result(severity: Severity, reason: str = "") -> CodeCheck:
-        return CodeCheck(text, code, "reg_no", severity, reason)
+    result = partial(CodeCheck, text, code, "reg_no")  # result(severity, reason="")
 
     if len(code) != 15:
         return result("error", f"length {len(code)}, a registration number has 15 digits")
@@ -170,8 +167,7 @@ def check_reg_no(text: str) -> CodeCheck:
 def check_resident_id(text: str, today: dt.date | None = None) -> CodeCheck:
     code = normalize_code(text)
 
-    def result(severity: Severity, reason: str = "") -> CodeCheck:
-        return CodeCheck(text, code, "resident_id", severity, reason)
+    result = partial(CodeCheck, text, code, "resident_id")  # result(severity, reason="")
 
     if len(code) == 15 and code.isdigit():
         return result("error", "15-digit first-generation ID numbers are not accepted; "
