@@ -66,8 +66,33 @@ def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_
            ) -> list[tuple[str, str, str, Edge]]:
     """One hop from every frontier node: (from node, neighbour node, neighbour name, edge).
     Only the asked-for relationship types are kept."""
+    return _edges(_neighbour_rows(store, frontier, types, as_of), types)
+
+
+def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
+                      as_of: dt.date) -> list[tuple[str, str, str, Edge]]:
+    """The hop of ``expand`` restricted to neighbours with a black-list entry in force: the last
+    hop of a search needs no other. Neo4j filters on the server (see
+    listed-neighbours.neo4j.cypher); the embedded engine expands and then checks entries."""
+    if store.backend == "neo4j":
+        rows = [row for keys in keyed(frontier)
+                for row in _hop(store, "listed-neighbours", keys, types, as_of)]
+        return _edges(rows, types)
+    found = expand(store, frontier, types, as_of)
+    listed = entries_in_force(store, {there for _, there, _, _ in found}, "black", as_of)
+    return [f for f in found if f[1] in listed]
+
+
+def _hop(store: GraphStore, name: str, keys: dict[str, list[str]], types: Sequence[str],
+         as_of: dt.date) -> list[dict]:
+    """A Neo4j hop query answers one row holding the list of neighbours (see its header)."""
+    result = run(store, name, **keys, types=list(types), as_of=as_of)
+    return result[0]["hop"] if result else []
+
+
+def _edges(rows: Iterable[dict], types: Sequence[str]) -> list[tuple[str, str, str, Edge]]:
     found = []
-    for row in _neighbour_rows(store, frontier, types, as_of):
+    for row in rows:
         if row["type"] not in types:
             continue
         here = node_id(row["from_label"], row["key"])
@@ -86,7 +111,7 @@ def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[
     non-empty label and direction (see neighbours-*.embedded.cypher)."""
     for keys in keyed(frontier):
         if store.backend != "embedded":
-            yield from run(store, "neighbours", **keys, types=list(types), as_of=as_of)
+            yield from _hop(store, "neighbours", keys, types, as_of)
             continue
         for label, listed in (("enterprise", keys["enterprises"]), ("person", keys["persons"])):
             if not listed:
@@ -170,7 +195,15 @@ def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
     as_of = default_as_of(as_of)
     _check_relations(relations)
     origin = subject.node_id
-    reached, names = search(store, [origin], max_hops, relations, as_of)
+    # All hops but the last are walked in full; the last keeps only black-listed neighbours,
+    # which is what keeps a search through a registration agent's thousand firms fast.
+    reached, names = search(store, [origin], max_hops - 1, relations, as_of)
+    if max_hops >= 1:
+        frontier = sorted(n for n, r in reached.items() if r.hops == max_hops - 1)
+        for here, there, name, edge in listed_neighbours(store, frontier, relations, as_of):
+            names.setdefault(there, name)
+            if there not in reached:
+                reached[there] = Reached(max_hops, here, edge, {origin})
     names[origin] = subject.name
     entries = entries_in_force(store, [n for n in reached if n != origin], "black", as_of)
     rows = []

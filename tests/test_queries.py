@@ -286,3 +286,30 @@ def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
     breaches = audits.commitment_breaches(store, as_of)
     assert {(case["commitment"], case["penalty"])} <= set(
         zip(breaches["commitment_id"], breaches["decision_no"], strict=True))
+
+
+def test_linked_dishonesty_agrees_with_a_plain_breadth_first_search(store, seed_dir, tmp_path):
+    """The store-side search (last hop filtered on the server for Neo4j) against networkx over
+    every control edge: same parties at the same distance, and each path a real chain."""
+    import networkx as nx
+
+    from queries.library import run
+
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    as_of = dt.date(2026, 11, 1)
+    graph = nx.Graph()
+    for edge in run(store, "control-edges", as_of=as_of):
+        graph.add_edge(edge["a"], edge["b"])
+    black = {row["key"] for row in run(store, "list-entries-all", kind="black", as_of=as_of)}
+    firms = sorted(n for n in graph if len(n) == 18 and graph.degree(n) > 1)[::7][:60]
+    found_any = 0
+    for firm in firms:
+        frame = linked.linked_dishonesty(store, Subject("Enterprise", firm, ""), 3, as_of)
+        distances = nx.single_source_shortest_path_length(graph, firm, cutoff=3)
+        expected = {(n, d) for n, d in distances.items() if d and n in black}
+        assert set(zip(frame["subject_id"], frame["hops"], strict=True)) == expected, firm
+        for path in frame["path"]:
+            assert all(graph.has_edge(a, b) for a, b in zip(path, path[1:], strict=False))
+        found_any += bool(expected)
+    assert found_any >= 5

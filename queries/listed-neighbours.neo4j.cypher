@@ -1,0 +1,41 @@
+// purpose: the last hop of a linked-party search: only neighbours that have a black-list entry in force
+// parameters: enterprises (list of uscc), persons (list of pid), types (list of relationship types to follow), as_of (date)
+// basis: 国发〔2016〕33号 — joint punishment reaches legal representatives, controllers and related parties
+// dialect: Neo4j only. The server checks each neighbour's entries itself, so the last hop (the
+//          largest: thousands of rows around a registration agent) sends back the few listed
+//          parties instead of every neighbour; the embedded engine expands and then checks entries
+// result: one row, `hop`, the list of neighbour maps — one record per neighbour costs the
+//         driver twice the time to decode around a hub (36 ms against 23 ms for 1,366 rows)
+CALL () {
+  UNWIND $enterprises AS key
+  MATCH (n:Enterprise {uscc: key})-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
+  WHERE type(r) IN $types
+    AND (r.start_date IS NULL OR r.start_date <= $as_of)
+    AND (r.end_date IS NULL OR r.end_date >= $as_of)
+    AND EXISTS {
+      MATCH (l:ListEntry)-[:LISTED]->(m)
+      WHERE l.list_kind = 'black' AND l.start_date <= $as_of
+        AND (l.end_date IS NULL OR l.end_date >= $as_of)
+        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+    }
+  RETURN 'Enterprise' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
+         coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+         r.kind AS kind
+  UNION ALL
+  UNWIND $persons AS key
+  MATCH (n:Person {pid: key})-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
+  WHERE type(r) IN $types
+    AND (r.start_date IS NULL OR r.start_date <= $as_of)
+    AND (r.end_date IS NULL OR r.end_date >= $as_of)
+    AND EXISTS {
+      MATCH (l:ListEntry)-[:LISTED]->(m)
+      WHERE l.list_kind = 'black' AND l.start_date <= $as_of
+        AND (l.end_date IS NULL OR l.end_date >= $as_of)
+        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+    }
+  RETURN 'Person' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
+         coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+         r.kind AS kind
+}
+RETURN collect({from_label: from_label, key: key, outgoing: outgoing, type: type, label: label,
+                neighbour: neighbour, name: name, ratio: ratio, role: role, kind: kind}) AS hop
