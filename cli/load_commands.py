@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,11 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
+from cli.propagation_commands import print_report, run_propagation
 from graph.schema import default_schema
 from loaders.neo4j_import import ImportCsvWriter
 from loaders.pipeline import LoadOptions, LoadReport, load_directory
 from loaders.spec import load_spec
 from loaders.writers import DryRunWriter, StoreWriter
+from propagation.rules import load_rules
 
 REPORT_COLUMNS = ["file", "kind", "rows", "loaded", "merged", "rejected", "warnings", "ended"]
 
@@ -62,10 +65,14 @@ def _progress(fmt: OutputFormat) -> Iterator[_Bars]:
 
 
 def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mapping: Path | None,
-         report_dir: Path | None, source: str | None, fmt: OutputFormat) -> None:
+         report_dir: Path | None, source: str | None, fmt: OutputFormat,
+         propagate: bool = False) -> None:
     settings = settings_of(ctx)
     secret = settings.id_secret()
     spec = load_spec(mapping)
+    propagation = None
+    if propagate:
+        load_rules()  # a broken rule file stops the load before it writes anything
     with open_from(ctx) as store:
         if not dry_run:  # a dry run leaves even the schema alone
             store.init_schema()
@@ -74,7 +81,15 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
         with _progress(fmt) as bars:
             report = load_directory(directory, writer, store.schema, spec, secret,
                                     report_dir, options, bars)
-    _print(report, fmt)
+        if propagate and not dry_run:
+            since = dt.datetime.fromisoformat(report.started_at)
+            propagation = run_propagation(store, None, dt.date.today(), since, fmt)
+    if fmt is OutputFormat.json and propagation is not None:
+        print_json(report.as_dict() | {"propagation": propagation.as_dict()})
+    else:
+        _print(report, fmt)
+        if propagation is not None and fmt is OutputFormat.table:
+            print_report(propagation, fmt)
     if any(not f.balanced() for f in report.files):
         raise typer.Exit(3)  # never expected: a row was neither loaded, merged nor rejected
 
@@ -107,11 +122,15 @@ def load(
     mapping: MappingOption = None,
     report_dir: ReportDirOption = None,
     source: SourceOption = None,
+    propagate: Annotated[bool, typer.Option(
+        help="afterwards recompute the joint-punishment measures the loaded entries and "
+             "relations touch (creditgraph propagate --changed-since)")] = True,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Load registry exports into the graph. Every row is loaded, merged into an existing
-    subject, or rejected to rejects.csv with file, line, column and reason."""
-    _run(ctx, directory, dry_run, strict, mapping, report_dir, source, fmt)
+    subject, or rejected to rejects.csv with file, line, column and reason. Then the
+    joint-punishment measures the load touched are recomputed (--no-propagate to skip)."""
+    _run(ctx, directory, dry_run, strict, mapping, report_dir, source, fmt, propagate)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from cli import (  # noqa: F401  (importing registers the commands)
     codes_commands,
     load_commands,
+    propagation_commands,
     query_commands,
     seed_commands,
     store_commands,

@@ -189,7 +189,7 @@ def end_unconfirmed(schema: Schema, rel_type: str) -> str:
     return (
         f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
         "WHERE r.`source` = $source AND r.`end_date` IS NULL AND r.`load_id` <> $load_id\n"
-        "SET r.`end_date` = $end_date, r.`ended_by` = 'load'\n"
+        "SET r.`end_date` = $end_date, r.`ended_by` = 'load', r.`updated_at` = $now\n"
         "RETURN count(r) AS ended"
     )
 
@@ -200,6 +200,6 @@ def reopen_confirmed(schema: Schema, rel_type: str) -> str:
     return (
         f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
         "WHERE r.`load_id` = $load_id AND r.`ended_by` = 'load'\n"
-        "SET r.`end_date` = NULL, r.`ended_by` = NULL\n"
+        "SET r.`end_date` = NULL, r.`ended_by` = NULL, r.`updated_at` = $now\n"
         "RETURN count(r) AS reopened"
     )

@@ -64,9 +64,12 @@ class StoreWriter:
 
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int:
-        self.store.write(cypher.reopen_confirmed(self.schema, rel_type), {"load_id": load_id})
+        now = dt.datetime.now(dt.UTC)  # stamped so that propagation sees the change
+        self.store.write(cypher.reopen_confirmed(self.schema, rel_type),
+                         {"load_id": load_id, "now": now})
         rows = self.store.write(cypher.end_unconfirmed(self.schema, rel_type),
-                                {"source": source, "load_id": load_id, "end_date": end_date})
+                                {"source": source, "load_id": load_id, "end_date": end_date,
+                                 "now": now})
         return int(rows[0]["ended"]) if rows else 0
 
 

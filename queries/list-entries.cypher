@@ -7,7 +7,7 @@ WHERE l.list_kind = $kind AND l.start_date <= $as_of
   AND (l.end_date IS NULL OR l.end_date >= $as_of)
   AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
 RETURN 'Enterprise' AS label, key, l.entry_id AS entry_id, l.list_type AS list_type, l.start_date AS start_date,
-       l.authority AS authority
+       l.end_date AS end_date, l.authority AS authority, s.name AS name
 UNION ALL
 UNWIND $persons AS key
 MATCH (l:ListEntry)-[:LISTED]->(s:Person {pid: key})
@@ -15,4 +15,4 @@ WHERE l.list_kind = $kind AND l.start_date <= $as_of
   AND (l.end_date IS NULL OR l.end_date >= $as_of)
   AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
 RETURN 'Person' AS label, key, l.entry_id AS entry_id, l.list_type AS list_type, l.start_date AS start_date,
-       l.authority AS authority
+       l.end_date AS end_date, l.authority AS authority, s.name AS name

@@ -13,6 +13,8 @@ from graph.store import open_store
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
 from loaders.writers import StoreWriter
+from propagation.rules import load_rules
+from propagation.service import propagate
 from queries import audits, clusters, linked, ownership, risk
 from queries.subjects import resolve
 from seed.generator import generate
@@ -55,11 +57,20 @@ def test_both_backends_answer_alike(neo4j_schema_ready, tmp_path):
                                                             AS_OF)),
                 "breaches": canonical(audits.commitment_breaches(store, AS_OF)),
                 "risk": list(risk.risk_rank(store, 10, 2, AS_OF)["subject_id"]),
+                "sanctions": _sanctions(store),
             })
         embedded, neo4j = answers
         for key in embedded:
             assert embedded[key] == neo4j[key], key
         assert embedded["scan"] and embedded["conflicts"] and embedded["audit"]
+        assert len(embedded["sanctions"]) >= 15
     finally:
         for store in stores:
             store.close()
+
+
+def _sanctions(store) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Propagate, then every sanction's id and content fingerprint."""
+    propagate(store, load_rules(), AS_OF)
+    rows = store.read("MATCH (s:Sanction) RETURN s.sanction_id AS id, s.fingerprint AS f")
+    return sorted((r["id"], r["f"]) for r in rows)

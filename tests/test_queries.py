@@ -4,6 +4,7 @@ data's planted cases."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from graph.identifiers import person_key
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
 from loaders.writers import StoreWriter
+from propagation.rules import load_rules
+from propagation.service import propagate
 from queries import (
     audits,
     civil_servants,
@@ -244,6 +247,12 @@ def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
     assert case["active_firm"] in set(found["subject_id"])
     assert case["repaired_firm"] not in set(found["subject_id"])
 
+    report = propagate(store, load_rules(), as_of)
+    derived = {r["entry"]: r["n"] for r in store.read(
+        "MATCH (s:Sanction) RETURN s.entry_id AS entry, count(*) AS n")}
+    assert derived.get(case["active_entry"]) and case["repaired_entry"] not in derived
+    assert report.sanctions == sum(derived.values())
+
     case = cases["hidden_control"]
     owners = ownership.ownership(store, subject(store, case["target"]), as_of)
     top = owners[owners["label"] == "Person"].iloc[0]
@@ -255,6 +264,10 @@ def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
     planted = conflicts[conflicts["subject_id"] == case["red"]]
     assert planted["hops"].tolist() == [2]
     assert case["black_entry"] in planted["black_entries"].tolist()[0]
+    withheld = store.read("MATCH (s:Sanction {subject_id: $s, measure: '暂停守信联合激励'}) "
+                          "RETURN s.entry_id AS entry, s.hops AS hops",
+                          {"s": f"Enterprise:{case['red']}"})
+    assert {"entry": case["black_entry"], "hops": 2} in withheld
 
     case = cases["late_publication"]
     audit = audits.publication_audit(store, dt.date(2016, 9, 1), dt.date(2016, 10, 31), as_of)
@@ -310,6 +323,6 @@ def test_linked_dishonesty_agrees_with_a_plain_breadth_first_search(store, seed_
         expected = {(n, d) for n, d in distances.items() if d and n in black}
         assert set(zip(frame["subject_id"], frame["hops"], strict=True)) == expected, firm
         for path in frame["path"]:
-            assert all(graph.has_edge(a, b) for a, b in zip(path, path[1:], strict=False))
+            assert all(graph.has_edge(a, b) for a, b in itertools.pairwise(path))
         found_any += bool(expected)
     assert found_any >= 5

@@ -1,0 +1,162 @@
+"""``creditgraph propagate | sanctions | explain | rules``: joint punishment (失信联合惩戒)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from cli.app import FormatOption, app, handles_errors, open_from
+from cli.output import OutputFormat, console, error_console, print_json, print_rows
+from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show
+from graph.errors import CreditGraphError
+from graph.store import GraphStore
+from propagation import sanctions as read_side
+from propagation.rules import Reach, load_rules
+from propagation.service import PropagationReport, propagate
+from queries.subjects import resolve
+
+RulesOption = Annotated[Path | None, typer.Option(
+    "--rules", help="rule file [default: propagation/joint-punishment.yaml]")]
+REPORT_COLUMNS = ["mode", "as_of", "entries", "red_entries", "sanctions", "subjects", "created",
+                  "updated", "removed", "unchanged", "seconds"]
+
+
+def run_propagation(store: GraphStore, rules_file: Path | None, as_of: dt.date,
+                    changed_since: dt.datetime | None, fmt: OutputFormat) -> PropagationReport:
+    rules = load_rules(rules_file)  # checked whole before anything is computed
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn(
+            "{task.completed} sanctions written"), TimeElapsedColumn(), console=error_console,
+            transient=fmt is not OutputFormat.table) as progress:
+        task = progress.add_task("联合惩戒 propagation", total=None)
+        return propagate(store, rules, as_of, changed_since,
+                         lambda n: progress.advance(task, n))
+
+
+def print_report(report: PropagationReport, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        print_json(report.as_dict())
+        return
+    print_rows([report.as_dict()], REPORT_COLUMNS, fmt, title="联合惩戒 propagation")
+    if fmt is OutputFormat.table and report.by_measure:
+        print_rows([{"measure": m, "sanctions": n} for m, n in report.by_measure.items()],
+                   ["measure", "sanctions"], fmt, title="by measure")
+
+
+def _timestamp(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CreditGraphError(f"--changed-since {text!r} is not a time (ISO 8601, e.g. "
+                               "2026-11-26T08:00:00+08:00)") from None
+    return value if value.tzinfo else value.astimezone()  # a bare time is local time
+
+
+@app.command("propagate")
+@handles_errors
+def propagate_command(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    rules: RulesOption = None,
+    changed_since: Annotated[str | None, typer.Option(
+        "--changed-since", help="recompute only what entries and relations written since this "
+                                "time (ISO 8601) touch [default: everything]")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Compute joint-punishment measures (失信联合惩戒) from the black-list entries in force and
+    write them as Sanction nodes with their evidence paths; idempotent; measures whose source
+    entry was repaired, revoked or expired are removed. `load` runs it for what it touched."""
+    since = _timestamp(changed_since) if changed_since else None
+    with open_from(ctx) as store:
+        report = run_propagation(store, rules, _date(as_of) or dt.date.today(), since, fmt)
+    print_report(report, fmt)
+
+
+@app.command("sanctions")
+@handles_errors
+def sanctions_command(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Option(
+        "--subject", help="USCC, legacy code or resident ID number; leave out to list every "
+                          "restricted subject")] = None,
+    measure: Annotated[str | None, typer.Option(
+        "--measure", help="only this measure, e.g. 限制政府采购")] = None,
+    as_of: AsOf = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """A subject's joint-punishment measures with source entry, path and basis; or, without
+    --subject, everyone under a measure ("who is restricted from procurement today")."""
+    with open_from(ctx) as store:
+        if subject:
+            found = resolve(store, subject, _secret(ctx))
+            frame = read_side.subject_sanctions(store, found, _date(as_of))
+            if measure:
+                frame = frame[frame["measure"] == measure]
+            title = f"联合惩戒 sanctions · {found.name}"
+            if fmt is OutputFormat.table:  # the full rows are for json / csv
+                frame = frame[["measure", "kind", "entry_id", "list_type", "hops", "valid_to",
+                               "path_text", "rule"]]
+        else:
+            frame = read_side.restricted(store, measure, _date(as_of))
+            title = f"联合惩戒 sanctions · {measure or 'all measures'}"
+    _show(frame, fmt, title)
+
+
+@app.command("explain")
+@handles_errors
+def explain_command(
+    ctx: typer.Context,
+    subject: SubjectOption,
+    measure: Annotated[str, typer.Option("--measure", help="the measure, e.g. 限制高消费")],
+    as_of: AsOf = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Why a measure applies to a subject, in words: the source entry, the path, the rule and
+    its legal basis. Exit 1 when it does not apply."""
+    with open_from(ctx) as store:
+        found = resolve(store, subject, _secret(ctx))
+        paragraphs = read_side.explain(store, found, measure, _date(as_of))
+    if fmt is OutputFormat.json:
+        print_json({"subject": found.node_id, "measure": measure, "applies": bool(paragraphs),
+                    "reasons": paragraphs})
+    elif fmt is OutputFormat.csv:
+        print_rows([{"reason": p} for p in paragraphs], ["reason"], fmt)
+    elif paragraphs:
+        for paragraph in paragraphs:
+            console.print(paragraph, highlight=False)
+    else:
+        console.print(f"{found.name}: 「{measure}」does not apply on this date (run "
+                      "`creditgraph propagate` if entries changed since the last run)",
+                      highlight=False)
+    if not paragraphs:
+        raise typer.Exit(1)
+
+
+rules_app = typer.Typer(help="Joint-punishment rule files.")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("check")
+@handles_errors
+def rules_check(rules: RulesOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Check a rule file (unknown list types, relations or measures are errors naming the key)
+    and show what it applies."""
+    ruleset = load_rules(rules)
+    rows = [{"rule": r.id, "list_type": r.list_type, "listed": r.listed,
+             "measures": "、".join(r.measures), "self": r.self_applies,
+             "reach": _describe_reach(r.reach), "years": r.years} for r in ruleset.rules]
+    print_rows(rows, ["rule", "list_type", "listed", "measures", "self", "reach", "years"], fmt,
+               title=f"规则 rules · {ruleset.path}")
+
+
+def _describe_reach(reach: Reach) -> str:
+    if reach.steps:
+        return " → ".join(f"{s.type}({s.direction})" for s in reach.steps)
+    if not reach.relations:
+        return ""
+    kinds = ", ".join(f"{s.type}({s.direction})" for s in reach.relations)
+    ratio = f", share ≥ {reach.min_ratio:g}" if reach.min_ratio is not None else ""
+    return f"≤{reach.max_hops} hops over {kinds}{ratio}, decay {reach.decay:g}"

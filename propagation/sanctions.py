@@ -1,0 +1,63 @@
+"""The read side of propagation: a subject's measures, who is restricted by a measure, and why
+a measure applies, in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from graph.store import GraphStore
+from queries.library import run
+from queries.subjects import Subject, default_as_of
+
+SUBJECT_COLUMNS = ["measure", "kind", "departments", "entry_id", "list_type", "hops", "weight",
+                   "valid_from", "valid_to", "rule", "basis", "path", "path_types", "path_text",
+                   "sanction_id"]
+MEASURE_COLUMNS = ["subject_id", "name", "measure", "kind", "departments", "entry_id",
+                   "list_type", "hops", "valid_to", "path_text"]
+
+
+def subject_sanctions(store: GraphStore, subject: Subject, as_of: dt.date | None = None
+                      ) -> pd.DataFrame:
+    """The measures in force on a subject on a date, as the last propagation computed them."""
+    rows = run(store, "sanctions-of-subject", subject_id=subject.node_id,
+               as_of=default_as_of(as_of))
+    return pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
+
+
+def restricted(store: GraphStore, measure: str | None = None, as_of: dt.date | None = None
+               ) -> pd.DataFrame:
+    """Every subject under a measure (or any measure) on a date."""
+    rows = run(store, "sanctions-by-measure", measure=measure, as_of=default_as_of(as_of))
+    return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+
+
+def explain(store: GraphStore, subject: Subject, measure: str, as_of: dt.date | None = None
+            ) -> list[str]:
+    """Why ``measure`` applies to ``subject``: one paragraph per source entry; empty when it
+    does not apply."""
+    frame = subject_sanctions(store, subject, as_of)
+    frame = frame[frame["measure"] == measure]
+    if frame.empty:
+        return []
+    entries = {row["entry_id"]: row for row in run(store, "entries-by-id",
+                                                   ids=sorted(set(frame["entry_id"])))}
+    paragraphs = []
+    for row in frame.to_dict("records"):
+        entry = entries.get(row["entry_id"], {})
+        listed = entry.get("subject_name") or "?"
+        since = entry.get("start_date")
+        cause = (f"{listed}于{since}被{entry.get('authority') or '认定部门'}列入"
+                 f"「{row['list_type']}」名单（条目 {row['entry_id']}"
+                 + (f"，事由：{entry['reason']}" if entry.get("reason") else "") + "）")
+        if row["kind"] == "withheld":
+            what = f"{subject.name}的守信联合激励暂停（{measure}）"
+        else:
+            what = f"{subject.name}受「{measure}」约束，由{'、'.join(row['departments'] or [])}实施"
+        link = ("本身即被列入名单" if not row["hops"] else
+                f"关联路径（{row['hops']} 跳）：{row['path_text']}")
+        until = f"，至 {row['valid_to']} 止" if row["valid_to"] else "，直至条目修复、撤销或届满"
+        paragraphs.append(f"{what}{until}。原因：{cause}；{link}。规则 {row['rule']}；"
+                          f"依据：{row['basis']}。")
+    return paragraphs

@@ -1,0 +1,103 @@
+"""``propagate``: read the entries in force, compute the sanctions, write back the difference.
+
+Full: every black and red entry in force. Incremental (``changed_since``): the entries written
+since then, and the entries in force near any subject or relation written since then — the only
+ones whose sanctions can have changed — plus any stored sanction whose own term has ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+
+from graph.store import GraphStore
+from propagation import sync
+from propagation.engine import ListedEntry, compute
+from propagation.rules import RuleSet
+from queries.library import run
+from queries.linked import entries_in_force, node_id, search
+
+
+@dataclass
+class PropagationReport:
+    mode: str  # full | incremental
+    as_of: str
+    rules: str
+    entries: int = 0  # black entries recomputed
+    red_entries: int = 0
+    sanctions: int = 0  # sanctions derived from them
+    subjects: int = 0  # subjects they restrict
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    by_measure: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
+              changed_since: dt.datetime | None = None,
+              progress: Callable[[int], None] | None = None) -> PropagationReport:
+    started = time.perf_counter()
+    report = PropagationReport("incremental" if changed_since else "full", as_of.isoformat(),
+                               str(rules.path))
+    if changed_since is None:
+        black = _entries(run(store, "list-entries-all", kind="black", as_of=as_of), "black")
+        red = _entries(run(store, "list-entries-all", kind="red", as_of=as_of), "red")
+        existing = sync.stored(store)
+        scope = None
+    else:
+        scope, black, red = _changed_scope(store, rules, as_of, changed_since)
+        existing = sync.stored(store, scope)
+    names = {e.node: e.name for e in (*black, *red)}
+    desired = compute(store, rules, black, red, as_of, names)
+    if scope is not None:
+        desired = [s for s in desired if s.entry_id in scope]
+    counts = sync.apply(store, desired, existing, as_of, sync.expired(store, as_of), progress)
+    report.entries, report.red_entries = len(black), len(red)
+    report.sanctions, report.subjects = len(desired), len({s.subject_id for s in desired})
+    report.created, report.updated = counts.created, counts.updated
+    report.removed, report.unchanged = counts.removed, counts.unchanged
+    for s in desired:
+        report.by_measure[s.measure] = report.by_measure.get(s.measure, 0) + 1
+    report.by_measure = dict(sorted(report.by_measure.items()))
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _entries(rows: Iterable[dict], kind: str) -> list[ListedEntry]:
+    return [ListedEntry(row["entry_id"], node_id(row["label"], row["key"]), row.get("name") or "",
+                        kind, row["list_type"], row["start_date"], row.get("end_date"))
+            for row in rows]
+
+
+def _changed_scope(store: GraphStore, rules: RuleSet, as_of: dt.date, since: dt.datetime
+                   ) -> tuple[set[str], list[ListedEntry], list[ListedEntry]]:
+    """The black entries to recompute (their ids, including those no longer in force, whose
+    sanctions must go), the black entries in force among them, and the red entries in force
+    near them."""
+    changed = run(store, "changed-entries", since=since)
+    touched = {node_id(row["label"], row["key"]) for row in changed}
+    for row in run(store, "changed-relations", since=since):
+        touched.add(node_id(row["a_label"], row["a"]))
+        touched.add(node_id(row["b_label"], row["b"]))
+    scope = {row["entry_id"] for row in changed if row["list_kind"] == "black"}
+    if not touched:
+        return scope, [], []
+    types = rules.relation_types
+    near, _ = search(store, sorted(touched), rules.reach, types, as_of)
+    black = _in_force(store, near, "black", as_of)
+    scope |= {entry.entry_id for entry in black}
+    around, _ = search(store, sorted({e.node for e in black}), rules.reach, types, as_of)
+    return scope, black, _in_force(store, around, "red", as_of)
+
+
+def _in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date
+              ) -> list[ListedEntry]:
+    found = entries_in_force(store, nodes, kind, as_of)
+    return [entry for node in sorted(found) for entry in _entries(found[node], kind)]
