@@ -1,8 +1,9 @@
 """``make bench``: the benchmarks on both backends in one run, each against a baseline measured
 in the same run, with a printed report.
 
-    python -m bench.run [--only store_writes|loads] [--scale N] [--enterprises N]
-                        [--baseline-rows N] [--backend embedded|neo4j|both]
+    python -m bench.run [--only store_writes|loads|seed|queries|propagation] [--scale N]
+                        [--enterprises N] [--baseline-rows N] [--reuse]
+                        [--backend embedded|neo4j|both]
 
 Neo4j is the private server from tests/neo4j_server unless NEO4J_URI is set. Results are also
 written to bench/results/ as JSON.
@@ -23,7 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import loads, queries, seed_gen, store_writes
+from bench import loads, propagation, queries, seed_gen, store_writes
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -115,8 +116,15 @@ def bench_queries(store: GraphStore, args: argparse.Namespace) -> list[dict]:
             for r in queries.run(store, size)]
 
 
+def bench_propagation(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    size = args.query_enterprises_neo4j if store.backend == "neo4j" else args.query_enterprises
+    return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})", "rows": size,
+             "seconds": r["value"], "rate": 0.0, "ratio": r["ratio"]}
+            for r in propagation.run(store, size, args.reuse)]
+
+
 BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
-              "queries": bench_queries}
+              "queries": bench_queries, "propagation": bench_propagation}
 
 
 def main() -> None:
@@ -135,6 +143,9 @@ def main() -> None:
     parser.add_argument("--query-enterprises-neo4j", type=int, default=1_000_000,
                         help="queries: seed size on Neo4j")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
+    parser.add_argument("--reuse", action="store_true",
+                        help="propagation: keep the data already loaded if it is large enough "
+                             "(with NEO4J_URI pointing at a server the queries bench filled)")
     args = parser.parse_args()
     chosen = args.only or list(BENCHMARKS)
     backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
@@ -149,7 +160,9 @@ def main() -> None:
                  "loads": f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations",
                  "seed": "× baseline = generator time ÷ time to write as many plain csv rows",
                  "queries": "rows = enterprises; 'seconds' column holds the value in the "
-                            "unit named"}[name]
+                            "unit named",
+                 "propagation": "rows = enterprises; 'seconds' column holds the value in the "
+                                "unit named; × baseline = speed-up"}[name]
         table = Table(title=f"{name} · {scale} · {os.cpu_count()} cores")
         for column in ("backend", "what", "rows", "seconds", "rows/s", "× baseline"):
             table.add_column(column, justify="left" if column == "what" else "right")

@@ -41,6 +41,13 @@ def neo4j_statements(schema: Schema) -> list[str]:
                 f"CREATE INDEX {_name(node.label, prop)} IF NOT EXISTS "
                 f"FOR (n:{label}) ON (n.{quote_property(prop)})"
             )
+    for rel in schema.relationships.values():
+        rel_type = quote_rel_type(schema, rel.name)
+        for prop in rel.indexed_properties():
+            statements.append(
+                f"CREATE INDEX {_name(rel.name, prop)} IF NOT EXISTS "
+                f"FOR ()-[r:{rel_type}]-() ON (r.{quote_property(prop)})"
+            )
     return statements
 
 

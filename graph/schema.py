@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -62,6 +62,9 @@ class RelationshipType:
     properties: Mapping[str, PropertySpec]
     temporal: bool = False
     description: str = ""
+
+    def indexed_properties(self) -> list[str]:
+        return [p.name for p in self.properties.values() if p.index]
 
     def allows(self, source_label: str, target_label: str) -> bool:
         return (source_label, target_label) in self.endpoints
@@ -222,6 +225,21 @@ def _merge_common(
     return {**own, **common}
 
 
+def _extra_indexes(props: dict[str, PropertySpec], names: Any, path: Path, key: str
+                   ) -> dict[str, PropertySpec]:
+    """``indexes: [prop, ...]`` indexes properties declared elsewhere (the common ones), for
+    the labels and types that are searched by them."""
+    if names is None:
+        return props
+    if not isinstance(names, list):
+        raise _fail(path, key, "must be a list of property names")
+    for name in names:
+        if name not in props:
+            raise _fail(path, key, f"{name!r} is not one of its properties")
+        props[name] = replace(props[name], index=True)
+    return props
+
+
 def parse_schema(raw: Any, path: Path) -> Schema:
     """Build a Schema from parsed YAML, refusing anything inconsistent with a precise message."""
     top = _mapping(raw, path, "<top>")
@@ -245,7 +263,7 @@ def parse_schema(raw: Any, path: Path) -> Schema:
         if not isinstance(label, str) or not LABEL_PATTERN.match(label):
             raise _fail(path, where, "labels are CamelCase ASCII")
         body = _mapping(body, path, where)
-        unknown = set(body) - {"key", "properties", "description"}
+        unknown = set(body) - {"key", "properties", "description", "indexes"}
         if unknown:
             raise _fail(path, where, f"unknown field(s) {sorted(unknown)}")
         props = _properties(body.get("properties"), path, f"{where}.properties")
@@ -255,6 +273,7 @@ def parse_schema(raw: Any, path: Path) -> Schema:
         if props[key].type != "string" or not props[key].required:
             raise _fail(path, f"{where}.key", f"key {key!r} must be a required string")
         props = _merge_common(props, common_nodes, path, f"{where}.properties")
+        props = _extra_indexes(props, body.get("indexes"), path, f"{where}.indexes")
         nodes[label] = NodeType(label, key, props, str(body.get("description", "")))
     if not nodes:
         raise _fail(path, "nodes", "declares no node label")
@@ -267,7 +286,7 @@ def parse_schema(raw: Any, path: Path) -> Schema:
         if name in nodes:
             raise _fail(path, where, "a relationship type may not share a node label's name")
         body = _mapping(body, path, where)
-        unknown = set(body) - {"endpoints", "properties", "temporal", "description"}
+        unknown = set(body) - {"endpoints", "properties", "temporal", "description", "indexes"}
         if unknown:
             raise _fail(path, where, f"unknown field(s) {sorted(unknown)}")
         raw_endpoints = body.get("endpoints")
@@ -296,6 +315,7 @@ def parse_schema(raw: Any, path: Path) -> Schema:
             }
             props = _merge_common(props, temporal_props, path, f"{where}.properties")
         props = _merge_common(props, common_rels, path, f"{where}.properties")
+        props = _extra_indexes(props, body.get("indexes"), path, f"{where}.indexes")
         rels[name] = RelationshipType(
             name, tuple(endpoints), props, temporal, str(body.get("description", ""))
         )

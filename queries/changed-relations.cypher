@@ -1,15 +1,28 @@
 // purpose: the ends of control and affiliation relations written (added, changed, ended) since a time
 // parameters: since (datetime)
 // basis: incremental propagation: a new legal representative of a listed firm is restricted at once
-// note: one branch per label pair, so both dialects read it
-MATCH (a:Person)-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF]->(b:Enterprise)
-WHERE r.updated_at >= $since
+// note: one branch per relationship type and label pair, so both dialects read it and Neo4j
+//       seeks each type's updated_at index instead of scanning every relation
+MATCH (a:Person)-[r:LEGAL_REP_OF]->(b:Enterprise) WHERE r.updated_at >= $since
 RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
 UNION ALL
-MATCH (a:Enterprise)-[r:SHAREHOLDER_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF]->(b:Enterprise)
-WHERE r.updated_at >= $since
+MATCH (a:Person)-[r:SHAREHOLDER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
+RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
+UNION ALL
+MATCH (a:Enterprise)-[r:SHAREHOLDER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
 RETURN 'Enterprise' AS a_label, a.uscc AS a, 'Enterprise' AS b_label, b.uscc AS b
 UNION ALL
-MATCH (a:Person)-[r:RELATIVE_OF]->(b:Person)
-WHERE r.updated_at >= $since
+MATCH (a:Person)-[r:EXECUTIVE_OF]->(b:Enterprise) WHERE r.updated_at >= $since
+RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
+UNION ALL
+MATCH (a:Person)-[r:ACTUAL_CONTROLLER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
+RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
+UNION ALL
+MATCH (a:Enterprise)-[r:ACTUAL_CONTROLLER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
+RETURN 'Enterprise' AS a_label, a.uscc AS a, 'Enterprise' AS b_label, b.uscc AS b
+UNION ALL
+MATCH (a:Enterprise)-[r:BRANCH_OF]->(b:Enterprise) WHERE r.updated_at >= $since
+RETURN 'Enterprise' AS a_label, a.uscc AS a, 'Enterprise' AS b_label, b.uscc AS b
+UNION ALL
+MATCH (a:Person)-[r:RELATIVE_OF]->(b:Person) WHERE r.updated_at >= $since
 RETURN 'Person' AS a_label, a.pid AS a, 'Person' AS b_label, b.pid AS b
