@@ -75,6 +75,9 @@ def test_ddl_covers_every_label_and_type():
                 f"(n:`{label}`) REQUIRE n.`{node.key}` IS UNIQUE") in neo4j
         for prop in node.indexed_properties():
             assert any(f"(n:`{label}`) ON (n.`{prop}`)" in s for s in neo4j)
+    assert "updated_at" in SCHEMA.node("ListEntry").indexed_properties()
+    assert ("CREATE INDEX legal_rep_of_updated_at IF NOT EXISTS FOR ()-[r:`LEGAL_REP_OF`]-() "
+            "ON (r.`updated_at`)") in neo4j
     embedded = ddl.ladybug_statements(SCHEMA)
     assert len(embedded) == len(SCHEMA.nodes) + len(SCHEMA.relationships)
     assert ("CREATE REL TABLE IF NOT EXISTS `SHAREHOLDER_OF`(FROM `Person` TO `Enterprise`, "
@@ -137,6 +140,10 @@ def broken(mutate) -> dict:
      r"relationships\.BRANCH_OF\.temporal: must be true or false"),
     (lambda r: r.update(extra={}), r"<top>: unknown section"),
     (lambda r: r["nodes"]["Person"].update(colour="red"), r"nodes\.Person: unknown field"),
+    (lambda r: r["nodes"]["ListEntry"].update(indexes=["changed"]),
+     r"nodes\.ListEntry\.indexes: 'changed' is not one of its properties"),
+    (lambda r: r["relationships"]["BRANCH_OF"].update(indexes="updated_at"),
+     r"relationships\.BRANCH_OF\.indexes: must be a list"),
 ])
 def test_a_broken_schema_is_refused_naming_file_and_key(mutate, message):
     with pytest.raises(SchemaError, match=message) as caught:

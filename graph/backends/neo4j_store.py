@@ -49,6 +49,10 @@ class Neo4jStore(GraphStore):
                 connection_timeout=CONNECTION_TIMEOUT_S,
                 max_transaction_retry_time=RETRY_TIME_S,
                 user_agent="creditgraph",
+                # "label / type / property does not exist yet" is expected on a young graph
+                # (no sanctions before the first propagation), not worth a warning per query
+                notifications_disabled_classifications=[
+                    neo4j.NotificationDisabledClassification.UNRECOGNIZED],
             )
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise SettingsError(f"NEO4J_URI {settings.neo4j_uri!r} is not usable: {exc}") from None
