@@ -29,7 +29,7 @@ def subject_sanctions(store: GraphStore, subject: Subject, as_of: dt.date | None
 def restricted(store: GraphStore, measure: str | None = None, as_of: dt.date | None = None
                ) -> pd.DataFrame:
     """Every subject under a measure (or any measure) on a date."""
-    rows = run(store, "sanctions-by-measure", measure=measure, as_of=default_as_of(as_of))
+    rows = run(store, "sanctions-by-measure", measure=measure or "", as_of=default_as_of(as_of))
     return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
 
 

@@ -48,3 +48,168 @@ def test_unreachable_database_is_a_message_not_a_traceback(monkeypatch: pytest.M
     assert not app.exception
     assert "数据库不可用 database unavailable" in app.error[0].value
     assert "cannot reach Neo4j" in app.error[0].value
+
+
+# -- every page on demo data ---------------------------------------------------------------------
+
+SECRET = "test-secret-key-0123456789"
+AS_OF = "2026-11-01"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Seed data loaded into an embedded store and propagated, as `make demo` does."""
+    import datetime as dt
+
+    from loaders.pipeline import load_directory
+    from loaders.spec import load_spec
+    from loaders.writers import StoreWriter
+    from propagation.rules import load_rules
+    from propagation.service import propagate
+    from seed.generator import generate
+
+    root = tmp_path_factory.mktemp("demo")
+    answers = generate(root / "seed", 400, seed=21)
+    with open_store(Settings(store_path=root / "store")) as store:
+        store.init_schema()
+        load_directory(root / "seed", StoreWriter(store), store.schema, load_spec(),
+                       SECRET.encode(), root / "report")
+        propagate(store, load_rules(), dt.date(2026, 11, 1))
+        names = {r["key"]: r["name"] for r in store.read(
+            "MATCH (e:Enterprise) RETURN e.uscc AS key, e.name AS name")}
+    cases = {c["case"]: c for c in answers["cases"]}
+    return {"store": root / "store", "cases": cases, "names": names}
+
+
+@pytest.fixture
+def demo_app(demo, monkeypatch: pytest.MonkeyPatch):
+    import datetime as dt
+
+    monkeypatch.setenv("CREDITGRAPH_BACKEND", "embedded")
+    monkeypatch.setenv("CREDITGRAPH_STORE", str(demo["store"]))
+    monkeypatch.setenv("CREDITGRAPH_ID_KEY", SECRET)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["as_of"] = dt.date.fromisoformat(AS_OF)
+    return app
+
+
+def texts(app) -> str:  # type: ignore[no-untyped-def]
+    parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info",
+                                  "warning", "error", "success", "metric")
+             for e in getattr(app, kind) if isinstance(getattr(e, "value", None), str)]
+    return "\n".join(parts)
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("page, expected", [
+    ("overview", "各区县主体数"), ("search", "主体查询"), ("profile", "请先在“主体查询”中选择"),
+    ("network", "请先在“主体查询”中选择"), ("linked", "关联失信"), ("sanctions", "各实施部门的措施数"),
+    ("civil_servants", "违规经商办企业"), ("screening", "采购审查"), ("quality", "七天双公示审查"),
+])
+def test_every_page_renders_on_demo_data(demo_app, page, expected):
+    app = demo_app.run()
+    app.switch_page(f"views/{page}.py").run()
+    assert not app.exception, app.exception
+    assert not [e.value for e in app.error if "unavailable" in e.value]
+    assert expected in texts(app)
+
+
+@pytest.mark.embedded
+def test_search_finds_a_planted_subject_and_opens_its_file_and_network(demo, demo_app):
+    case = demo["cases"]["red_black_conflict"]
+    app = demo_app.run()
+    app.switch_page("views/search.py").run()
+    app.text_input(key="search_text").input(case["red"]).run()
+    assert not app.exception
+    app.button(key="open-0").click().run()
+    assert not app.exception
+    assert app.title[0].value == "信用图谱" or app.title[0].value == "信用档案"
+    shown = texts(app)
+    assert "联合惩戒措施" in shown
+    measures = [df.value for df in app.dataframe if "measure" in df.value.columns]
+    assert any("暂停守信联合激励" in set(frame["measure"]) for frame in measures)
+    app.switch_page("views/network.py").run()
+    assert not app.exception
+    paths = [df.value for df in app.dataframe if "explanation" in df.value.columns]
+    assert paths and case["black"] in set(paths[0]["subject_id"])
+
+
+@pytest.mark.embedded
+def test_search_by_name_and_by_id_number_never_shows_the_number(demo, demo_app):
+    case = demo["cases"]["civil_servant_for_profit"]
+    app = demo_app.run()
+    app.switch_page("views/search.py").run()
+    app.text_input(key="search_text").input(case["person_id"]).run()
+    assert not app.exception
+    shown = texts(app)
+    assert case["person_id"] not in shown and case["person_id"][:6] in shown
+    app.text_input(key="search_text").input("杭州").run()
+    assert len([b for b in app.button if b.key.startswith("open-")]) > 3
+
+
+@pytest.mark.embedded
+def test_the_english_switch_carries_across_pages(demo, demo_app):
+    app = demo_app.run()
+    app.radio(key="language_choice").set_value("en").run()
+    assert app.title[0].value.startswith("CreditGraph")
+    app.switch_page("views/sanctions.py").run()
+    assert not app.exception and "Measures by department" in texts(app)
+
+
+@pytest.mark.embedded
+def test_the_dashboard_in_a_real_browser(demo, tmp_path):
+    """Debian's chromium driven by Playwright (no browser download): search a planted subject,
+    open its network, check the path to the black-listed party is on the page, screenshot."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(chromium).exists(), "Debian's chromium is needed (apt-get install chromium)"
+    case = demo["cases"]["red_black_conflict"]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**__import__("os").environ, "CREDITGRAPH_ID_KEY": SECRET,
+           "CREDITGRAPH_BACKEND": "embedded"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("creditgraph")), "--store", str(demo["store"]),
+         "dashboard", "--port", str(port), "--address", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "the dashboard did not start"
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                                 args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.goto(f"http://127.0.0.1:{port}/search?as_of={AS_OF}")
+            box = page.get_by_label("名称、统一社会信用代码", exact=False)
+            box.fill(case["red"])
+            box.press("Enter")
+            page.get_by_role("button", name="查看关系网络").first.click()
+            page.get_by_text("到失信主体的路径").wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # let the graph lay out before the screenshot
+            body = page.inner_text("body")
+            shot = tmp_path / "network.png"
+            page.screenshot(path=str(shot), full_page=True)
+            browser.close()
+        names = demo["names"]
+        assert names[case["red"]] in body  # the subject's header
+        assert f"**{names[case['black']]}**" not in body and names[case["black"]] in body
+        assert "的法定代表人" in body  # the path in words
+        assert shot.stat().st_size > 20_000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,88 @@
+"""Chinese by default, English on request: one table of words, one function."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("信用图谱", "CreditGraph"),
+    "language": ("语言", "Language"),
+    "as_of": ("查询日期", "As of"),
+    "overview": ("总览", "Overview"),
+    "search": ("主体查询", "Search"),
+    "profile": ("信用档案", "Credit file"),
+    "network": ("关系网络", "Network"),
+    "linked": ("关联失信", "Linked dishonesty"),
+    "sanctions": ("联合惩戒", "Sanctions"),
+    "civil_servants": ("公务员诚信", "Civil servants"),
+    "screening": ("采购审查", "Screening"),
+    "quality": ("数据质量", "Data quality"),
+    "investigate": ("调查", "Investigate"),
+    "supervise": ("监管", "Supervise"),
+    "data": ("数据", "Data"),
+    "unavailable": ("数据库不可用", "database unavailable"),
+    "empty_graph": ("图谱为空，请先导入数据。", "The graph is empty: load data first."),
+    "nodes": ("节点", "Nodes"),
+    "relationships": ("关系", "Relationships"),
+    "by_district": ("各区县主体数", "Enterprises by district"),
+    "entries_by_year": ("红黑名单条目（按列入年份）", "List entries by year listed"),
+    "latest_entries": ("最新名单条目", "Latest list entries"),
+    "top_linked": ("关联失信（最近的 10 个）", "Linked dishonesty (10 closest)"),
+    "query": ("名称、统一社会信用代码、旧注册号 / 组织机构代码或身份证号",
+              "Name, USCC, legacy registration / organisation code or resident ID number"),
+    "no_match": ("没有找到匹配的主体。", "No subject matches."),
+    "open_file": ("打开信用档案", "Open credit file"),
+    "open_network": ("查看关系网络", "Open network"),
+    "choose_subject": ("请先在“主体查询”中选择一个主体。",
+                       "Choose a subject on the Search page first."),
+    "identity": ("基本信息", "Identity"),
+    "entries": ("红黑名单", "List entries"),
+    "penalties": ("行政处罚", "Penalties"),
+    "licenses": ("行政许可", "Licenses"),
+    "commitments": ("信用承诺", "Commitments"),
+    "relations": ("直接关系", "Direct relations"),
+    "measures": ("联合惩戒措施", "Joint-punishment measures"),
+    "none": ("无", "none"),
+    "hops": ("跳数", "Hops"),
+    "relation_types": ("关系类型", "Relation types"),
+    "shown": ("显示 {shown} 个节点，另有 {more} 个未显示（缩小跳数或关系类型）",
+              "{shown} nodes shown, {more} more not shown (fewer hops or relation types)"),
+    "legend": ("红色：失信黑名单；橙色：受联合惩戒；绿色：守信红名单；灰色：其他",
+               "red: black-listed; orange: sanctioned; green: red-listed; grey: other"),
+    "selected": ("选中", "Selected"),
+    "paths": ("到失信主体的路径", "Paths to black-listed parties"),
+    "district": ("区县", "District"),
+    "list_type": ("名单类型", "List type"),
+    "max_hops": ("最大跳数", "Max hops"),
+    "measure": ("惩戒措施", "Measure"),
+    "by_department": ("各实施部门的措施数", "Measures by department"),
+    "restricted": ("受约束主体", "Restricted subjects"),
+    "all": ("全部", "all"),
+    "servant": ("公务员", "Civil servant"),
+    "posts": ("任职", "Posts"),
+    "records": ("诚信记录", "Records"),
+    "for_profit": ("违规经商办企业", "For-profit findings"),
+    "conflicts": ("利益冲突", "Conflicts of interest"),
+    "promotion": ("晋升审查", "Promotion check"),
+    "bidders": ("上传投标人名单（CSV / XLSX，一列代码）",
+                "Upload the bidder list (CSV / XLSX, one column of codes)"),
+    "eligible_count": ("{eligible} 家合格，{ineligible} 家不合格",
+                       "{eligible} eligible, {ineligible} not eligible"),
+    "audit": ("七天双公示审查", "Seven-day publication audit"),
+    "late": ("逾期公示", "Late publications"),
+    "loads": ("导入记录：拒绝与告警", "Loads: rejects and warnings"),
+    "no_loads": ("还没有导入记录。", "No loads yet."),
+    "download": ("下载", "Download"),
+    "propagate_first": ("尚无惩戒措施：请运行 creditgraph propagate。",
+                        "No measures yet: run creditgraph propagate."),
+}
+
+
+def language() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str, **values: object) -> str:
+    zh, en = WORDS[key]
+    text = en if language() == "en" else zh
+    return text.format(**values) if values else text

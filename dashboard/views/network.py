@@ -1,0 +1,95 @@
+"""关系网络 Network: the graph around a subject. Expand a node (double-click or its button),
+filter by relation type and hops, colour by red / black / sanctioned, click a node to open its
+credit file. A large neighbourhood is capped, saying how many nodes are not shown."""
+
+import streamlit as st
+from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
+
+from dashboard.data import (
+    as_of,
+    choose,
+    current_subject,
+    guarded,
+    linked_parties,
+    neighbourhood,
+)
+from dashboard.i18n import t
+from dashboard.widgets import table
+from queries.linked import CONTROL_RELATIONS, split_id
+from queries.subjects import Subject
+
+CAP = 150
+COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "other": "#9e9e9e"}
+
+st.title(t("network"))
+subject = current_subject()
+if subject is None:
+    st.info(t("choose_subject"))
+    st.stop()
+st.header(subject.name)
+left, right = st.columns([1, 3])
+hops = left.slider(t("hops"), 1, 3, 2, key="network_hops")
+relations = tuple(right.multiselect(t("relation_types"), CONTROL_RELATIONS,
+                                    default=list(CONTROL_RELATIONS), key="network_relations")
+                  or CONTROL_RELATIONS)
+expanded: list[str] = st.session_state.setdefault("expanded", [])
+found = guarded(neighbourhood, subject, hops, as_of(), relations, tuple(sorted(expanded)))
+if found is None:
+    st.stop()
+names, flags, edges = found
+
+
+def state(node: str) -> str:
+    for flag in ("black", "sanctioned", "red"):
+        if node in flags[flag]:
+            return flag
+    return "other"
+
+
+# Keep the subject, the flagged nodes and those nearest in edge order, up to the cap.
+others = [n for n in names if n != subject.node_id]
+order = [subject.node_id, *sorted(n for n in others if state(n) != "other"),
+         *sorted(n for n in others if state(n) == "other")]
+shown = set(order[:CAP])
+more = len(order) - len(shown)
+elements = {
+    "nodes": [{"data": {"id": n, "label": f"{split_id(n)[0]}_{state(n)}",
+                        "name": names.get(n, n), "kind": split_id(n)[0]}} for n in order[:CAP]],
+    "edges": [{"data": {"id": f"{a}>{b}>{rel}", "label": rel, "source": a, "target": b}}
+              for a, b, rel in edges if a in shown and b in shown],
+}
+node_styles = [NodeStyle(f"{label}_{flag}", COLOURS[flag], "name",
+                         "person" if label == "Person" else "business")
+               for label in ("Enterprise", "Person") for flag in COLOURS]
+edge_styles = [EdgeStyle(rel, caption="label", directed=True) for rel in CONTROL_RELATIONS]
+st.caption(t("legend"))
+if more:
+    st.warning(t("shown", shown=len(shown), more=more))
+else:
+    st.caption(f"{len(shown)} · {t('nodes')}")
+event = st_link_analysis(elements, "cose", node_styles, edge_styles, height=520,
+                         key=f"graph-{subject.node_id}", node_actions=["expand"],
+                         events=[Event("clicked", "click tap", "node")])
+if event:
+    data = event.get("data") or {}
+    if event.get("action") == "expand":
+        for node in data.get("node_ids", []):
+            if node not in expanded:
+                expanded.append(node)
+        st.rerun()
+    elif event.get("action") == "clicked" and data.get("target_id") in names:
+        target = data["target_id"]
+        label, key = split_id(target)
+        st.markdown(f"**{t('selected')}**: {names[target]} ({label})")
+        if st.button(t("open_file")):
+            choose(Subject(label, key, names[target]))
+            st.session_state["expanded"] = []
+            st.switch_page("views/profile.py")
+st.subheader(t("paths"))
+paths = guarded(linked_parties, subject, hops, as_of(), relations)
+if paths is not None:
+    for row in paths.head(10).itertuples():
+        st.markdown(f"- **{row.name}** ({row.hops} {t('hops')}, {'、'.join(row.list_types)})："
+                    f"{row.explanation}")
+    table(paths[["subject_id", "name", "hops", "list_types", "entries", "explanation"]]
+          if not paths.empty else paths, "linked-paths")

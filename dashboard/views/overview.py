@@ -1,0 +1,47 @@
+"""总览 Overview: what the graph holds, by district and over time, and the latest findings."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import as_of, guarded, named, scan, status_or_message
+from dashboard.i18n import t
+from dashboard.widgets import table
+from graph.divisions import name as division_name
+
+st.title(f"{t('app')} {t('overview')}")
+status = status_or_message()
+if status is not None:
+    st.caption(f"{status['backend']} · {status['version']} · {status['location']}")
+    left, right = st.columns(2)
+    left.subheader(t("nodes"))
+    left.dataframe(pd.DataFrame({"label": list(status["nodes"]),
+                                 "count": list(status["nodes"].values())}),
+                   hide_index=True, width="stretch")
+    right.subheader(t("relationships"))
+    right.dataframe(pd.DataFrame({"type": list(status["relationships"]),
+                                  "count": list(status["relationships"].values())}),
+                    hide_index=True, width="stretch")
+    if not sum(status["nodes"].values()):
+        st.info(f"{t('empty_graph')}")
+        st.stop()
+    with st.spinner("…"):
+        districts = guarded(named, "enterprises-by-district")
+        years = guarded(named, "entries-by-year")
+        latest = guarded(named, "latest-entries", limit=10)
+        closest = guarded(scan, 2, as_of())
+    if districts is not None and not districts.empty:
+        districts["district"] = districts["division"].map(
+            lambda code: (division_name(code) or code or "—") if code else "—")
+        st.subheader(t("by_district"))
+        st.bar_chart(districts.groupby("district")["enterprises"].sum())
+    if years is not None and not years.empty:
+        years["year"] = pd.to_datetime(years["day"]).dt.year
+        st.subheader(t("entries_by_year"))
+        st.bar_chart(years.pivot_table(index="year", columns="kind", values="entries",
+                                       aggfunc="sum", fill_value=0))
+    st.subheader(t("latest_entries"))
+    table(latest, "latest-entries")
+    st.subheader(t("top_linked"))
+    if closest is not None:
+        table(closest.head(10)[["subject_id", "name", "hops", "list_types", "explanation"]],
+              "linked-dishonesty-top")

@@ -1,0 +1,28 @@
+"""联合惩戒 Sanctions: measures by department, and who is restricted by a measure today
+("who is restricted from procurement today")."""
+
+import streamlit as st
+
+from dashboard.data import as_of, guarded, restricted
+from dashboard.i18n import t
+from dashboard.widgets import table
+from propagation.rules import load_rules
+
+st.title(t("sanctions"))
+rules = load_rules()
+choices = [None, *rules.measures, *([rules.incentives.withheld_measure] if rules.incentives
+                                    else [])]
+measure = st.selectbox(t("measure"), choices, index=choices.index("限制政府采购"),
+                       format_func=lambda m: t("all") if m is None else m, key="measure")
+with st.spinner("…"):
+    everyone = guarded(restricted, None, as_of())
+if everyone is not None:
+    if everyone.empty:
+        st.info(t("propagate_first"))
+        st.stop()
+    by_department = everyone.explode("departments").groupby("departments").size()
+    st.subheader(t("by_department"))
+    st.bar_chart(by_department)
+    frame = everyone if measure is None else everyone[everyone["measure"] == measure]
+    st.subheader(f"{t('restricted')} · {measure or t('all')} · {len(frame):,}")
+    table(frame, "restricted")
