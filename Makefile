@@ -6,7 +6,7 @@ CG     := $(VENV)/bin/creditgraph
 STAMP  := $(VENV)/.installed-stamp
 NEO4J_CLASSPATH := tests/neo4j_server/target/classpath.txt
 
-.PHONY: setup demo test lint bench neo4j-test-server neo4j-dev clean
+.PHONY: setup demo test lint bench neo4j-test-server neo4j-dev chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -40,7 +40,12 @@ demo: setup data/id.key data/demo/answers.json  ## demo data in the embedded sto
 lint: setup
 	$(PY) -m ruff check .
 
-test: setup neo4j-test-server lint  ## the whole suite on both backends (starts a private Neo4j)
+chromium:  ## Debian's chromium for the dashboard's browser test (installed when missing and root)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	   fonts-wqy-zenhei) || echo "the browser test needs chromium: sudo apt-get install chromium"; }
+
+test: setup neo4j-test-server chromium lint  ## the whole suite on both backends (starts a private Neo4j)
 	$(PY) -m pytest
 
 bench: setup neo4j-test-server  ## benchmarks; figures are ratios against a baseline of the same run
