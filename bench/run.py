@@ -113,7 +113,7 @@ def bench_queries(store: GraphStore, args: argparse.Namespace) -> list[dict]:
     size = args.query_enterprises_neo4j if store.backend == "neo4j" else args.query_enterprises
     return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})", "rows": size,
              "seconds": r["value"], "rate": 0.0, "ratio": r["ratio"]}
-            for r in queries.run(store, size)]
+            for r in queries.run(store, size, reuse=args.reuse)]
 
 
 def bench_propagation(store: GraphStore, args: argparse.Namespace) -> list[dict]:
@@ -153,7 +153,7 @@ def main() -> None:
                         help="queries: seed size on Neo4j")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
     parser.add_argument("--reuse", action="store_true",
-                        help="propagation: keep the data already loaded if it is large enough "
+                        help="queries, propagation: keep the data already loaded if large enough "
                              "(with NEO4J_URI pointing at a server the queries bench filled)")
     args = parser.parse_args()
     chosen = args.only or list(BENCHMARKS)

@@ -1,0 +1,189 @@
+"""Gather a case from the store: the subjects' credit files, the findings about them, and the
+subgraph around them — as plain, sorted, JSON-ready data, so every rendering (HTML, PDF, XLSX,
+JSON, GraphML, SVG) shows the same facts and the same graph gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from graph.store import GraphStore
+from propagation.sanctions import subject_sanctions
+from queries import civil_servants, linked, ownership, profile
+from queries.linked import CONTROL_RELATIONS, node_id, split_id
+from queries.subjects import Subject
+
+SCHEMA = "creditgraph-case/1"
+MAX_NODES = 2000  # a case subgraph beyond this is cut (and says so)
+
+
+@dataclass
+class Case:
+    case_no: str
+    as_of: dt.date
+    hops: int
+    subjects: list[dict] = field(default_factory=list)
+    nodes: list[dict] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
+    list_entries: list[dict] = field(default_factory=list)
+    penalties: list[dict] = field(default_factory=list)
+    licenses: list[dict] = field(default_factory=list)
+    commitments: list[dict] = field(default_factory=list)
+    sanctions: list[dict] = field(default_factory=list)
+    linked_dishonesty: list[dict] = field(default_factory=list)
+    ownership: list[dict] = field(default_factory=list)
+    civil_servant: list[dict] = field(default_factory=list)
+    paths: list[dict] = field(default_factory=list)
+    truncated: int = 0  # nodes left out of the subgraph beyond MAX_NODES
+
+    KINDS = ("subjects", "nodes", "relations", "list_entries", "penalties", "licenses",
+             "commitments", "sanctions", "linked_dishonesty", "ownership", "civil_servant",
+             "paths")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "case_no": self.case_no, "as_of": self.as_of.isoformat(),
+                "hops": self.hops, "truncated_nodes": self.truncated,
+                **{kind: getattr(self, kind) for kind in self.KINDS}}
+
+    def findings(self) -> list[str]:
+        """Every finding as one sentence: what the report states and the exports must hold."""
+        out = [f"{r['subject_name']}：关联失信 {r['party_name']}（{r['hops']} 跳，"
+               f"{'、'.join(r['list_types'])}）：{r['explanation']}"
+               for r in self.linked_dishonesty]
+        out += [f"{r['subject_name']}：{r['measure']}（{r['entry_id']}）：{r['path_text']}"
+                for r in self.sanctions]
+        out += [f"{r['subject_name']}：{r['finding']}：{r['detail']}" for r in self.civil_servant]
+        return out
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready, deterministic values: dates as ISO text, floats rounded, NaN as null."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in sorted(value.items())}
+    if hasattr(value, "item"):  # numpy scalars
+        return plain(value.item())
+    return value
+
+
+def records(frame: pd.DataFrame | None, **extra: Any) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    return [plain({**row, **extra}) for row in frame.to_dict("records")]
+
+
+def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops: int,
+            case_no: str, clear_ids: dict[str, str] | None = None) -> Case:
+    """``clear_ids`` maps person keys to resident ID numbers the user supplied (--reveal-ids);
+    without it persons appear with the masked number only."""
+    case = Case(case_no, as_of, hops)
+    chosen = sorted(set(subjects), key=lambda s: s.node_id)
+    for subject in chosen:
+        file = profile.profile(store, subject, as_of)
+        identity = records(file["identity"])
+        ident = identity[0] if identity else {}
+        if subject.label == "Person" and clear_ids and subject.key in clear_ids:
+            ident["id_number"] = clear_ids[subject.key]
+        case.subjects.append(plain({"id": subject.node_id, "label": subject.label,
+                                    "key": subject.key, "name": subject.name,
+                                    "code": subject.key if subject.label == "Enterprise"
+                                    else ident.get("id_number") or ident.get("id_masked"),
+                                    "identity": ident}))
+        mine = {"subject_id": subject.node_id, "subject_name": subject.name}
+        case.list_entries += records(file["entries"], **mine)
+        case.penalties += records(file["penalties"], **mine)
+        case.licenses += records(file["licenses"], **mine)
+        case.commitments += records(file["commitments"], **mine)
+        case.sanctions += records(subject_sanctions(store, subject, as_of), **mine)
+        for row in records(linked.linked_dishonesty(store, subject, hops, as_of)):
+            case.linked_dishonesty.append({
+                **mine, "party_id": node_id(row["label"], row["subject_id"]),
+                "party_name": row["name"], "hops": row["hops"], "entries": row["entries"],
+                "list_types": row["list_types"],
+                "path": [node_id(_label_of(key), key) for key in row["path"]],
+                "path_names": row["path_names"], "path_types": row["path_types"],
+                "explanation": row["explanation"]})
+        if subject.label == "Enterprise":
+            case.ownership += records(ownership.ownership(store, subject, as_of), **mine)
+        else:
+            _servant(store, subject, as_of, case, mine)
+    _subgraph(store, chosen, case)
+    case.paths = sorted(
+        [{"kind": "linked_dishonesty", "from": r["subject_id"], "to": r["party_id"],
+          "nodes": r["path"], "types": r["path_types"], "explanation": r["explanation"]}
+         for r in case.linked_dishonesty] +
+        [{"kind": "sanction", "from": r["path"][0] if r["path"] else r["subject_id"],
+          "to": r["subject_id"], "nodes": r["path"], "types": r["path_types"],
+          "explanation": r["path_text"]} for r in case.sanctions if r["hops"]],
+        key=lambda p: (p["kind"], p["from"], p["to"], p["explanation"]))
+    for kind in Case.KINDS:
+        rows = getattr(case, kind)
+        if kind not in ("subjects", "paths"):
+            rows.sort(key=lambda r: _json_key(r))
+    return case
+
+
+def _label_of(key: str) -> str:
+    """Path keys come without labels: a USCC is 18 characters, a person key 64 hex digits."""
+    return "Enterprise" if len(key) == 18 else "Person"
+
+
+def _servant(store: GraphStore, subject: Subject, as_of: dt.date, case: Case,
+             mine: dict[str, str]) -> None:
+    file = civil_servants.civil_servant(store, subject, as_of)
+    if file.posts.empty:
+        return
+    for row in records(file.for_profit):
+        case.civil_servant.append({**mine, "finding": "违规经商办企业 for-profit activity",
+                                   "detail": " ".join(str(v) for k, v in sorted(row.items())
+                                                      if v not in (None, ""))})
+    for row in records(file.conflicts):
+        case.civil_servant.append({**mine, "finding": "利益冲突 conflict of interest",
+                                   "detail": " ".join(str(v) for k, v in sorted(row.items())
+                                                      if v not in (None, ""))})
+    for row in records(file.promotion):
+        verdict = "可以晋升 eligible" if row.get("eligible") else "暂缓晋升 not eligible"
+        case.civil_servant.append({**mine, "finding": f"晋升审查 promotion check: {verdict}",
+                                   "detail": "；".join(map(str, row.get("reasons") or []))})
+
+
+def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
+    reached, names = linked.search(store, [s.node_id for s in subjects], case.hops,
+                                   CONTROL_RELATIONS, case.as_of)
+    nodes = sorted(reached, key=lambda n: (reached[n].hops, n))
+    if len(nodes) > MAX_NODES:
+        case.truncated = len(nodes) - MAX_NODES
+        nodes = nodes[:MAX_NODES]
+    kept = set(nodes)
+    for s in subjects:
+        names[s.node_id] = s.name
+    black = set(linked.entries_in_force(store, kept, "black", case.as_of))
+    red = set(linked.entries_in_force(store, kept, "red", case.as_of))
+    sanctioned = {r["subject_id"] for r in case.sanctions}
+    edges = {}
+    for _, _, _, edge in linked.expand(store, sorted(kept), CONTROL_RELATIONS, case.as_of):
+        if edge.source in kept and edge.target in kept:
+            edges[(edge.source, edge.target, edge.type)] = edge
+    case.nodes = [plain({"id": n, "label": split_id(n)[0], "name": names.get(n, ""),
+                         "hops": reached[n].hops, "case_subject": reached[n].hops == 0,
+                         "black_listed": n in black, "red_listed": n in red,
+                         "sanctioned": n in sanctioned}) for n in nodes]
+    case.relations = [plain({"source": e.source, "target": e.target, "type": e.type,
+                             "ratio": e.ratio, "role": e.role, "kind": e.kind})
+                      for _, e in sorted(edges.items())]
+
+
+def _json_key(row: dict) -> str:
+    import json
+
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,86 @@
+"""The case subgraph as GraphML (Gephi, Neo4j import) and as an SVG diagram; one layout,
+computed with a fixed seed so the same case draws the same picture."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import networkx as nx
+
+from casefile.collect import Case
+
+WIDTH, HEIGHT, MARGIN = 900, 640, 60
+COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "subject": "#1565c0",
+           "other": "#9e9e9e"}
+
+
+def graph(case: Case) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for node in case.nodes:
+        g.add_node(node["id"], label=node["label"], name=node["name"], hops=node["hops"],
+                   black_listed=node["black_listed"], red_listed=node["red_listed"],
+                   sanctioned=node["sanctioned"], case_subject=node["case_subject"])
+    for rel in case.relations:
+        attrs = {k: rel[k] for k in ("ratio", "role", "kind") if rel[k] is not None}
+        g.add_edge(rel["source"], rel["target"], key=rel["type"], type=rel["type"], **attrs)
+    return g
+
+
+def graphml(case: Case) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(graph(case), buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+def state(node: dict) -> str:
+    if node["black_listed"]:
+        return "black"
+    if node["sanctioned"]:
+        return "sanctioned"
+    if node["red_listed"]:
+        return "red"
+    return "subject" if node["case_subject"] else "other"
+
+
+def layout(case: Case) -> dict[str, tuple[float, float]]:
+    """Node positions in the drawing's pixel box, rounded (stable bytes)."""
+    g = nx.Graph()
+    g.add_nodes_from(n["id"] for n in case.nodes)
+    g.add_edges_from((r["source"], r["target"]) for r in case.relations)
+    if not g:
+        return {}
+    raw = nx.spring_layout(g, seed=2016, iterations=80) if len(g) > 1 else {
+        next(iter(g)): (0.0, 0.0)}
+    xs = [p[0] for p in raw.values()] or [0.0]
+    ys = [p[1] for p in raw.values()] or [0.0]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {n: (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
+                round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1))
+            for n, (x, y) in sorted(raw.items())}
+
+
+def svg(case: Case) -> str:
+    where = layout(case)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+             f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
+             '<rect width="100%" height="100%" fill="#ffffff"/>']
+    for rel in case.relations:
+        (x1, y1), (x2, y2) = where[rel["source"]], where[rel["target"]]
+        parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#bdbdbd" '
+                     'stroke-width="1.2"/>')
+        parts.append(f'<text x="{round((x1 + x2) / 2, 1)}" y="{round((y1 + y2) / 2, 1)}" '
+                     f'fill="#757575" font-size="8">{escape(rel["type"])}</text>')
+    for node in case.nodes:
+        x, y = where[node["id"]]
+        radius = 9 if node["case_subject"] else 6
+        parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{COLOURS[state(node)]}">'
+                     f'<title>{escape(node["id"])}</title></circle>')
+        parts.append(f'<text x="{x + 10}" y="{y + 4}">{escape(node["name"] or "")}</text>')
+    legend = [("subject", "案件主体"), ("black", "失信黑名单"), ("sanctioned", "受联合惩戒"),
+              ("red", "守信红名单"), ("other", "其他")]
+    for i, (kind, text) in enumerate(legend):
+        parts.append(f'<circle cx="{16}" cy="{16 + i * 16}" r="5" fill="{COLOURS[kind]}"/>'
+                     f'<text x="26" y="{20 + i * 16}">{text}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
