@@ -25,6 +25,7 @@ router = st.navigation({
         page("network", ":material/hub:"),
         page("linked", ":material/link:"),
         page("sanctions", ":material/gavel:"),
+        page("export", ":material/inventory_2:"),
     ],
     t("supervise"): [page("civil_servants", ":material/account_balance:"),
                      page("screening", ":material/fact_check:")],

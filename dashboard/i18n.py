@@ -17,6 +17,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "civil_servants": ("公务员诚信", "Civil servants"),
     "screening": ("采购审查", "Screening"),
     "quality": ("数据质量", "Data quality"),
+    "export": ("证据导出", "Evidence export"),
+    "case_no": ("案件编号", "Case number"),
+    "export_note": ("导出 BagIt 证据包：report.html / report.pdf / evidence.json / evidence.xlsx / "
+                    "network.graphml，附 SHA-256 清单；身份证号仅以脱敏形式出现；"
+                    "每次导出记入审计日志。",
+                    "Exports a BagIt bag: report.html / report.pdf / evidence.json / "
+                    "evidence.xlsx / network.graphml with SHA-256 manifests; ID numbers appear "
+                    "masked; every export is written to the audit log."),
+    "export_build": ("生成证据包", "Build the bag"),
+    "export_done": ("证据包已生成：{findings} 项结论，校验值 {digest}…",
+                    "Bag built: {findings} findings, checksum {digest}…"),
     "investigate": ("调查", "Investigate"),
     "supervise": ("监管", "Supervise"),
     "data": ("数据", "Data"),

@@ -105,6 +105,7 @@ def texts(app) -> str:  # type: ignore[no-untyped-def]
     ("overview", "各区县主体数"), ("search", "主体查询"), ("profile", "请先在“主体查询”中选择"),
     ("network", "请先在“主体查询”中选择"), ("linked", "关联失信"), ("sanctions", "各实施部门的措施数"),
     ("civil_servants", "违规经商办企业"), ("screening", "采购审查"), ("quality", "七天双公示审查"),
+    ("export", "请先在“主体查询”中选择"),
 ])
 def test_every_page_renders_on_demo_data(demo_app, page, expected):
     app = demo_app.run()
@@ -213,3 +214,19 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.embedded
+def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, monkeypatch):
+    from casefile.bag import verify_bag
+
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
+    case = demo["cases"]["red_black_conflict"]
+    demo_app.session_state["subject"] = ("Enterprise", case["red"], demo["names"][case["red"]])
+    app = demo_app.run()
+    app.switch_page("views/export.py").run()
+    app.button(key="export_build").click().run()
+    assert not app.exception and "证据包已生成" in app.success[0].value
+    data = app.session_state["export_bag"][0]
+    (tmp_path / "bag.zip").write_bytes(data)
+    assert verify_bag(tmp_path / "bag.zip") == []

@@ -1,0 +1,63 @@
+"""``export_case``: collect, render, bag, and record the export in the audit log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from casefile.bag import write_bag
+from casefile.collect import Case, collect
+from graph import audit
+from graph.errors import CreditGraphError
+from graph.identifiers import classify, person_key
+from graph.store import GraphStore
+from queries.subjects import Subject
+
+
+def snapshot(store: GraphStore) -> dict[str, Any]:
+    """What the graph held when the case was exported: counts, and the last time list entries
+    were written (loads stamp every row they write)."""
+    status = store.status()
+    last = store.read("MATCH (l:ListEntry) RETURN max(l.updated_at) AS last")
+    value = last[0]["last"] if last else None
+    return {"nodes": dict(sorted(status.nodes.items())),
+            "relationships": dict(sorted(status.relationships.items())),
+            "last_load": value.isoformat(timespec="seconds") if value else None}
+
+
+def read_id_map(path: Path, secret: bytes) -> dict[str, str]:
+    """Resident ID numbers the user holds (first column of a CSV or text file), keyed the way the
+    graph keys persons; rows that are not valid ID numbers are errors naming the line."""
+    clear: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.reader(handle), 1):
+                if not row or not row[0].strip():
+                    continue
+                check = classify(row[0].strip())
+                if check.kind != "resident_id" or not check.valid:
+                    if number == 1 and not check.valid and check.kind == "unknown":
+                        continue  # a header
+                    raise CreditGraphError(f"{path}: line {number}: not a valid resident ID "
+                                           f"number ({check.public()['input']})")
+                clear[person_key(check.normalized, secret)] = check.normalized
+    except OSError as exc:
+        raise CreditGraphError(f"{path}: cannot read the ID map ({exc.strerror})") from None
+    return clear
+
+
+def export_case(store: GraphStore, subjects: list[Subject], as_of: dt.date, hops: int,
+                case_no: str, out: Path, clear_ids: dict[str, str] | None = None,
+                reveal: bool = False) -> tuple[Case, str]:
+    """Write the bag; returns the case and the bag checksum."""
+    if not subjects:
+        raise CreditGraphError("give at least one --subject")
+    case = collect(store, subjects, as_of, hops, case_no, clear_ids if reveal else None)
+    parameters = {"subjects": sorted(s.node_id for s in subjects), "hops": hops,
+                  "as_of": as_of.isoformat(), "reveal_ids": reveal}
+    digest = write_bag(case, parameters, snapshot(store), out)
+    audit.append("export-case", case_no=case_no, out=str(out), parameters=parameters,
+                 bag_sha256=digest, backend=store.backend)
+    return case, digest

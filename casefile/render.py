@@ -1,0 +1,171 @@
+"""The case as evidence.json, evidence.xlsx and report.html — every one byte-stable for the same
+case (sorted rows, no timestamps, fixed ZIP entry dates inside the XLSX)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from casefile import network
+from casefile.collect import Case
+
+SHEETS = ("subjects", "relations", "list_entries", "penalties", "licenses", "sanctions", "paths",
+          "linked_dishonesty", "ownership", "civil_servant", "nodes", "commitments")
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def evidence_json(case: Case) -> bytes:
+    return (json.dumps(case.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            ).encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value  # a spreadsheet must show it, not run it
+    return value
+
+
+def evidence_xlsx(case: Case) -> bytes:
+    """One sheet per kind; then the ZIP is rewritten with fixed entry dates and document
+    properties, so the same case gives the same bytes."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for kind in SHEETS:
+            rows = [{k: _cell(v) for k, v in row.items()} for row in getattr(case, kind)]
+            frame = pd.DataFrame(rows)
+            if frame.empty:
+                frame = pd.DataFrame({"(none)": []})
+            frame.to_excel(writer, sheet_name=kind, index=False)
+        moment = pd.Timestamp(case.as_of).to_pydatetime()
+        writer.book.properties.created = moment
+        writer.book.properties.modified = moment
+        writer.book.properties.creator = "CreditGraph"
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _fixed_core(content)
+            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def _fixed_core(content: bytes) -> bytes:
+    """openpyxl stamps 'modified' with the clock on save whatever the book says."""
+    import re
+
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                  rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
+
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:2em;
+color:#212121;line-height:1.5}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #c62828;padding-bottom:.2em;
+margin-top:1.6em}h3{margin-bottom:.3em}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em;width:100%}
+th,td{border:1px solid #cfd8dc;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#eceff1}.meta td:first-child{width:12em;font-weight:bold}
+.finding{margin:.3em 0}.none{color:#757575}
+"""
+
+SECTION_TITLES = {
+    "list_entries": "红黑名单 List entries", "penalties": "行政处罚 Penalties",
+    "licenses": "行政许可 Licenses", "commitments": "信用承诺 Commitments",
+    "sanctions": "联合惩戒措施 Joint-punishment measures (with legal basis)",
+    "ownership": "股权穿透 Ownership", "linked_dishonesty": "关联失信 Linked dishonesty",
+    "civil_servant": "公务员诚信 Civil-servant findings",
+}
+COLUMNS = {
+    "list_entries": ["entry_id", "list_kind", "list_type", "authority", "start_date", "end_date",
+                     "status", "status_date", "in_force", "reason"],
+    "penalties": ["decision_no", "decision_date", "authority", "violation_type", "category",
+                  "content", "fine_amount", "publish_date"],
+    "licenses": ["decision_no", "decision_date", "authority", "certificate_name", "license_no",
+                 "valid_from", "valid_to", "status"],
+    "commitments": ["commitment_id", "matter", "commit_date", "content", "authority"],
+    "sanctions": ["measure", "kind", "departments", "entry_id", "list_type", "hops",
+                  "valid_from", "valid_to", "path_text", "basis"],
+    "ownership": ["owner_id", "label", "name", "share", "levels", "beneficial_owner"],
+    "linked_dishonesty": ["party_name", "hops", "list_types", "entries", "explanation"],
+    "civil_servant": ["finding", "detail"],
+}
+
+
+def _table(rows: list[dict], columns: list[str]) -> str:
+    if not rows:
+        return '<p class="none">无 none</p>'
+    present = [c for c in columns if any(c in r for r in rows)]
+    head = "".join(f"<th>{escape(c)}</th>" for c in present)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_text(r.get(c)))}</td>" for c in present)
+                   + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]) -> bytes:
+    meta = {"案件编号 Case no.": case.case_no, "查询日期 As of": case.as_of.isoformat(),
+            "关联跳数 Hops": case.hops,
+            "参数 Parameters": json.dumps(parameters, ensure_ascii=False, sort_keys=True),
+            "数据快照 Data snapshot": json.dumps(snapshot, ensure_ascii=False, sort_keys=True)}
+    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+             f"<title>案件证据报告 {escape(case.case_no)}</title><style>{CSS}</style></head><body>",
+             "<h1>信用图谱 案件证据报告 Case evidence report</h1>",
+             '<table class="meta">' + "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}"
+                                              "</td></tr>" for k, v in meta.items()) + "</table>"]
+    findings = case.findings()
+    parts.append(f"<h2>结论 Findings ({len(findings)})</h2>")
+    parts += [f'<p class="finding">{escape(f)}</p>' for f in findings] or [
+        '<p class="none">未发现关联失信、惩戒措施或公务员问题。 No findings.</p>']
+    for subject in case.subjects:
+        parts.append(f"<h2>{escape(subject['name'])} · {escape(subject['label'])} · "
+                     f"{escape(str(subject['code'] or ''))}</h2>")
+        identity = subject["identity"]
+        parts.append('<table class="meta">' + "".join(
+            f"<tr><td>{escape(k)}</td><td>{escape(_text(v))}</td></tr>"
+            for k, v in sorted(identity.items()) if k != "pid") + "</table>")
+        for kind, title in SECTION_TITLES.items():
+            rows = [r for r in getattr(case, kind) if r.get("subject_id") == subject["id"]]
+            if kind == "civil_servant" and not rows:
+                continue
+            if kind == "ownership" and subject["label"] != "Enterprise":
+                continue
+            parts.append(f"<h3>{escape(title)}</h3>{_table(rows, COLUMNS[kind])}")
+    parts.append("<h2>证据路径 Evidence paths</h2>")
+    parts += [f'<p class="finding">{escape(p["explanation"])}</p>' for p in case.paths] or [
+        '<p class="none">无 none</p>']
+    parts.append(f"<h2>关系网络 Network ({len(case.nodes)} 个节点, {len(case.relations)} 条关系)"
+                 "</h2>")
+    if case.truncated:
+        parts.append(f"<p>另有 {case.truncated} 个节点未包含 ({case.truncated} more nodes "
+                     "not included)</p>")
+    parts.append(network.svg(case))
+    parts.append("</body></html>\n")
+    return "\n".join(parts).encode("utf-8")

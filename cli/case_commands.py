@@ -1,0 +1,102 @@
+"""``creditgraph export-case | verify-case | audit verify``: case evidence that stands up
+outside the tool, and the log of who exported what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from casefile.bag import verify_bag
+from casefile.export import export_case, read_id_map
+from cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from cli.output import OutputFormat, console, print_json, print_rows
+from cli.query_commands import AsOf, _date, _secret
+from graph import audit
+from graph.errors import CreditGraphError
+from queries.subjects import resolve
+
+
+@app.command("export-case")
+@handles_errors
+def export_case_command(
+    ctx: typer.Context,
+    subject: Annotated[list[str], typer.Option(
+        "--subject", help="USCC, legacy code or resident ID number; repeat for more")],
+    out: Annotated[Path, typer.Option("--out", help="new folder, or a .zip, for the bag")],
+    hops: Annotated[int, typer.Option("--hops", min=1, max=4,
+                                      help="relations followed for findings and network")] = 2,
+    as_of: AsOf = None,
+    case_no: Annotated[str | None, typer.Option(
+        "--case-no", help="case number [default: CG-<as-of>-<first subject>]")] = None,
+    reveal_ids: Annotated[bool, typer.Option(
+        "--reveal-ids", help="show full resident ID numbers — only those given in --id-map, "
+                             "as the graph never stores them")] = False,
+    id_map: Annotated[Path | None, typer.Option(
+        "--id-map", help="CSV / text file of resident ID numbers (first column) to reveal")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Export a case as a BagIt bag (RFC 8493): report.html and report.pdf for people,
+    evidence.json / evidence.xlsx / network.graphml for machines, SHA-256 manifests; the export
+    is written to the audit log."""
+    if reveal_ids and id_map is None:
+        raise CreditGraphError("--reveal-ids needs --id-map FILE: ID numbers are not stored in "
+                               "the graph")
+    day = _date(as_of) or dt.date.today()
+    clear = read_id_map(id_map, settings_of(ctx).id_secret()) if id_map else None
+    with open_from(ctx) as store:
+        subjects = [resolve(store, code, _secret(ctx)) for code in subject]
+        number = case_no or f"CG-{day:%Y%m%d}-{subjects[0].key[:18]}"
+        case, digest = export_case(store, subjects, day, hops, number, out, clear, reveal_ids)
+    summary = {"case_no": number, "out": str(out), "bag_sha256": digest,
+               "subjects": len(case.subjects), "findings": len(case.findings()),
+               "nodes": len(case.nodes), "relations": len(case.relations)}
+    if fmt is OutputFormat.json:
+        print_json(summary)
+    else:
+        print_rows([summary], list(summary), fmt, title="案件证据包 case bag")
+
+
+@app.command("verify-case")
+@handles_errors
+def verify_case_command(
+    path: Annotated[Path, typer.Argument(help="the bag folder or .zip")],
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Check a case bag: every file against its SHA-256 manifest. Exit 1 naming each changed,
+    missing or added file."""
+    problems = verify_bag(path)
+    if fmt is OutputFormat.json:
+        print_json({"bag": str(path), "valid": not problems, "problems": problems})
+    elif problems:
+        for problem in problems:
+            console.print(f"changed: {problem}", highlight=False)
+    else:
+        console.print(f"{path}: intact (every file matches its manifest)", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+audit_app = typer.Typer(help="The append-only audit log (CREDITGRAPH_AUDIT_LOG, default "
+                             "data/audit.log).")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+@handles_errors
+def audit_verify(fmt: FormatOption = OutputFormat.table) -> None:
+    """Check the audit log's hash chain; exit 1 naming each edited, inserted or deleted line."""
+    count, problems = audit.verify()
+    if fmt is OutputFormat.json:
+        print_json({"log": str(audit.log_path()), "records": count, "problems": problems})
+    else:
+        for problem in problems:
+            console.print(problem, highlight=False)
+        console.print(f"{audit.log_path()}: {count} record(s), "
+                      f"{'intact' if not problems else f'{len(problems)} problem(s)'}",
+                      highlight=False)
+    if problems:
+        raise typer.Exit(1)
