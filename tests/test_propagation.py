@@ -205,6 +205,13 @@ def test_propagation_is_idempotent_and_incremental_matches_a_full_run(store):
     assert report.mode == "incremental" and report.created == 1 + 3
     assert report.removed == 0
     assert measures_of(store, newcomer) == {"限制高消费"}
+    # a new red entry near the black-listed firm: its incentives are withheld incrementally
+    since = dt.datetime.now(dt.UTC)
+    red_firm = g.firm("新红名单公司")
+    g.link(rep, "LEGAL_REP_OF", red_firm)
+    g.list(red_firm, "守合同重信用", kind="red")
+    report = propagate(store, RULES, ON, changed_since=since)
+    assert measures_of(store, red_firm) == {"暂停守信联合激励"} and report.created == 1
     incremental = stored(store)
     full = propagate(store, RULES, ON)
     assert (full.created, full.updated, full.removed) == (0, 0, 0)
