@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
 from cli.propagation_commands import print_report, run_propagation
+from graph import audit
 from graph.schema import default_schema
 from loaders.neo4j_import import ImportCsvWriter
 from loaders.pipeline import LoadOptions, LoadReport, load_directory
@@ -81,6 +82,9 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
         with _progress(fmt) as bars:
             report = load_directory(directory, writer, store.schema, spec, secret,
                                     report_dir, options, bars)
+        if not dry_run:
+            audit.append("load", load_id=report.load_id, directory=str(directory),
+                         totals=report.totals(), backend=store.backend)
         if propagate and not dry_run:
             since = dt.datetime.fromisoformat(report.started_at)
             propagation = run_propagation(store, None, dt.date.today(), since, fmt)

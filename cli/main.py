@@ -8,6 +8,7 @@ from cli import (  # noqa: F401  (importing registers the commands)
     query_commands,
     seed_commands,
     store_commands,
+    users_commands,
 )
 from cli.app import app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
 from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show
+from graph import audit
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from propagation import sanctions as read_side
@@ -32,8 +34,14 @@ def run_propagation(store: GraphStore, rules_file: Path | None, as_of: dt.date,
             "{task.completed} sanctions written"), TimeElapsedColumn(), console=error_console,
             transient=fmt is not OutputFormat.table) as progress:
         task = progress.add_task("联合惩戒 propagation", total=None)
-        return propagate(store, rules, as_of, changed_since,
-                         lambda n: progress.advance(task, n))
+        report = propagate(store, rules, as_of, changed_since,
+                           lambda n: progress.advance(task, n))
+    # the rule file's checksum is on record, so a changed rule set shows in the audit log
+    audit.append("propagate", rules=str(rules.path),
+                 rules_sha256=hashlib.sha256(rules.path.read_bytes()).hexdigest(),
+                 mode=report.mode, as_of=report.as_of, created=report.created,
+                 updated=report.updated, removed=report.removed, backend=store.backend)
+    return report
 
 
 def print_report(report: PropagationReport, fmt: OutputFormat) -> None:

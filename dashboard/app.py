@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.auth import allowed, current_user, sign_out_button
 from dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
@@ -17,20 +18,28 @@ def page(name: str, icon: str, default: bool = False) -> st.Page:
                    url_path=name)
 
 
-router = st.navigation({
-    t("investigate"): [
-        page("overview", ":material/dashboard:", default=True),
-        page("search", ":material/search:"),
-        page("profile", ":material/description:"),
-        page("network", ":material/hub:"),
-        page("linked", ":material/link:"),
-        page("sanctions", ":material/gavel:"),
-        page("export", ":material/inventory_2:"),
-    ],
-    t("supervise"): [page("civil_servants", ":material/account_balance:"),
-                     page("screening", ":material/fact_check:")],
-    t("data"): [page("quality", ":material/rule:")],
-})
+user = current_user()
+if user is None:  # the login form is on the page
+    st.stop()
+st.session_state["role"] = user.role
+st.session_state["user_name"] = user.name
+sign_out_button(user)
+investigate = [page("overview", ":material/dashboard:", default=True),
+               page("search", ":material/search:"),
+               page("profile", ":material/description:"),
+               page("network", ":material/hub:"),
+               page("linked", ":material/link:"),
+               page("sanctions", ":material/gavel:")]
+if allowed(user, "investigator"):
+    investigate.append(page("export", ":material/inventory_2:"))
+supervise = [page("screening", ":material/fact_check:")]
+if allowed(user, "supervisor"):
+    supervise.insert(0, page("civil_servants", ":material/account_balance:"))
+sections = {t("investigate"): investigate, t("supervise"): supervise,
+            t("data"): [page("quality", ":material/rule:")]}
+if allowed(user, "admin") and user.name != "demo":
+    sections[t("admin")] = [page("users", ":material/manage_accounts:")]
+router = st.navigation(sections)
 
 
 def _linked_date() -> dt.date | None:

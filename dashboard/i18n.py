@@ -18,6 +18,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "screening": ("采购审查", "Screening"),
     "quality": ("数据质量", "Data quality"),
     "export": ("证据导出", "Evidence export"),
+    "users": ("用户管理", "Users"),
+    "admin": ("管理", "Admin"),
+    "demo_mode": ("演示模式：尚未配置用户，任何人可访问全部页面（creditgraph users add …）。",
+                  "Demo mode: no users configured, everyone sees every page "
+                  "(creditgraph users add …)."),
+    "user_name": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出登录", "Sign out"),
+    "login_failed": ("用户名或密码错误。", "Wrong user name or password."),
+    "no_role": ("{name} 未被授予角色，请联系管理员。", "{name} has no role here; ask an admin."),
+    "role": ("角色", "Role"),
+    "add_user": ("添加用户", "Add user"),
+    "remove_user": ("删除用户", "Remove user"),
+    "not_allowed": ("当前角色无权使用此页面。", "Your role may not use this page."),
     "case_no": ("案件编号", "Case number"),
     "export_note": ("导出 BagIt 证据包：report.html / report.pdf / evidence.json / evidence.xlsx / "
                     "network.graphml，附 SHA-256 清单；身份证号仅以脱敏形式出现；"

@@ -26,6 +26,23 @@ import pytest
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
+
+@pytest.fixture(scope="session", autouse=True)
+def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit log and the dashboard's user store of the session live in its temp directory
+    (the CLI subprocesses inherit them), never in the working tree's data/."""
+    root = tmp_path_factory.mktemp("private")
+    saved = {k: os.environ.get(k) for k in ("CREDITGRAPH_AUDIT_LOG", "CREDITGRAPH_USERS")}
+    os.environ["CREDITGRAPH_AUDIT_LOG"] = str(root / "audit.log")
+    os.environ["CREDITGRAPH_USERS"] = str(root / "users.json")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 BACKENDS = [
     pytest.param("embedded", marks=pytest.mark.embedded, id="embedded"),
     pytest.param("neo4j", marks=pytest.mark.neo4j, id="neo4j"),
@@ -114,12 +131,13 @@ def run_cli(tmp_path: Path):  # type: ignore[no-untyped-def]
     executable = str(beside) if beside.exists() else shutil.which("creditgraph")
     assert executable, "the creditgraph command is not installed (pip install -e .)"
 
-    def run(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, env: Mapping[str, str] | None = None,
+            input_text: str | None = None) -> subprocess.CompletedProcess[str]:
         clean = {k: v for k, v in os.environ.items() if k not in CLI_ENV_KEYS}
         clean.setdefault("CREDITGRAPH_STORE", str(tmp_path / "default-store"))
         return subprocess.run(
             [executable, *args], env={**clean, **(env or {}), "COLUMNS": "200"},
-            capture_output=True, text=True, timeout=120, check=False,
+            capture_output=True, text=True, timeout=120, check=False, input=input_text,
         )
 
     return run

@@ -230,3 +230,87 @@ def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, monkeypatc
     data = app.session_state["export_bag"][0]
     (tmp_path / "bag.zip").write_bytes(data)
     assert verify_bag(tmp_path / "bag.zip") == []
+
+
+# -- sign-in and roles -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def users(tmp_path, monkeypatch):
+    from graph.users import add_user
+
+    path = tmp_path / "users.json"
+    monkeypatch.setenv("CREDITGRAPH_USERS", str(path))
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
+    for name, role in (("viewer1", "viewer"), ("inv1", "investigator"), ("sup1", "supervisor"),
+                       ("admin1", "admin")):
+        add_user(name, role, f"{name}-password-123")
+    return path
+
+
+def sign_in(app, name: str, password: str):  # type: ignore[no-untyped-def]
+    app.text_input(key="login_name").input(name)
+    app.text_input(key="login_password").input(password)
+    return app.button[0].click().run()
+
+
+@pytest.mark.embedded
+def test_pages_need_a_login_and_roles_decide_what_is_shown(demo_app, users):
+    import json
+
+    from graph import audit
+
+    app = demo_app.run()
+    assert not app.exception and app.text_input(key="login_name") is not None
+    assert "各区县主体数" not in texts(app)  # nothing of the graph before signing in
+    sign_in(app, "viewer1", "wrong-password-000")
+    assert "用户名或密码错误" in app.error[0].value
+    sign_in(app, "viewer1", "viewer1-password-123")
+    assert not app.exception and "各区县主体数" in texts(app)
+    assert not reachable(app, "export") and reachable(app, "overview")
+    records = [json.loads(line) for line in audit.log_path().read_text().splitlines()]
+    assert [(r["action"], r["details"]["ok"]) for r in records] == [("login", False),
+                                                                    ("login", True)]
+    assert audit.verify()[1] == []
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("name, page, shown", [
+    ("viewer1", "civil_servants", False), ("inv1", "civil_servants", False),
+    ("sup1", "civil_servants", True), ("viewer1", "export", False), ("inv1", "export", True),
+    ("inv1", "users", False), ("admin1", "users", True),
+])
+def test_each_role_reaches_its_pages(demo_app, users, name, page, shown):
+    app = demo_app.run()
+    sign_in(app, name, f"{name}-password-123")
+    assert reachable(app, page) == shown
+
+
+def reachable(app, page: str) -> bool:  # type: ignore[no-untyped-def]
+    """The page renders for the signed-in user: it is in their navigation (AppTest refuses a
+    page the router does not list) and does not answer 'not allowed'."""
+    try:
+        app.switch_page(f"views/{page}.py").run()
+    except Exception:
+        return False
+    return not app.exception and not [e for e in app.error if "无权" in e.value]
+
+
+def test_users_cli_adds_lists_and_refuses_bad_input(run_cli, tmp_path):
+    import json
+
+    env = {"CREDITGRAPH_USERS": str(tmp_path / "u.json"),
+           "CREDITGRAPH_AUDIT_LOG": str(tmp_path / "a.log")}
+    out = run_cli("users", "add", "张科长", "--role", "supervisor", "--password-stdin", env=env,
+                  input_text="a-long-password-1\n")
+    assert out.returncode == 0, out.stderr
+    out = run_cli("users", "list", "-f", "json", env=env)
+    assert json.loads(out.stdout) == [{"name": "张科长", "role": "supervisor"}]
+    assert "argon2" in (tmp_path / "u.json").read_text()
+    assert "a-long-password-1" not in (tmp_path / "u.json").read_text()
+    bad = run_cli("users", "add", "x1", "--role", "root", "--password-stdin", env=env,
+                  input_text="a-long-password-1\n")
+    assert bad.returncode == 2 and "role must be one of" in bad.stderr
+    short = run_cli("users", "add", "x2", "--password-stdin", env=env, input_text="short\n")
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert run_cli("audit", "verify", env=env).returncode == 0

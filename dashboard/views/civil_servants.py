@@ -9,6 +9,9 @@ from dashboard.widgets import table
 from queries.subjects import Subject
 
 st.title(t("civil_servants"))
+if st.session_state.get("role") not in ("supervisor", "admin"):
+    st.error(t("not_allowed"))  # integrity files are for supervisors
+    st.stop()
 servants = guarded(named, "civil-servants")
 if servants is None:
     st.stop()

@@ -12,6 +12,9 @@ from dashboard.data import as_of, current_subject, guarded, opened
 from dashboard.i18n import t
 
 st.title(t("export"))
+if st.session_state.get("role") not in ("investigator", "supervisor", "admin"):
+    st.error(t("not_allowed"))  # viewers may not export
+    st.stop()
 subject = current_subject()
 if subject is None:
     st.info(t("choose_subject"))

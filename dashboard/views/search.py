@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.data import choose, find_subject, guarded, search_names
 from dashboard.i18n import t
+from graph import audit
 from graph.identifiers import classify
 from queries.subjects import Subject
 
@@ -12,6 +13,10 @@ st.title(t("search"))
 text = st.text_input(t("query"), key="search_text").strip()
 if text:
     check = classify(text)
+    if st.session_state.get("audited_search") != text:  # once per query, ID numbers masked
+        audit.append("search", user=st.session_state.get("user_name"),
+                     query=check.public()["input"] if check.kind == "resident_id" else text)
+        st.session_state["audited_search"] = text
     if check.kind != "unknown":
         found = guarded(find_subject, text)
         results = [found] if found else []

@@ -1,0 +1,62 @@
+"""``creditgraph users``: the dashboard's local users and roles."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli.app import FormatOption, app, handles_errors
+from cli.output import OutputFormat, console, print_rows
+from graph import audit
+from graph.users import ROLES, add_user, load_users, remove_user, set_role, users_file
+
+users_app = typer.Typer(help="Dashboard users and roles (" + ", ".join(ROLES) + "), kept in "
+                             "CREDITGRAPH_USERS (default data/users.json) with Argon2 hashes.")
+app.add_typer(users_app, name="users")
+RoleOption = Annotated[str, typer.Option("--role", help=" | ".join(ROLES))]
+
+
+@users_app.command("add")
+@handles_errors
+def users_add(
+    name: Annotated[str, typer.Argument(help="user name (an e-mail for OIDC sign-in)")],
+    role: RoleOption = "viewer",
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="read the password from standard input (for scripts)")] = False,
+) -> None:
+    """Add a user; the password is asked for twice (never an argument, so never in history)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    add_user(name, role, password)
+    audit.append("user-add", user=name, role=role)
+    console.print(f"added {name} ({role}) to {users_file()}", highlight=False)
+
+
+@users_app.command("set-role")
+@handles_errors
+def users_set_role(name: Annotated[str, typer.Argument()], role: RoleOption) -> None:
+    """Change a user's role."""
+    set_role(name, role)
+    audit.append("user-role", user=name, role=role)
+    console.print(f"{name} is now {role}", highlight=False)
+
+
+@users_app.command("remove")
+@handles_errors
+def users_remove(name: Annotated[str, typer.Argument()]) -> None:
+    """Remove a user."""
+    remove_user(name)
+    audit.append("user-remove", user=name)
+    console.print(f"removed {name}", highlight=False)
+
+
+@users_app.command("list")
+@handles_errors
+def users_list(fmt: FormatOption = OutputFormat.table) -> None:
+    """The users and their roles (never the hashes)."""
+    rows = [{"name": u.name, "role": u.role} for u in load_users().values()]
+    print_rows(rows, ["name", "role"], fmt, title=f"users · {users_file()}")
