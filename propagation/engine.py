@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from graph.store import GraphStore
 from propagation.rules import Reach, Rule, RuleSet, Step
-from queries.linked import Edge, expand, explain, split_id
+from queries.linked import Edge, expand, explain, listed_neighbours, split_id
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Neighbourhood:
         self.store, self.types, self.as_of = store, types, as_of
         self.adjacency: dict[str, list[tuple[str, Edge]]] = {}
         self.names: dict[str, str] = {}
+        self.listed: dict[str, dict[str, list[tuple[str, Edge]]]] = {}
         self.queries = 0
 
     def fetch(self, nodes: Iterable[str]) -> None:
@@ -88,9 +89,29 @@ class Neighbourhood:
             self.adjacency[node] = sorted(found.get(node, []),
                                           key=lambda p: (p[0], p[1].type, p[1].source))
 
-    def steps(self, node: str, allowed: tuple[Step, ...], min_ratio: float | None
-              ) -> Iterable[tuple[str, Edge]]:
-        for neighbour, edge in self.adjacency.get(node, ()):
+    def fetch_listed(self, nodes: Iterable[str], kind: str) -> None:
+        """Only the neighbours with a ``kind`` list entry in force, for nodes whose full
+        adjacency is not known: the last level of a walk that looks for listed subjects (around
+        a registration agent, 5 rows instead of thousands)."""
+        cache = self.listed.setdefault(kind, {})
+        missing = sorted({n for n in nodes if n not in self.adjacency and n not in cache})
+        if not missing:
+            return
+        found: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
+        for here, there, name, edge in listed_neighbours(self.store, missing, self.types,
+                                                         self.as_of, kind):
+            found[here].append((there, edge))
+            self.names.setdefault(there, name)
+        self.queries += 1
+        for node in missing:
+            cache[node] = sorted(found.get(node, []), key=lambda p: (p[0], p[1].type, p[1].source))
+
+    def steps(self, node: str, allowed: tuple[Step, ...], min_ratio: float | None,
+              listed: str | None = None) -> Iterable[tuple[str, Edge]]:
+        pairs = self.adjacency.get(node)
+        if pairs is None and listed is not None:
+            pairs = self.listed.get(listed, {}).get(node, [])
+        for neighbour, edge in pairs or ():
             if not any(_matches(step, edge, node) for step in allowed):
                 continue
             if edge.type == "SHAREHOLDER_OF" and min_ratio is not None and (
@@ -113,6 +134,7 @@ class Walk:
 
     origin: str
     reach: Reach
+    detect: str | None = None  # a list kind: the last level keeps only subjects listed so
     parents: dict[str, tuple[str | None, Edge | None, int]] = field(default_factory=dict)
     frontier: list[str] = field(default_factory=list)
 
@@ -123,11 +145,15 @@ class Walk:
     def wants(self, depth: int) -> list[str]:
         return self.frontier if self.reach.allowed(depth) else []
 
+    def last(self, depth: int) -> bool:
+        return self.detect is not None and not self.reach.allowed(depth + 1)
+
     def advance(self, depth: int, hood: Neighbourhood) -> None:
         allowed = self.reach.allowed(depth)
+        listed = self.detect if self.last(depth) else None
         level: list[str] = []
         for node in self.frontier if allowed else ():
-            for neighbour, edge in hood.steps(node, allowed, self.reach.min_ratio):
+            for neighbour, edge in hood.steps(node, allowed, self.reach.min_ratio, listed):
                 if neighbour not in self.parents:
                     self.parents[neighbour] = (node, edge, depth + 1)
                     level.append(neighbour)
@@ -157,7 +183,11 @@ def walk_all(hood: Neighbourhood, walks: Iterable[Walk]) -> None:
     pending = list(walks)
     depth = 0
     while pending:
-        hood.fetch(node for walk in pending for node in walk.wants(depth))
+        hood.fetch(node for walk in pending if not walk.last(depth)
+                   for node in walk.wants(depth))
+        for kind in sorted({w.detect for w in pending if w.last(depth) and w.detect}):
+            hood.fetch_listed((node for walk in pending if walk.last(depth)
+                               and walk.detect == kind for node in walk.wants(depth)), kind)
         for walk in pending:
             walk.advance(depth, hood)
         depth += 1
@@ -178,10 +208,12 @@ def compute(store: GraphStore, rules: RuleSet, black: list[ListedEntry], red: li
     incentives = rules.incentives
     red_reach = None
     if incentives and incentives.linked_black_hops and red:
+        # from each black-listed subject to the red-listed ones near it (fewer walks than the
+        # other way round, and the last level asks only for red-listed neighbours)
         red_reach = Reach(relations=tuple(Step(t, "both") for t in incentives.relations),
                           max_hops=incentives.linked_black_hops)
-        for entry in red:
-            walks.setdefault((entry.node, red_reach), Walk(entry.node, red_reach))
+        for entry in black:
+            walks.setdefault((entry.node, red_reach), Walk(entry.node, red_reach, "red"))
     walk_all(hood, walks.values())
 
     chosen: dict[str, Sanction] = {}
@@ -222,42 +254,38 @@ def _withhold(chosen: dict[str, Sanction], rules: RuleSet, red: list[ListedEntry
     like every sanction's, from the black-listed subject to the one the measure applies to."""
     incentives = rules.incentives
     assert incentives is not None
-    entries = {entry.entry_id: entry for entry in black}
-    black_by_node: dict[str, list[ListedEntry]] = defaultdict(list)
-    for entry in black:
-        black_by_node[entry.node].append(entry)
+    red_by_node: dict[str, ListedEntry] = {}
+    for entry in sorted(red, key=lambda e: (e.start_date, e.entry_id)):
+        red_by_node.setdefault(entry.node, entry)  # the earliest red entry in force
     own: dict[str, list[Sanction]] = defaultdict(list)
     for found in chosen.values():
-        own[found.subject_id].append(found)
-    for red_entry in red:
-        # entry id -> (black entry, path, relation types, path in words)
-        causes: dict[str, tuple[ListedEntry, tuple[str, ...], tuple[str, ...], str]] = {}
-        for entry in black_by_node.get(red_entry.node, []):
-            causes[entry.entry_id] = (entry, (red_entry.node,), (), _path_text(
-                [red_entry.node], [], hood.names))
+        if found.subject_id in red_by_node:
+            own[found.entry_id].append(found)
+    for entry in black:
+        # red subject -> (path, relation types, path in words), closest cause first
+        causes: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {}
+        if entry.node in red_by_node:
+            causes[entry.node] = ((entry.node,), (), _path_text([entry.node], [], hood.names))
         if incentives.own_sanction:
-            for found in sorted(own.get(red_entry.node, []), key=lambda s: (s.hops, s.entry_id)):
-                if found.entry_id not in causes:
-                    causes[found.entry_id] = (entries[found.entry_id], found.path,
-                                              found.path_types, found.path_text)
+            for found in sorted(own.get(entry.entry_id, []), key=lambda s: (s.hops, s.subject_id)):
+                causes.setdefault(found.subject_id, (found.path, found.path_types,
+                                                     found.path_text))
         if red_reach is not None:
-            walk = walks[(red_entry.node, red_reach)]
+            walk = walks[(entry.node, red_reach)]
             for node, _ in sorted(walk.reached(exact=False), key=lambda p: (p[1], p[0])):
-                for entry in black_by_node.get(node, []):
-                    if entry.entry_id not in causes:
-                        nodes, edges = walk.path(node)
-                        causes[entry.entry_id] = (
-                            entry, tuple(nodes[::-1]), tuple(e.type for e in edges[::-1]),
-                            _path_text(nodes[::-1], edges[::-1], hood.names))
-        for entry, path, types, text in causes.values():
-            valid_from = max(entry.start_date, red_entry.start_date)
+                if node in red_by_node and node not in causes:
+                    nodes, edges = walk.path(node)
+                    causes[node] = (tuple(nodes), tuple(e.type for e in edges),
+                                    _path_text(nodes, edges, hood.names))
+        for node, (path, types, text) in causes.items():
+            red_entry = red_by_node[node]
             ends = [d for d in (entry.end_date, red_entry.end_date) if d]
             _keep_closest(chosen, Sanction(
-                sanction_id(entry.entry_id, incentives.withheld_measure, red_entry.node),
-                "withheld", incentives.withheld_measure, red_entry.node, entry.entry_id,
+                sanction_id(entry.entry_id, incentives.withheld_measure, node),
+                "withheld", incentives.withheld_measure, node, entry.entry_id,
                 "red-incentives-withheld", entry.list_type, incentives.departments,
-                incentives.basis, len(types), 1.0, valid_from, min(ends) if ends else None,
-                path, types, text))
+                incentives.basis, len(types), 1.0, max(entry.start_date, red_entry.start_date),
+                min(ends) if ends else None, path, types, text))
 
 
 def _keep_closest(chosen: dict[str, Sanction], candidate: Sanction) -> None:

@@ -17,7 +17,7 @@ from propagation import sync
 from propagation.engine import ListedEntry, compute
 from propagation.rules import RuleSet
 from queries.library import run
-from queries.linked import entries_in_force, node_id, search
+from queries.linked import entries_in_force, listed_neighbours, node_id, search
 
 
 @dataclass
@@ -106,8 +106,13 @@ def _changed_scope(store: GraphStore, rules: RuleSet, as_of: dt.date, since: dt.
         scope |= {e.entry_id for e in black}
     if not black:
         return scope, [], []
-    around, _ = search(store, sorted({e.node for e in black}), rules.reach, types, as_of)
-    return scope, black, _in_force(store, around, "red", as_of)
+    # the red-listed subjects within reach: all levels but the last walked in full, the last
+    # asking only for red-listed neighbours
+    origins = sorted({e.node for e in black})
+    around, _ = search(store, origins, rules.reach - 1, types, as_of)
+    edge = [n for n, r in around.items() if r.hops == rules.reach - 1]
+    near_red = {there for _, there, _, _ in listed_neighbours(store, edge, types, as_of, "red")}
+    return scope, black, _in_force(store, set(around) | near_red, "red", as_of)
 
 
 def _in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date

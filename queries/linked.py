@@ -70,23 +70,23 @@ def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_
 
 
 def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
-                      as_of: dt.date) -> list[tuple[str, str, str, Edge]]:
-    """The hop of ``expand`` restricted to neighbours with a black-list entry in force: the last
-    hop of a search needs no other. Neo4j filters on the server (see
+                      as_of: dt.date, kind: str = "black") -> list[tuple[str, str, str, Edge]]:
+    """The hop of ``expand`` restricted to neighbours with a list entry of ``kind`` in force: the
+    last hop of a search for listed parties needs no other. Neo4j filters on the server (see
     listed-neighbours.neo4j.cypher); the embedded engine expands and then checks entries."""
     if store.backend == "neo4j":
         rows = [row for keys in keyed(frontier)
-                for row in _hop(store, "listed-neighbours", keys, types, as_of)]
+                for row in _hop(store, "listed-neighbours", keys, types, as_of, kind=kind)]
         return _edges(rows, types)
     found = expand(store, frontier, types, as_of)
-    listed = entries_in_force(store, {there for _, there, _, _ in found}, "black", as_of)
+    listed = entries_in_force(store, {there for _, there, _, _ in found}, kind, as_of)
     return [f for f in found if f[1] in listed]
 
 
 def _hop(store: GraphStore, name: str, keys: dict[str, list[str]], types: Sequence[str],
-         as_of: dt.date) -> list[dict]:
+         as_of: dt.date, **extra: str) -> list[dict]:
     """A Neo4j hop query answers one row holding the list of neighbours (see its header)."""
-    result = run(store, name, **keys, types=list(types), as_of=as_of)
+    result = run(store, name, **keys, types=list(types), as_of=as_of, **extra)
     return result[0]["hop"] if result else []
 
 

@@ -1,5 +1,5 @@
-// purpose: the last hop of a linked-party search: only neighbours that have a black-list entry in force
-// parameters: enterprises (list of uscc), persons (list of pid), types (list of relationship types to follow), as_of (date)
+// purpose: the last hop of a search: only neighbours with a list entry of a kind (black / red) in force
+// parameters: enterprises (list of uscc), persons (list of pid), types (list of relationship types to follow), kind ('black' or 'red'), as_of (date)
 // basis: 国发〔2016〕33号 — joint punishment reaches legal representatives, controllers and related parties
 // dialect: Neo4j only. The server checks each neighbour's entries itself, so the last hop (the
 //          largest: thousands of rows around a registration agent) sends back the few listed
@@ -14,7 +14,7 @@ CALL () {
     AND (r.end_date IS NULL OR r.end_date >= $as_of)
     AND EXISTS {
       MATCH (l:ListEntry)-[:LISTED]->(m)
-      WHERE l.list_kind = 'black' AND l.start_date <= $as_of
+      WHERE l.list_kind = $kind AND l.start_date <= $as_of
         AND (l.end_date IS NULL OR l.end_date >= $as_of)
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
     }
@@ -29,7 +29,7 @@ CALL () {
     AND (r.end_date IS NULL OR r.end_date >= $as_of)
     AND EXISTS {
       MATCH (l:ListEntry)-[:LISTED]->(m)
-      WHERE l.list_kind = 'black' AND l.start_date <= $as_of
+      WHERE l.list_kind = $kind AND l.start_date <= $as_of
         AND (l.end_date IS NULL OR l.end_date >= $as_of)
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
     }
