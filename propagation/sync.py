@@ -67,6 +67,8 @@ def write(store: GraphStore, sanctions: list[Sanction], as_of: dt.date,
     if not sanctions:
         return
     now = dt.datetime.now(dt.UTC)
+    # The fingerprint is written last: a run that dies before the relationships are in leaves
+    # sanctions without one, which the next run sees as changed and writes again whole.
     store.merge_nodes("Sanction", (_node(s, as_of, now) for s in sanctions), progress=progress)
     by_label: dict[str, list[dict]] = defaultdict(list)
     for s in sanctions:
@@ -77,6 +79,8 @@ def write(store: GraphStore, sanctions: list[Sanction], as_of: dt.date,
     store.merge_relationships("DERIVED_FROM", "Sanction", "ListEntry",
                               [{"src_key": s.sanction_id, "dst_key": s.entry_id}
                                for s in sanctions])
+    store.merge_nodes("Sanction", ({"sanction_id": s.sanction_id, "fingerprint": s.fingerprint}
+                                   for s in sanctions))
 
 
 def _node(s: Sanction, as_of: dt.date, now: dt.datetime) -> dict:
@@ -86,6 +90,6 @@ def _node(s: Sanction, as_of: dt.date, now: dt.datetime) -> dict:
         "list_type": s.list_type, "departments": list(s.departments), "basis": s.basis,
         "hops": s.hops, "weight": s.weight, "valid_from": s.valid_from, "valid_to": s.valid_to,
         "path": list(s.path), "path_types": list(s.path_types), "path_text": s.path_text,
-        "as_of": as_of, "fingerprint": s.fingerprint, "computed_at": now,
+        "as_of": as_of, "computed_at": now,
         "source": "propagation", "updated_at": now,
     }

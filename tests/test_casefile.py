@@ -200,3 +200,24 @@ def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path):
     out = run_cli("audit", "verify", "-f", "json", env=env)
     assert json.loads(out.stdout)["records"] == 1
     assert io.StringIO(out.stdout).read().count("problems") == 1
+
+
+def test_no_resident_id_number_anywhere_after_a_full_run(case_store, tmp_path):
+    """Load, propagate, search (through the audit log) and export: the graph, the load's
+    rejects and warnings, the audit log and the bag hold no valid resident ID number."""
+    store, cases = case_store
+    subjects, servant = subjects_of(store, cases)
+    audit.append("search", query=classify(servant).public()["input"])
+    export_case(store, subjects, AS_OF, 2, "C-3", tmp_path / "bag")
+    found = leaked_ids(tmp_path / "bag") + leaked_ids(tmp_path / "report")
+    found += [f"audit: {m}" for m in ID_NUMBER.findall(audit.log_path().read_text())
+              if classify(m).valid]
+    schema = store.schema
+    for label, node in schema.nodes.items():
+        texts = [p for p, spec in node.properties.items() if spec.type == "string"]
+        query = f"MATCH (n:`{label}`) RETURN " + ", ".join(f"n.`{p}` AS `{p}`" for p in texts)
+        for row in store.read(query):
+            found += [f"{label}.{k}: {m}" for k, v in row.items() if isinstance(v, str)
+                      for m in ID_NUMBER.findall(v) if classify(m).valid]
+    assert found == []
+    assert (tmp_path / "report" / "warnings.csv").exists()

@@ -128,6 +128,9 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self._lock:
+            if getattr(self, "_closed", False):
+                return  # closing twice is harmless
+            self._closed = True
             self._connection.close()
             self._database.close()
 
