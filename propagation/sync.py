@@ -79,8 +79,10 @@ def write(store: GraphStore, sanctions: list[Sanction], as_of: dt.date,
     store.merge_relationships("DERIVED_FROM", "Sanction", "ListEntry",
                               [{"src_key": s.sanction_id, "dst_key": s.entry_id}
                                for s in sanctions])
-    store.merge_nodes("Sanction", ({"sanction_id": s.sanction_id, "fingerprint": s.fingerprint}
-                                   for s in sanctions))
+    finish = cypher_file("sanction-fingerprints", store.backend).text
+    for start in range(0, len(sanctions), DELETE_BATCH):
+        store.write(finish, {"rows": [{"id": s.sanction_id, "fingerprint": s.fingerprint}
+                                      for s in sanctions[start:start + DELETE_BATCH]]})
 
 
 def _node(s: Sanction, as_of: dt.date, now: dt.datetime) -> dict:
