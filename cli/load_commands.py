@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +16,7 @@ from cli.output import OutputFormat, console, error_console, print_json, print_r
 from cli.propagation_commands import print_report, run_propagation
 from graph import audit
 from graph.schema import default_schema
+from graph.write_lock import write_lock
 from loaders.neo4j_import import ImportCsvWriter
 from loaders.pipeline import LoadOptions, LoadReport, load_directory
 from loaders.spec import load_spec
@@ -74,9 +75,10 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
     propagation = None
     if propagate:
         load_rules()  # a broken rule file stops the load before it writes anything
-    with open_from(ctx) as store:
-        if not dry_run:  # a dry run leaves even the schema alone
+    with open_from(ctx) as store, ExitStack() as held:
+        if not dry_run:  # a dry run leaves even the schema alone, and takes no lock
             store.init_schema()
+            held.enter_context(write_lock(store, "load"))
         writer = DryRunWriter(store) if dry_run else StoreWriter(store)
         options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source)
         with _progress(fmt) as bars:

@@ -16,6 +16,7 @@ from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show
 from graph import audit
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
+from graph.write_lock import write_lock
 from propagation import sanctions as read_side
 from propagation.rules import Reach, load_rules
 from propagation.service import PropagationReport, propagate
@@ -78,7 +79,7 @@ def propagate_command(
     write them as Sanction nodes with their evidence paths; idempotent; measures whose source
     entry was repaired, revoked or expired are removed. `load` runs it for what it touched."""
     since = _timestamp(changed_since) if changed_since else None
-    with open_from(ctx) as store:
+    with open_from(ctx) as store, write_lock(store, "propagate"):
         report = run_propagation(store, rules, _date(as_of) or dt.date.today(), since, fmt)
     print_report(report, fmt)
 

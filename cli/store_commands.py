@@ -12,6 +12,8 @@ import typer
 
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, fail, print_json, print_rows
+from graph.errors import CreditGraphError
+from graph.write_lock import force_unlock
 
 
 @app.command()
@@ -77,3 +79,20 @@ def dashboard(
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     console.print(f"dashboard on http://{address}:{port} ({settings.backend} backend)")
     raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
+@handles_errors
+def unlock(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="confirm: no load or propagation is "
+                                                    "running anywhere")] = False,
+) -> None:
+    """Release the graph's write lock left by a load or propagation that died on another
+    machine (one that died on this machine is recognised by itself)."""
+    if not yes:
+        raise CreditGraphError("unlock releases the write lock even if its holder is alive; "
+                               "add --yes once you are sure no load or propagation is running")
+    with open_from(ctx) as store:
+        force_unlock(store)
+    console.print("write lock released")
