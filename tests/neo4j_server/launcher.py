@@ -108,11 +108,14 @@ def import_database(files: Path, arguments: list[str]) -> Path:
     return home
 
 
-def start(heap: str = "1g", pagecache: str = "256m", home: Path | None = None) -> RunningServer:
+def start(heap: str = "1g", pagecache: str = "256m", home: Path | None = None,
+          port: int | None = None, password: str | None = None) -> RunningServer:
+    """A server on ``home`` (new, or an earlier one's to restart it with its data), on ``port``
+    (default: a free one) with ``password`` (default: a random one)."""
     classpath = build()
     home = home or Path(tempfile.mkdtemp(prefix="creditgraph-neo4j-"))
-    password = secrets.token_urlsafe(18)
-    port = _free_port()
+    password = password or secrets.token_urlsafe(18)
+    port = port or _free_port()
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
         [_java(), f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", os.pathsep.join(classpath), MAIN_CLASS,
