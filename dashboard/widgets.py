@@ -11,6 +11,14 @@ import streamlit as st
 from dashboard.i18n import t
 
 FORMULA = re.compile(r"^[=+\-@\t\r]")
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text: object) -> str:
+    """Data shown inside st.markdown: every markdown character escaped, so a name such as
+    "[点我](javascript:…)" or "<b>" is shown as written, never rendered as a link or markup.
+    (No page lets Streamlit render HTML from data.)"""
+    return MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def neutralized(frame: pd.DataFrame) -> pd.DataFrame:

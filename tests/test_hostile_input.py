@@ -147,3 +147,17 @@ def test_injection_payloads_are_stored_as_data(store, tmp_path):
         sheets = "".join(archive.read(n).decode("utf-8") for n in archive.namelist()
                          if n.startswith("xl/worksheets/"))
     assert "<f>" not in sheets  # no formula element anywhere
+
+
+def test_the_dashboard_shows_data_as_written_never_as_markup():
+    """No page renders HTML from data; names shown through markdown are escaped."""
+    from dashboard.widgets import md, neutralized
+
+    root = Path(__file__).resolve().parent.parent / "dashboard"
+    assert not [p for p in root.rglob("*.py") if "unsafe_allow_html" in p.read_text()]
+    assert md("[点我](javascript:alert(1))") == r"\[点我\]\(javascript:alert\(1\)\)"
+    assert md("<img src=x>**粗**") == r"\<img src=x\>\*\*粗\*\*"
+    import pandas as pd
+
+    frame = neutralized(pd.DataFrame({"a": ["=1+1", "+x", "-y", "@z", "正常", ["=l"]]}))
+    assert list(frame["a"]) == ["'=1+1", "'+x", "'-y", "'@z", "正常", "'=l"]

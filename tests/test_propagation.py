@@ -402,34 +402,43 @@ def test_load_runs_propagation_for_what_it_touched(run_cli, backend_env, tmp_pat
     assert "propagation" not in json.loads(out.stdout)
 
 
-def test_a_propagation_that_dies_midway_is_completed_by_the_next_run(store, monkeypatch):
-    """The process dies after the sanctions are written but before all their relationships
-    are: the next run finds them unfinished and completes them, as a clean run would."""
+def test_a_propagation_that_dies_at_any_write_is_completed_by_the_next_run(store, monkeypatch):
+    """The process dies after its k-th write, for every k: the next run finds what is
+    unfinished and completes it, leaving what a clean run leaves."""
     g = Graph(store)
     for n in range(3):
         firm, rep = g.firm(f"中断公司{n}"), g.person(f"中断法人{n}")
         g.link(rep, "LEGAL_REP_OF", firm)
         g.list(firm, "失信被执行人")
+    finished = ("MATCH (s:Sanction)-[:APPLIES_TO]->(t) MATCH (s)-[:DERIVED_FROM]->(l) "
+                "RETURN s.sanction_id AS id, s.fingerprint AS f, t.name AS t, l.entry_id AS l "
+                "ORDER BY id")
+    writes = []
+    original = store.write_all
+
+    def counting(statements):  # type: ignore[no-untyped-def]
+        writes.append(len(statements))
+        return original(statements)
+
+    monkeypatch.setattr(store, "write_all", counting)
     propagate(store, RULES, ON)
-    clean = store.read("MATCH (s:Sanction)-[:APPLIES_TO]->(t) MATCH (s)-[:DERIVED_FROM]->(l) "
-                       "RETURN s.sanction_id AS id, s.fingerprint AS f ORDER BY id")
-    store.write("MATCH (s:Sanction) DETACH DELETE s")
-    original = store.merge_relationships
-    calls = []
+    clean = store.read(finished)
+    assert len(clean) == 21 and len(writes) >= 4
+    for dies_after in range(len(writes)):
+        store.write("MATCH (s:Sanction) DETACH DELETE s")
+        done: list[int] = []
 
-    def dies_on_the_second_call(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(args[0])
-        if len(calls) == 2:
-            raise RuntimeError("killed")
-        return original(*args, **kwargs)
+        def dying(statements, limit=dies_after, done=done):  # type: ignore[no-untyped-def]
+            if len(done) == limit:
+                raise RuntimeError("killed")
+            done.append(1)
+            return original(statements)
 
-    monkeypatch.setattr(store, "merge_relationships", dies_on_the_second_call)
-    with pytest.raises(RuntimeError, match="killed"):
+        monkeypatch.setattr(store, "write_all", dying)
+        with pytest.raises(RuntimeError, match="killed"):
+            propagate(store, RULES, ON)
+        monkeypatch.setattr(store, "write_all", original)
         propagate(store, RULES, ON)
-    monkeypatch.setattr(store, "merge_relationships", original)
-    half = store.read("MATCH (s:Sanction) RETURN count(s) AS n, count(s.fingerprint) AS f")[0]
-    assert half["n"] == len(clean) and half["f"] == 0  # written, none finished
-    report = propagate(store, RULES, ON)
-    assert report.updated == len(clean)
-    assert store.read("MATCH (s:Sanction)-[:APPLIES_TO]->(t) MATCH (s)-[:DERIVED_FROM]->(l) "
-                      "RETURN s.sanction_id AS id, s.fingerprint AS f ORDER BY id") == clean
+        assert store.read(finished) == clean, dies_after
+        again = propagate(store, RULES, ON)
+        assert (again.created, again.updated, again.removed) == (0, 0, 0)

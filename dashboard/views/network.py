@@ -14,7 +14,7 @@ from dashboard.data import (
     neighbourhood,
 )
 from dashboard.i18n import t
-from dashboard.widgets import table
+from dashboard.widgets import md, table
 from queries.linked import CONTROL_RELATIONS, split_id
 from queries.subjects import Subject
 
@@ -80,7 +80,7 @@ if event:
     elif event.get("action") == "clicked" and data.get("target_id") in names:
         target = data["target_id"]
         label, key = split_id(target)
-        st.markdown(f"**{t('selected')}**: {names[target]} ({label})")
+        st.markdown(f"**{t('selected')}**: {md(names[target])} ({label})")
         if st.button(t("open_file")):
             choose(Subject(label, key, names[target]))
             st.session_state["expanded"] = []
@@ -89,7 +89,7 @@ st.subheader(t("paths"))
 paths = guarded(linked_parties, subject, hops, as_of(), relations)
 if paths is not None:
     for row in paths.head(10).itertuples():
-        st.markdown(f"- **{row.name}** ({row.hops} {t('hops')}, {'、'.join(row.list_types)})："
-                    f"{row.explanation}")
+        st.markdown(f"- **{md(row.name)}** ({row.hops} {t('hops')}, "
+                    f"{md('、'.join(row.list_types))})：{md(row.explanation)}")
     table(paths[["subject_id", "name", "hops", "list_types", "entries", "explanation"]]
           if not paths.empty else paths, "linked-paths")

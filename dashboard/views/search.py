@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.data import choose, find_subject, guarded, search_names
 from dashboard.i18n import t
+from dashboard.widgets import md
 from graph import audit
 from graph.identifiers import classify
 from queries.subjects import Subject
@@ -31,7 +32,7 @@ if text:
         shown = subject.key if subject.label == "Enterprise" else (
             codes.get(subject.key) if check.kind == "unknown" else check.public()["input"])
         left, middle, right = st.columns([5, 1, 1])
-        left.markdown(f"**{subject.name}** · {subject.label} · `{shown or ''}`")
+        left.markdown(f"**{md(subject.name)}** · {subject.label} · {md(shown or '')}")
         if middle.button(t("open_file"), key=f"open-{index}"):
             choose(subject)
             st.switch_page("views/profile.py")
