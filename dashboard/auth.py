@@ -53,9 +53,13 @@ def _login_form() -> None:
 
 
 def _oidc(users: dict[str, User]) -> User | None:
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         st.title(t("app"))
-        st.button(t("sign_in"), on_click=st.login)
+        if st.button(t("sign_in")):
+            try:
+                st.login()
+            except Exception as exc:  # Streamlit's own auth errors, shown plainly
+                st.error(f"{t('oidc_missing')} ({exc})")
         return None
     email = str(st.user.get("email") or "")
     if email not in users:

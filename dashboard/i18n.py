@@ -32,6 +32,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "role": ("角色", "Role"),
     "add_user": ("添加用户", "Add user"),
     "remove_user": ("删除用户", "Remove user"),
+    "oidc_missing": ("统一身份认证未配置：请在 .streamlit/secrets.toml 中添加 [auth]。",
+                     "Sign-in through the identity provider is not configured: add [auth] to "
+                     ".streamlit/secrets.toml."),
     "not_allowed": ("当前角色无权使用此页面。", "Your role may not use this page."),
     "case_no": ("案件编号", "Case number"),
     "export_note": ("导出 BagIt 证据包：report.html / report.pdf / evidence.json / evidence.xlsx / "

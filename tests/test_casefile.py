@@ -222,3 +222,10 @@ def test_no_resident_id_number_anywhere_after_a_full_run(case_store, tmp_path):
                       for m in ID_NUMBER.findall(v) if classify(m).valid]
     assert found == []
     assert (tmp_path / "report" / "warnings.csv").exists()
+    # nor a secret: the ID key and the database password appear in no log, report or bag file
+    secrets = [SECRET.decode(), store.settings.neo4j_password or "unset-password-x"]
+    written = [audit.log_path(), *(tmp_path / "report").iterdir(),
+               *(p for p in (tmp_path / "bag").rglob("*") if p.is_file())]
+    for path in written:
+        content = path.read_bytes().decode("utf-8", errors="ignore")
+        assert not [s for s in secrets if s in content], path

@@ -314,3 +314,14 @@ def test_users_cli_adds_lists_and_refuses_bad_input(run_cli, tmp_path):
     short = run_cli("users", "add", "x2", "--password-stdin", env=env, input_text="short\n")
     assert short.returncode == 2 and "at least 10 characters" in short.stderr
     assert run_cli("audit", "verify", env=env).returncode == 0
+
+
+@pytest.mark.embedded
+def test_with_an_identity_provider_nothing_shows_before_sign_in(demo_app, users, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_AUTH", "oidc")
+    app = demo_app.run()
+    assert not app.exception
+    assert [b.label for b in app.button] == ["登录"]
+    assert "各区县主体数" not in texts(app) and not app.dataframe
+    app.button[0].click().run()  # no [auth] in secrets here: a clear message, not a traceback
+    assert not app.exception and "未配置" in app.error[0].value
