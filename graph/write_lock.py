@@ -15,7 +15,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from graph.errors import StoreError
+from graph.errors import StoreError, StoreUnavailableError
 from graph.store import GraphStore
 
 LOCK = "write"
@@ -65,8 +65,14 @@ def write_lock(store: GraphStore, action: str) -> Iterator[None]:
                 "finish — if it died on another machine, run `creditgraph unlock`")
     try:
         yield
-    finally:
+    except StoreUnavailableError:
+        # the server went away: releasing would only wait out another round of retries. The
+        # lock stays and the next run on this machine takes it over (this process is gone).
+        raise
+    except BaseException:
         store.write(RELEASE, {"name": LOCK, "holder": me["holder"]})
+        raise
+    store.write(RELEASE, {"name": LOCK, "holder": me["holder"]})
 
 
 def force_unlock(store: GraphStore) -> None:

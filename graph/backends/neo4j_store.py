@@ -54,6 +54,7 @@ class Neo4jStore(GraphStore):
                 notifications_disabled_classifications=[
                     neo4j.NotificationDisabledClassification.UNRECOGNIZED],
             )
+            self._unreachable = False
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise SettingsError(f"NEO4J_URI {settings.neo4j_uri!r} is not usable: {exc}") from None
         try:
@@ -106,8 +107,18 @@ class Neo4jStore(GraphStore):
         def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
             return [_run(tx, query, dict(params)) for query, params in statements]
 
-        with self._errors(), self._session() as session:
-            return session.execute_write(work)
+        if self._unreachable:
+            # A write already waited out the driver's retries: check once, quickly, before
+            # waiting them out again, so a load whose server went away stops in one round.
+            with self._errors(), self._session() as session:
+                session.run("RETURN 1").consume()
+            self._unreachable = False
+        try:
+            with self._errors(), self._session() as session:
+                return session.execute_write(work)
+        except StoreUnavailableError:
+            self._unreachable = True
+            raise
 
     def wipe(self) -> None:
         # CALL ... IN TRANSACTIONS deletes in chunks so a large graph does not need one huge
