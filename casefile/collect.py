@@ -5,6 +5,7 @@ JSON, GraphML, SVG) shows the same facts and the same graph gives the same bytes
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -184,6 +185,4 @@ def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
 
 
 def _json_key(row: dict) -> str:
-    import json
-
     return json.dumps(row, ensure_ascii=False, sort_keys=True)

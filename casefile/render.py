@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from html import escape
 from typing import Any
@@ -70,8 +71,6 @@ def _stable_zip(data: bytes) -> bytes:
 
 def _fixed_core(content: bytes) -> bytes:
     """openpyxl stamps 'modified' with the clock on save whatever the book says."""
-    import re
-
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                   rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
 

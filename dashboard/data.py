@@ -138,7 +138,7 @@ def neighbourhood(subject: Subject, hops: int, day: dt.date, relations: tuple[st
             "black": set(linked.entries_in_force(store, nodes, "black", day)),
             "red": set(linked.entries_in_force(store, nodes, "red", day)),
             "sanctioned": {row["subject_id"] for row in run(
-                store, "sanctions-by-measure", measure="", as_of=day)} & nodes,
+                store, "sanctioned-subjects", ids=sorted(nodes), as_of=day)},
         }
     names[subject.node_id] = subject.name
     return names, flags, [(edge.source, edge.target, edge.type) for *_, edge in edges]

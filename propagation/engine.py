@@ -78,16 +78,9 @@ class Neighbourhood:
 
     def fetch(self, nodes: Iterable[str]) -> None:
         missing = sorted({n for n in nodes if n not in self.adjacency})
-        if not missing:
-            return
-        found: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
-        for here, there, name, edge in expand(self.store, missing, self.types, self.as_of):
-            found[here].append((there, edge))
-            self.names.setdefault(there, name)
-        self.queries += 1
-        for node in missing:
-            self.adjacency[node] = sorted(found.get(node, []),
-                                          key=lambda p: (p[0], p[1].type, p[1].source))
+        if missing:
+            self._keep(missing, expand(self.store, missing, self.types, self.as_of),
+                       self.adjacency)
 
     def fetch_listed(self, nodes: Iterable[str], kind: str) -> None:
         """Only the neighbours with a ``kind`` list entry in force, for nodes whose full
@@ -95,11 +88,14 @@ class Neighbourhood:
         a registration agent, 5 rows instead of thousands)."""
         cache = self.listed.setdefault(kind, {})
         missing = sorted({n for n in nodes if n not in self.adjacency and n not in cache})
-        if not missing:
-            return
+        if missing:
+            self._keep(missing, listed_neighbours(self.store, missing, self.types, self.as_of,
+                                                  kind), cache)
+
+    def _keep(self, missing: list[str], hop: Iterable[tuple[str, str, str, Edge]],
+              cache: dict[str, list[tuple[str, Edge]]]) -> None:
         found: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
-        for here, there, name, edge in listed_neighbours(self.store, missing, self.types,
-                                                         self.as_of, kind):
+        for here, there, name, edge in hop:
             found[here].append((there, edge))
             self.names.setdefault(there, name)
         self.queries += 1

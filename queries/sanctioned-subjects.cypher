@@ -1,0 +1,7 @@
+// purpose: which of some subjects are under a joint-punishment measure on a date
+// parameters: ids (list of "Label:key" subject ids), as_of (date)
+// basis: 国发〔2016〕33号 — the network view colours sanctioned subjects
+UNWIND $ids AS id
+MATCH (s:Sanction {subject_id: id})
+WHERE s.valid_from <= $as_of AND (s.valid_to IS NULL OR s.valid_to >= $as_of)
+RETURN DISTINCT id AS subject_id
