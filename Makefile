@@ -28,14 +28,19 @@ data/id.key:
 	mkdir -p data
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > data/id.key
 
+# A local secret sealing the audit log (HMAC); made once, kept (never committed: data/ is ignored).
+data/audit.key:
+	mkdir -p data
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > data/audit.key
+
 # The demo data set: 2,000 synthetic enterprises with planted cases; made once, then reused.
 data/demo/answers.json: | $(STAMP)
 	$(CG) seed --enterprises 2000 --out data/demo
 
-demo: setup data/id.key data/demo/answers.json  ## demo data in the embedded store, then the dashboard on http://localhost:8501
+demo: setup data/id.key data/audit.key data/demo/answers.json  ## demo data in the embedded store, then the dashboard on http://localhost:8501
 	$(CG) init
 	$(CG) load data/demo
-	$(CG) dashboard --port 8501
+	CREDITGRAPH_DEMO=1 $(CG) dashboard --port 8501
 
 lint: setup
 	$(PY) -m ruff check .

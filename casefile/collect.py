@@ -84,9 +84,11 @@ def records(frame: pd.DataFrame | None, **extra: Any) -> list[dict]:
 
 
 def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops: int,
-            case_no: str, clear_ids: dict[str, str] | None = None) -> Case:
+            case_no: str, clear_ids: dict[str, str] | None = None,
+            include_civil_servant: bool = False) -> Case:
     """``clear_ids`` maps person keys to resident ID numbers the user supplied (--reveal-ids);
-    without it persons appear with the masked number only."""
+    without it persons appear with the masked number only. Civil-servant findings are gathered
+    only with ``include_civil_servant`` (supervisors and above; see casefile/export.py)."""
     case = Case(case_no, as_of, hops)
     chosen = sorted(set(subjects), key=lambda s: s.node_id)
     for subject in chosen:
@@ -116,7 +118,7 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
                 "explanation": row["explanation"]})
         if subject.label == "Enterprise":
             case.ownership += records(ownership.ownership(store, subject, as_of), **mine)
-        else:
+        elif include_civil_servant:
             _servant(store, subject, as_of, case, mine)
     _subgraph(store, chosen, case)
     case.paths = sorted(

@@ -1,9 +1,16 @@
-"""``export_case``: collect, render, bag, and record the export in the audit log."""
+"""``export_case``: collect, render, bag, and record the export in the audit log.
+
+The case number becomes part of a file name (the dashboard's .zip, the user's download), so it is
+checked against a whitelist here — for the CLI and the dashboard alike. Civil-servant findings
+(integrity records, for-profit findings, conflicts of interest) go into a bag only when asked
+for: the dashboard asks for them for supervisors and above, the CLI with
+``--include-civil-servant``; the audit record says which."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +21,18 @@ from graph.errors import CreditGraphError
 from graph.identifiers import classify, person_key
 from graph.store import GraphStore
 from queries.subjects import Subject
+
+CASE_NO = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff〔〕()（）_.\-]{1,64}$")
+
+
+def check_case_no(case_no: str) -> str:
+    """The case number, if it is safe as part of a file name; otherwise a clear refusal."""
+    if not CASE_NO.match(case_no) or ".." in case_no or case_no.startswith("."):
+        raise CreditGraphError(
+            f"case number {case_no[:80]!r}: 1-64 letters, digits, Chinese characters, 〔〕 () "
+            "（） _ . -, not starting with a dot and without '..' (it becomes part of a file "
+            "name)")
+    return case_no
 
 
 def snapshot(store: GraphStore) -> dict[str, Any]:
@@ -50,14 +69,20 @@ def read_id_map(path: Path, secret: bytes) -> dict[str, str]:
 
 def export_case(store: GraphStore, subjects: list[Subject], as_of: dt.date, hops: int,
                 case_no: str, out: Path, clear_ids: dict[str, str] | None = None,
-                reveal: bool = False) -> tuple[Case, str]:
-    """Write the bag; returns the case and the bag checksum."""
+                reveal: bool = False, include_civil_servant: bool = False,
+                actor: str | None = None) -> tuple[Case, str]:
+    """Write the bag; returns the case and the bag checksum. ``actor`` is the signed-in user
+    the audit record names (the CLI leaves it to the audit log's own default)."""
+    check_case_no(case_no)
     if not subjects:
         raise CreditGraphError("give at least one --subject")
-    case = collect(store, subjects, as_of, hops, case_no, clear_ids if reveal else None)
+    case = collect(store, subjects, as_of, hops, case_no, clear_ids if reveal else None,
+                   include_civil_servant)
     parameters = {"subjects": sorted(s.node_id for s in subjects), "hops": hops,
-                  "as_of": as_of.isoformat(), "reveal_ids": reveal}
+                  "as_of": as_of.isoformat(), "reveal_ids": reveal,
+                  "civil_servant": include_civil_servant}
     digest = write_bag(case, parameters, snapshot(store), out)
-    audit.append("export-case", case_no=case_no, out=str(out), parameters=parameters,
+    who = {"actor": actor} if actor else {}
+    audit.append("export-case", **who, case_no=case_no, out=str(out), parameters=parameters,
                  bag_sha256=digest, backend=store.backend)
     return case, digest

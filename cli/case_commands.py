@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from casefile.bag import verify_bag
-from casefile.export import export_case, read_id_map
+from casefile.export import check_case_no, export_case, read_id_map
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, print_json, print_rows
 from cli.query_commands import AsOf, _date, _secret
@@ -30,18 +30,26 @@ def export_case_command(
                                       help="relations followed for findings and network")] = 2,
     as_of: AsOf = None,
     case_no: Annotated[str | None, typer.Option(
-        "--case-no", help="case number [default: CG-<as-of>-<first subject>]")] = None,
+        "--case-no", help="case number [default: CG-<as-of>-<first subject>]; 1-64 letters, "
+                          "digits, Chinese characters, 〔〕 () （） _ . - (part of file names)")
+    ] = None,
     reveal_ids: Annotated[bool, typer.Option(
         "--reveal-ids", help="show full resident ID numbers — only those given in --id-map, "
                              "as the graph never stores them")] = False,
     id_map: Annotated[Path | None, typer.Option(
         "--id-map", help="CSV / text file of resident ID numbers (first column) to reveal")
     ] = None,
+    include_civil_servant: Annotated[bool, typer.Option(
+        "--include-civil-servant", help="add civil-servant findings (integrity records, "
+        "for-profit findings, conflicts of interest) — supervisor material; recorded in the "
+        "bag's parameters and the audit log")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Export a case as a BagIt bag (RFC 8493): report.html and report.pdf for people,
     evidence.json / evidence.xlsx / network.graphml for machines, SHA-256 manifests; the export
-    is written to the audit log."""
+    is written to the audit log. Civil-servant findings only with --include-civil-servant."""
+    if case_no is not None:
+        check_case_no(case_no)
     if reveal_ids and id_map is None:
         raise CreditGraphError("--reveal-ids needs --id-map FILE: ID numbers are not stored in "
                                "the graph")
@@ -50,7 +58,8 @@ def export_case_command(
     with open_from(ctx) as store:
         subjects = [resolve(store, code, _secret(ctx)) for code in subject]
         number = case_no or f"CG-{day:%Y%m%d}-{subjects[0].key[:18]}"
-        case, digest = export_case(store, subjects, day, hops, number, out, clear, reveal_ids)
+        case, digest = export_case(store, subjects, day, hops, number, out, clear, reveal_ids,
+                                   include_civil_servant)
     summary = {"case_no": number, "out": str(out), "bag_sha256": digest,
                "subjects": len(case.subjects), "findings": len(case.findings()),
                "nodes": len(case.nodes), "relations": len(case.relations)}

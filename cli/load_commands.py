@@ -18,7 +18,7 @@ from graph import audit
 from graph.schema import default_schema
 from graph.write_lock import write_lock
 from loaders.neo4j_import import ImportCsvWriter
-from loaders.pipeline import LoadOptions, LoadReport, load_directory
+from loaders.pipeline import DEFAULT_MAX_END_SHARE, LoadOptions, LoadReport, load_directory
 from loaders.spec import load_spec
 from loaders.writers import DryRunWriter, StoreWriter
 from propagation.rules import load_rules
@@ -33,8 +33,15 @@ MappingOption = Annotated[Path | None, typer.Option(
 ReportDirOption = Annotated[Path | None, typer.Option(
     "--report-dir", help="where rejects.csv and warnings.csv go [default: data/loads/LOAD_ID]")]
 SourceOption = Annotated[str | None, typer.Option(
-    "--source", help="name of the feed these files come from; relations a feed no longer "
-                     "lists are ended [default: the file's kind]")]
+    "--source", help="name of the feed these files come from (e.g. amr-daily). Only a named "
+                     "feed ends the relations it no longer lists; without it nothing is ended")]
+MaxEndShareOption = Annotated[float, typer.Option(
+    "--max-end-share", min=0.0, max=1.0,
+    help="a load that would end more than this share of a feed's open relations ends none "
+         "and says how many it would have ended")]
+AllowMassEndOption = Annotated[bool, typer.Option(
+    "--allow-mass-end", help="end the unlisted relations even above --max-end-share (after "
+                             "checking that the feed really is complete)")]
 
 
 class _Bars:
@@ -68,7 +75,8 @@ def _progress(fmt: OutputFormat) -> Iterator[_Bars]:
 
 def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mapping: Path | None,
          report_dir: Path | None, source: str | None, fmt: OutputFormat,
-         propagate: bool = False) -> None:
+         propagate: bool = False, max_end_share: float = DEFAULT_MAX_END_SHARE,
+         allow_mass_end: bool = False) -> None:
     settings = settings_of(ctx)
     secret = settings.id_secret()
     spec = load_spec(mapping)
@@ -80,13 +88,21 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
             store.init_schema()
             held.enter_context(write_lock(store, "load"))
         writer = DryRunWriter(store) if dry_run else StoreWriter(store)
-        options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source)
-        with _progress(fmt) as bars:
-            report = load_directory(directory, writer, store.schema, spec, secret,
-                                    report_dir, options, bars)
+        options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source,
+                              max_end_share=max_end_share, allow_mass_end=allow_mass_end)
+        try:
+            with _progress(fmt) as bars:
+                report = load_directory(directory, writer, store.schema, spec, secret,
+                                        report_dir, options, bars)
+        except BaseException as exc:
+            if not dry_run:  # what a failed load may have written is on record too
+                audit.append("load-failed", directory=str(directory), source=source,
+                             backend=store.backend, error=type(exc).__name__)
+            raise
         if not dry_run:
             audit.append("load", load_id=report.load_id, directory=str(directory),
-                         totals=report.totals(), backend=store.backend)
+                         source=source, totals=report.totals(), backend=store.backend,
+                         ends=[vars(check) for check in report.end_checks])
         if propagate and not dry_run:
             since = dt.datetime.fromisoformat(report.started_at)
             propagation = run_propagation(store, None, dt.date.today(), since, fmt)
@@ -112,6 +128,10 @@ def _print(report: LoadReport, fmt: OutputFormat) -> None:
         for f in report.files:
             if f.unused_columns:
                 console.print(f"{f.file}: columns not used: {', '.join(f.unused_columns)}")
+        for check in report.end_checks:
+            if check.open:
+                console.print(f"{check.source}: {check.unlisted:,} of {check.open:,} open "
+                              f"relations not listed ({check.share:.1%}), {check.ended:,} ended")
         for note in report.notes:
             console.print(f"note: {note}")
         console.print(f"rejects: {report.rejects_file}\nwarnings: {report.warnings_file}")
@@ -128,15 +148,20 @@ def load(
     mapping: MappingOption = None,
     report_dir: ReportDirOption = None,
     source: SourceOption = None,
+    max_end_share: MaxEndShareOption = DEFAULT_MAX_END_SHARE,
+    allow_mass_end: AllowMassEndOption = False,
     propagate: Annotated[bool, typer.Option(
         help="afterwards recompute the joint-punishment measures the loaded entries and "
              "relations touch (creditgraph propagate --changed-since)")] = True,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Load registry exports into the graph. Every row is loaded, merged into an existing
-    subject, or rejected to rejects.csv with file, line, column and reason. Then the
-    joint-punishment measures the load touched are recomputed (--no-propagate to skip)."""
-    _run(ctx, directory, dry_run, strict, mapping, report_dir, source, fmt, propagate)
+    subject, or rejected to rejects.csv with file, line, column and reason. A feed named with
+    --source ends the relations it no longer lists, only when complete (data rows, no rejects,
+    no rows over several lines) and within --max-end-share. Then the joint-punishment measures
+    the load touched are recomputed (--no-propagate to skip)."""
+    _run(ctx, directory, dry_run, strict, mapping, report_dir, source, fmt, propagate,
+         max_end_share, allow_mass_end)
 
 
 @app.command()

@@ -1,9 +1,10 @@
-"""Commands about the store itself: init, status, wipe, and starting the dashboard."""
+"""Commands about the store itself: init, status, wipe, unlock; starting the dashboard; where
+the bundled sample data lives."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,10 @@ import typer
 
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, fail, print_json, print_rows
+from graph import audit
 from graph.errors import CreditGraphError
+from graph.settings import Settings
+from graph.users import users_file
 from graph.write_lock import force_unlock
 
 
@@ -69,16 +73,69 @@ def dashboard(
     port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
     address: Annotated[str, typer.Option(help="address to listen on")] = "localhost",
 ) -> None:
-    """Start the investigation dashboard (Streamlit) on http://ADDRESS:PORT."""
+    """Start the investigation dashboard (Streamlit) on http://ADDRESS:PORT.
+
+    This process becomes Streamlit (exec), so SIGTERM or Ctrl-C to it stops the server and
+    frees the port. The store, users, audit log and key file paths are handed on as absolute
+    paths (relative ones are taken from the current directory)."""
     settings = settings_of(ctx)
-    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    env = {**os.environ, "CREDITGRAPH_BACKEND": settings.backend,
-           "CREDITGRAPH_STORE": str(Path(settings.store_path).absolute())}
-    command = [sys.executable, "-m", "streamlit", "run", str(app_file),
+    env = {**os.environ, **dashboard_paths(settings), "CREDITGRAPH_BACKEND": settings.backend}
+    command = [sys.executable, "-m", "streamlit", "run", str(dashboard_app_file()),
                "--server.port", str(port), "--server.address", address,
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     console.print(f"dashboard on http://{address}:{port} ({settings.backend} backend)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # exec, not a child process: a supervisor's signal reaches Streamlit itself, and no
+    # orphaned server is left holding the port when this process is stopped.
+    os.execve(sys.executable, command, env)
+
+
+def dashboard_app_file() -> Path:
+    """The Streamlit entry point of the installed ``dashboard`` package (checkout or wheel)."""
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or spec.origin is None:
+        raise CreditGraphError("the dashboard package is not installed")
+    app_file = Path(spec.origin).resolve().parent / "app.py"
+    if not app_file.is_file():
+        raise CreditGraphError(f"the dashboard app is missing: {app_file}")
+    return app_file
+
+
+def dashboard_paths(settings: Settings) -> dict[str, str]:
+    """Absolute store, users, audit log, audit key and ID key paths (each as set, else its
+    default under ./data), so the dashboard finds the same files as this command wherever it
+    runs from."""
+    paths = {
+        "CREDITGRAPH_STORE": Path(settings.store_path),
+        "CREDITGRAPH_USERS": users_file(),
+        "CREDITGRAPH_AUDIT_LOG": audit.log_path(),
+        "CREDITGRAPH_AUDIT_KEY_FILE": audit.key_file_path(),
+        "CREDITGRAPH_ID_KEY_FILE": Path(settings.id_key_file),
+    }
+    if os.environ.get("CREDITGRAPH_AUDIT_HEAD"):  # unset, it follows the log
+        paths["CREDITGRAPH_AUDIT_HEAD"] = Path(os.environ["CREDITGRAPH_AUDIT_HEAD"])
+    return {name: str(path.absolute()) for name, path in paths.items()}
+
+
+@app.command("sample-path")
+@handles_errors
+def sample_path() -> None:
+    """Print the directory of the small sample data set shipped with CreditGraph (12 CSV files:
+    enterprises, persons, relations, list entries, …), for example:
+    creditgraph load "$(creditgraph sample-path)"."""
+    print(bundled_sample())
+
+
+def bundled_sample() -> Path:
+    """seed/sample inside the installed ``seed`` package (checkout or wheel)."""
+    spec = importlib.util.find_spec("seed")
+    if spec is None or spec.origin is None:
+        raise CreditGraphError("the seed package is not installed")
+    sample = Path(spec.origin).resolve().parent / "sample"
+    if not any(sample.glob("*.csv")):
+        raise CreditGraphError(f"the bundled sample is missing: {sample}")
+    return sample
 
 
 @app.command()

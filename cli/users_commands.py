@@ -13,7 +13,9 @@ from graph import audit
 from graph.users import ROLES, add_user, load_users, remove_user, set_role, users_file
 
 users_app = typer.Typer(help="Dashboard users and roles (" + ", ".join(ROLES) + "), kept in "
-                             "CREDITGRAPH_USERS (default data/users.json) with Argon2 hashes.")
+                             "CREDITGRAPH_USERS (default data/users.json) with Argon2 hashes. "
+                             "The last admin can be neither removed nor demoted; see "
+                             "docs/access.md.")
 app.add_typer(users_app, name="users")
 RoleOption = Annotated[str, typer.Option("--role", help=" | ".join(ROLES))]
 
@@ -39,7 +41,7 @@ def users_add(
 @users_app.command("set-role")
 @handles_errors
 def users_set_role(name: Annotated[str, typer.Argument()], role: RoleOption) -> None:
-    """Change a user's role."""
+    """Change a user's role (the last admin cannot be demoted)."""
     set_role(name, role)
     audit.append("user-role", user=name, role=role)
     console.print(f"{name} is now {role}", highlight=False)
@@ -48,7 +50,7 @@ def users_set_role(name: Annotated[str, typer.Argument()], role: RoleOption) -> 
 @users_app.command("remove")
 @handles_errors
 def users_remove(name: Annotated[str, typer.Argument()]) -> None:
-    """Remove a user."""
+    """Remove a user (never the last admin)."""
     remove_user(name)
     audit.append("user-remove", user=name)
     console.print(f"removed {name}", highlight=False)

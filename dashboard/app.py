@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.auth import allowed, current_user, sign_out_button
+from dashboard.auth import DEMO, allowed, current_user, sign_out_button
 from dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
@@ -19,7 +19,7 @@ def page(name: str, icon: str, default: bool = False) -> st.Page:
 
 
 user = current_user()
-if user is None:  # the login form is on the page
+if user is None:  # the sign-in form or a "closed" message is on the page, nothing else
     st.stop()
 st.session_state["role"] = user.role
 st.session_state["user_name"] = user.name
@@ -37,7 +37,7 @@ if allowed(user, "supervisor"):
     supervise.insert(0, page("civil_servants", ":material/account_balance:"))
 sections = {t("investigate"): investigate, t("supervise"): supervise,
             t("data"): [page("quality", ":material/rule:")]}
-if allowed(user, "admin") and user.name != "demo":
+if allowed(user, "admin") and user is not DEMO:
     sections[t("admin")] = [page("users", ":material/manage_accounts:")]
 router = st.navigation(sections)
 

@@ -4,20 +4,27 @@ The embedded engine lets one process write a store at a time, so the dashboard o
 only for the moment it reads and leaves it free for `creditgraph load` in between. Results are
 cached for a short while (``TTL``) keyed by their arguments, so moving between pages is instant
 and a load shows up within a minute.
+
+Work is bounded: the network walk stops at ``CAP`` nodes instead of cutting afterwards, and at
+most ``MAX_EXPANDED`` expanded nodes (``EXPAND_CAP`` neighbours each) are kept per session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import record, user_name
 from dashboard.i18n import t
+from dashboard.widgets import md
 from graph.errors import SettingsError, StoreError
+from graph.identifiers import classify, mask_digit_runs
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 from queries import audits, civil_servants, linked, profile, screening
@@ -25,6 +32,10 @@ from queries.library import run
 from queries.subjects import Subject, UnknownSubject, resolve
 
 TTL = 60
+CAP = 150  # nodes the network walk gathers at most
+EXPAND_CAP = 30  # neighbours one expanded node adds at most
+MAX_EXPANDED = 10  # expanded nodes kept per session (the oldest drop out)
+CHUNK = 25  # frontier nodes asked about per query, so the walk can stop between queries
 T = TypeVar("T")
 
 
@@ -46,8 +57,20 @@ def guarded(work: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     try:
         return work(*args, **kwargs)
     except (StoreError, SettingsError) as exc:
-        st.error(f"{t('unavailable')} database unavailable: {exc}")
+        st.error(f"{t('unavailable')} database unavailable: {md(exc)}")
         return None
+
+
+def audited(action: str, once: object, marker: str | None = None, **details: Any) -> None:
+    """Record a lookup by the signed-in user, once per distinct lookup (``once``) in a session:
+    a page reruns on every click. Callers pass ID numbers masked; digit runs are masked again
+    here."""
+    marker = f"audited-{marker or action}"
+    if st.session_state.get(marker) == once:
+        return
+    clean = {k: mask_digit_runs(v) if isinstance(v, str) else v for k, v in details.items()}
+    record(action, actor=user_name() or "unknown", **clean)
+    st.session_state[marker] = once
 
 
 def as_of() -> dt.date:
@@ -55,21 +78,33 @@ def as_of() -> dt.date:
 
 
 def current_subject() -> Subject | None:
-    """The subject the investigator chose (search page, network click or ?subject=)."""
-    chosen = st.session_state.get("subject")
-    if chosen:
-        return Subject(*chosen)
+    """The subject chosen on the search page or the network, or named by ``?subject=KEY`` —
+    a USCC or legacy code for an enterprise, the person's key (``pid``, an HMAC) for a person;
+    never a resident ID number, which would sit in browser histories and server logs. The
+    address bar is then set to the subject's key, so the page can be linked to."""
     code = st.query_params.get("subject")
-    if code:
-        found = guarded(find_subject, code)
-        if found is not None:
-            choose(found)
-            return found
-    return None
+    chosen = st.session_state.get("subject")
+    if chosen and (not code or code == chosen[1]):
+        subject = Subject(*chosen)
+    elif code and classify(code).kind == "resident_id":
+        st.query_params.pop("subject", None)
+        st.warning(t("no_id_in_links"))
+        return None
+    elif code:
+        subject = guarded(find_subject, code)
+        if subject is None:
+            st.warning(t("no_match"))
+            return None
+        choose(subject)
+    else:
+        return None
+    st.query_params["subject"] = subject.key
+    return subject
 
 
 def choose(subject: Subject) -> None:
     st.session_state["subject"] = (subject.label, subject.key, subject.name)
+    st.session_state["expanded"] = []
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -123,25 +158,77 @@ def linked_parties(subject: Subject, hops: int, day: dt.date,
         return linked.linked_dishonesty(store, subject, hops, day, relations)
 
 
+@dataclass
+class Neighbourhood:
+    """What the network page draws: nodes in walk order (nearest first) with names, edges
+    among them, flags, and whether the walk stopped at the cap (``more``: neighbours seen and
+    left out, a lower bound)."""
+    names: dict[str, str] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], None] = field(default_factory=dict)
+    flags: dict[str, set[str]] = field(default_factory=dict)
+    cut: bool = False
+    more: set[str] = field(default_factory=set)
+
+    def add(self, edge: linked.Edge) -> None:
+        self.edges[(edge.source, edge.target, edge.type)] = None
+
+
+def walk(store: GraphStore, subject: Subject, hops: int, day: dt.date,
+         relations: Sequence[str], expanded: Sequence[str] = (), cap: int = CAP
+         ) -> Neighbourhood:
+    """Breadth first from the subject, a few frontier nodes per query, stopping as soon as
+    ``cap`` nodes are gathered: a registration agent's thousand firms cost one capped walk,
+    not a full search cut down afterwards. Then one hop around each expanded node."""
+    found = Neighbourhood(names={subject.node_id: subject.name})
+    frontier = [subject.node_id]
+    for _ in range(hops):
+        frontier = _level(store, found, frontier, relations, day, cap)
+        if found.cut or not frontier:
+            break
+    if not found.cut and frontier:  # the edges among the last level's nodes
+        for start in range(0, len(frontier), CHUNK):
+            for _, there, _, edge in linked.expand(store, frontier[start:start + CHUNK],
+                                                   relations, day):
+                if there in found.names:
+                    found.add(edge)
+    for node in list(expanded)[-MAX_EXPANDED:]:
+        _level(store, found, [node], relations, day, len(found.names) + EXPAND_CAP)
+    nodes = sorted(found.names)
+    found.flags = {
+        "black": set(linked.entries_in_force(store, nodes, "black", day)),
+        "red": set(linked.entries_in_force(store, nodes, "red", day)),
+        "sanctioned": {row["subject_id"] for row in run(
+            store, "sanctioned-subjects", ids=nodes, as_of=day)},
+    }
+    return found
+
+
+def _level(store: GraphStore, found: Neighbourhood, frontier: list[str],
+           relations: Sequence[str], day: dt.date, cap: int) -> list[str]:
+    """One hop from ``frontier``; returns the new nodes. Stops asking once ``cap`` is reached."""
+    new: list[str] = []
+    for start in range(0, len(frontier), CHUNK):
+        if len(found.names) >= cap:
+            found.cut = True
+            break
+        for _, there, name, edge in linked.expand(store, frontier[start:start + CHUNK],
+                                                  relations, day):
+            if there not in found.names:
+                if len(found.names) >= cap:
+                    found.cut = True
+                    found.more.add(there)
+                    continue
+                found.names[there] = name
+                new.append(there)
+            found.add(edge)
+    return new
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def neighbourhood(subject: Subject, hops: int, day: dt.date, relations: tuple[str, ...],
-                  expanded: tuple[str, ...]) -> tuple[dict, dict, list]:
-    """Nodes within ``hops`` (and around expanded nodes, one hop), with names and edges, and
-    which of them are black-listed, red-listed or sanctioned."""
+                  expanded: tuple[str, ...]) -> Neighbourhood:
     with opened() as store:
-        reached, names = linked.search(store, [subject.node_id], hops, relations, day)
-        edges = linked.expand(store, sorted(set(reached) | set(expanded)), relations, day)
-        for _, there, name, _ in edges:
-            names.setdefault(there, name)
-        nodes = set(reached) | {there for _, there, _, _ in edges}
-        flags = {
-            "black": set(linked.entries_in_force(store, nodes, "black", day)),
-            "red": set(linked.entries_in_force(store, nodes, "red", day)),
-            "sanctioned": {row["subject_id"] for row in run(
-                store, "sanctioned-subjects", ids=sorted(nodes), as_of=day)},
-        }
-    names[subject.node_id] = subject.name
-    return names, flags, [(edge.source, edge.target, edge.type) for *_, edge in edges]
+        return walk(store, subject, hops, day, relations, expanded)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -165,9 +252,12 @@ def servant_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def screened(codes: tuple[str, ...], hops: int, day: dt.date) -> pd.DataFrame:
+def screened(codes: tuple[str, ...], hops: int, day: dt.date, identify_persons: bool,
+             max_id_numbers: int | None) -> pd.DataFrame:
     with opened() as store:
-        return screening.screen(store, codes, secret(), hops, day)
+        return screening.screen(store, codes, secret(), hops, day,
+                                identify_persons=identify_persons,
+                                max_id_numbers=max_id_numbers)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -20,9 +20,46 @@ WORDS: dict[str, tuple[str, str]] = {
     "export": ("证据导出", "Evidence export"),
     "users": ("用户管理", "Users"),
     "admin": ("管理", "Admin"),
-    "demo_mode": ("演示模式：尚未配置用户，任何人可访问全部页面（creditgraph users add …）。",
-                  "Demo mode: no users configured, everyone sees every page "
-                  "(creditgraph users add …)."),
+    "demo_mode": ("演示模式（CREDITGRAPH_DEMO=1）：没有用户，"
+                  "任何人无需登录即以管理员身份访问全部页面。"
+                  "仅用于演示数据；正式使用请先 creditgraph users add。",
+                  "Demo mode (CREDITGRAPH_DEMO=1): no users, anyone sees every page as admin "
+                  "without signing in. For demo data only; create users with "
+                  "creditgraph users add."),
+    "closed_no_users": ("已关闭：在 {path} 没有用户库；请用 `creditgraph users add` 创建用户"
+                        "（演示数据可设置 CREDITGRAPH_DEMO=1）。",
+                        "closed: no user store at {path}; create a user with "
+                        "`creditgraph users add` (for demo data, set CREDITGRAPH_DEMO=1)."),
+    "closed_broken": ("已关闭：用户库或访问设置无法读取：{error}",
+                      "closed: the user store or an access setting cannot be read: {error}"),
+    "audit_down": ("审计日志无法写入，操作未执行：{error}",
+                   "The audit log cannot be written, so this was not done: {error}"),
+    "session_expired": ("会话因长时间未操作已结束，请重新登录。",
+                        "Your session ended after a time without activity; sign in again."),
+    "login_too_long": ("用户名最多 {name} 个字符，密码最多 {password} 个字符。",
+                       "User name at most {name} characters, password at most {password}."),
+    "login_locked": ("登录失败次数过多，该用户名已锁定至 {until}。",
+                     "Too many failed sign-ins: this name is locked until {until}."),
+    "no_id_in_links": ("链接中不能含身份证号；请在“主体查询”中输入。",
+                       "A link may not carry a resident ID number; enter it on the Search "
+                       "page."),
+    "id_found": ("已找到：图谱中有此身份证号对应的人员（{masked}）。",
+                 "Found: a person with this resident ID number is in the graph ({masked})."),
+    "id_rule": ("按身份证号查询只回答“有 / 无”；只有持有完整号码才能打开其档案。"
+                "每次查询记入审计日志。",
+                "A lookup by resident ID number answers only found / not found; the file opens "
+                "only for the exact number. Every lookup is written to the audit log."),
+    "upload_limits": ("文件最大 {mib} MiB，最多 {rows} 行。", "At most {mib} MiB and {rows} rows."),
+    "viewer_ids": ("查看者角色：按身份证号的行只显示“在 / 不在图谱中”，不显示姓名或结论；"
+                   "每次上传最多 {n} 个身份证号；每行记入审计日志。",
+                   "Viewer role: rows keyed by a resident ID number show only whether the "
+                   "person is in the graph — no name, no finding; at most {n} ID numbers per "
+                   "upload; every row is written to the audit log."),
+    "export_civil": ("公务员诚信结论（诚信记录、违规经商办企业、利益冲突）"
+                     "仅对监管员及以上角色写入证据包。",
+                     "Civil-servant findings (integrity records, for-profit findings, "
+                     "conflicts of interest) go into the bag only for supervisors and above."),
+    "set_role": ("修改角色", "Change role"),
     "user_name": ("用户名", "User name"),
     "password": ("密码", "Password"),
     "sign_in": ("登录", "Sign in"),
@@ -74,8 +111,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "hops": ("跳数", "Hops"),
     "relation_types": ("关系类型", "Relation types"),
-    "shown": ("显示 {shown} 个节点，另有 {more} 个未显示（缩小跳数或关系类型）",
-              "{shown} nodes shown, {more} more not shown (fewer hops or relation types)"),
+    "shown": ("已达上限：显示 {shown} 个节点（上限 {cap}），另有至少 {more} 个未显示"
+              "（缩小跳数或关系类型）",
+              "Capped: {shown} nodes shown (cap {cap}), at least {more} more not shown "
+              "(fewer hops or relation types)"),
     "legend": ("红色：失信黑名单；橙色：受联合惩戒；绿色：守信红名单；灰色：其他",
                "red: black-listed; orange: sanctioned; green: red-listed; grey: other"),
     "selected": ("选中", "Selected"),

@@ -1,9 +1,13 @@
-"""Tables that download: every table on every page comes with CSV and XLSX buttons."""
+"""Tables that download, and the one escape for data shown as Markdown.
+
+Every table on every page comes with CSV and XLSX buttons; the files are built only when a button
+is pressed (``st.download_button`` takes a callable), not on every rerun of every page."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -11,14 +15,17 @@ import streamlit as st
 from dashboard.i18n import t
 
 FORMULA = re.compile(r"^[=+\-@\t\r]")
-MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$/@&])")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def md(text: object) -> str:
-    """Data shown inside st.markdown: every markdown character escaped, so a name such as
-    "[点我](javascript:…)" or "<b>" is shown as written, never rendered as a link or markup.
-    (No page lets Streamlit render HTML from data.)"""
-    return MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Data shown through Markdown (st.markdown, titles, headers, captions, messages): every
+    Markdown character escaped, so a name such as "[点我](javascript:…)", "![x](http://y/a.png)"
+    or "<b>" is shown as written, never as a link, an image or markup. ``/`` and ``@`` are
+    escaped too, which keeps GitHub-style bare links (http://…, a@b.cn) and Streamlit's
+    ``:material/…:`` icons from forming. (No page lets Streamlit render HTML from data.)"""
+    return MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
 
 
 def neutralized(frame: pd.DataFrame) -> pd.DataFrame:
@@ -34,6 +41,26 @@ def neutralized(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.map(cell) if not frame.empty else frame
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, so Excel reads the Chinese; formulas neutralised."""
+    return neutralized(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """Excel holds no time zones: times are written as the wall-clock time they carry."""
+    local = frame.copy()
+    for column in local.columns:
+        if isinstance(local[column].dtype, pd.DatetimeTZDtype):
+            local[column] = local[column].dt.tz_localize(None)
+    buffer = io.BytesIO()
+    neutralized(local).to_excel(buffer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def _later(build: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
+    return lambda: build(*args)
+
+
 def table(frame: pd.DataFrame | None, name: str, key: str | None = None) -> None:
     """Show a frame with its download buttons; an empty frame says so."""
     if frame is None:
@@ -42,12 +69,8 @@ def table(frame: pd.DataFrame | None, name: str, key: str | None = None) -> None
         st.caption(t("none"))
         return
     st.dataframe(frame, hide_index=True, width="stretch")
-    safe = neutralized(frame)
     left, right, _ = st.columns([1, 1, 6])
-    left.download_button(f"{t('download')} CSV", safe.to_csv(index=False).encode("utf-8-sig"),
-                         f"{name}.csv", "text/csv", key=f"{key or name}-csv")
-    buffer = io.BytesIO()
-    safe.to_excel(buffer, index=False, sheet_name=name[:31])
-    right.download_button(f"{t('download')} XLSX", buffer.getvalue(), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key or name}-xlsx")
+    left.download_button(f"{t('download')} CSV", _later(csv_bytes, frame), f"{name}.csv",
+                         "text/csv", key=f"{key or name}-csv", on_click="ignore")
+    right.download_button(f"{t('download')} XLSX", _later(xlsx_bytes, frame, name),
+                          f"{name}.xlsx", XLSX, key=f"{key or name}-xlsx", on_click="ignore")

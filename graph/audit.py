@@ -1,81 +1,407 @@
-"""The audit log: append-only JSON lines, each carrying the hash of the line before it, so an
-edited, inserted or deleted line breaks the chain (`creditgraph audit verify`).
+"""The audit log: append-only JSON lines chained and sealed with HMAC-SHA256, plus a sealed head
+kept in a separate file, so an edited, inserted, removed or cut-off line, a deleted log or a
+rewritten one is named by `creditgraph audit verify` (see docs/audit.md).
 
-Where: CREDITGRAPH_AUDIT_LOG, default ./data/audit.log. Events never carry resident ID numbers.
+- Log: CREDITGRAPH_AUDIT_LOG, default ./data/audit.log. One ASCII-escaped JSON record a line,
+  split on b"\\n" only, so no character in a user name can split a record.
+- Key: CREDITGRAPH_AUDIT_KEY, else the file CREDITGRAPH_AUDIT_KEY_FILE (default
+  ./data/audit.key); at least 16 characters; never written into the log. No key, no append.
+- Head: CREDITGRAPH_AUDIT_HEAD, default `<log>.head`: the record count and the last record's
+  seal, itself sealed; it is what makes cutting lines off the end or deleting the log visible.
+- Appends hold an exclusive lock on `<log>.lock`, so concurrent processes cannot fork the chain.
+
+Events never carry resident ID numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import getpass
 import hashlib
+import hmac
 import json
+import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph.errors import CreditGraphError
+from graph.errors import CreditGraphError, SettingsError
 
 DEFAULT_LOG = Path("data") / "audit.log"
+DEFAULT_KEY_FILE = Path("data") / "audit.key"
+MIN_KEY_LENGTH = 16
 GENESIS = "0" * 64
+MAX_STRING = 500        # characters kept of any one string (values and keys)
+MAX_ITEMS = 100         # items kept of any one list or mapping
+MAX_DEPTH = 6           # nesting kept; deeper values become their (capped) text
+MAX_DETAILS = 16_384    # characters of the serialised details, whatever their shape
+MAX_PROBLEMS = 1000     # problems listed by verify before it summarises the rest
+_RECORD_DOMAIN = b"creditgraph-audit-record\x00"
+_HEAD_DOMAIN = b"creditgraph-audit-head\x00"
 
+
+class AuditLogError(CreditGraphError):
+    """The audit log cannot be appended to safely (no key, or it does not match its head)."""
+
+
+# -- where ---------------------------------------------------------------------------------------
 
 def log_path() -> Path:
-    return Path(os.environ.get("CREDITGRAPH_AUDIT_LOG") or DEFAULT_LOG)
+    """Absolute, so a process started in another directory cannot start a second log."""
+    return Path(os.environ.get("CREDITGRAPH_AUDIT_LOG") or DEFAULT_LOG).absolute()
 
 
-def _digest(previous: str, body: dict[str, Any]) -> str:
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((previous + text).encode("utf-8")).hexdigest()
+def head_path(log: Path | None = None) -> Path:
+    """The sealed head: CREDITGRAPH_AUDIT_HEAD, else beside the log as `<log>.head`."""
+    given = os.environ.get("CREDITGRAPH_AUDIT_HEAD")
+    if given:
+        return Path(given).absolute()
+    log = (log or log_path()).absolute()
+    return log.with_name(log.name + ".head")
 
 
-def _last_hash(path: Path) -> str:
-    if not path.exists() or not path.stat().st_size:
-        return GENESIS
-    with path.open("rb") as handle:
-        handle.seek(max(0, path.stat().st_size - 65536))
-        last = handle.read().decode("utf-8", errors="replace").rstrip("\n").rsplit("\n", 1)[-1]
+def key_file_path() -> Path:
+    return Path(os.environ.get("CREDITGRAPH_AUDIT_KEY_FILE") or DEFAULT_KEY_FILE).absolute()
+
+
+def _lock_path(log: Path) -> Path:
+    return log.with_name(log.name + ".lock")
+
+
+def _secret() -> bytes:
+    """The HMAC key; missing or short is an error (fail closed) rather than an unsealed log."""
+    key = os.environ.get("CREDITGRAPH_AUDIT_KEY") or None
+    source = "CREDITGRAPH_AUDIT_KEY"
+    if key is None:
+        path = key_file_path()
+        source = f"CREDITGRAPH_AUDIT_KEY_FILE {path}"
+        if path.exists():
+            try:
+                key = path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(f"cannot read {source}: {exc.strerror}") from None
+    if not key:
+        raise SettingsError(
+            f"CREDITGRAPH_AUDIT_KEY is not set (nor a key file at {key_file_path()}); it seals "
+            "the audit log, and nothing is done unaudited. `make demo` makes a local one")
+    if len(key) < MIN_KEY_LENGTH:
+        raise SettingsError(f"the audit key ({source}) is too short ({len(key)} characters; "
+                            f"at least {MIN_KEY_LENGTH})")
+    return key.encode("utf-8")
+
+
+# -- what ----------------------------------------------------------------------------------------
+
+def _cap_text(text: str, limit: int | None = None) -> str:
+    limit = MAX_STRING if limit is None else limit
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
+
+
+def _bounded(value: Any, limit: int, depth: int = 0) -> Any:
+    """A JSON-ready copy with every string (to `limit`), list and mapping capped, so one huge
+    value (a 70,000-character name) cannot make records unbounded."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return _cap_text(value, limit)
+    if depth >= MAX_DEPTH or not isinstance(value, dict | list | tuple | set | frozenset):
+        return _cap_text(str(value), limit)
+    if isinstance(value, dict):
+        items = list(value.items())
+        kept = {_cap_text(str(k), limit): _bounded(v, limit, depth + 1)
+                for k, v in items[:MAX_ITEMS]}
+        if len(items) > MAX_ITEMS:
+            kept["…"] = f"[truncated {len(items) - MAX_ITEMS} items]"
+        return kept
+    values = list(value)
+    kept_list = [_bounded(v, limit, depth + 1) for v in values[:MAX_ITEMS]]
+    if len(values) > MAX_ITEMS:
+        kept_list.append(f"…[truncated {len(values) - MAX_ITEMS} items]")
+    return kept_list
+
+
+def _bounded_details(details: dict[str, Any]) -> dict[str, Any]:
+    """Capped values; when many values together are still too long, shorter caps, and as a
+    last resort the serialised text cut to MAX_DETAILS: a record's size is always bounded."""
+    for limit in (MAX_STRING, 100, 20):
+        kept = _bounded(details, limit)
+        text = _canonical(kept)
+        if len(text) <= MAX_DETAILS:
+            return kept  # type: ignore[no-any-return]
+    return {"…": f"{text[:MAX_DETAILS]}…[truncated {len(text) - MAX_DETAILS} chars]"}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+
+
+def _seal(key: bytes, previous: str, body: dict[str, Any]) -> str:
+    message = _RECORD_DOMAIN + previous.encode("ascii", "replace") + b"\x00" + \
+        _canonical(body).encode("ascii")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _head_seal(key: bytes, records: int, last: str) -> str:
+    message = _HEAD_DOMAIN + f"{records}\x00{last}".encode("ascii", "replace")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _os_user() -> str:
     try:
-        return json.loads(last)["hash"]
-    except (ValueError, KeyError):
-        raise CreditGraphError(f"{path}: the last line is not an audit record; run "
-                               "`creditgraph audit verify`") from None
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid {os.getuid()}"
 
 
-def append(action: str, **details: Any) -> dict[str, Any]:
-    """Record who did what, when; returns the record written."""
-    path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    previous = _last_hash(path)
-    body = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "user": os.environ.get("CREDITGRAPH_USER") or getpass.getuser(),
-            "action": action, "details": json.loads(json.dumps(details, default=str)),
-            "previous": previous}
-    record = {**body, "hash": _digest(previous, body)}
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n")
+# -- the head ------------------------------------------------------------------------------------
+
+def _read_head(path: Path, key: bytes) -> tuple[int, str] | str | None:
+    """(records, last seal); a problem string if it does not seal; None if there is none."""
+    if not path.exists():
+        return None
+    try:
+        head = json.loads(path.read_bytes())
+        records, last, seal = int(head["records"]), str(head["last"]), str(head["seal"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"head {path}: not a head record (it was edited or damaged)"
+    if not hmac.compare_digest(seal, _head_seal(key, records, last)):
+        return f"head {path}: its seal does not match (it was edited, or written with another key)"
+    return records, last
+
+
+def _write_head(path: Path, key: bytes, records: int, last: str) -> None:
+    """Atomically: a temp file beside it, fsynced, renamed over it, the directory fsynced."""
+    text = json.dumps({"records": records, "last": last,
+                       "seal": _head_seal(key, records, last)}) + "\n"
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, text.encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- append --------------------------------------------------------------------------------------
+
+@contextmanager
+def _locked(log: Path, *, shared: bool = False) -> Iterator[None]:
+    """A lock on a sidecar file (the log itself may be missing or replaced): exclusive for an
+    append; shared for verify, so it never sees a line whose head is not yet written. A
+    verifier that cannot create the lock file (read-only copy) reads unlocked."""
+    try:
+        fd = os.open(_lock_path(log), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        if not shared:
+            raise
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _last_line(path: Path) -> bytes | None:
+    """The last record's bytes, read backwards from the end until the b"\\n" before it,
+    however long it is. None for an absent or empty log."""
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if not size:
+            return None
+        handle.seek(size - 1)
+        if handle.read(1) != b"\n":
+            raise AuditLogError(f"{path}: the last line is incomplete (an interrupted write or a "
+                                "cut); run `creditgraph audit verify`")
+        start, pieces = size - 1, []  # pieces: the bytes before the final b"\n", backwards
+        while start > 0:
+            step = min(65536, start)
+            start -= step
+            handle.seek(start)
+            chunk = handle.read(step)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:
+                pieces.append(chunk[cut + 1:])
+                break
+            pieces.append(chunk)
+        return b"".join(reversed(pieces))
+
+
+def _tail(log: Path, key: bytes) -> tuple[int, str]:
+    """(records so far, last seal) after checking the log against its head, so an append can
+    never paper over a cut, a deleted log or a deleted head by writing a fresh head."""
+    head = _read_head(head_path(log), key)
+    if isinstance(head, str):
+        raise AuditLogError(f"{head}; run `creditgraph audit verify`")
+    raw = _last_line(log)
+    if raw is None:
+        if head is not None and head[0] > 0:
+            raise AuditLogError(f"{log} is missing or empty but its head says {head[0]} "
+                                "record(s); run `creditgraph audit verify`")
+        return 0, GENESIS
+    try:
+        last = json.loads(raw)
+        seq, seal = int(last["seq"]), str(last["hash"])
+    except (ValueError, KeyError, TypeError):
+        raise AuditLogError(f"{log}: the last line is not an audit record of this format; run "
+                            "`creditgraph audit verify` (docs/audit.md: start a new log)") from None
+    if head is None:
+        raise AuditLogError(f"{log} has records but no head file {head_path(log)}; run "
+                            "`creditgraph audit verify` (docs/audit.md)")
+    if head == (seq, seal):
+        return seq, seal
+    body = {k: v for k, v in last.items() if k != "hash"}
+    interrupted = (seq == head[0] + 1 and last.get("previous") == head[1]
+                   and hmac.compare_digest(seal, _seal(key, head[1], body)))
+    if interrupted:  # a sealed record written before a crash kept its head from being updated
+        return seq, seal
+    raise AuditLogError(f"{log} does not match its head {head_path(log)} (records cut off or "
+                        "added); run `creditgraph audit verify`")
+
+
+def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[str, Any]:
+    """Record who did what, when; returns the record written. `actor` is the signed-in user
+    when the caller knows one, else CREDITGRAPH_USER, else the OS account; a `user=` keyword
+    is a detail like any other (the name tried at a login, the user a command created)."""
+    key = _secret()
+    log = log_path()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    head_path(log).parent.mkdir(parents=True, exist_ok=True)  # before the line, not after
+    with _locked(log):
+        count, previous = _tail(log, key)
+        body = {"seq": count + 1,
+                "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "user": _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user()),
+                "action": _cap_text(str(action)), "details": _bounded_details(details),
+                "previous": previous}
+        record = {**body, "hash": _seal(key, previous, body)}
+        line = (json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            while line:  # one write for any record of bounded size; a loop all the same
+                line = line[os.write(fd, line):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _write_head(head_path(log), key, count + 1, record["hash"])
     return record
 
 
-def verify(path: Path | None = None) -> tuple[int, list[str]]:
-    """(records checked, problems): each problem names the line."""
-    path = path or log_path()
-    if not path.exists():
+# -- verify --------------------------------------------------------------------------------------
+
+def _lines(path: Path) -> Iterator[tuple[bytes, bool]]:
+    """(line without its b"\\n", whether it had one); splits on b"\\n" and nothing else."""
+    with path.open("rb") as handle:
+        for raw in handle:  # binary files split on b"\n" only
+            yield (raw[:-1], True) if raw.endswith(b"\n") else (raw, False)
+
+
+def verify(path: Path | None = None, head: Path | None = None) -> tuple[int, list[str]]:
+    """(records checked, problems): each problem says what is wrong, naming the line when it
+    is about one. An absent log with no head is an empty log."""
+    log = (path or log_path()).absolute()
+    head_file = (head or head_path(log)).absolute()
+    if not log.exists() and not head_file.exists():
         return 0, []
-    problems, previous, count = [], GENESIS, 0
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    key = _secret()
+    with _locked(log, shared=True):
+        return _verify(log, head_file, key)
+
+
+def _verify(log: Path, head_file: Path, key: bytes) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    seals: list[str | None] = []
+    chain_broken = False
+    unsealed = 0
+    expected: str | None = GENESIS
+    count = 0
+    last_seq: int | None = None
+    for number, (raw, complete) in enumerate(_lines(log) if log.exists() else (), 1):
         count += 1
+        if not complete:
+            problems.append(f"line {number}: incomplete, no newline at its end (an interrupted "
+                            "write, or the log was cut)")
         try:
-            record = json.loads(line)
+            record = json.loads(raw)
             body = {k: v for k, v in record.items() if k != "hash"}
-        except ValueError:
+            seal = str(record["hash"])
+        except (ValueError, KeyError, TypeError, AttributeError):
             problems.append(f"line {number}: not a JSON record")
-            previous = GENESIS
+            seals.append(None)
+            chain_broken, expected, unsealed, last_seq = True, None, unsealed + 1, None
             continue
-        if record.get("previous") != previous:
-            problems.append(f"line {number}: does not follow line {number - 1} (a line was "
+        seals.append(seal)
+        previous = record.get("previous")
+        if expected is not None and previous != expected:
+            chain_broken = True
+            problems.append(f"line {number}: does not start the log (lines were removed before "
+                            "it)" if number == 1 else
+                            f"line {number}: does not follow line {number - 1} (a line was "
                             "removed, inserted or changed before it)")
-        if _digest(record.get("previous", ""), body) != record.get("hash"):
+        if not hmac.compare_digest(seal, _seal(key, str(previous), body)):
+            unsealed += 1
             problems.append(f"line {number}: its content was changed")
-        previous = record.get("hash", GENESIS)
+        expected = seal
+        last_seq = record.get("seq") if isinstance(record.get("seq"), int) else None
+    if count >= 2 and unsealed == count:
+        problems = [p for p in problems if not p.endswith("its content was changed")]
+        problems.insert(0, f"no line's seal matches the key ({count} lines): the log was "
+                           "rewritten, or CREDITGRAPH_AUDIT_KEY is not the key it was written "
+                           "with")
+    problems += _head_problems(log, head_file, key, count, seals, last_seq, chain_broken)
+    if len(problems) > MAX_PROBLEMS:
+        problems = [*problems[:MAX_PROBLEMS],
+                    f"…and {len(problems) - MAX_PROBLEMS} more problem(s)"]
     return count, problems
+
+
+def _head_problems(log: Path, head_file: Path, key: bytes, count: int,
+                   seals: list[str | None], last_seq: int | None,
+                   chain_broken: bool) -> list[str]:
+    """What the head says that the lines alone cannot: a cut end, a deleted log or head."""
+    head = _read_head(head_file, key)
+    if isinstance(head, str):
+        return [head]
+    if head is None:
+        return [f"head {head_file} is missing while the log has {count} record(s) (it was "
+                "deleted, or the log was written without one)"] if count else []
+    records, last = head
+    if not log.exists():
+        return [f"the log {log} is missing but its head says {records} record(s): it was "
+                "deleted"]
+    if count and seals[-1] == last:
+        if count != records and not chain_broken:
+            return [f"the log has {count} record(s) but its head says {records}"]
+        if last_seq is not None and last_seq != records:
+            return [f"line {count}: numbered {last_seq} but the head says {records} record(s)"]
+        return []
+    if last in seals:
+        sealed = seals.index(last) + 1
+        lines = f"line {count}" if sealed + 1 == count else f"lines {sealed + 1}-{count}"
+        return [f"{lines}: after the last record the head seals (line {sealed}); added "
+                "without updating the head, or an append was interrupted"]
+    if count < records:
+        return [f"the log ends after {count} record(s) but its head says {records}: records "
+                "were cut off the end (or the log was replaced)"]
+    return [f"the head's last record is not in the log ({count} record(s), head says "
+            f"{records}): the log was replaced or rewritten"]

@@ -55,9 +55,13 @@ def _value(name: str, shared: Iterable[str]) -> str:
     return f"${shared_parameter(name)}" if name in shared else f"row.{quote_property(name)}"
 
 
-def _sets(var: str, names: Iterable[str], shared: Iterable[str]) -> str:
-    shared = set(shared)
+def _sets(var: str, names: Iterable[str], shared: Iterable[str],
+          authoritative: Iterable[str] = ()) -> str:
+    """SET clauses: a null keeps the stored value, except for ``authoritative`` properties,
+    whose null clears it (the source withdrew the value)."""
+    shared, authoritative = set(shared), set(authoritative)
     return ", ".join(
+        f"{var}.{quote_property(n)} = {_value(n, shared)}" if n in authoritative else
         f"{var}.{quote_property(n)} = coalesce({_value(n, shared)}, {var}.{quote_property(n)})"
         for n in names
     )
@@ -81,24 +85,34 @@ def merge_nodes(schema: Schema, label: str, properties: Iterable[str],
 
 def merge_relationships(
     schema: Schema, rel_type: str, source_label: str, target_label: str,
-    properties: Iterable[str], shared: Iterable[str] = (),
+    properties: Iterable[str], shared: Iterable[str] = (), cleared: Iterable[str] = (),
+    authoritative: Iterable[str] = (),
 ) -> str:
     """``UNWIND $rows`` upsert of relationships between existing nodes, matched by their keys
-    (``row.src_key`` / ``row.dst_key``). Rows whose endpoints do not exist write nothing; the
-    query returns how many rows did (``merged``)."""
+    (``row.src_key`` / ``row.dst_key``) and the type's identity properties (a temporal
+    relationship's ``period``, always in every row). Rows whose endpoints do not exist write
+    nothing; the query returns how many rows did (``merged``). ``authoritative`` properties
+    take the row's value even when null; ``cleared`` ones, null in every row, are set to null
+    (a literal: the embedded engine cannot type an all-null parameter column)."""
     rel = schema.endpoint(rel_type, source_label, target_label)
     src_key = quote_property(schema.node(source_label).key)
     dst_key = quote_property(schema.node(target_label).key)
-    properties = list(properties)
-    _quote_properties(rel.properties, properties, rel_type)
+    identity = list(rel.identity)
+    properties = [p for p in properties if p not in identity]
+    cleared = [p for p in cleared if p not in properties and p not in identity]
+    _quote_properties(rel.properties, [*properties, *cleared, *identity], rel_type)
+    pattern = ", ".join(f"{quote_property(p)}: row.{quote_property(p)}" for p in identity)
     lines = [
         "UNWIND $rows AS row",
         f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: row.src_key}})",
         f"MATCH (b:{quote_label(schema, target_label)} {{{dst_key}: row.dst_key}})",
-        f"MERGE (a)-[r:{quote_rel_type(schema, rel_type)}]->(b)",
+        f"MERGE (a)-[r:{quote_rel_type(schema, rel_type)}"
+        + (f" {{{pattern}}}" if pattern else "") + "]->(b)",
     ]
-    if properties:
-        lines.append("SET " + _sets("r", properties, shared))
+    sets = [_sets("r", properties, shared, authoritative)] if properties else []
+    sets += [f"r.{quote_property(p)} = NULL" for p in cleared]
+    if sets:
+        lines.append("SET " + ", ".join(sets))
     # A count, not a row per input: streaming 5,000 result rows back costs Neo4j more than the
     # writes. The rare shortfall is explained by missing_endpoints().
     lines.append("RETURN count(*) AS merged")
@@ -202,4 +216,24 @@ def reopen_confirmed(schema: Schema, rel_type: str) -> str:
         "WHERE r.`load_id` = $load_id AND r.`ended_by` = 'load'\n"
         "SET r.`end_date` = NULL, r.`ended_by` = NULL, r.`updated_at` = $now\n"
         "RETURN count(r) AS reopened"
+    )
+
+
+def fill_periods(schema: Schema, rel_type: str) -> str:
+    """Give relationships written before periods existed the period their start date names."""
+    return (
+        f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
+        "WHERE r.`period` IS NULL\n"
+        "SET r.`period` = coalesce(r.`start_date`, $unknown)\n"
+        "RETURN count(r) AS filled"
+    )
+
+
+def count_open(schema: Schema, rel_type: str) -> str:
+    """Open relationships of one source, and how many of them the current load did not list."""
+    return (
+        f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
+        "WHERE r.`source` = $source AND r.`end_date` IS NULL\n"
+        "RETURN count(r) AS open, "
+        "sum(CASE WHEN r.`load_id` = $load_id THEN 0 ELSE 1 END) AS unlisted"
     )

@@ -26,7 +26,8 @@ from typing import Literal
 
 from graph import divisions
 
-CodeKind = Literal["uscc", "org_code", "reg_no", "resident_id", "unknown"]
+# "document": a person's identity document other than a resident ID (graph.documents)
+CodeKind = Literal["uscc", "org_code", "reg_no", "resident_id", "document", "unknown"]
 Severity = Literal["ok", "warning", "error"]
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, S, V, Z
@@ -58,10 +59,17 @@ class CodeCheck:
     kind: CodeKind
     severity: Severity
     reason: str = ""
+    doc_type: str | None = None     # for kind "document": which (graph.documents)
+    nationality: str | None = None  # ISO 3166 alpha-2, where the document states or was given it
 
     @property
     def valid(self) -> bool:
         return self.severity == "ok"
+
+    @property
+    def personal(self) -> bool:
+        """A person's document number: personal data, shown only masked, stored only keyed."""
+        return self.kind in ("resident_id", "document")
 
     @property
     def usable(self) -> bool:
@@ -71,9 +79,8 @@ class CodeCheck:
     def public(self) -> dict[str, object]:
         """The form safe to print or log: resident ID numbers masked, never in clear."""
         data = asdict(self) | {"valid": self.valid}
-        if self.kind == "resident_id":
-            data["input"] = mask_resident_id(self.normalized)
-            data["normalized"] = mask_resident_id(self.normalized)
+        if self.personal:
+            data["input"] = data["normalized"] = mask_document_number(self.normalized)
         return data
 
 
@@ -237,6 +244,44 @@ def mask_resident_id(code: str) -> str:
     if len(code) < 10:
         return "*" * len(code)
     return code[:6] + "*" * (len(code) - 10) + code[-4:]
+
+
+def mask_document_number(code: str) -> str:
+    """Any person's document number masked: 15 characters or more as a resident ID
+    (``810000********1234``); shorter ones keep their first character and last two
+    (``E******78``)."""
+    code = normalize_code(code)
+    if len(code) >= 15:
+        return mask_resident_id(code)
+    if len(code) <= 4:
+        return "*" * len(code)
+    return code[0] + "*" * (len(code) - 3) + code[-2:]
+
+
+_TOKEN = re.compile(r"[0-9A-Za-z]{15,}")
+_FIFTEEN_DIGITS = re.compile(r"\d{15}")
+
+
+def mask_digit_runs(text: str) -> str:
+    """Any token holding a run of 15 or more digits, masked like an ID number, unless it is a
+    valid unified social credit code or registration number that cannot be a resident ID
+    number. Reports and messages go through this, so a mistyped ID number (bad check digit,
+    impossible date, extra digit) is never echoed in clear either."""
+    return _TOKEN.sub(_mask_token, text)  # tokens first: a nested pattern backtracks badly
+
+
+def _mask_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if not _FIFTEEN_DIGITS.search(token):
+        return token
+    code = token.upper()
+    if len(code) == 18 and check_uscc(code).valid and not check_resident_id(code).valid:
+        return token
+    if len(code) == 15 and check_reg_no(code).valid and not _looks_like_resident_id(code):
+        return token
+    if len(code) >= 18:
+        return code[:6] + "*" * (len(code) - 10) + code[-4:]
+    return code[:6] + "*" * (len(code) - 6)
 
 
 def person_key(resident_id: str, secret: bytes) -> str:

@@ -31,6 +31,11 @@ REL_TYPE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
 PROPERTY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 TEMPORAL_PROPERTIES = ("start_date", "end_date")
+# A temporal relationship records one period: the same pair can hold a share 2015-2018 and again
+# from 2021, two relationships told apart by ``period`` (the start the source gave, or
+# UNKNOWN_START when it gave none). Loads merge on it; queries read start_date / end_date.
+PERIOD_PROPERTY = "period"
+UNKNOWN_START = dt.date(1, 1, 1)
 # Row fields that carry the endpoint keys in relationship writes; no property may take these names.
 RESERVED_PROPERTY_NAMES = frozenset({"src_key", "dst_key"})
 
@@ -65,6 +70,19 @@ class RelationshipType:
 
     def indexed_properties(self) -> list[str]:
         return [p.name for p in self.properties.values() if p.index]
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """Properties that, with the two endpoints, tell one relationship of this type from
+        another between the same pair."""
+        return (PERIOD_PROPERTY,) if self.temporal else ()
+
+    def with_identity(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The properties with a temporal relationship's period filled in: the start date the
+        source gave, else UNKNOWN_START."""
+        if self.temporal and props.get(PERIOD_PROPERTY) is None:
+            return props | {PERIOD_PROPERTY: props.get("start_date") or UNKNOWN_START}
+        return props
 
     def allows(self, source_label: str, target_label: str) -> bool:
         return (source_label, target_label) in self.endpoints
@@ -312,7 +330,9 @@ def parse_schema(raw: Any, path: Path) -> Schema:
             temporal_props = {
                 name: PropertySpec(name, "date", description="有效期起止") for name in
                 TEMPORAL_PROPERTIES
-            }
+            } | {PERIOD_PROPERTY: PropertySpec(
+                PERIOD_PROPERTY, "date",
+                description="本段关系的标识：来源给出的起始日（未给出为 0001-01-01）")}
             props = _merge_common(props, temporal_props, path, f"{where}.properties")
         props = _merge_common(props, common_rels, path, f"{where}.properties")
         props = _extra_indexes(props, body.get("indexes"), path, f"{where}.indexes")

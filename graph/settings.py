@@ -11,6 +11,21 @@
 | NEO4J_DATABASE        | database name                             | neo4j                |
 | CREDITGRAPH_ID_KEY    | secret for keying ID numbers (HMAC)       | (none)               |
 | CREDITGRAPH_ID_KEY_FILE | file holding that secret                | ./data/id.key        |
+
+Dashboard access (``Access.from_env``; see docs/access.md):
+
+| variable                          | meaning                                  | default   |
+|-----------------------------------|------------------------------------------|-----------|
+| CREDITGRAPH_DEMO                  | ``1``: with no users, open as a demo     | off       |
+| CREDITGRAPH_AUTH                  | ``local`` (password) or ``oidc``         | local     |
+| CREDITGRAPH_SESSION_IDLE_MINUTES  | a session idle this long signs out       | 30        |
+| CREDITGRAPH_LOGIN_MAX_FAILURES    | failed sign-ins before a name is locked  | 5         |
+| CREDITGRAPH_LOGIN_LOCKOUT_MINUTES | how long a locked name stays locked      | 15        |
+
+The user store (CREDITGRAPH_USERS, graph/users.py) and the audit log (CREDITGRAPH_AUDIT_LOG,
+graph/audit.py) are read where they are used. Every path is made absolute when read, so a
+process started from another directory names the file it looked for instead of silently
+missing it.
 """
 
 from __future__ import annotations
@@ -33,6 +48,55 @@ DEFAULT_NEO4J_URI = "bolt://localhost:7687"
 DEFAULT_BATCH_SIZE = 5000
 DEFAULT_ID_KEY_FILE = Path("data") / "id.key"
 MIN_ID_KEY_LENGTH = 16
+AUTH_MODES = ("local", "oidc")
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def absolute(path: Path | str) -> Path:
+    """A path as the process sees it now (``~`` expanded): relative paths break as soon as the
+    dashboard or a job starts from another working directory."""
+    return Path(path).expanduser().absolute()
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in TRUE_WORDS or value in FALSE_WORDS:
+        return value in TRUE_WORDS
+    raise SettingsError(f"{name} must be 1 or 0, got {value!r}")
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Access:
+    """How the dashboard lets people in. Read on every page run, so a change to the environment
+    of a running server cannot half-apply."""
+    demo: bool = False
+    auth: str = "local"
+    idle_minutes: int = 30
+    max_failures: int = 5
+    lockout_minutes: int = 15
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Access:
+        env = os.environ if environ is None else environ
+        auth = (env.get("CREDITGRAPH_AUTH") or "local").strip().lower()
+        if auth not in AUTH_MODES:
+            raise SettingsError(f"CREDITGRAPH_AUTH must be one of {', '.join(AUTH_MODES)}, "
+                                f"got {auth!r}")
+        return cls(demo=_flag(env, "CREDITGRAPH_DEMO"), auth=auth,
+                   idle_minutes=_whole(env, "CREDITGRAPH_SESSION_IDLE_MINUTES", 30),
+                   max_failures=_whole(env, "CREDITGRAPH_LOGIN_MAX_FAILURES", 5),
+                   lockout_minutes=_whole(env, "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES", 15))
 
 
 @dataclass(frozen=True)
@@ -99,6 +163,7 @@ class Settings:
         return key.encode("utf-8")
 
     def checked(self) -> Settings:
+        """Refuse what cannot work; make the store and key paths absolute."""
         if self.backend not in BACKENDS:
             raise SettingsError(
                 f"unknown backend {self.backend!r} (CREDITGRAPH_BACKEND / --backend): "
@@ -112,4 +177,5 @@ class Settings:
                 f"NEO4J_URI {self.neo4j_uri!r} has scheme {scheme!r}; "
                 f"expected one of {', '.join(s + '://' for s in NEO4J_SCHEMES)}"
             )
-        return self
+        return replace(self, store_path=absolute(self.store_path),
+                       id_key_file=absolute(self.id_key_file))

@@ -6,14 +6,14 @@ atomic group of writes, wipe); batching, row checking and counting live here onc
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import Any, ClassVar, Self
 
 from graph import cypher
 from graph.errors import SchemaError
-from graph.schema import Schema, coerce_rows, default_schema
+from graph.schema import UNKNOWN_START, Schema, coerce_rows, default_schema
 from graph.settings import Settings
 
 Row = dict[str, Any]
@@ -83,6 +83,17 @@ class GraphStore(ABC):
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.write_all([(query, params or {})])[0]
 
+    def _fill_periods(self) -> list[str]:
+        """Bring relationships from before periods existed up to date (part of init); returns
+        the statements that changed something."""
+        statements = []
+        for rel in self.schema.relationships.values():
+            if rel.temporal:
+                statement = cypher.fill_periods(self.schema, rel.name)
+                if _count_of(self.write(statement, {"unknown": UNKNOWN_START}), "filled"):
+                    statements.append(statement)
+        return statements
+
     def merge_nodes(
         self,
         label: str,
@@ -120,12 +131,16 @@ class GraphStore(ABC):
         batch_size: int | None = None,
         progress: ProgressCallback | None = None,
         on_missing: Callable[[Mapping[str, Any]], None] | None = None,
+        authoritative: Collection[str] = (),
     ) -> int:
         """Upsert relationships between existing nodes. Each row has ``src_key`` and
-        ``dst_key`` (the endpoint nodes' keys) plus properties; rows repeating a pair merge in
-        order. Returns how many rows found both endpoints; the others wrote nothing and are
-        passed to ``on_missing``."""
+        ``dst_key`` (the endpoint nodes' keys) plus properties; a temporal relationship is one
+        period of the pair, told apart by ``period`` (default: its start date). Rows repeating
+        a relationship merge in order. A null leaves the stored value, except for
+        ``authoritative`` properties, whose null clears it. Returns how many rows found both
+        endpoints; the others wrote nothing and are passed to ``on_missing``."""
         rel = self.schema.endpoint(rel_type, source_label, target_label)
+        identity = (*ENDPOINT_FIELDS, *rel.identity)
         written = 0
         for batch in _batches(rows, batch_size or self.settings.batch_size):
             checked = []
@@ -134,14 +149,15 @@ class GraphStore(ABC):
                 for name, value in ends.items():
                     if not isinstance(value, str) or not value:
                         raise SchemaError(f"{rel_type} batch row {index + 1}: {name} is missing")
-                props = {k: v for k, v in row.items() if k not in ends}
+                props = rel.with_identity({k: v for k, v in row.items() if k not in ends})
                 checked.append(coerce_rows(rel.properties, [props], f"{rel_type} batch")[0] | ends)
-            combined = _combine(checked, ENDPOINT_FIELDS)
+            combined = _combine(checked, identity)
             present = _present(combined)
-            shared = _shared(combined, present, keep=ENDPOINT_FIELDS)
+            shared = _shared(combined, present, keep=identity)
             query = cypher.merge_relationships(
                 self.schema, rel_type, source_label, target_label,
                 [p for p in present if p not in ENDPOINT_FIELDS], shared,
+                cleared=[p for p in authoritative if p not in present], authoritative=authoritative,
             )
             params = {"rows": _uniform(combined, [p for p in present if p not in shared]),
                       **shared_params(shared)}
@@ -251,7 +267,11 @@ def _uniform(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[Ro
 
 
 def _merged(result: list[Row]) -> int:
-    return int(result[0]["merged"]) if result else 0
+    return _count_of(result, "merged")
+
+
+def _count_of(result: list[Row], column: str) -> int:
+    return int(result[0][column] or 0) if result else 0
 
 
 def _combine(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:

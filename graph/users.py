@@ -1,33 +1,48 @@
-"""Dashboard users: a local store of names, roles and Argon2 password hashes.
+"""Dashboard users: a local store of names, roles and Argon2 password hashes, and the sign-in
+check with its failure counters.
 
-Where: CREDITGRAPH_USERS, default ./data/users.json (outside the repository; never committed).
-While it holds no user the dashboard runs as an open demo and says so; once one exists, every
-page needs a login.
+Where: CREDITGRAPH_USERS, default ./data/users.json, made absolute when read (outside the
+repository; never committed). The failure counters live beside it in ``<stem>.failures.json``,
+so a lockout survives a rerun or a restart and holds for every session at once. While the store
+holds no user the dashboard stays closed (unless CREDITGRAPH_DEMO=1); see docs/access.md.
 
 Roles, each including the one before:
 - viewer: reads everything except civil-servant files; ID numbers masked; cannot export;
+  a resident ID number answers only found / not found;
 - investigator: also exports case bags;
-- supervisor: also civil-servant integrity files;
-- admin: also manages users.
+- supervisor: also civil-servant integrity files (also in case bags);
+- admin: also manages users. The last admin can be neither removed nor demoted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
 import json
 import os
 import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graph.errors import CreditGraphError
+from graph.settings import Access, absolute
 
 ROLES = ("viewer", "investigator", "supervisor", "admin")
 DEFAULT_FILE = Path("data") / "users.json"
+MAX_NAME = 80
+MAX_PASSWORD = 1024  # checked before hashing: Argon2 over megabytes is a denial of service
 NAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,80}$")  # an OIDC user is their e-mail
 MIN_PASSWORD = 10
+DELAY_BASE, DELAY_MAX = 0.25, 4.0  # seconds: 0.25, 0.5, 1, 2, 4 after 1, 2, 3, 4, 5 failures
+MAX_COUNTERS = 10_000  # names kept in the failure file; the oldest go first
 _hasher = PasswordHasher()
 
 
@@ -46,30 +61,55 @@ class User:
 
 
 def users_file() -> Path:
-    return Path(os.environ.get("CREDITGRAPH_USERS") or DEFAULT_FILE)
+    """The user store, absolute: a relative default missed from another directory must be
+    named in the 'closed' message, not read as 'no users'."""
+    return absolute(os.environ.get("CREDITGRAPH_USERS") or DEFAULT_FILE)
+
+
+def failures_file(path: Path | None = None) -> Path:
+    path = path or users_file()
+    return path.with_name(f"{path.stem}.failures.json")
 
 
 def load_users(path: Path | None = None) -> dict[str, User]:
+    """The users by name; {} when the file does not exist. A file that exists but cannot be
+    read or parsed is an error (the dashboard then stays closed), never 'no users'."""
     path = path or users_file()
     if not path.exists():
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {u["name"]: User(u["name"], u["role"], u["password_hash"]) for u in raw["users"]}
+        users = {u["name"]: User(u["name"], u["role"], u["password_hash"]) for u in raw["users"]}
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the user file ({exc.strerror})") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise UserError(f"{path}: not a CreditGraph user file ({exc})") from None
+    for user in users.values():
+        if user.role not in ROLES:
+            raise UserError(f"{path}: user {user.name!r} has an unknown role {user.role!r}")
+    return users
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """All or nothing, mode 600: a temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _save(users: dict[str, User], path: Path | None = None) -> None:
-    path = path or users_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"users": [asdict(u) for u in sorted(users.values(),
                                                           key=lambda u: u.name)]},
                       ensure_ascii=False, indent=2)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.chmod(temporary, 0o600)
-    temporary.replace(path)  # all or nothing
+    _write_atomically(path or users_file(), text + "\n")
 
 
 def check_role(role: str) -> str:
@@ -84,6 +124,8 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> U
     check_role(role)
     if len(password) < MIN_PASSWORD:
         raise UserError(f"password: at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise UserError(f"password: at most {MAX_PASSWORD} characters")
     users = load_users(path)
     if name in users:
         raise UserError(f"user {name!r} exists (remove it first, or use set-role)")
@@ -93,23 +135,39 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> U
     return user
 
 
+def _keep_an_admin(users: dict[str, User], name: str, doing: str) -> None:
+    """Without an admin nobody can manage users from the dashboard again."""
+    admins = [u for u in users.values() if u.role == "admin"]
+    if users[name].role == "admin" and len(admins) == 1:
+        raise UserError(f"cannot {doing} {name!r}: the last admin (make another user admin "
+                        "first)")
+
+
 def set_role(name: str, role: str, path: Path | None = None) -> User:
     users = load_users(path)
     if name not in users:
         raise UserError(f"no user {name!r}")
-    users[name] = User(name, check_role(role), users[name].password_hash)
+    check_role(role)
+    if role != "admin":
+        _keep_an_admin(users, name, "demote")
+    users[name] = User(name, role, users[name].password_hash)
     _save(users, path)
     return users[name]
 
 
 def remove_user(name: str, path: Path | None = None) -> None:
     users = load_users(path)
-    if users.pop(name, None) is None:
+    if name not in users:
         raise UserError(f"no user {name!r}")
+    _keep_an_admin(users, name, "remove")
+    users.pop(name)
     _save(users, path)
 
 
 def authenticate(name: str, password: str, path: Path | None = None) -> User | None:
+    """The user when the password matches. Over-long input is refused before any hashing."""
+    if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
+        return None
     user = load_users(path).get(name)
     if user is None:
         _hasher.hash(password)  # the same time whether or not the name exists
@@ -119,3 +177,90 @@ def authenticate(name: str, password: str, path: Path | None = None) -> User | N
     except (VerificationError, InvalidHashError):
         return None
     return user
+
+
+# -- failed sign-ins: slowed, then locked per name ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a sign-in attempt came to. ``outcome``: ok, wrong, locked (refused: the name is
+    locked) or too_long; a wrong attempt that starts a lockout carries ``locked_until``."""
+    outcome: str
+    user: User | None = None
+    failures: int = 0  # consecutive failures of this name after the attempt
+    locked_until: dt.datetime | None = None
+    delay: float = 0.0  # seconds waited before answering
+
+
+@contextlib.contextmanager
+def _counters(path: Path) -> Iterator[dict[str, Any]]:
+    """The failure counters under an exclusive lock (sessions sign in concurrently); written
+    back atomically when the block ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            counters = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+            if not isinstance(counters, dict):
+                counters = {}
+        except (OSError, ValueError):
+            counters = {}  # a broken counter file must not lock everybody out for good
+        before = json.dumps(counters, sort_keys=True)
+        yield counters
+        if json.dumps(counters, sort_keys=True) != before:
+            if len(counters) > MAX_COUNTERS:
+                for old in sorted(counters, key=lambda n: counters[n].get("last", ""))[
+                        :len(counters) - MAX_COUNTERS]:
+                    del counters[old]
+            _write_atomically(path, json.dumps(counters, ensure_ascii=False, indent=1) + "\n")
+
+
+def _delay(failures: int) -> float:
+    return 0.0 if failures <= 0 else min(DELAY_BASE * 2 ** (failures - 1), DELAY_MAX)
+
+
+def sign_in(name: str, password: str, path: Path | None = None,
+            access: Access | None = None, now: dt.datetime | None = None,
+            sleep: Callable[[float], None] = time.sleep) -> SignIn:
+    """Check a password with the name's failure history: each failure makes the next answer
+    slower, ``max_failures`` in a row lock the name for ``lockout_minutes`` (a locked name is
+    refused without looking at the password, so guessing on cannot succeed)."""
+    if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
+        return SignIn("too_long")
+    access = access or Access.from_env()
+    now = now or dt.datetime.now(dt.UTC)
+    path = path or users_file()
+    with _counters(failures_file(path)) as counters:
+        entry = counters.get(name, {})
+        locked = entry.get("locked_until")
+        if locked and dt.datetime.fromisoformat(locked) > now:
+            return SignIn("locked", failures=entry.get("failures", 0),
+                          locked_until=dt.datetime.fromisoformat(locked))
+        failures = _recent_failures(entry, now, access)
+    wait = _delay(failures)  # outside the lock: one slow name must not hold up the others
+    if wait:
+        sleep(wait)
+    user = authenticate(name, password, path)
+    with _counters(failures_file(path)) as counters:
+        if user is not None:
+            counters.pop(name, None)
+            return SignIn("ok", user, 0, delay=wait)
+        failures = _recent_failures(counters.get(name, {}), now, access) + 1
+        entry = {"failures": failures, "last": now.isoformat()}
+        until = None
+        if failures >= access.max_failures:
+            until = now + dt.timedelta(minutes=access.lockout_minutes)
+            entry["locked_until"] = until.isoformat()
+        counters[name] = entry
+    return SignIn("wrong", None, failures, until, wait)
+
+
+def _recent_failures(entry: dict[str, Any], now: dt.datetime, access: Access) -> int:
+    """Failures count while the last one is younger than the lockout period; after that (and
+    so after a lockout has run out) the name starts afresh."""
+    last = entry.get("last")
+    if not last or now - dt.datetime.fromisoformat(last) >= dt.timedelta(
+            minutes=access.lockout_minutes):
+        return 0
+    return int(entry.get("failures", 0))

@@ -33,7 +33,7 @@ class ImportCsvWriter:
         self.schema = schema
         self.out = out
         self._nodes: dict[str, dict[str, dict[str, Any]]] = {}
-        self._rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = {}
+        self._rels: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = {}
         self.arguments: list[str] = []  # for neo4j-admin database import full, once written
 
     def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]:
@@ -53,7 +53,8 @@ class ImportCsvWriter:
             _fold(table, row[node.key], row)
 
     def merge_relationships(self, rel_type: str, source: str, target: str,
-                            rows: list[dict[str, Any]]) -> list[Any]:
+                            rows: list[dict[str, Any]],
+                            authoritative: tuple[str, ...] = ()) -> list[Any]:
         rel = self.schema.endpoint(rel_type, source, target)
         table = self._rels.setdefault((rel_type, source, target), {})
         nodes_src = self._nodes.get(source, {})
@@ -63,14 +64,21 @@ class ImportCsvWriter:
             if row["src_key"] not in nodes_src or row["dst_key"] not in nodes_dst:
                 missing.append(row)
                 continue
-            props = {k: v for k, v in row.items() if k not in ENDPOINT_FIELDS}
+            props = rel.with_identity({k: v for k, v in row.items() if k not in ENDPOINT_FIELDS})
             checked = coerce_rows(rel.properties, [props], f"{rel_type} batch")[0]
-            _fold(table, (row["src_key"], row["dst_key"]), checked)
+            _fold(table, (row["src_key"], row["dst_key"], *(checked[p] for p in rel.identity)),
+                  checked)
         return missing
+
+    def reopen_listed(self, rel_type: str, load_id: str) -> None:
+        pass  # a first load: nothing earlier to reopen or end
+
+    def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]:
+        return 0, 0
 
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int:
-        return 0  # a first load: nothing earlier to end
+        return 0
 
     def write(self) -> dict[str, int]:
         """Write the CSV files and import.sh; returns rows per file."""
@@ -99,7 +107,7 @@ class ImportCsvWriter:
                 out = csv.writer(handle)
                 out.writerow([f":START_ID({source})", f":END_ID({target})",
                               *(_column(rel.properties[p]) for p in names), ":TYPE"])
-                for (src, dst), row in table.items():
+                for (src, dst, *_), row in table.items():
                     out.writerow([src, dst, *(_cell(row.get(p)) for p in names), rel_type])
             counts[name] = len(table)
             arguments.append(f"--relationships={rel_type}={name}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import secrets
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from graph.identifiers import normalize_code
 from graph.schema import Schema
 from loaders import kinds
 from loaders.context import Context
+from loaders.errors import StructuralError
 from loaders.plan import Issue, Plan, Reject
 from loaders.reading import InputFile, SourceRow, discover, rows
 from loaders.registry import Registry
@@ -39,7 +41,10 @@ class Writer(Protocol):
                                pairs: list[tuple[str, str]]) -> set[tuple[str, str]]: ...
     def merge_nodes(self, label: str, rows: list[dict[str, Any]]) -> None: ...
     def merge_relationships(self, rel_type: str, source: str, target: str,
-                            rows: list[dict[str, Any]]) -> list[Any]: ...
+                            rows: list[dict[str, Any]],
+                            authoritative: tuple[str, ...] = ()) -> list[Any]: ...
+    def reopen_listed(self, rel_type: str, load_id: str) -> None: ...
+    def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]: ...
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int: ...
 
@@ -60,10 +65,26 @@ class FileReport:
     rejected: int = 0
     warnings: int = 0
     ended: int = 0
+    spanning_rows: int = 0  # rows over several physical lines: quoting that may swallow lines
     unused_columns: list[str] = field(default_factory=list)
 
     def balanced(self) -> bool:
         return self.rows == self.loaded + self.merged + self.rejected
+
+
+@dataclass
+class EndCheck:
+    """One source's relations this load did not list: how many, and whether they were ended.
+    ``held`` says why none was (an empty or unnamed feed, rejects, suspect quoting, or a share
+    above the limit)."""
+
+    source: str
+    types: list[str]
+    open: int = 0       # open relations of the source before ending
+    unlisted: int = 0   # of those, not listed by this load
+    share: float = 0.0  # unlisted / open
+    ended: int = 0
+    held: str = ""
 
 
 @dataclass
@@ -77,6 +98,7 @@ class LoadReport:
     rejects_file: str = ""
     warnings_file: str = ""
     notes: list[str] = field(default_factory=list)
+    end_checks: list[EndCheck] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows", "loaded", "merged", "rejected", "warnings", "ended")
@@ -112,12 +134,28 @@ class IssueLog:
             handle.close()
 
 
+DEFAULT_MAX_END_SHARE = 0.05
+SOURCE_NAME = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]{0,63}$")
+
+
 @dataclass
 class LoadOptions:
     strict: bool = False
     batch_size: int = 5000
-    source: str | None = None  # tag prefix identifying the feed; default: the file's kind
+    # Names the feed. Only a named feed ends the relations it no longer lists: two agencies'
+    # relations.csv loaded without names must not end each other's relations.
+    source: str | None = None
     today: dt.date | None = None
+    max_end_share: float = DEFAULT_MAX_END_SHARE  # above it, ending needs allow_mass_end
+    allow_mass_end: bool = False
+
+    def checked(self) -> LoadOptions:
+        if self.source is not None and not SOURCE_NAME.match(self.source):
+            raise StructuralError(f"--source {self.source!r}: 1-64 letters, digits, Chinese "
+                                  "characters, . _ - (it names a feed)")
+        if not 0 <= self.max_end_share <= 1:
+            raise StructuralError(f"--max-end-share {self.max_end_share}: a share from 0 to 1")
+        return self
 
 
 def new_load_id(now: dt.datetime) -> str:
@@ -132,7 +170,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
                    progress: Progress | None = None) -> LoadReport:
     """Load (or, with a dry-run writer, check) every input file of a directory. Rejects and
     warnings go to ``report_dir`` (default ``data/loads/LOAD_ID``)."""
-    options = options or LoadOptions()
+    options = (options or LoadOptions()).checked()
     files = discover(directory, spec)  # structural problems stop here, before any write
     now = dt.datetime.now(dt.UTC)
     load_id = new_load_id(now)
@@ -141,8 +179,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
     log = IssueLog(report_dir or REPORTS_ROOT / load_id)
     report.rejects_file, report.warnings_file = str(log.rejects_path), str(log.warnings_path)
     seen: set[tuple[str, ...]] = set()
-    confirmed: set[tuple[str, str]] = set()  # (source tag, relationship type) listed completely
-    rejected_by_source: dict[str, int] = defaultdict(int)
+    listings: dict[str, tuple[set[str], list[FileReport]]] = {}  # tag → types listed, files
     try:
         for source in files:
             tag = f"{options.source}/{source.kind}" if options.source else source.kind
@@ -154,13 +191,15 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
                 progress.start(source.name)
             _load_file(source, ctx, writer, options, file_report, log, seen, progress)
             types, needed_column = kinds.COMPLETE_LISTS.get(source.kind, ((), None))
-            if needed_column is None or needed_column in source.columns.values():
-                confirmed.update((tag, rel_type) for rel_type in types)
-            rejected_by_source[tag] += file_report.rejected
+            if types and (needed_column is None or needed_column in source.columns.values()):
+                listed, reports = listings.setdefault(tag, (set(), []))
+                listed.update(types)
+                reports.append(file_report)
             if progress:
                 progress.finish()
-        _end_unconfirmed(writer, schema, report, load_id, options.today or now.date(),
-                         confirmed, rejected_by_source)
+        for tag, (types, reports) in sorted(listings.items()):
+            _end_unlisted(writer, report, tag, sorted(types), reports, load_id,
+                          options.today or now.date(), options)
     finally:
         log.close()
     report.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -174,12 +213,22 @@ def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOpt
     if source.kind in kinds.PREREGISTER:
         for row in rows(source):
             kinds.PREREGISTER[source.kind](row, ctx)
-    with _BackgroundWrites(writer, ctx, report, log) as writes:
+    present = set(source.columns.values())
+    stated = tuple(prop for prop, column in kinds.STATED.get(source.kind, {}).items()
+                   if column in present)
+    with _BackgroundWrites(writer, ctx, report, log, stated) as writes:
         for chunk in _chunks(rows(source), options.batch_size):
             _prefetch(ctx.registry, chunk)
             plans: list[tuple[SourceRow, Plan]] = []
             for row in chunk:
                 report.rows += 1
+                if row.spans_lines:
+                    report.spanning_rows += 1
+                    report.warnings += 1
+                    log.warn(Issue(source.name, row.line, "", (
+                        f"this row runs over lines {row.line}-{row.last_line}: a field holds "
+                        "line breaks (a stray quote swallows the lines after it); check the "
+                        "file")))
                 try:
                     if row.extra_fields:
                         raise Reject("", f"the row has {row.extra_fields} more field(s) than "
@@ -225,8 +274,10 @@ class _BackgroundWrites:
     keeps the writes in order, so a chunk's relationships always find the nodes of the chunks
     before it; at most two chunks wait, to bound memory."""
 
-    def __init__(self, writer: Writer, ctx: Context, report: FileReport, log: IssueLog) -> None:
+    def __init__(self, writer: Writer, ctx: Context, report: FileReport, log: IssueLog,
+                 stated: tuple[str, ...] = ()) -> None:
         self.writer, self.ctx, self.report, self.log = writer, ctx, report, log
+        self.stated = stated  # relationship properties the file states in full
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="creditgraph-writes")
         self.pending: deque[tuple[Future[set[int]], list[tuple[SourceRow, Plan]],
                                   list[str]]] = deque()
@@ -250,21 +301,24 @@ class _BackgroundWrites:
     def _write(self, plans: list[tuple[SourceRow, Plan]]) -> set[int]:
         nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-        owners: dict[tuple[str, str, str, str, str], int] = {}
+        owners: dict[tuple[str, str, str, str, str], list[int]] = defaultdict(list)
         for index, (_, plan) in enumerate(plans):
             for label, props in plan.nodes:
                 nodes[label].append(props)
             for rel_type, src, dst, props in plan.rels:
                 rels[(rel_type, src, dst)].append(props)
-                owners[(rel_type, src, dst, props["src_key"], props["dst_key"])] = index
+                owners[(rel_type, src, dst, props["src_key"], props["dst_key"])].append(index)
         try:
             for label, props in nodes.items():
                 self.writer.merge_nodes(label, props)
             failed: set[int] = set()
             for (rel_type, src, dst), props in rels.items():
-                for missing in self.writer.merge_relationships(rel_type, src, dst, props):
-                    failed.add(owners[(rel_type, src, dst, missing["src_key"],
-                                       missing["dst_key"])])
+                own = self.ctx.schema.relationship(rel_type).properties
+                stated = tuple(p for p in self.stated if p in own)
+                for missing in self.writer.merge_relationships(rel_type, src, dst, props,
+                                                               stated):
+                    failed.update(owners[(rel_type, src, dst, missing["src_key"],
+                                          missing["dst_key"])])
         except SchemaError as exc:  # a transformer produced what the schema refuses: a bug
             raise SchemaError(f"{self.ctx.file}: {exc}") from None
         return failed
@@ -300,23 +354,55 @@ def _existing(writer: Writer, primaries: Iterable[tuple[str, ...]]) -> set[tuple
     return found
 
 
-def _end_unconfirmed(writer: Writer, schema: Schema, report: LoadReport, load_id: str,
-                     today: dt.date, confirmed: set[tuple[str, str]],
-                     rejected_by_source: dict[str, int]) -> None:
-    """A relation its source no longer lists is ended, not deleted. Skipped for a source with
-    rejected rows: a row rejected for a typo must not end a relation that still exists."""
-    by_kind = {f.kind: f for f in report.files}
-    for source, rel_type in sorted(confirmed):
-        if rejected_by_source.get(source):
-            report.notes.append(
-                f"{source}: {rejected_by_source[source]} row(s) rejected, so {rel_type} "
-                "relations missing from this export were not ended; fix and reload"
-            )
-            continue
-        ended = writer.end_unconfirmed(rel_type, source, load_id, today)
-        kind = source.rsplit("/", 1)[-1]
-        if kind in by_kind:
-            by_kind[kind].ended += ended
+def _end_unlisted(writer: Writer, report: LoadReport, source: str, types: list[str],
+                  files: list[FileReport], load_id: str, today: dt.date,
+                  options: LoadOptions) -> None:
+    """A relation its source no longer lists is ended, not deleted — but only when the feed is
+    demonstrably complete, and never more than ``max_end_share`` of the source's open relations
+    unless asked: a truncated export must not end real relations."""
+    for rel_type in types:  # listed again after an earlier load ended them: open again
+        writer.reopen_listed(rel_type, load_id)
+    check = EndCheck(source, types)
+    report.end_checks.append(check)
+    check.held = _incomplete(options, files)
+    if check.held:
+        report.notes.append(f"{source}: {check.held}")
+        return
+    for rel_type in types:
+        open_, unlisted = writer.count_unlisted(rel_type, source, load_id)
+        check.open += open_
+        check.unlisted += unlisted
+    check.share = round(check.unlisted / check.open, 4) if check.open else 0.0
+    if check.share > options.max_end_share and not options.allow_mass_end:
+        check.held = (f"would end {check.unlisted:,} of {check.open:,} open relations "
+                      f"({check.share:.1%}), more than --max-end-share "
+                      f"{options.max_end_share:.0%}; none ended. Check the feed is complete, "
+                      "then load again with --allow-mass-end")
+        report.notes.append(f"{source}: {check.held}")
+        return
+    if check.unlisted:
+        for rel_type in types:
+            check.ended += writer.end_unconfirmed(rel_type, source, load_id, today)
+    files[0].ended += check.ended
+
+
+def _incomplete(options: LoadOptions, files: list[FileReport]) -> str:
+    """Why these files cannot be trusted to list every relation of their source ('' if they
+    can)."""
+    if not options.source:
+        return ("no --source named this feed, so relations it does not list were kept (name "
+                "the feed with --source to end them)")
+    if not sum(f.rows for f in files):
+        return "no data rows: an empty export never ends relations"
+    rejected = sum(f.rejected for f in files)
+    if rejected:
+        return (f"{rejected} row(s) rejected, so relations missing from this export were not "
+                "ended; fix and reload")
+    spanning = sum(f.spanning_rows for f in files)
+    if spanning:
+        return (f"{spanning} row(s) run over several lines (a stray quote?), so the file may "
+                "be cut short; relations missing from it were not ended")
+    return ""
 
 
 def _chunks(items: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.identifiers import classify, mask_resident_id
+from graph.identifiers import classify, mask_digit_runs, mask_resident_id
 
 NodeWrite = tuple[str, dict[str, Any]]  # label, properties
 RelWrite = tuple[str, str, str, dict[str, Any]]  # type, source label, target label, row
@@ -22,6 +22,7 @@ def safe_value(value: Any, limit: int = 120) -> str:
     check = classify(shown) if 9 <= len(shown.strip()) <= 24 else None
     if check is not None and check.kind == "resident_id":
         return mask_resident_id(check.normalized)
+    shown = mask_digit_runs(shown)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
@@ -35,7 +36,7 @@ class Issue:
 
     def as_row(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "column": self.column,
-                "reason": self.message, "value": self.value}
+                "reason": mask_digit_runs(self.message), "value": mask_digit_runs(self.value)}
 
 
 class Reject(Exception):

@@ -1,8 +1,10 @@
 """Reading input files: finding them, their encoding, their rows with line numbers.
 
 CSV in UTF-8, UTF-8 with BOM or GB18030 (the encoding of most Chinese government exports);
-``.xlsx`` through openpyxl (first sheet). Every row keeps the line it came from, so a rejected
-row can be found in the original file.
+``.xlsx`` through openpyxl in read-only mode: the one sheet that holds data (a workbook with data
+on two sheets is refused, never half-read). Every row keeps the line it came from, so a rejected
+row can be found in the original file, and the last line it reached: a quoted field holding line
+breaks (a stray quote swallows every line after it) shows as a row spanning lines.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ class SourceRow:
     line: int
     values: dict[str, Any]  # canonical column → raw cell (str, or a number / date from Excel)
     extra_fields: int = 0   # fields beyond the header (a broken CSV row)
+    last_line: int = 0      # the physical line the row ended on (> line: it spans lines)
+
+    @property
+    def spans_lines(self) -> bool:
+        return self.last_line > self.line
 
 
 def discover(directory: Path, spec: Spec) -> list[InputFile]:
@@ -126,7 +133,8 @@ def _csv_rows(source: InputFile) -> Iterator[SourceRow]:
                 continue  # a blank line is not a row
             values = {name: record[i] if i < len(record) else "" for i, name in
                       source.columns.items()}
-            yield SourceRow(line, values, max(0, len(record) - source.header_width))
+            yield SourceRow(line, values, max(0, len(record) - source.header_width),
+                            reader.line_num)
 
 
 def _open_xlsx(path: Path) -> Any:
@@ -138,10 +146,30 @@ def _open_xlsx(path: Path) -> Any:
         raise StructuralError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
 
 
+def _data_sheet(book: Any, path: Path) -> Any:
+    """The one sheet holding data. Data on two sheets is refused: reading only the first would
+    silently drop the rest, and for a complete list that ends relations."""
+    filled = [sheet for sheet in book.worksheets if _has_data(sheet)]
+    if len(filled) > 1:
+        names = ", ".join(repr(sheet.title) for sheet in filled)
+        raise StructuralError(f"{path.name}: data on {len(filled)} sheets ({names}); keep one "
+                              "sheet per file (save each sheet as its own file)")
+    return filled[0] if filled else book.worksheets[0]
+
+
+def _has_data(sheet: Any) -> bool:
+    return any(_filled(value) for record in sheet.iter_rows(values_only=True)
+               for value in record)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
 def _xlsx_headers(path: Path) -> list[str]:
     book = _open_xlsx(path)
     try:
-        sheet = book.worksheets[0]
+        sheet = _data_sheet(book, path)
         first = next(sheet.iter_rows(max_row=1, values_only=True), ())
         return ["" if v is None else str(v) for v in first]
     finally:
@@ -151,9 +179,9 @@ def _xlsx_headers(path: Path) -> list[str]:
 def _xlsx_rows(source: InputFile) -> Iterator[SourceRow]:
     book = _open_xlsx(source.path)
     try:
-        sheet = book.worksheets[0]
+        sheet = _data_sheet(book, source.path)
         for number, record in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in record):
+            if not any(_filled(v) for v in record):
                 continue
             values = {name: _cell(record[i]) if i < len(record) else "" for i, name in
                       source.columns.items()}

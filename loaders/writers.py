@@ -56,17 +56,27 @@ class StoreWriter:
         self.store.merge_nodes(label, rows, batch_size=max(len(rows), 1))
 
     def merge_relationships(self, rel_type: str, source: str, target: str,
-                            rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
+                            rows: list[dict[str, Any]],
+                            authoritative: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
         missing: list[Mapping[str, Any]] = []
         self.store.merge_relationships(rel_type, source, target, rows,
-                                       batch_size=max(len(rows), 1), on_missing=missing.append)
+                                       batch_size=max(len(rows), 1), on_missing=missing.append,
+                                       authoritative=authoritative)
         return missing
+
+    def reopen_listed(self, rel_type: str, load_id: str) -> None:
+        # stamped so that propagation sees the change
+        self.store.write(cypher.reopen_confirmed(self.schema, rel_type),
+                         {"load_id": load_id, "now": dt.datetime.now(dt.UTC)})
+
+    def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]:
+        rows = self.store.read(cypher.count_open(self.schema, rel_type),
+                               {"source": source, "load_id": load_id})
+        return (int(rows[0]["open"] or 0), int(rows[0]["unlisted"] or 0)) if rows else (0, 0)
 
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int:
         now = dt.datetime.now(dt.UTC)  # stamped so that propagation sees the change
-        self.store.write(cypher.reopen_confirmed(self.schema, rel_type),
-                         {"load_id": load_id, "now": now})
         rows = self.store.write(cypher.end_unconfirmed(self.schema, rel_type),
                                 {"source": source, "load_id": load_id, "end_date": end_date,
                                  "now": now})
@@ -82,11 +92,18 @@ class DryRunWriter(StoreWriter):
         coerce_rows(self.schema.node(label).properties, rows, f"{label} batch")
 
     def merge_relationships(self, rel_type: str, source: str, target: str,
-                            rows: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
+                            rows: list[dict[str, Any]],
+                            authoritative: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
         rel = self.schema.endpoint(rel_type, source, target)
         coerce_rows(rel.properties, [{k: v for k, v in r.items() if k not in ENDPOINT_FIELDS}
                                      for r in rows], f"{rel_type} batch")
         return []
+
+    def reopen_listed(self, rel_type: str, load_id: str) -> None:
+        pass
+
+    def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]:
+        return 0, 0  # nothing was stamped as listed: a dry run cannot tell
 
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int:

@@ -1,5 +1,8 @@
 """A subject's credit file (信用档案): identity with masked ID, codes including legacy ones,
-list entries (in force or not on the date), penalties, licenses, commitments, direct relations."""
+list entries (in force or not on the date), penalties, licenses, commitments, direct relations.
+
+The birth year is never part of the file: beside the masked number (``330105********3514``) it
+leaves a few dozen candidate numbers, few enough to try one by one."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from queries.linked import CONTROL_RELATIONS, expand, explain, split_id
 from queries.subjects import Subject, default_as_of
 
 SECTIONS = ("identity", "entries", "penalties", "licenses", "commitments", "relations")
+WITHHELD = ("birth_year",)  # identity columns never shown: see the module docstring
 
 
 def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
@@ -20,7 +24,8 @@ def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
     as_of = default_as_of(as_of)
     identity_query = "profile-enterprise" if subject.label == "Enterprise" else "profile-person"
     identity = run(store, identity_query, key=subject.key)
-    file = {"identity": pd.DataFrame(identity)}
+    withheld = [{k: v for k, v in row.items() if k not in WITHHELD} for row in identity]
+    file = {"identity": pd.DataFrame(withheld)}
     for section in ("entries", "penalties", "licenses", "commitments"):
         rows = run(store, f"profile-{section}", key=subject.key, as_of=as_of)
         sort = {"entries": "start_date", "penalties": "decision_date",

@@ -1,7 +1,12 @@
 """Credit checks for procurement, bond issuance and subsidies (采购 / 发债 / 财政资金审查):
 for each applicant, eligible or not, and why — its own black-list entries in force, major
 penalties in the previous three years (政府采购法 art. 22), black-listed parties within N hops
-over control relations — with the evidence paths."""
+over control relations — with the evidence paths.
+
+Resident ID numbers are echoed masked. With ``identify_persons=False`` (a viewer's check) a row
+keyed by an ID number says only whether that person is in the graph — never a name or a finding —
+and ``max_id_numbers`` caps how many ID numbers one list may hold, so a list of guesses around a
+masked number cannot be turned into a name."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from graph.errors import CreditGraphError
+from graph.identifiers import classify
 from graph.store import GraphStore
 from queries.library import run
 from queries.linked import CONTROL_RELATIONS, entries_in_force, linked_dishonesty
@@ -17,20 +24,51 @@ from queries.subjects import UnknownSubject, default_as_of, resolve
 
 MAJOR_CATEGORIES = ("责令停产停业", "吊销许可证件", "吊销营业执照", "暂扣许可证件", "没收违法所得")
 MAJOR_FINE = 10.0  # 万元
+COLUMNS = ["code", "found", "name", "eligible", "reasons", "evidence"]
+
+
+class ScreeningError(CreditGraphError):
+    pass
+
+
+def is_resident_id(code: str) -> bool:
+    return classify(code).kind == "resident_id"
+
+
+def shown_code(code: str) -> str:
+    """The code as a table may show it: a resident ID number masked."""
+    return str(classify(code).public()["input"]) if is_resident_id(code) else code
+
+
+def check_id_cap(codes: Sequence[str], max_id_numbers: int | None) -> None:
+    ids = sum(1 for code in codes if is_resident_id(code))
+    if max_id_numbers is not None and ids > max_id_numbers:
+        raise ScreeningError(f"{ids} resident ID numbers in one list; at most {max_id_numbers} "
+                             "may be checked at a time")
 
 
 def screen(store: GraphStore, codes: Iterable[str], secret: bytes | None, max_hops: int = 2,
            as_of: dt.date | None = None, relations: Sequence[str] = CONTROL_RELATIONS,
-           major_fine: float = MAJOR_FINE) -> pd.DataFrame:
+           major_fine: float = MAJOR_FINE, identify_persons: bool = True,
+           max_id_numbers: int | None = None) -> pd.DataFrame:
     as_of = default_as_of(as_of)
     since = as_of.replace(year=as_of.year - 3)
+    codes = list(codes)
+    check_id_cap(codes, max_id_numbers)
     rows = []
     for code in codes:
+        presence_only = not identify_persons and is_resident_id(code)
         try:
             subject = resolve(store, code, secret)
         except UnknownSubject as exc:
-            rows.append({"code": code, "name": None, "eligible": False,
-                         "reasons": [f"不在图谱中 {exc}"], "evidence": []})
+            rows.append({"code": shown_code(code), "found": False, "name": None,
+                         "eligible": None if presence_only else False,
+                         "reasons": [] if presence_only else [f"不在图谱中 {exc}"],
+                         "evidence": []})
+            continue
+        if presence_only:
+            rows.append({"code": shown_code(code), "found": True, "name": None,
+                         "eligible": None, "reasons": [], "evidence": []})
             continue
         reasons, evidence = [], []
         own = entries_in_force(store, [subject.node_id], "black", as_of)
@@ -49,6 +87,6 @@ def screen(store: GraphStore, codes: Iterable[str], secret: bytes | None, max_ho
             reasons.append(f"关联失信 linked black-listed party {row['name']} at {row['hops']} "
                            f"hop(s): {', '.join(row['entries'])}")
             evidence.append(row["explanation"])
-        rows.append({"code": code, "name": subject.name, "eligible": not reasons,
-                     "reasons": reasons, "evidence": evidence})
-    return pd.DataFrame(rows, columns=["code", "name", "eligible", "reasons", "evidence"])
+        rows.append({"code": shown_code(code), "found": True, "name": subject.name,
+                     "eligible": not reasons, "reasons": reasons, "evidence": evidence})
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -14,8 +14,11 @@ already holds data unless CREDITGRAPH_TEST_RESET=1: the tests wipe it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -29,18 +32,58 @@ from graph.store import GraphStore, open_store
 
 @pytest.fixture(scope="session", autouse=True)
 def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The audit log and the dashboard's user store of the session live in its temp directory
-    (the CLI subprocesses inherit them), never in the working tree's data/."""
+    """The audit log, its key and the dashboard's user store of the session live in its temp
+    directory (the CLI subprocesses inherit them), never in the working tree's data/.
+
+    CREDITGRAPH_AUDIT_HEAD is cleared rather than set: the head then defaults to `<log>.head`,
+    beside whichever log a test points CREDITGRAPH_AUDIT_LOG at. One head shared by several
+    logs would (rightly) make every log but one look cut or deleted."""
     root = tmp_path_factory.mktemp("private")
-    saved = {k: os.environ.get(k) for k in ("CREDITGRAPH_AUDIT_LOG", "CREDITGRAPH_USERS")}
+    keys = ("CREDITGRAPH_AUDIT_LOG", "CREDITGRAPH_USERS", "CREDITGRAPH_AUDIT_KEY",
+            "CREDITGRAPH_AUDIT_KEY_FILE", "CREDITGRAPH_AUDIT_HEAD")
+    saved = {k: os.environ.get(k) for k in keys}
     os.environ["CREDITGRAPH_AUDIT_LOG"] = str(root / "audit.log")
     os.environ["CREDITGRAPH_USERS"] = str(root / "users.json")
+    os.environ["CREDITGRAPH_AUDIT_KEY"] = secrets.token_hex(32)
+    os.environ["CREDITGRAPH_AUDIT_KEY_FILE"] = str(root / "audit.key")  # absent: no data/ key
+    os.environ.pop("CREDITGRAPH_AUDIT_HEAD", None)
     yield
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Every process the session starts (dashboards, servers, CLI runs) carries a token in its
+    environment; any still alive once the session's own fixtures have stopped is killed and
+    reported as an error, so a leak cannot pass unnoticed. Requested first, torn down last."""
+    token = secrets.token_hex(8)
+    os.environ["CREDITGRAPH_TEST_SESSION"] = token
+    yield
+    os.environ.pop("CREDITGRAPH_TEST_SESSION", None)
+    left = _processes_carrying(f"CREDITGRAPH_TEST_SESSION={token}")
+    for pid, _ in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"the test session left processes running: {left}"
+
+
+def _processes_carrying(marker: str) -> list[tuple[int, str]]:
+    found = []
+    needle = marker.encode() + b"\0"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes():
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append((int(entry.name), command.strip()[:200]))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 BACKENDS = [

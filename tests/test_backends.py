@@ -107,13 +107,19 @@ def test_an_older_embedded_store_gains_what_the_schema_added(tmp_path: Path):
     settings = Settings(store_path=tmp_path / "store")
     with open_store(settings, parse_schema(old_raw, Path("old.yaml"))) as store:
         store.init_schema()
-        store.merge_nodes("Person", [{"pid": "p1", "name": "钱七"}])
+        store.merge_nodes("Person", [{"pid": "p1", "name": "钱七"}, {"pid": "p2"}])
+        store.merge_relationships("RELATIVE_OF", "Person", "Person",
+                                  [{"src_key": "p1", "dst_key": "p2"}])
     with open_store(settings, load_schema()) as store:
         applied = store.init_schema()
         assert any("ALTER TABLE `Person` ADD `id_masked`" in s for s in applied)
+        assert any("SET r.`period`" in s for s in applied)  # the relation got its period
         store.merge_nodes("Person", [{"pid": "p1", "name": "钱七", "sex": "女"}])
         store.merge_relationships("RELATIVE_OF", "Person", "Person",
-                                  [{"src_key": "p1", "dst_key": "p1", "kind": "本人"}])
-        assert store.read("MATCH (p:Person) RETURN p.name AS n, p.sex AS s") == [
+                                  [{"src_key": "p1", "dst_key": "p2", "kind": "配偶"},
+                                   {"src_key": "p1", "dst_key": "p1", "kind": "本人"}])
+        assert store.read("MATCH (p:Person {pid: 'p1'}) RETURN p.name AS n, p.sex AS s") == [
             {"n": "钱七", "s": "女"}]
+        assert store.read("MATCH (:Person {pid: 'p1'})-[r:RELATIVE_OF]->(:Person {pid: 'p2'}) "
+                          "RETURN r.kind AS k") == [{"k": "配偶"}]  # merged, not doubled
         assert store.init_schema()[-1].startswith("CREATE REL TABLE")  # nothing left to migrate

@@ -81,7 +81,7 @@ def test_the_bag_holds_every_finding_everywhere(case_store, tmp_path):
     store, cases = case_store
     subjects, servant = subjects_of(store, cases)
     case, digest = export_case(store, subjects, AS_OF, 2, "杭信案〔2026〕7号",
-                               tmp_path / "bag")
+                               tmp_path / "bag", include_civil_servant=True)
     bag = tmp_path / "bag"
     assert verify_bag(bag) == []
     assert {p.name for p in (bag / "data").iterdir()} == {
@@ -121,6 +121,7 @@ def test_the_bag_holds_every_finding_everywhere(case_store, tmp_path):
     graphml = (bag / "data" / "network.graphml").read_text(encoding="utf-8")
     assert all(s.node_id in graphml for s in subjects) and "LEGAL_REP_OF" in graphml
     assert leaked_ids(bag) == []
+    assert "birth_year" not in json.dumps(evidence)  # beside a masked ID it narrows to a few
     record = [json.loads(line) for line in audit.log_path().read_text().splitlines()][-1]
     assert record["action"] == "export-case" and record["details"]["bag_sha256"] == digest
     assert servant not in audit.log_path().read_text()
@@ -229,3 +230,45 @@ def test_no_resident_id_number_anywhere_after_a_full_run(case_store, tmp_path):
     for path in written:
         content = path.read_bytes().decode("utf-8", errors="ignore")
         assert not [s for s in secrets if s in content], path
+
+
+def test_civil_servant_findings_only_when_asked_for(case_store, tmp_path):
+    """The dashboard asks for them for supervisors and above; the CLI with a flag."""
+    store, cases = case_store
+    subjects, _ = subjects_of(store, cases)
+    case, _ = export_case(store, subjects, AS_OF, 2, "C-3", tmp_path / "plain")
+    assert case.civil_servant == [] and not any("利益冲突" in f for f in case.findings())
+    evidence = json.loads((tmp_path / "plain" / "data" / "evidence.json").read_text())
+    assert evidence["civil_servant"] == []
+    assert '"civil_servant": false' in (tmp_path / "plain" / "bag-info.txt").read_text()
+    full, _ = export_case(store, subjects, AS_OF, 2, "C-4", tmp_path / "full",
+                          include_civil_servant=True, actor="sup1")
+    assert any("利益冲突" in f for f in full.findings())
+    record = [json.loads(line) for line in audit.log_path().read_text().splitlines()][-1]
+    assert record["details"]["parameters"]["civil_servant"] is True
+    assert (record["details"].get("actor") or record["user"]) == "sup1"
+
+
+@pytest.mark.parametrize("case_no", ["../../etc/x", "a/b", "a\\b", "..", ".hidden", "", "x" * 65,
+                                     "杭信案 1号", "a\nb", "C-1:zip"])
+def test_a_case_number_that_is_not_a_safe_file_name_is_refused(case_no):
+    from casefile.export import check_case_no
+
+    with pytest.raises(CreditGraphError, match="case number"):
+        check_case_no(case_no)
+
+
+@pytest.mark.parametrize("case_no", ["杭信案〔2026〕1号", "CG-20260101-91330105350045671D",
+                                     "案(2026)1号", "案（2026）1号", "v1.2_a"])
+def test_ordinary_case_numbers_pass(case_no):
+    from casefile.export import check_case_no
+
+    assert check_case_no(case_no) == case_no
+
+
+def test_export_case_cli_refuses_a_path_in_the_case_number(run_cli, tmp_path):
+    out = run_cli("export-case", "--subject", "91330105350045671D", "--case-no", "../../evil",
+                  "--out", str(tmp_path / "case.zip"),
+                  env={"CREDITGRAPH_AUDIT_LOG": str(tmp_path / "audit.log")})
+    assert out.returncode == 2 and "case number" in out.stderr
+    assert not (tmp_path / "case.zip").exists()

@@ -29,6 +29,7 @@ def test_overview_shows_what_the_store_holds(tmp_path: Path, monkeypatch: pytest
         store.merge_nodes("Enterprise", [{"uscc": "91330100799655058B", "name": "杭州甲公司"}])
     monkeypatch.setenv("CREDITGRAPH_BACKEND", "embedded")
     monkeypatch.setenv("CREDITGRAPH_STORE", str(store_path))
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")  # no users: open only in explicit demo mode
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert app.title[0].value == "信用图谱 总览"
@@ -44,6 +45,7 @@ def test_unreachable_database_is_a_message_not_a_traceback(monkeypatch: pytest.M
     monkeypatch.setenv("CREDITGRAPH_BACKEND", "neo4j")
     monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
     monkeypatch.setenv("NEO4J_PASSWORD", "irrelevant-here")
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert "数据库不可用 database unavailable" in app.error[0].value
@@ -88,6 +90,7 @@ def demo_app(demo, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CREDITGRAPH_BACKEND", "embedded")
     monkeypatch.setenv("CREDITGRAPH_STORE", str(demo["store"]))
     monkeypatch.setenv("CREDITGRAPH_ID_KEY", SECRET)
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")  # without users, only explicit demo mode opens
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state["as_of"] = dt.date.fromisoformat(AS_OF)
     return app
@@ -176,7 +179,7 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**__import__("os").environ, "CREDITGRAPH_ID_KEY": SECRET,
-           "CREDITGRAPH_BACKEND": "embedded"}
+           "CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_DEMO": "1"}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("creditgraph")), "--store", str(demo["store"]),
          "dashboard", "--port", str(port), "--address", "127.0.0.1"],

@@ -346,7 +346,7 @@ def test_colliding_columns_are_structural(store, tmp_path):
 
 
 def test_an_updated_export_updates_properties_and_ends_vanished_relations(store, tmp_path):
-    load(store, SAMPLE, tmp_path)
+    load(store, SAMPLE, tmp_path, source="registry")
     directory = sample_copy(tmp_path, "relations.csv")
     lines = (directory / "relations.csv").read_text(encoding="utf-8").splitlines()
     vanished = [line for line in lines if line.startswith("330102197511202461,总经理")]
@@ -354,7 +354,12 @@ def test_an_updated_export_updates_properties_and_ends_vanished_relations(store,
         "\n".join(line for line in lines if line not in vanished) + "\n", encoding="utf-8")
     write_csv(directory / "enterprises.csv", ["uscc", "name", "phone"],
               [[E2, "杭州滨江云图科技有限公司", "0571-86009999"]])
-    report = load(store, directory, tmp_path, today=dt.date(2016, 8, 1))
+    # one of the feed's relations is more than 5 %: held back unless asked
+    held = load(store, directory, tmp_path, today=dt.date(2016, 8, 1), source="registry")
+    assert {f.file: f.ended for f in held.files}["relations.csv"] == 0
+    assert any("would end 1 of 7 open relations" in note for note in held.notes)
+    report = load(store, directory, tmp_path, today=dt.date(2016, 8, 1), source="registry",
+                  allow_mass_end=True)
     assert {f.file: f.ended for f in report.files}["relations.csv"] == 1
     assert store.read("MATCH (e:Enterprise {uscc: $u}) RETURN e.phone AS p, e.address AS a",
                       {"u": E2}) == [{"p": "0571-86009999", "a": "杭州市滨江区江南大道100号"}]
@@ -364,21 +369,21 @@ def test_an_updated_export_updates_properties_and_ends_vanished_relations(store,
     # this enterprises.csv has no legal representative columns: it says nothing about them
     assert {r["ended"] for r in rel_props(store, "LEGAL_REP_OF")} == {None}
 
-    # listed again: reopened
+    # listed again: reopened (also by a load that ends nothing)
     shutil.copy(SAMPLE / "relations.csv", directory / "relations.csv")
-    load(store, directory, tmp_path)
+    load(store, directory, tmp_path, source="registry")
     assert store.read("MATCH ()-[r:EXECUTIVE_OF]->() RETURN r.end_date AS e") == [{"e": None}]
 
 
 def test_a_rejected_row_does_not_end_relations(store, tmp_path):
-    load(store, SAMPLE, tmp_path)
+    load(store, SAMPLE, tmp_path, source="registry")
     directory = sample_copy(tmp_path, "relations.csv")
     text = (directory / "relations.csv").read_text(encoding="utf-8")
     (directory / "relations.csv").write_text(
         text.replace("330102197511202461,总经理,91330108577822332C,,总经理,,2005-06-15,",
                      "330102197511202461,总经理,91330108577822332C,,总经理,,2005-13-45,"),
         encoding="utf-8")
-    report = load(store, directory, tmp_path)
+    report = load(store, directory, tmp_path, source="registry", allow_mass_end=True)
     assert by_file(report)["relations.csv"] == (7, 0, 6, 1)
     assert any("were not ended" in note for note in report.notes)
     assert store.read("MATCH ()-[r:EXECUTIVE_OF]->() RETURN r.end_date AS e") == [{"e": None}]

@@ -67,6 +67,7 @@ def test_neo4j_stopping_mid_load_then_returning(neo4j_schema_ready, tmp_path, mo
 
         # the dashboard while the server is down, then after it is back on the same address
         monkeypatch.setenv("CREDITGRAPH_BACKEND", "neo4j")
+        monkeypatch.setenv("CREDITGRAPH_DEMO", "1")  # no users in this session's store
         for key, value in server.env().items():
             monkeypatch.setenv(key, value)
         app = AppTest.from_file(APP, default_timeout=60).run()

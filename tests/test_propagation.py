@@ -351,7 +351,7 @@ def test_a_reload_that_changes_the_legal_rep_moves_the_measure(store, tmp_path):
     import shutil
 
     from graph.identifiers import person_key
-    from loaders.pipeline import load_directory
+    from loaders.pipeline import LoadOptions, load_directory
     from loaders.spec import load_spec
     from loaders.writers import StoreWriter
 
@@ -370,7 +370,8 @@ def test_a_reload_that_changes_the_legal_rep_moves_the_measure(store, tmp_path):
 
     def load(directory: Path) -> dt.datetime:
         report = load_directory(directory, StoreWriter(store), store.schema, load_spec(), secret,
-                                tmp_path / "report")
+                                tmp_path / "report",
+                                LoadOptions(source="registry", allow_mass_end=True))
         return dt.datetime.fromisoformat(report.started_at)
 
     load(data)

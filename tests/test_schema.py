@@ -97,7 +97,7 @@ def test_merge_queries_are_built_from_the_whitelist_only():
         "UNWIND $rows AS row\n"
         "MATCH (a:`Person` {`pid`: row.src_key})\n"
         "MATCH (b:`Enterprise` {`uscc`: row.dst_key})\n"
-        "MERGE (a)-[r:`SHAREHOLDER_OF`]->(b)\n"
+        "MERGE (a)-[r:`SHAREHOLDER_OF` {`period`: row.`period`}]->(b)\n"
         "SET r.`ratio` = coalesce(row.`ratio`, r.`ratio`)\n"
         "RETURN count(*) AS merged"
     )

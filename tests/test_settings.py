@@ -11,7 +11,8 @@ from graph.settings import DEFAULT_STORE, Settings
 def test_defaults_are_the_zero_setup_embedded_store():
     settings = Settings.from_env({})
     assert settings.backend == "embedded"
-    assert settings.store_path == DEFAULT_STORE
+    assert settings.store_path == Path.cwd() / DEFAULT_STORE  # absolute from the start
+    assert settings.store_path.is_absolute() and settings.id_key_file.is_absolute()
     assert settings.neo4j_uri == "bolt://localhost:7687"
 
 
@@ -27,6 +28,8 @@ def test_environment_and_overrides():
     assert "s3cret-value" not in repr(settings)
     local = settings.with_overrides(backend="embedded", store_path=Path("/tmp/x"), batch_size=None)
     assert (local.backend, local.store_path, local.batch_size) == ("embedded", Path("/tmp/x"), 2000)
+    relative = settings.with_overrides(store_path=Path("rel/store"))
+    assert relative.store_path == Path.cwd() / "rel" / "store"  # --store resolves too
 
 
 @pytest.mark.parametrize(("env", "message"), [

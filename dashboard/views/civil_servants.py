@@ -3,13 +3,14 @@ the promotion check."""
 
 import streamlit as st
 
+from dashboard.auth import at_least
 from dashboard.data import as_of, guarded, named, servant_file
 from dashboard.i18n import t
-from dashboard.widgets import table
+from dashboard.widgets import md, table
 from queries.subjects import Subject
 
 st.title(t("civil_servants"))
-if st.session_state.get("role") not in ("supervisor", "admin"):
+if not at_least("supervisor"):
     st.error(t("not_allowed"))  # integrity files are for supervisors
     st.stop()
 servants = guarded(named, "civil-servants")
@@ -30,8 +31,9 @@ if sections is not None:
     if not promotion.empty:
         eligible = bool(promotion["eligible"].iloc[0])
         reasons = promotion["reasons"].iloc[0]
+        said = md("；".join(map(str, reasons or [])))
         (st.success if eligible else st.error)(
-            f"{t('promotion')}: {'✔' if eligible else '✘'} " + "；".join(map(str, reasons or [])))
+            f"{t('promotion')}: {'✔' if eligible else '✘'} {said}")
     for name in ("posts", "records", "for_profit", "conflicts"):
         st.subheader(t(name))
         table(sections[name], f"civil-servant-{name}")

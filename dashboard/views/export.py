@@ -1,5 +1,7 @@
 """证据导出 Export: package the current case as a BagIt bag (.zip) — the same code as
-`creditgraph export-case` — and download it."""
+`creditgraph export-case` — and download it. The case number is checked before anything is
+built (it becomes a file name); civil-servant findings go in only for supervisors and above;
+the export is audited under the signed-in user."""
 
 import datetime as dt
 import tempfile
@@ -7,43 +9,60 @@ from pathlib import Path
 
 import streamlit as st
 
-from casefile.export import export_case
+from casefile.export import check_case_no, export_case
+from dashboard.auth import at_least, user_name
 from dashboard.data import as_of, current_subject, guarded, opened
 from dashboard.i18n import t
+from dashboard.widgets import md
+from graph.errors import CreditGraphError
 
 st.title(t("export"))
-if st.session_state.get("role") not in ("investigator", "supervisor", "admin"):
+if not at_least("investigator"):
     st.error(t("not_allowed"))  # viewers may not export
     st.stop()
 subject = current_subject()
 if subject is None:
     st.info(t("choose_subject"))
     st.stop()
-st.header(subject.name)
+st.header(md(subject.name))
 hops = st.slider(t("hops"), 1, 4, 2, key="export_hops")
 day = as_of()
 case_no = st.text_input(t("case_no"), value=f"CG-{day:%Y%m%d}-{subject.key[:18]}",
-                        key="case_no")
+                        key="case_no", max_chars=64).strip()
+civil = at_least("supervisor")
 st.caption(t("export_note"))
+st.caption(t("export_civil"))
 
 
 def build() -> tuple[bytes, str, int]:
     with tempfile.TemporaryDirectory(prefix="creditgraph-dash-case-") as tmp:
-        out = Path(tmp) / f"{case_no or 'case'}.zip"
+        out = Path(tmp) / f"{case_no}.zip"
         with opened() as store:
-            case, digest = export_case(store, [subject], day, hops, case_no or "case", out)
+            case, digest = export_case(store, [subject], day, hops, case_no, out,
+                                       include_civil_servant=civil, actor=user_name())
         return out.read_bytes(), digest, len(case.findings())
 
 
 if st.button(t("export_build"), key="export_build"):
+    try:
+        check_case_no(case_no)
+    except CreditGraphError as exc:
+        st.error(md(exc))
+        st.stop()
     with st.spinner("…"):
-        built = guarded(build)
+        try:
+            built = guarded(build)
+        except CreditGraphError as exc:  # e.g. the audit log cannot take the record
+            st.error(md(exc))
+            st.stop()
     if built is not None:
         data, digest, findings = built
         st.session_state["export_bag"] = (data, digest, findings, case_no,
-                                          dt.datetime.now().isoformat(timespec="seconds"))
-if "export_bag" in st.session_state:
-    data, digest, findings, number, when = st.session_state["export_bag"]
+                                          dt.datetime.now().isoformat(timespec="seconds"),
+                                          subject.node_id)
+bag = st.session_state.get("export_bag")
+if bag and bag[5] == subject.node_id:  # never another subject's bag under this header
+    data, digest, findings, number, when, _ = bag
     st.success(t("export_done", findings=findings, digest=digest[:16]))
     st.download_button(t("download") + " .zip", data, f"{number}.zip", "application/zip",
-                       key="export_download")
+                       key="export_download", on_click="ignore")

@@ -1,12 +1,15 @@
 """关系网络 Network: the graph around a subject. Expand a node (double-click or its button),
 filter by relation type and hops, colour by red / black / sanctioned, click a node to open its
-credit file. A large neighbourhood is capped, saying how many nodes are not shown."""
+credit file. The walk stops at a node cap (dashboard/data.py `walk`), saying so."""
 
 import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 from dashboard.data import (
+    CAP,
+    MAX_EXPANDED,
     as_of,
+    audited,
     choose,
     current_subject,
     guarded,
@@ -18,7 +21,6 @@ from dashboard.widgets import md, table
 from queries.linked import CONTROL_RELATIONS, split_id
 from queries.subjects import Subject
 
-CAP = 150
 COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "other": "#9e9e9e"}
 
 st.title(t("network"))
@@ -26,17 +28,19 @@ subject = current_subject()
 if subject is None:
     st.info(t("choose_subject"))
     st.stop()
-st.header(subject.name)
+st.header(md(subject.name))
+audited("network-open", subject.node_id, subject=subject.node_id)
 left, right = st.columns([1, 3])
 hops = left.slider(t("hops"), 1, 3, 2, key="network_hops")
 relations = tuple(right.multiselect(t("relation_types"), CONTROL_RELATIONS,
                                     default=list(CONTROL_RELATIONS), key="network_relations")
                   or CONTROL_RELATIONS)
 expanded: list[str] = st.session_state.setdefault("expanded", [])
-found = guarded(neighbourhood, subject, hops, as_of(), relations, tuple(sorted(expanded)))
+del expanded[:-MAX_EXPANDED]  # bounded, oldest out
+found = guarded(neighbourhood, subject, hops, as_of(), relations, tuple(expanded))
 if found is None:
     st.stop()
-names, flags, edges = found
+names, flags = found.names, found.flags
 
 
 def state(node: str) -> str:
@@ -46,25 +50,20 @@ def state(node: str) -> str:
     return "other"
 
 
-# Keep the subject, the flagged nodes and those nearest in edge order, up to the cap.
-others = [n for n in names if n != subject.node_id]
-order = [subject.node_id, *sorted(n for n in others if state(n) != "other"),
-         *sorted(n for n in others if state(n) == "other")]
-shown = set(order[:CAP])
-more = len(order) - len(shown)
+shown = set(names)  # already bounded by the walk
 elements = {
     "nodes": [{"data": {"id": n, "label": f"{split_id(n)[0]}_{state(n)}",
-                        "name": names.get(n, n), "kind": split_id(n)[0]}} for n in order[:CAP]],
+                        "name": names.get(n, n), "kind": split_id(n)[0]}} for n in names],
     "edges": [{"data": {"id": f"{a}>{b}>{rel}", "label": rel, "source": a, "target": b}}
-              for a, b, rel in edges if a in shown and b in shown],
+              for a, b, rel in found.edges if a in shown and b in shown],
 }
 node_styles = [NodeStyle(f"{label}_{flag}", COLOURS[flag], "name",
                          "person" if label == "Person" else "business")
                for label in ("Enterprise", "Person") for flag in COLOURS]
 edge_styles = [EdgeStyle(rel, caption="label", directed=True) for rel in CONTROL_RELATIONS]
 st.caption(t("legend"))
-if more:
-    st.warning(t("shown", shown=len(shown), more=more))
+if found.cut:
+    st.warning(t("shown", shown=len(shown), cap=CAP, more=len(found.more)))
 else:
     st.caption(f"{len(shown)} · {t('nodes')}")
 event = st_link_analysis(elements, "cose", node_styles, edge_styles, height=520,
@@ -73,9 +72,10 @@ event = st_link_analysis(elements, "cose", node_styles, edge_styles, height=520,
 if event:
     data = event.get("data") or {}
     if event.get("action") == "expand":
-        for node in data.get("node_ids", []):
-            if node not in expanded:
+        for node in data.get("node_ids", [])[:MAX_EXPANDED]:
+            if node in names and node not in expanded:
                 expanded.append(node)
+        del expanded[:-MAX_EXPANDED]
         st.rerun()
     elif event.get("action") == "clicked" and data.get("target_id") in names:
         target = data["target_id"]
@@ -83,7 +83,6 @@ if event:
         st.markdown(f"**{t('selected')}**: {md(names[target])} ({label})")
         if st.button(t("open_file")):
             choose(Subject(label, key, names[target]))
-            st.session_state["expanded"] = []
             st.switch_page("views/profile.py")
 st.subheader(t("paths"))
 paths = guarded(linked_parties, subject, hops, as_of(), relations)

@@ -5,13 +5,13 @@ import streamlit as st
 
 from dashboard.data import as_of, guarded, named, scan, status_or_message
 from dashboard.i18n import t
-from dashboard.widgets import table
+from dashboard.widgets import md, table
 from graph.divisions import name as division_name
 
 st.title(f"{t('app')} {t('overview')}")
 status = status_or_message()
 if status is not None:
-    st.caption(f"{status['backend']} · {status['version']} · {status['location']}")
+    st.caption(md(f"{status['backend']} · {status['version']} · {status['location']}"))
     left, right = st.columns(2)
     left.subheader(t("nodes"))
     left.dataframe(pd.DataFrame({"label": list(status["nodes"]),

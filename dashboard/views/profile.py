@@ -1,18 +1,20 @@
 """信用档案 Credit file: the profile query and the joint-punishment measures, on the as-of
-date chosen in the sidebar."""
+date chosen in the sidebar. Opening a file is written to the audit log; the link carries the
+subject's key (a person's ``pid``), never a resident ID number."""
 
 import streamlit as st
 
-from dashboard.data import as_of, credit_file, current_subject, guarded
+from dashboard.data import as_of, audited, credit_file, current_subject, guarded
 from dashboard.i18n import t
-from dashboard.widgets import table
+from dashboard.widgets import md, table
 
 st.title(t("profile"))
 subject = current_subject()
 if subject is None:
     st.info(t("choose_subject"))
     st.stop()
-st.header(subject.name)
+audited("profile-open", subject.node_id, subject=subject.node_id)
+st.header(md(subject.name))
 st.caption(f"{subject.label} · {as_of()}")
 with st.spinner("…"):
     sections = guarded(credit_file, subject, as_of())

@@ -13,6 +13,8 @@ from dashboard.widgets import table
 from loaders.pipeline import REPORTS_ROOT
 from queries.audits import publication_summary
 
+MAX_REPORT_ROWS = 5000  # a load's rejects file may be huge; the page shows its start
+
 st.title(t("quality"))
 st.subheader(t("audit"))
 since = st.date_input("from", value=dt.date(as_of().year - 1, 1, 1), key="audit_from")
@@ -30,6 +32,7 @@ else:
     chosen = st.selectbox("load", [p.name for p in loads[:50]], key="load_id")
     for kind in ("rejects", "warnings"):
         path = Path(REPORTS_ROOT) / chosen / f"{kind}.csv"
-        frame = pd.read_csv(path, dtype=str) if path.exists() and path.stat().st_size else None
+        frame = (pd.read_csv(path, dtype=str, nrows=MAX_REPORT_ROWS)
+                 if path.exists() and path.stat().st_size else None)
         st.markdown(f"**{kind}**")
         table(frame if frame is not None else pd.DataFrame(), f"{chosen}-{kind}")

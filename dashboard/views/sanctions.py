@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.data import as_of, guarded, restricted
 from dashboard.i18n import t
-from dashboard.widgets import table
+from dashboard.widgets import md, table
 from propagation.rules import load_rules
 
 st.title(t("sanctions"))
@@ -24,5 +24,5 @@ if everyone is not None:
     st.subheader(t("by_department"))
     st.bar_chart(by_department)
     frame = everyone if measure is None else everyone[everyone["measure"] == measure]
-    st.subheader(f"{t('restricted')} · {measure or t('all')} · {len(frame):,}")
+    st.subheader(f"{t('restricted')} · {md(measure or t('all'))} · {len(frame):,}")
     table(frame, "restricted")

@@ -1,31 +1,50 @@
 """采购审查 Screening: upload a bidder list (CSV / XLSX), get eligibility with reasons and
-evidence, download the result."""
+evidence, download the result. Uploads are capped in size and rows; a viewer's rows keyed by a
+resident ID number show only found / not found, at most VIEWER_MAX_IDS of them per upload; every
+row is written to the audit log (ID numbers masked)."""
 
-import io
+import hashlib
 
-import pandas as pd
 import streamlit as st
 
-from dashboard.data import as_of, guarded, screened
+from dashboard.auth import at_least
+from dashboard.data import as_of, audited, guarded, screened
 from dashboard.i18n import t
-from dashboard.widgets import table
+from dashboard.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, first_column
+from dashboard.widgets import md, table
+from queries.screening import ScreeningError, check_id_cap
+
+VIEWER_MAX_IDS = 20
 
 st.title(t("screening"))
+identify = at_least("investigator")
+st.caption(t("upload_limits", mib=MAX_UPLOAD_BYTES // (1024 * 1024), rows=MAX_ROWS))
+if not identify:
+    st.caption(t("viewer_ids", n=VIEWER_MAX_IDS))
 upload = st.file_uploader(t("bidders"), type=["csv", "xlsx"], key="bidders")
 hops = st.slider(t("max_hops"), 1, 3, 2, key="screen_hops")
 if upload is not None:
-    raw = upload.getvalue()
-    if upload.name.lower().endswith(".xlsx"):
-        sheet = pd.read_excel(io.BytesIO(raw), dtype=str, header=None)
-    else:
-        sheet = pd.read_csv(io.BytesIO(raw), dtype=str, header=None, encoding="utf-8-sig")
-    cells = [str(v).strip() for v in sheet.iloc[:, 0].dropna()]
-    codes = tuple(c for c in cells if c and c.lower() not in ("code", "uscc", "代码",
-                                                                "统一社会信用代码"))
+    try:
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise UploadError(f"{upload.name}: {upload.size:,} bytes; at most "
+                              f"{MAX_UPLOAD_BYTES:,}")
+        raw = upload.getvalue()
+        codes = tuple(first_column(upload.name, raw))
+        cap = None if identify else VIEWER_MAX_IDS
+        check_id_cap(codes, cap)
+    except (UploadError, ScreeningError) as exc:
+        st.error(md(exc))
+        st.stop()
     with st.spinner("…"):
-        result = guarded(screened, codes, hops, as_of())
+        result = guarded(screened, codes, hops, as_of(), identify, cap)
     if result is not None:
-        eligible = int(result["eligible"].sum()) if not result.empty else 0
+        digest = hashlib.sha256(raw).hexdigest()
+        for number, row in enumerate(result.to_dict("records"), 1):
+            audited("screen", (digest, hops, as_of()), f"screen-{number}", code=row["code"],
+                    found=row["found"], eligible=row["eligible"], row=number,
+                    upload_sha256=digest)
+        eligible = int((result["eligible"] == True).sum()) if not result.empty else 0  # noqa: E712
+        decided = int(result["eligible"].notna().sum()) if not result.empty else 0
         st.metric(t("screening"), t("eligible_count", eligible=eligible,
-                                    ineligible=len(result) - eligible))
+                                    ineligible=decided - eligible))
         table(result, "screening")

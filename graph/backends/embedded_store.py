@@ -71,6 +71,7 @@ class EmbeddedStore(GraphStore):
             for statement in statements:
                 self._execute(statement)
             statements += self._migrate()
+            statements += self._fill_periods()
         return statements
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:

@@ -83,7 +83,7 @@ class Neo4jStore(GraphStore):
         for statement in statements:
             self.write(statement)
         self.read("CALL db.awaitIndexes(300)")
-        return statements
+        return statements + self._fill_periods()
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Reads run as auto-commit queries, retried here on transient errors: a managed read

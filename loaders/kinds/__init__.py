@@ -45,3 +45,13 @@ COMPLETE_LISTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "civil_servants": (("SERVES_IN",), None),
     "enterprises": (("LEGAL_REP_OF",), "legal_rep_id"),
 }
+
+# Relationship properties a file of this kind states in full, each with the column that carries
+# it: when the file has that column, an empty cell clears the stored value (a wrong end date the
+# source withdrew is withdrawn in the graph too), instead of keeping it.
+STATED: dict[str, dict[str, str]] = {
+    "relations": {"end_date": "end_date", "ended_by": "end_date", "ratio": "ratio",
+                  "role": "role", "kind": "kind"},
+    "civil_servants": {"end_date": "end_date", "ended_by": "end_date", "position": "position",
+                       "rank": "rank"},
+}

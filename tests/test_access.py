@@ -1,0 +1,515 @@
+"""The dashboard's door fails closed, sign-in is slowed and locked, personal data cannot be
+re-identified through the dashboard, feed text is never rendered as Markdown, and page work is
+bounded. AppTest runs the real app against a real embedded store loaded by the real loader."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from graph import audit
+from graph.identifiers import person_key, resident_id_check_char, uscc_check_char
+from graph.settings import Access, Settings
+from graph.store import open_store
+from graph.users import (
+    UserError,
+    add_user,
+    failures_file,
+    load_users,
+    remove_user,
+    set_role,
+    sign_in,
+    users_file,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+SAMPLE = ROOT / "seed" / "sample"
+SECRET = "test-secret-key-0123456789"
+WANG = "330105198207053514"  # 王强 in seed/sample
+LINK_NAME = "[click](http://x)"
+IMAGE_NAME = "![x](http://y/a.png)"
+
+
+def hostile_uscc() -> str:
+    body = "91330106" + "MA2HX1Y0" + "9"
+    return body + uscc_check_char(body)
+
+
+def hostile_person() -> str:
+    body = "33010619900101123"
+    return body + resident_id_check_char(body)
+
+
+def candidates(real: str) -> list[str]:
+    """Every number that fits the masked form and the birth year: what the old profile let a
+    viewer enumerate."""
+    out = []
+    day = dt.date(int(real[6:10]), 1, 1)
+    while day.year == int(real[6:10]):
+        body = f"{real[:6]}{day:%Y%m%d}{real[14:17]}"
+        if resident_id_check_char(body) == real[17]:
+            out.append(body + real[17])
+        day += dt.timedelta(days=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory):
+    """seed/sample plus a firm and a person whose names are Markdown links and images."""
+    folder = tmp_path_factory.mktemp("feed")
+    for path in SAMPLE.glob("*.csv"):
+        shutil.copy(path, folder / path.name)
+    with (folder / "enterprises.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow([hostile_uscc(), LINK_NAME, "", "", "330106", "", "",
+                                     "2016-01-01", "存续", "", "10", hostile_person(),
+                                     IMAGE_NAME])
+    with (folder / "persons.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow([hostile_person(), IMAGE_NAME, "", ""])
+    return folder
+
+
+def load(store, folder: Path, report: Path) -> None:  # type: ignore[no-untyped-def]
+    from loaders.pipeline import load_directory
+    from loaders.spec import load_spec
+    from loaders.writers import StoreWriter
+
+    load_directory(folder, StoreWriter(store), store.schema, load_spec(), SECRET.encode(), report)
+
+
+@pytest.fixture(scope="module")
+def graph_dir(feed, tmp_path_factory):
+    root = tmp_path_factory.mktemp("access-store")
+    with open_store(Settings(store_path=root / "store")) as store:
+        store.init_schema()
+        load(store, feed, root / "report")
+    return root / "store"
+
+
+@pytest.fixture
+def env(graph_dir, tmp_path, monkeypatch):
+    for key in ("CREDITGRAPH_DEMO", "CREDITGRAPH_AUTH", "CREDITGRAPH_SESSION_IDLE_MINUTES",
+                "CREDITGRAPH_LOGIN_MAX_FAILURES", "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("CREDITGRAPH_BACKEND", "embedded")
+    monkeypatch.setenv("CREDITGRAPH_STORE", str(graph_dir))
+    monkeypatch.setenv("CREDITGRAPH_ID_KEY", SECRET)
+    monkeypatch.setenv("CREDITGRAPH_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
+    return tmp_path
+
+
+@pytest.fixture
+def users(env):
+    for name, role in (("viewer1", "viewer"), ("inv1", "investigator"), ("admin1", "admin")):
+        add_user(name, role, f"{name}-password-123")
+    return users_file()
+
+
+def new_app() -> AppTest:
+    import streamlit as st
+
+    st.cache_data.clear()
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["as_of"] = dt.date(2020, 1, 1)
+    return app
+
+
+def texts(app) -> str:  # type: ignore[no-untyped-def]
+    parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info",
+                                  "warning", "error", "success")
+             for e in getattr(app, kind) if isinstance(getattr(e, "value", None), str)]
+    return "\n".join(parts)
+
+
+def shown(app) -> str:  # type: ignore[no-untyped-def]
+    """The page's Markdown as a reader sees it (escapes undone), plus every table cell."""
+    cells = [str(v) for df in app.dataframe for v in df.value.astype(str).to_numpy().ravel()]
+    return re.sub(r"\\(.)", r"\1", texts(app)) + "\n" + "\n".join(cells)
+
+
+def sign_in_as(app, name: str, password: str | None = None):  # type: ignore[no-untyped-def]
+    app.text_input(key="login_name").input(name)
+    app.text_input(key="login_password").input(password or f"{name}-password-123")
+    return app.button[0].click().run()
+
+
+def records() -> list[dict]:
+    path = audit.log_path()
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def actor(record: dict) -> str:
+    """Who the record names: details.actor today, the record's user once graph/audit.py takes
+    ``actor=`` as the user."""
+    return record["details"].get("actor") or record["user"]
+
+
+# -- 1. the door fails closed ----------------------------------------------------------------------
+
+
+@pytest.mark.embedded
+def test_no_user_store_closes_the_door_naming_the_absolute_path(env, monkeypatch):
+    elsewhere = env / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # a relative default that is not found from here
+    monkeypatch.setenv("CREDITGRAPH_USERS", "data/users.json")
+    app = new_app().run()
+    assert not app.exception
+    message = re.sub(r"\\(.)", r"\1", app.error[0].value)
+    assert f"已关闭：在 {Path.cwd() / 'data' / 'users.json'} 没有用户库" in message
+    assert "creditgraph users add" in message
+    assert not app.dataframe and "演示模式" not in texts(app) and not app.text_input
+    assert len(app.error) == 1 and [t.value for t in app.title] == ["信用图谱"]
+
+
+@pytest.mark.embedded
+def test_an_empty_or_broken_user_file_closes_the_door(env):
+    users_file().write_text('{"users": []}\n')
+    app = new_app().run()
+    assert not app.exception and "creditgraph users add" in app.error[0].value
+    assert not app.dataframe
+    users_file().write_text("{not json")
+    app = new_app().run()
+    assert not app.exception and "无法读取" in app.error[0].value
+    assert "not a CreditGraph user file" in app.error[0].value
+    assert not app.dataframe and not app.text_input
+
+
+@pytest.mark.embedded
+def test_demo_mode_only_when_asked_and_never_with_oidc(env, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")
+    app = new_app().run()
+    assert not app.exception and "演示模式（CREDITGRAPH_DEMO=1）" in app.warning[0].value
+    assert app.dataframe  # the overview's tables
+    monkeypatch.setenv("CREDITGRAPH_AUTH", "oidc")
+    app = new_app().run()
+    assert not app.exception and "creditgraph users add" in app.error[0].value
+    assert not app.dataframe and "演示模式" not in texts(app)
+
+
+@pytest.mark.embedded
+def test_users_win_over_demo_mode(env, users, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")
+    app = new_app().run()
+    assert app.text_input(key="login_name") is not None and not app.dataframe
+
+
+def test_paths_and_access_settings_resolve_at_start_up(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.store_path == tmp_path / "data" / "creditgraph"
+    assert settings.id_key_file == tmp_path / "data" / "id.key"
+    monkeypatch.setenv("CREDITGRAPH_USERS", "u/users.json")
+    assert users_file() == tmp_path / "u" / "users.json"
+    assert Access.from_env({}) == Access(False, "local", 30, 5, 15)
+    assert Access.from_env({"CREDITGRAPH_DEMO": "1", "CREDITGRAPH_AUTH": "oidc"}).demo
+    from graph.errors import SettingsError
+
+    for bad in ({"CREDITGRAPH_DEMO": "maybe"}, {"CREDITGRAPH_AUTH": "ldap"},
+                {"CREDITGRAPH_SESSION_IDLE_MINUTES": "0"},
+                {"CREDITGRAPH_LOGIN_MAX_FAILURES": "x"}):
+        with pytest.raises(SettingsError, match=next(iter(bad))):
+            Access.from_env(bad)
+
+
+# -- 2. sign-in ----------------------------------------------------------------------------------
+
+
+def test_failures_slow_down_then_lock_the_name_and_survive_a_restart(tmp_path):
+    path = tmp_path / "users.json"
+    add_user("clerk", "viewer", "clerk-password-1", path)
+    access = Access(max_failures=3, lockout_minutes=15)
+    waits: list[float] = []
+    now = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    outcomes = [sign_in("clerk", "wrong-password-0", path, access, now, waits.append)
+                for _ in range(3)]
+    assert [o.outcome for o in outcomes] == ["wrong", "wrong", "wrong"]
+    assert [o.failures for o in outcomes] == [1, 2, 3] and waits == [0.25, 0.5]
+    assert outcomes[-1].locked_until == now + dt.timedelta(minutes=15)
+    saved = json.loads(failures_file(path).read_text())  # on disk: shared by every session
+    assert saved["clerk"]["failures"] == 3 and "password" not in json.dumps(saved)
+    locked = sign_in("clerk", "clerk-password-1", path, access, now + dt.timedelta(minutes=5),
+                     waits.append)
+    assert locked.outcome == "locked" and locked.user is None
+    later = sign_in("clerk", "clerk-password-1", path, access, now + dt.timedelta(minutes=16),
+                    waits.append)
+    assert later.outcome == "ok" and later.user is not None
+    assert "clerk" not in json.loads(failures_file(path).read_text())
+    # an unknown name is counted and locked the same way: a lockout says nothing of existence
+    for _ in range(3):
+        ghost = sign_in("nobody", "whatever-pass", path, access, now, lambda _: None)
+    assert ghost.locked_until is not None
+
+
+def test_over_long_input_is_refused_before_hashing(tmp_path):
+    path = tmp_path / "users.json"
+    add_user("clerk", "viewer", "clerk-password-1", path)
+    started = time.perf_counter()
+    assert sign_in("clerk", "x" * 10_000_000, path).outcome == "too_long"
+    assert sign_in("c" * 81, "clerk-password-1", path).outcome == "too_long"
+    assert time.perf_counter() - started < 0.5  # Argon2 over 10 MB would take far longer
+    with pytest.raises(UserError, match="at most 1024"):
+        add_user("other", "viewer", "p" * 1025, path)
+
+
+def test_the_last_admin_can_be_neither_removed_nor_demoted(tmp_path):
+    path = tmp_path / "users.json"
+    add_user("boss", "admin", "boss-password-1", path)
+    add_user("clerk", "viewer", "clerk-password-1", path)
+    with pytest.raises(UserError, match="last admin"):
+        remove_user("boss", path)
+    with pytest.raises(UserError, match="last admin"):
+        set_role("boss", "supervisor", path)
+    set_role("clerk", "admin", path)
+    set_role("boss", "viewer", path)  # another admin exists now
+    remove_user("boss", path)
+    assert {u.name: u.role for u in load_users(path).values()} == {"clerk": "admin"}
+
+
+def test_users_cli_refuses_to_remove_the_last_admin(run_cli, tmp_path):
+    env = {"CREDITGRAPH_USERS": str(tmp_path / "u.json"),
+           "CREDITGRAPH_AUDIT_LOG": str(tmp_path / "a.log")}
+    assert run_cli("users", "add", "boss", "--role", "admin", "--password-stdin", env=env,
+                   input_text="boss-password-1\n").returncode == 0
+    out = run_cli("users", "remove", "boss", env=env)
+    assert out.returncode == 2 and "last admin" in out.stderr
+    out = run_cli("users", "set-role", "boss", "--role", "viewer", env=env)
+    assert out.returncode == 2 and "last admin" in out.stderr
+
+
+@pytest.mark.embedded
+def test_the_sign_in_form_locks_a_name_and_audits_it(env, users, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_LOGIN_MAX_FAILURES", "3")
+    app = new_app().run()
+    for _ in range(3):
+        sign_in_as(app, "viewer1", "wrong-password-000")
+    assert not app.exception and "锁定" in app.error[0].value
+    sign_in_as(app, "viewer1")  # the right password, but the name is locked
+    assert "锁定" in app.error[0].value and not app.dataframe
+    app = new_app().run()  # a new session: the lock holds
+    sign_in_as(app, "viewer1")
+    assert "锁定" in app.error[0].value
+    actions = [(r["action"], r["details"].get("reason")) for r in records()]
+    assert actions.count(("login", "wrong")) == 3 and ("login-lockout", None) in actions
+    assert actions.count(("login", "locked")) == 2
+    assert all(actor(r) == "viewer1" for r in records())
+    assert audit.verify()[1] == []
+
+
+@pytest.mark.embedded
+def test_an_idle_session_is_signed_out(env, users):
+    app = new_app().run()
+    sign_in_as(app, "viewer1")
+    assert app.dataframe
+    app.session_state["last_active"] = time.time() - 31 * 60
+    app.run()
+    assert not app.exception and app.text_input(key="login_name") is not None
+    assert not app.dataframe and "重新登录" in texts(app)
+    assert records()[-1]["action"] == "session-expired"
+
+
+@pytest.mark.embedded
+def test_the_users_page_refuses_to_demote_the_last_admin(env, users):
+    app = new_app().run()
+    sign_in_as(app, "admin1")
+    app.switch_page("views/users.py").run()
+    app.selectbox(key="role_name").set_value("admin1")
+    app.selectbox(key="role_value").set_value("viewer")
+    app.button(key="role_button").click().run()
+    assert not app.exception and "last admin" in app.error[0].value
+    assert load_users()["admin1"].role == "admin"
+
+
+# -- 3. re-identification ------------------------------------------------------------------------
+
+
+@pytest.mark.embedded
+def test_a_viewer_searching_an_id_number_learns_found_not_the_name(env, users):
+    app = new_app().run()
+    sign_in_as(app, "viewer1")
+    app.switch_page("views/search.py").run()
+    app.text_input(key="search_text").input(WANG).run()
+    assert not app.exception
+    assert "王强" not in shown(app) and "330105********3514" in shown(app)
+    app.button(key="open-0").click().run()  # the viewer holds the exact number: the file opens
+    assert not app.exception and "王强" in shown(app)
+    identity = next(df.value for df in app.dataframe if "id_masked" in df.value.columns)
+    assert "birth_year" not in identity.columns
+    assert "1982" not in " ".join(map(str, identity.iloc[0].tolist()))
+    assert app.query_params["subject"] == person_key(WANG, SECRET.encode())  # pid, not the ID
+    done = [(r["action"], actor(r)) for r in records()]
+    assert ("search", "viewer1") in done and ("profile-open", "viewer1") in done
+    assert WANG not in audit.log_path().read_text()
+
+
+@pytest.mark.embedded
+def test_a_viewer_cannot_turn_a_list_of_guesses_into_a_name(env, users):
+    guesses = candidates(WANG)
+    assert WANG in guesses and 20 < len(guesses) < 40  # what the old profile left open
+    app = new_app().run()
+    sign_in_as(app, "viewer1")
+    app.switch_page("views/screening.py").run()
+    assert "最多 20 个身份证号" in texts(app)
+    app.file_uploader(key="bidders").set_value(
+        ("bidders.csv", "\n".join(guesses).encode(), "text/csv")).run()
+    assert not app.exception and "at most 20" in app.error[0].value and not app.dataframe
+    few = [WANG, *[g for g in guesses if g != WANG][:19]]
+    app.file_uploader(key="bidders").set_value(
+        ("bidders.csv", "\n".join(few).encode(), "text/csv")).run()
+    assert not app.exception
+    result = app.dataframe[0].value
+    assert result["name"].isna().all() and "王强" not in shown(app)
+    assert result["found"].tolist().count(True) == 1  # found / not found, nothing more
+    assert not any(g in shown(app) for g in few)  # numbers echoed masked
+    rows = [r for r in records() if r["action"] == "screen"]
+    assert len(rows) == 20 and {actor(r) for r in rows} == {"viewer1"}
+    assert not any(g in audit.log_path().read_text() for g in few)
+
+
+@pytest.mark.embedded
+def test_an_investigator_screening_sees_names(env, users):
+    app = new_app().run()
+    sign_in_as(app, "inv1")
+    app.switch_page("views/screening.py").run()
+    app.file_uploader(key="bidders").set_value(
+        ("bidders.csv", f"代码\n{WANG}\n91330108577822332C\n".encode(), "text/csv")).run()
+    assert not app.exception
+    assert set(app.dataframe[0].value["name"]) == {"王强", "杭州滨江云图科技有限公司"}
+    assert WANG not in shown(app)
+
+
+@pytest.mark.embedded
+def test_subject_links_carry_the_key_not_the_id_number(env, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")
+    app = new_app()
+    app.query_params["subject"] = person_key(WANG, SECRET.encode())
+    app.run()
+    app.switch_page("views/profile.py").run()
+    assert not app.exception and "王强" in shown(app)
+    app = new_app()
+    app.query_params["subject"] = WANG
+    app.run()
+    app.switch_page("views/profile.py").run()
+    assert not app.exception and "王强" not in shown(app)
+    assert "不能含身份证号" in texts(app)
+
+
+# -- 5. markdown ---------------------------------------------------------------------------------
+
+
+def rendered(app) -> str:  # type: ignore[no-untyped-def]
+    return MarkdownIt("commonmark").render(texts(app))
+
+
+@pytest.mark.embedded
+def test_feed_names_never_render_as_links_or_images(env, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_DEMO", "1")
+    app = new_app().run()
+    app.switch_page("views/search.py").run()
+    app.text_input(key="search_text").input("click").run()
+    assert not app.exception and LINK_NAME in shown(app)
+    assert "<a " not in rendered(app) and "http://" not in texts(app)
+    app.button(key="open-0").click().run()
+    assert not app.exception and LINK_NAME in shown(app)
+    assert "<a " not in rendered(app)
+    app.switch_page("views/search.py").run()
+    app.text_input(key="search_text").input("a.png").run()
+    assert IMAGE_NAME in shown(app) and "<img" not in rendered(app)
+    app.button(key="net-0").click().run()
+    assert not app.exception and IMAGE_NAME in app.header[0].value.replace("\\", "")
+    html = rendered(app)
+    assert "<a " not in html and "<img" not in html and "http://" not in texts(app)
+
+
+def test_the_one_markdown_escape_defuses_links_images_and_bare_urls():
+    from dashboard.widgets import md
+
+    html = MarkdownIt("commonmark").render(
+        " ".join(md(x) for x in (LINK_NAME, IMAGE_NAME, "<b>x</b>", ":red[x]", "# h")))
+    assert "<a " not in html and "<img" not in html and "<b>" not in html
+    assert "<h1>" not in html and ":red[x]" in html
+    assert "http://" not in md("see http://evil.example") and "www." not in md("www.evil.cn")
+
+
+# -- 6. bounded work -----------------------------------------------------------------------------
+
+
+def test_the_network_walk_stops_at_its_cap(store, tmp_path):
+    from dashboard.data import walk
+    from queries.linked import CONTROL_RELATIONS
+    from queries.subjects import resolve
+
+    load(store, SAMPLE, tmp_path / "report")
+    firm = resolve(store, "91330108577822332C", SECRET.encode())
+    day = dt.date(2020, 1, 1)
+    full = walk(store, firm, 2, day, CONTROL_RELATIONS)
+    assert not full.cut and len(full.names) >= 5
+    assert {"张伟", "赵敏"} <= set(full.names.values())  # two hops away
+    capped = walk(store, firm, 2, day, CONTROL_RELATIONS, cap=3)
+    assert capped.cut and len(capped.names) == 3 and capped.more
+    assert all(a in capped.names and b in capped.names for a, b, _ in capped.edges)
+    assert set(capped.names) < set(full.names)
+
+
+def xlsx(rows: list[object]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append([row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_uploads_are_capped_in_size_and_rows():
+    from dashboard.uploads import UploadError, first_column
+
+    assert first_column("b.xlsx", xlsx(["统一社会信用代码", "91330108577822332C", None, WANG])) == [
+        "91330108577822332C", WANG]
+    assert first_column("b.csv", "代码\n91330108577822332C\n".encode("gb18030")) == [
+        "91330108577822332C"]
+    with pytest.raises(UploadError, match="at most 2,097,152"):
+        first_column("b.csv", b"9" * (2 * 1024 * 1024 + 1))
+    with pytest.raises(UploadError, match="more than 10 codes"):
+        first_column("b.xlsx", xlsx([f"code{n}" for n in range(50)]), max_rows=10)
+    with pytest.raises(UploadError, match="not a readable"):
+        first_column("b.xlsx", b"PK\x03\x04 not really")
+
+
+def test_tables_build_their_downloads_only_when_asked():
+    """A table Excel cannot hold (time zones) used to break the page on every rerun, because
+    the XLSX was built up front; now the page renders and the file is built on request."""
+    from dashboard.widgets import xlsx_bytes
+
+    frame = pd.DataFrame({"at": [pd.Timestamp("2026-01-01 08:00", tz="Asia/Shanghai")],
+                          "name": ["=cmd"]})
+    app = AppTest.from_string(
+        "import pandas as pd\nfrom dashboard.widgets import table\n"
+        "table(pd.DataFrame({'at': [pd.Timestamp('2026-01-01 08:00', tz='Asia/Shanghai')]}),"
+        " 'times')\n", default_timeout=30).run()
+    assert not app.exception and len(app.get("download_button")) == 2
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, "times")))
+    values = [c.value for c in book.active[2]]
+    assert values == [dt.datetime(2026, 1, 1, 8, 0), "'=cmd"]
+
+
+@pytest.mark.embedded
+def test_without_an_audit_log_nobody_signs_in(env, users, monkeypatch):
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY")
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(env / "no-such.key"))
+    app = new_app().run()
+    sign_in_as(app, "viewer1")
+    assert not app.exception and "审计日志无法写入" in app.error[0].value
+    assert not app.dataframe and "user" not in app.session_state

@@ -1,0 +1,319 @@
+"""The audit log cannot be broken, forked, cut or forged unnoticed (graph/audit.py).
+
+Each test works on its own log in its own temp directory; the session's key comes from the
+`private_logs` fixture (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+
+from graph import audit
+from graph.errors import CreditGraphError
+
+
+@pytest.fixture
+def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "audit.log"
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(path))
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_HEAD", raising=False)
+    return path
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_bytes().split(b"\n") if line]
+
+
+def write_some(count: int) -> None:
+    for n in range(count):
+        audit.append("export-case", case_no=f"C-{n}")
+
+
+def cut_lines(path: Path, keep: int) -> None:
+    lines = path.read_bytes().split(b"\n")[:-1]
+    path.write_bytes(b"".join(line + b"\n" for line in lines[:keep]))
+
+
+# -- 1. one huge value ----------------------------------------------------------------------------
+
+def test_a_70000_character_user_name_does_not_block_later_appends(log):
+    audit.append("login", user="名" * 70_000, ok=False)
+    audit.append("search", query="杭州")  # failed before: the last line was not found
+    assert audit.verify() == (2, [])
+    first = records(log)[0]
+    assert first["details"]["user"] == "名" * audit.MAX_STRING + "…[truncated 69500 chars]"
+    assert max(len(line) for line in log.read_bytes().split(b"\n")) < 40_000
+
+
+def test_nested_values_the_actor_and_the_whole_record_are_capped(log):
+    record = audit.append("x" * 5_000, actor="a" * 5_000, ok=True,
+                          nested={"deep": [{"k" * 900: "v" * 900}]}, many=list(range(1_000)))
+    assert len(record["action"]) < 600 and len(record["user"]) < 600
+    (key, value), = record["details"]["nested"]["deep"][0].items()
+    assert key == "k" * 500 + "…[truncated 400 chars]" and value == "v" * 500 + \
+        "…[truncated 400 chars]"
+    assert len(record["details"]["many"]) == audit.MAX_ITEMS + 1
+    assert record["details"]["many"][-1] == "…[truncated 900 items]"
+    # many values together: shorter caps keep the shape; the record stays bounded
+    wide = audit.append("load", ok=True, wide={str(n): "w" * 400 for n in range(100)})
+    assert wide["details"]["ok"] is True and wide["details"]["wide"]["7"].startswith("w" * 100 +
+                                                                                   "…[trunc")
+    assert len(json.dumps({str(n): "w" * 400 for n in range(100)})) > 16_000  # 40,000+
+    huge = audit.append("load", rows=[["c" * 400] * 100] * 100)
+    assert list(huge["details"]) == ["…"] and huge["details"]["…"].endswith(" chars]")
+    lines = log.read_bytes().split(b"\n")[:-1]
+    assert len(lines) == 3 and all(len(line) < audit.MAX_DETAILS + 3_000 for line in lines)
+    assert audit.verify() == (3, [])
+
+
+def test_the_last_record_is_found_however_long_the_line_before_it(log, monkeypatch):
+    """A line far longer than any read-ahead window (as a log written with larger caps has)."""
+    with monkeypatch.context() as larger:
+        larger.setattr(audit, "MAX_STRING", 10**6)
+        larger.setattr(audit, "MAX_DETAILS", 10**7)
+        audit.append("login", user="n" * 300_000)
+    assert len(log.read_bytes()) > 300_000
+    audit.append("search", query="q")
+    audit.append("search", query="r")
+    assert audit.verify() == (3, [])
+    assert [r["seq"] for r in records(log)] == [1, 2, 3]
+
+
+# -- 2. characters that other splitters treat as line ends --------------------------------------
+
+SEPARATORS = ["\u2028", "\u2029", "\u0085", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e",
+              "\n"]
+
+
+def test_line_separators_in_a_name_neither_split_records_nor_fail_verify(log):
+    names = [f"张{sep}三" for sep in SEPARATORS]
+    for name in names:
+        audit.append("login", user=name, ok=False)
+    assert audit.verify() == (len(names), [])
+    assert [r["details"]["user"] for r in records(log)] == names
+    assert log.read_bytes().isascii() and log.read_bytes().count(b"\n") == len(names)
+
+
+# -- 3. cut, deleted, rewritten, edited: named by verify ------------------------------------------
+
+def test_cutting_lines_off_the_end_is_named(log):
+    write_some(5)
+    cut_lines(log, 3)
+    count, problems = audit.verify()
+    assert count == 3 and len(problems) == 1
+    assert "ends after 3 record(s) but its head says 5" in problems[0]
+    assert "cut off the end" in problems[0]
+    log.write_bytes(b"")
+    assert audit.verify() == (0, [problems[0].replace("3 record(s)", "0 record(s)")])
+
+
+def test_a_partial_last_line_is_named(log):
+    write_some(2)
+    log.write_bytes(log.read_bytes()[:-20])
+    count, problems = audit.verify()
+    assert count == 2
+    assert problems[:2] == ["line 2: incomplete, no newline at its end (an interrupted write, or "
+                            "the log was cut)", "line 2: not a JSON record"]
+    assert "cut off the end" not in problems[-1] and "head" in problems[-1]
+
+
+def test_an_append_after_a_cut_fails_and_does_not_hide_it(log):
+    write_some(4)
+    cut_lines(log, 2)
+    with pytest.raises(audit.AuditLogError, match="does not match its head"):
+        audit.append("search", query="after the cut")
+    assert len(records(log)) == 2
+    assert "head says 4" in audit.verify()[1][0]
+
+
+def test_a_deleted_log_is_named_and_blocks_appends(log):
+    write_some(3)
+    log.unlink()
+    assert audit.verify() == (0, [f"the log {log} is missing but its head says 3 record(s): it "
+                                  "was deleted"])
+    with pytest.raises(audit.AuditLogError, match="missing or empty"):
+        audit.append("search", query="q")
+
+
+def test_no_log_and_no_head_is_an_empty_log(log):
+    assert audit.verify() == (0, [])
+    assert not log.exists()
+
+
+def test_a_missing_head_is_named_and_blocks_appends(log):
+    write_some(2)
+    audit.head_path().unlink()
+    count, problems = audit.verify()
+    assert count == 2 and problems == [f"head {audit.head_path()} is missing while the log has 2 "
+                                       "record(s) (it was deleted, or the log was written "
+                                       "without one)"]
+    with pytest.raises(audit.AuditLogError, match="no head file"):
+        audit.append("search", query="q")
+
+
+def test_an_edited_head_does_not_seal(log):
+    write_some(3)
+    head = json.loads(audit.head_path().read_text())
+    audit.head_path().write_text(json.dumps({**head, "records": 2}))
+    problems = audit.verify()[1]
+    assert problems == [f"head {audit.head_path()}: its seal does not match (it was edited, or "
+                        "written with another key)"]
+
+
+def test_a_wholesale_rewrite_with_plain_hashes_is_named(log):
+    """What the old log allowed: recompute every SHA-256 after editing a line."""
+    write_some(3)
+    previous, lines = "0" * 64, []
+    for record in records(log):
+        body = {k: v for k, v in record.items() if k != "hash"}
+        body["details"] = {"case_no": "FORGED"}
+        body["previous"] = previous
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        previous = hashlib.sha256((previous + text).encode()).hexdigest()
+        lines.append(json.dumps({**body, "hash": previous}) + "\n")
+    log.write_text("".join(lines))
+    count, problems = audit.verify()
+    assert count == 3 and problems[0].startswith("no line's seal matches the key (3 lines)")
+    assert "the log was replaced or rewritten" in problems[-1]
+
+
+def test_a_log_and_head_written_with_another_key_do_not_verify(log, monkeypatch):
+    with monkeypatch.context() as other:
+        other.setenv("CREDITGRAPH_AUDIT_KEY", "another-key-0123456789")
+        write_some(2)
+    problems = audit.verify()[1]
+    assert problems[0].startswith("no line's seal matches the key")
+    assert "its seal does not match" in problems[-1]
+
+
+def test_edited_inserted_and_removed_lines_are_named_by_number(log):
+    write_some(4)
+    original = log.read_bytes().split(b"\n")[:-1]
+    edited = [*original]
+    edited[1] = edited[1].replace(b"C-1", b"C-9")
+    log.write_bytes(b"\n".join(edited) + b"\n")
+    assert audit.verify() == (4, ["line 2: its content was changed"])
+    log.write_bytes(b"\n".join([*original[:2], original[1], *original[2:]]) + b"\n")
+    count, problems = audit.verify()
+    assert count == 5 and problems == ["line 3: does not follow line 2 (a line was removed, "
+                                       "inserted or changed before it)"]
+    log.write_bytes(b"\n".join([original[0], *original[2:]]) + b"\n")
+    assert audit.verify() == (3, ["line 2: does not follow line 1 (a line was removed, "
+                                  "inserted or changed before it)"])
+    log.write_bytes(b"\n".join(original[1:]) + b"\n")
+    assert audit.verify()[1] == ["line 1: does not start the log (lines were removed before it)"]
+
+
+def test_an_interrupted_append_is_named_then_sealed_by_the_next_append(log):
+    """The log line is written before the head: a crash between leaves a sealed line past the
+    head, which verify names and the next append (holding the key) accepts."""
+    write_some(2)
+    old_head = audit.head_path().read_bytes()
+    audit.append("search", query="q")
+    audit.head_path().write_bytes(old_head)
+    assert audit.verify()[1] == ["line 3: after the last record the head seals (line 2); added "
+                                 "without updating the head, or an append was interrupted"]
+    audit.append("search", query="r")
+    assert audit.verify() == (4, [])
+
+
+def test_the_cli_names_a_cut_log(log, run_cli):
+    write_some(3)
+    cut_lines(log, 1)
+    out = run_cli("audit", "verify", "-f", "json")
+    assert out.returncode == 1, out.stderr
+    report = json.loads(out.stdout)
+    assert report["records"] == 1 and "cut off the end" in report["problems"][0]
+
+
+# -- the key --------------------------------------------------------------------------------------
+
+def test_without_a_key_nothing_is_appended(log, tmp_path, monkeypatch):
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY")
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(tmp_path / "absent.key"))
+    with pytest.raises(CreditGraphError, match=r"CREDITGRAPH_AUDIT_KEY is not set.*make demo"):
+        audit.append("search", query="q")
+    assert not log.exists()
+    (tmp_path / "short.key").write_text("short\n")
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(tmp_path / "short.key"))
+    with pytest.raises(CreditGraphError, match="too short"):
+        audit.append("search", query="q")
+
+
+def test_the_key_file_is_used_and_never_written_into_the_log(log, tmp_path, monkeypatch):
+    secret = "file-key-" + "k" * 40
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY")
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    (tmp_path / "audit.key").write_text(secret + "\n")
+    write_some(2)
+    assert audit.verify() == (2, [])
+    for path in (log, audit.head_path()):
+        assert secret not in path.read_text()
+    (tmp_path / "audit.key").write_text("another-key-" + "k" * 40)
+    assert audit.verify()[1][0].startswith("no line's seal matches the key")
+
+
+# -- 4. concurrent appends ------------------------------------------------------------------------
+
+def append_many(worker: int) -> None:
+    for n in range(50):
+        audit.append("concurrent", worker=worker, n=n)
+
+
+def test_four_processes_appending_at_once_keep_one_chain(log):
+    """Also verifying while they append: verify never sees a line whose head is not written."""
+    seen: list[str] = []
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        running = pool.map_async(append_many, range(4))
+        while not running.ready():
+            seen += audit.verify()[1]
+            time.sleep(0.005)  # flock is not fair: leave the writers room
+        running.get()
+    assert seen == []
+    assert audit.verify() == (200, [])
+    written = records(log)
+    assert [r["seq"] for r in written] == list(range(1, 201))
+    assert sorted((r["details"]["worker"], r["details"]["n"]) for r in written) == [
+        (w, n) for w in range(4) for n in range(50)]
+
+
+# -- 5. who ---------------------------------------------------------------------------------------
+
+def test_the_actor_is_the_user_and_a_user_keyword_stays_a_detail(log, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_USER", "cli-user")
+    signed_in = audit.append("user-add", actor="admin1", user="new-user", role="viewer")
+    assert (signed_in["user"], signed_in["details"]) == ("admin1", {"user": "new-user",
+                                                                    "role": "viewer"})
+    assert audit.append("login", user="tried-name", ok=False)["user"] == "cli-user"
+    monkeypatch.delenv("CREDITGRAPH_USER")
+    import getpass
+    assert audit.append("search", user=None, query="q")["user"] == getpass.getuser()
+    assert audit.append("load", action="a detail", actor="x")["details"] == {
+        "action": "a detail"}
+    assert [r["user"] for r in records(log)] == ["admin1", "cli-user", getpass.getuser(), "x"]
+    assert audit.verify() == (4, [])
+
+
+# -- 6. where -------------------------------------------------------------------------------------
+
+def test_paths_are_absolute_whatever_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", "logs/audit.log")
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_HEAD", raising=False)
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY_FILE", raising=False)
+    assert audit.log_path() == tmp_path / "logs" / "audit.log"
+    assert audit.head_path() == tmp_path / "logs" / "audit.log.head"
+    assert audit.key_file_path() == tmp_path / "data" / "audit.key"
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_HEAD", "elsewhere/audit.head")
+    assert audit.head_path() == tmp_path / "elsewhere" / "audit.head"
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    audit.append("search", query="q")
+    monkeypatch.chdir(tmp_path / "logs")  # the record stays readable from anywhere
+    assert audit.verify(tmp_path / "logs" / "audit.log", tmp_path / "elsewhere" /
+                        "audit.head") == (1, [])
