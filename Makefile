@@ -38,6 +38,7 @@ data/demo/answers.json: | $(STAMP)
 	$(CG) seed --enterprises 2000 --out data/demo
 
 demo: setup data/id.key data/audit.key data/demo/answers.json  ## demo data in the embedded store, then the dashboard on http://localhost:8501
+	$(CG) audit init
 	$(CG) init
 	$(CG) load data/demo
 	CREDITGRAPH_DEMO=1 $(CG) dashboard --port 8501

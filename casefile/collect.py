@@ -94,13 +94,14 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
     for subject in chosen:
         file = profile.profile(store, subject, as_of)
         identity = records(file["identity"])
-        ident = identity[0] if identity else {}
+        # fields the graph does not record are left out (a person's resolution, say)
+        ident = {k: v for k, v in (identity[0] if identity else {}).items()
+                 if v not in (None, "")}
         if subject.label == "Person" and clear_ids and subject.key in clear_ids:
             ident["id_number"] = clear_ids[subject.key]
         case.subjects.append(plain({"id": subject.node_id, "label": subject.label,
                                     "key": subject.key, "name": subject.name,
-                                    "code": subject.key if subject.label == "Enterprise"
-                                    else ident.get("id_number") or ident.get("id_masked"),
+                                    "code": _code(subject, ident), **_shown(subject, ident),
                                     "identity": ident}))
         mine = {"subject_id": subject.node_id, "subject_name": subject.name}
         case.list_entries += records(file["entries"], **mine)
@@ -113,12 +114,13 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
                 **mine, "party_id": node_id(row["label"], row["subject_id"]),
                 "party_name": row["name"], "hops": row["hops"], "entries": row["entries"],
                 "list_types": row["list_types"],
-                "path": [node_id(_label_of(key), key) for key in row["path"]],
+                "path": [node_id(label, key)
+                         for label, key in zip(row["path_labels"], row["path"], strict=True)],
                 "path_names": row["path_names"], "path_types": row["path_types"],
                 "explanation": row["explanation"]})
-        if subject.label == "Enterprise":
+        if subject.label in ownership.OWNER_QUERIES:  # enterprises and overseas entities
             case.ownership += records(ownership.ownership(store, subject, as_of), **mine)
-        elif include_civil_servant:
+        elif subject.label == "Person" and include_civil_servant:
             _servant(store, subject, as_of, case, mine)
     _subgraph(store, chosen, case)
     case.paths = sorted(
@@ -136,9 +138,25 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
     return case
 
 
-def _label_of(key: str) -> str:
-    """Path keys come without labels: a USCC is 18 characters, a person key 64 hex digits."""
-    return "Enterprise" if len(key) == 18 else "Person"
+def _code(subject: Subject, ident: dict) -> str | None:
+    """The code a subject is known by: a USCC, an overseas entity's id, or a person's masked
+    (or, revealed, full) document number."""
+    if subject.label != "Person":
+        return subject.key
+    return ident.get("id_number") or ident.get("id_masked")
+
+
+def _shown(subject: Subject, ident: dict) -> dict[str, Any]:
+    """What names a subject beside its code: an overseas entity's country or region, a
+    person's document type and nationality — in Chinese, with the codes."""
+    if subject.label == "OverseasEntity":
+        return {"country": ident.get("country"), "country_name": ident.get("country_name")}
+    if subject.label == "Person":
+        return {"document_type": ident.get("id_type"),
+                "document_type_name": ident.get("id_type_name"),
+                "nationality": ident.get("nationality"),
+                "nationality_name": ident.get("nationality_name")}
+    return {}
 
 
 def _servant(store: GraphStore, subject: Subject, as_of: dt.date, case: Case,
@@ -173,6 +191,7 @@ def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
     black = set(linked.entries_in_force(store, kept, "black", case.as_of))
     red = set(linked.entries_in_force(store, kept, "red", case.as_of))
     sanctioned = {r["subject_id"] for r in case.sanctions}
+    details = linked.node_details(store, kept)
     edges = {}
     for _, _, _, edge in linked.expand(store, sorted(kept), CONTROL_RELATIONS, case.as_of):
         if edge.source in kept and edge.target in kept:
@@ -180,8 +199,10 @@ def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
     case.nodes = [plain({"id": n, "label": split_id(n)[0], "name": names.get(n, ""),
                          "hops": reached[n].hops, "case_subject": reached[n].hops == 0,
                          "black_listed": n in black, "red_listed": n in red,
-                         "sanctioned": n in sanctioned}) for n in nodes]
+                         "sanctioned": n in sanctioned, **details.get(n, {})}) for n in nodes]
     case.relations = [plain({"source": e.source, "target": e.target, "type": e.type,
+                             "source_name": names.get(e.source, ""),
+                             "target_name": names.get(e.target, ""),
                              "ratio": e.ratio, "role": e.role, "kind": e.kind})
                       for _, e in sorted(edges.items())]
 

@@ -13,14 +13,19 @@ from casefile.collect import Case
 WIDTH, HEIGHT, MARGIN = 900, 640, 60
 COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "subject": "#1565c0",
            "other": "#9e9e9e"}
+# What identifies a node beside its name, where recorded (casefile/collect.py): an overseas
+# entity's country or region, a person's document type, masked number and nationality.
+IDENTITY = ("country", "country_name", "name_zh", "registration_no", "id_type", "id_type_name",
+            "id_masked", "nationality", "nationality_name", "unresolved")
 
 
 def graph(case: Case) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for node in case.nodes:
+        extra = {k: node[k] for k in IDENTITY if node.get(k) is not None}
         g.add_node(node["id"], label=node["label"], name=node["name"], hops=node["hops"],
                    black_listed=node["black_listed"], red_listed=node["red_listed"],
-                   sanctioned=node["sanctioned"], case_subject=node["case_subject"])
+                   sanctioned=node["sanctioned"], case_subject=node["case_subject"], **extra)
     for rel in case.relations:
         attrs = {k: rel[k] for k in ("ratio", "role", "kind") if rel[k] is not None}
         g.add_edge(rel["source"], rel["target"], key=rel["type"], type=rel["type"], **attrs)
@@ -31,6 +36,18 @@ def graphml(case: Case) -> bytes:
     buffer = io.BytesIO()
     nx.write_graphml(graph(case), buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()
+
+
+def identity(node: dict) -> str:
+    """A node's identity in words, for its tooltip: ``香港 HK`` / ``护照 X******78 美国``."""
+    if node["label"] == "OverseasEntity":
+        parts = [node.get("country_name"), node.get("country"), node.get("registration_no")]
+    elif node["label"] == "Person":
+        parts = [node.get("id_type_name"), node.get("id_masked"), node.get("nationality_name"),
+                 "未识别（仅有姓名）" if node.get("unresolved") else None]
+    else:
+        parts = []
+    return " ".join(str(p) for p in parts if p)
 
 
 def state(node: dict) -> str:
@@ -74,13 +91,23 @@ def svg(case: Case) -> str:
     for node in case.nodes:
         x, y = where[node["id"]]
         radius = 9 if node["case_subject"] else 6
-        parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{COLOURS[state(node)]}">'
-                     f'<title>{escape(node["id"])}</title></circle>')
+        title = escape(" · ".join(t for t in (node["id"], identity(node)) if t))
+        if node["label"] == "OverseasEntity":  # a square: 境外主体
+            parts.append(f'<rect x="{round(x - radius, 1)}" y="{round(y - radius, 1)}" '
+                         f'width="{2 * radius}" height="{2 * radius}" '
+                         f'fill="{COLOURS[state(node)]}"><title>{title}</title></rect>')
+        else:
+            parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" '
+                         f'fill="{COLOURS[state(node)]}"><title>{title}</title></circle>')
         parts.append(f'<text x="{x + 10}" y="{y + 4}">{escape(node["name"] or "")}</text>')
     legend = [("subject", "案件主体"), ("black", "失信黑名单"), ("sanctioned", "受联合惩戒"),
               ("red", "守信红名单"), ("other", "其他")]
     for i, (kind, text) in enumerate(legend):
         parts.append(f'<circle cx="{16}" cy="{16 + i * 16}" r="5" fill="{COLOURS[kind]}"/>'
                      f'<text x="26" y="{20 + i * 16}">{text}</text>')
+    if any(node["label"] == "OverseasEntity" for node in case.nodes):
+        y = 16 + len(legend) * 16
+        parts.append(f'<rect x="11" y="{y - 5}" width="10" height="10" fill="#ffffff" '
+                     f'stroke="#616161"/><text x="26" y="{y + 4}">方形：境外主体</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -9,7 +9,7 @@ import json
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from casefile import network
 from casefile.collect import Case
-from casefile.render import COLUMNS, SECTION_TITLES, _text
+from casefile.render import COLUMNS, SECTION_TITLES, _text, has_ownership, subject_heading
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -67,9 +67,13 @@ def _drawing(case: Case) -> Drawing:
                          strokeWidth=0.6))
     for node in case.nodes:
         x, y = at(node["id"])
-        drawing.add(Circle(x, y, 4 if node["case_subject"] else 3,
-                           fillColor=colors.HexColor(network.COLOURS[network.state(node)]),
-                           strokeColor=None))
+        radius = 4 if node["case_subject"] else 3
+        fill = colors.HexColor(network.COLOURS[network.state(node)])
+        if node["label"] == "OverseasEntity":  # a square, as in the SVG
+            drawing.add(Rect(x - radius, y - radius, 2 * radius, 2 * radius, fillColor=fill,
+                             strokeColor=None))
+        else:
+            drawing.add(Circle(x, y, radius, fillColor=fill, strokeColor=None))
         drawing.add(String(x + 5, y - 2, node["name"] or "", fontName=FONT, fontSize=5))
     return drawing
 
@@ -90,13 +94,13 @@ def report_pdf(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any])
     story.append(_p(f"结论 Findings ({len(findings)})", H2))
     story += [_p(f) for f in findings] or [_p("未发现 No findings.")]
     for subject in case.subjects:
-        story.append(_p(f"{subject['name']} · {subject['label']} · {subject['code'] or ''}", H2))
+        story.append(_p(subject_heading(subject), H2))
         story.append(_table([{"k": k, "v": v} for k, v in sorted(subject["identity"].items())
                              if k != "pid"], ["k", "v"]))
         for kind, title in SECTION_TITLES.items():
             rows = [r for r in getattr(case, kind) if r.get("subject_id") == subject["id"]]
             if (kind == "civil_servant" and not rows) or (
-                    kind == "ownership" and subject["label"] != "Enterprise"):
+                    kind == "ownership" and not has_ownership(subject)):
                 continue
             story += [_p(title, H3), _table(rows, COLUMNS[kind])]
     story.append(_p("证据路径 Evidence paths", H2))

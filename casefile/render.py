@@ -103,10 +103,39 @@ COLUMNS = {
     "commitments": ["commitment_id", "matter", "commit_date", "content", "authority"],
     "sanctions": ["measure", "kind", "departments", "entry_id", "list_type", "hops",
                   "valid_from", "valid_to", "path_text", "basis"],
-    "ownership": ["owner_id", "label", "name", "share", "levels", "beneficial_owner"],
+    "ownership": ["owner_id", "label", "name", "country", "share", "levels", "beneficial_owner",
+                  "example_chain"],
     "linked_dishonesty": ["party_name", "hops", "list_types", "entries", "explanation"],
     "civil_servant": ["finding", "detail"],
 }
+
+
+LABEL_NAMES = {"Enterprise": "企业 Enterprise", "Person": "自然人 Person",
+               "OverseasEntity": "境外主体 Overseas entity"}
+
+
+def subject_heading(subject: dict) -> str:
+    """A case subject's heading: name, kind, and what identifies it — a USCC; an overseas
+    entity's id with its country or region; a person's document type with the masked (or
+    revealed) number and the nationality."""
+    parts = [subject["name"], LABEL_NAMES.get(subject["label"], subject["label"])]
+    if subject["label"] == "OverseasEntity":
+        if subject.get("country"):
+            parts.append(f"{subject.get('country_name') or ''} ({subject['country']})".strip())
+        parts.append(str(subject["code"] or ""))
+    elif subject["label"] == "Person":
+        parts.append(" ".join(str(v) for v in (subject.get("document_type_name"),
+                                               subject["code"]) if v))
+        if subject.get("nationality_name"):
+            parts.append(f"国籍 {subject['nationality_name']}")
+    else:
+        parts.append(str(subject["code"] or ""))
+    return " · ".join(p for p in parts if p)
+
+
+def has_ownership(subject: dict) -> bool:
+    """Ownership is traced for enterprises and overseas entities (queries/ownership.py)."""
+    return subject["label"] in ("Enterprise", "OverseasEntity")
 
 
 def _table(rows: list[dict], columns: list[str]) -> str:
@@ -144,8 +173,7 @@ def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]
     parts += [f'<p class="finding">{escape(f)}</p>' for f in findings] or [
         '<p class="none">未发现关联失信、惩戒措施或公务员问题。 No findings.</p>']
     for subject in case.subjects:
-        parts.append(f"<h2>{escape(subject['name'])} · {escape(subject['label'])} · "
-                     f"{escape(str(subject['code'] or ''))}</h2>")
+        parts.append(f"<h2>{escape(subject_heading(subject))}</h2>")
         identity = subject["identity"]
         parts.append('<table class="meta">' + "".join(
             f"<tr><td>{escape(k)}</td><td>{escape(_text(v))}</td></tr>"
@@ -154,7 +182,7 @@ def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]
             rows = [r for r in getattr(case, kind) if r.get("subject_id") == subject["id"]]
             if kind == "civil_servant" and not rows:
                 continue
-            if kind == "ownership" and subject["label"] != "Enterprise":
+            if kind == "ownership" and not has_ownership(subject):
                 continue
             parts.append(f"<h3>{escape(title)}</h3>{_table(rows, COLUMNS[kind])}")
     parts.append("<h2>证据路径 Evidence paths</h2>")

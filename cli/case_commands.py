@@ -1,5 +1,5 @@
-"""``creditgraph export-case | verify-case | audit verify``: case evidence that stands up
-outside the tool, and the log of who exported what."""
+"""``creditgraph export-case | verify-case | audit init | verify | repair``: case evidence
+that stands up outside the tool, and the log of who exported what."""
 
 from __future__ import annotations
 
@@ -94,6 +94,24 @@ audit_app = typer.Typer(help="The append-only audit log (CREDITGRAPH_AUDIT_LOG, 
 app.add_typer(audit_app, name="audit")
 
 
+@audit_app.command("init")
+@handles_errors
+def audit_init() -> None:
+    """Create the empty audit log and its sealed head; once, before anything is audited.
+
+    Not done automatically (not by `init`, not at start-up): if the log and its head are ever
+    deleted, audited commands and `audit verify` must say so instead of starting a new log.
+    Running it again on an initialised log changes nothing."""
+    done = audit.init()
+    log = audit.log_path()
+    if done.created:
+        console.print(f"{log}: initialised (an empty log, and its head "
+                      f"{audit.head_path(log)} sealing 0 records)", highlight=False)
+    else:
+        console.print(f"{log}: already initialised ({done.records} record(s)); nothing "
+                      "changed (`creditgraph audit verify` checks it)", highlight=False)
+
+
 @audit_app.command("verify")
 @handles_errors
 def audit_verify(fmt: FormatOption = OutputFormat.table) -> None:
@@ -109,3 +127,27 @@ def audit_verify(fmt: FormatOption = OutputFormat.table) -> None:
                       highlight=False)
     if problems:
         raise typer.Exit(1)
+
+
+@audit_app.command("repair")
+@handles_errors
+def audit_repair(
+    yes: Annotated[bool, typer.Option(
+        "--yes", help="do it; without it, only say what would be done")] = False,
+) -> None:
+    """Move aside a torn last line (a write cut by power loss) that blocks every append.
+
+    Only when the last line is partial and the head accounts for every complete record before
+    it: the partial bytes are saved to <log>.torn-<UTC time> (never deleted), the log is cut
+    back to its last complete line and an `audit-repair` record names the file. Anything else
+    (a cut, an edit, a rewrite, a healthy log) is refused, saying why: that is evidence."""
+    plan = audit.repair(apply=yes)
+    log = audit.log_path()
+    if not yes:
+        console.print(f"{log}: the last line is torn ({plan.size} byte(s) from byte "
+                      f"{plan.start}); `creditgraph audit repair --yes` moves them to "
+                      f"{log}.torn-<UTC time> and "
+                      "records that", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"{log}: moved the torn last line ({plan.size} byte(s)) to {plan.saved}; "
+                  "recorded as audit-repair", highlight=False)

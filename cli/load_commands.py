@@ -84,13 +84,13 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
     if propagate:
         load_rules()  # a broken rule file stops the load before it writes anything
     with open_from(ctx) as store, ExitStack() as held:
-        if not dry_run:  # a dry run leaves even the schema alone, and takes no lock
-            store.init_schema()
-            held.enter_context(write_lock(store, "load"))
-        writer = DryRunWriter(store) if dry_run else StoreWriter(store)
         options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source,
                               max_end_share=max_end_share, allow_mass_end=allow_mass_end)
         try:
+            if not dry_run:  # a dry run leaves even the schema alone, and takes no lock
+                store.init_schema()
+                held.enter_context(write_lock(store, "load"))
+            writer = DryRunWriter(store) if dry_run else StoreWriter(store)
             with _progress(fmt) as bars:
                 report = load_directory(directory, writer, store.schema, spec, secret,
                                         report_dir, options, bars)

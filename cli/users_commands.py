@@ -33,8 +33,9 @@ def users_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    add_user(name, role, password)
-    audit.append("user-add", user=name, role=role)
+    # recorded before it is written: a change that cannot be audited is not made
+    add_user(name, role, password, before_save=lambda: audit.append("user-add", user=name,
+                                                                    role=role))
     console.print(f"added {name} ({role}) to {users_file()}", highlight=False)
 
 
@@ -42,8 +43,7 @@ def users_add(
 @handles_errors
 def users_set_role(name: Annotated[str, typer.Argument()], role: RoleOption) -> None:
     """Change a user's role (the last admin cannot be demoted)."""
-    set_role(name, role)
-    audit.append("user-role", user=name, role=role)
+    set_role(name, role, before_save=lambda: audit.append("user-role", user=name, role=role))
     console.print(f"{name} is now {role}", highlight=False)
 
 
@@ -51,8 +51,7 @@ def users_set_role(name: Annotated[str, typer.Argument()], role: RoleOption) -> 
 @handles_errors
 def users_remove(name: Annotated[str, typer.Argument()]) -> None:
     """Remove a user (never the last admin)."""
-    remove_user(name)
-    audit.append("user-remove", user=name)
+    remove_user(name, before_save=lambda: audit.append("user-remove", user=name))
     console.print(f"removed {name}", highlight=False)
 
 

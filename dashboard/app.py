@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.auth import DEMO, allowed, current_user, sign_out_button
+from dashboard.auth import DEMO, current_user, sign_out_button
 from dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
@@ -30,14 +30,14 @@ investigate = [page("overview", ":material/dashboard:", default=True),
                page("network", ":material/hub:"),
                page("linked", ":material/link:"),
                page("sanctions", ":material/gavel:")]
-if allowed(user, "investigator"):
+if user.can("investigator"):
     investigate.append(page("export", ":material/inventory_2:"))
 supervise = [page("screening", ":material/fact_check:")]
-if allowed(user, "supervisor"):
+if user.can("supervisor"):
     supervise.insert(0, page("civil_servants", ":material/account_balance:"))
 sections = {t("investigate"): investigate, t("supervise"): supervise,
             t("data"): [page("quality", ":material/rule:")]}
-if allowed(user, "admin") and user is not DEMO:
+if user.can("admin") and user is not DEMO:
     sections[t("admin")] = [page("users", ":material/manage_accounts:")]
 router = st.navigation(sections)
 

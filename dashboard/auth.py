@@ -171,18 +171,12 @@ def sign_out_button(user: User) -> None:
         st.rerun()
 
 
-def allowed(user: User, needed: str) -> bool:
-    return ROLES.index(user.role) >= ROLES.index(needed)
-
-
-def role() -> str:
-    """The signed-in user's role as the router stored it; the lowest when unknown."""
+def me() -> User:
+    """The signed-in user as the router stored them (without the password hash); the lowest
+    role when unknown. Pages decide with ``me().can(role)`` — the one role comparison."""
     stored = st.session_state.get("role")
-    return stored if stored in ROLES else ROLES[0]
-
-
-def at_least(needed: str) -> bool:
-    return ROLES.index(role()) >= ROLES.index(needed)
+    return User(st.session_state.get("user_name") or "unknown",
+                stored if stored in ROLES else ROLES[0], "")
 
 
 def user_name() -> str | None:

@@ -5,13 +5,16 @@ only for the moment it reads and leaves it free for `creditgraph load` in betwee
 cached for a short while (``TTL``) keyed by their arguments, so moving between pages is instant
 and a load shows up within a minute.
 
-Work is bounded: the network walk stops at ``CAP`` nodes instead of cutting afterwards, and at
-most ``MAX_EXPANDED`` expanded nodes (``EXPAND_CAP`` neighbours each) are kept per session.
+Work is bounded: the network walk stops at ``CAP`` nodes instead of cutting afterwards, asking
+about one frontier node at a time, and at most ``MAX_EXPANDED`` expanded nodes (``EXPAND_CAP``
+neighbours each) are kept per session. A viewer's ID-number lookups are counted against a daily
+budget (graph/lookup_budget.py) here, for the search and screening pages alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +23,10 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard.auth import record, user_name
+from dashboard.auth import me, record, user_name
 from dashboard.i18n import t
 from dashboard.widgets import md
+from graph import lookup_budget
 from graph.errors import SettingsError, StoreError
 from graph.identifiers import classify, mask_digit_runs
 from graph.settings import Settings
@@ -35,7 +39,7 @@ TTL = 60
 CAP = 150  # nodes the network walk gathers at most
 EXPAND_CAP = 30  # neighbours one expanded node adds at most
 MAX_EXPANDED = 10  # expanded nodes kept per session (the oldest drop out)
-CHUNK = 25  # frontier nodes asked about per query, so the walk can stop between queries
+SPENT = "id-lookups-spent"  # session: lookups already charged (a rerun is not a new lookup)
 T = TypeVar("T")
 
 
@@ -73,6 +77,32 @@ def audited(action: str, once: object, marker: str | None = None, **details: Any
     st.session_state[marker] = once
 
 
+def id_lookups(count: int, lookup: str | None, page: str) -> bool:
+    """Charge ``count`` ID-number lookups to a viewer's daily budget, once per distinct
+    ``lookup`` in a session (a page reruns on every click); a refusal is shown and audited.
+    Says on the page how many remain. True when the lookups may go ahead."""
+    user = me()
+    if not lookup_budget.limited(user):
+        return True
+    once = hashlib.sha256(lookup.encode()).hexdigest() if lookup else None
+    spent: list[str] = st.session_state.setdefault(SPENT, [])
+    charged = once is None or once in spent
+    budget = lookup_budget.spend(user, 0 if charged else count)
+    if not budget.granted:
+        audited("id-lookup-refused", once, page=page, requested=count,
+                remaining=budget.remaining, limit=budget.limit)
+        until = budget.free_again.astimezone().strftime("%m-%d %H:%M") if budget.free_again \
+            else ""
+        st.error(t("id_budget_spent", n=count, left=budget.remaining, limit=budget.limit,
+                   until=until))
+        return False
+    if not charged and once is not None:
+        spent.append(once)
+        del spent[:-1000]
+    st.caption(t("id_budget_left", left=budget.remaining, limit=budget.limit))
+    return True
+
+
 def as_of() -> dt.date:
     return st.session_state.get("as_of") or dt.date.today()
 
@@ -86,7 +116,7 @@ def current_subject() -> Subject | None:
     chosen = st.session_state.get("subject")
     if chosen and (not code or code == chosen[1]):
         subject = Subject(*chosen)
-    elif code and classify(code).kind == "resident_id":
+    elif code and classify(code).personal:
         st.query_params.pop("subject", None)
         st.warning(t("no_id_in_links"))
         return None
@@ -161,13 +191,13 @@ def linked_parties(subject: Subject, hops: int, day: dt.date,
 @dataclass
 class Neighbourhood:
     """What the network page draws: nodes in walk order (nearest first) with names, edges
-    among them, flags, and whether the walk stopped at the cap (``more``: neighbours seen and
-    left out, a lower bound)."""
+    among them, flags, and whether the walk stopped at the cap (``more``: how many neighbours
+    were seen and left out — a count, not a list, and a lower bound)."""
     names: dict[str, str] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], None] = field(default_factory=dict)
     flags: dict[str, set[str]] = field(default_factory=dict)
     cut: bool = False
-    more: set[str] = field(default_factory=set)
+    more: int = 0
 
     def add(self, edge: linked.Edge) -> None:
         self.edges[(edge.source, edge.target, edge.type)] = None
@@ -176,9 +206,10 @@ class Neighbourhood:
 def walk(store: GraphStore, subject: Subject, hops: int, day: dt.date,
          relations: Sequence[str], expanded: Sequence[str] = (), cap: int = CAP
          ) -> Neighbourhood:
-    """Breadth first from the subject, a few frontier nodes per query, stopping as soon as
+    """Breadth first from the subject, one frontier node per query, stopping as soon as
     ``cap`` nodes are gathered: a registration agent's thousand firms cost one capped walk,
-    not a full search cut down afterwards. Then one hop around each expanded node."""
+    not a full search cut down afterwards, and a hub in the frontier adds only its own
+    neighbours (counted, not kept, beyond the cap). Then one hop around each expanded node."""
     found = Neighbourhood(names={subject.node_id: subject.name})
     frontier = [subject.node_id]
     for _ in range(hops):
@@ -186,9 +217,8 @@ def walk(store: GraphStore, subject: Subject, hops: int, day: dt.date,
         if found.cut or not frontier:
             break
     if not found.cut and frontier:  # the edges among the last level's nodes
-        for start in range(0, len(frontier), CHUNK):
-            for _, there, _, edge in linked.expand(store, frontier[start:start + CHUNK],
-                                                   relations, day):
+        for node in frontier:
+            for _, there, _, edge in linked.expand(store, [node], relations, day):
                 if there in found.names:
                     found.add(edge)
     for node in list(expanded)[-MAX_EXPANDED:]:
@@ -205,22 +235,26 @@ def walk(store: GraphStore, subject: Subject, hops: int, day: dt.date,
 
 def _level(store: GraphStore, found: Neighbourhood, frontier: list[str],
            relations: Sequence[str], day: dt.date, cap: int) -> list[str]:
-    """One hop from ``frontier``; returns the new nodes. Stops asking once ``cap`` is reached."""
+    """One hop from ``frontier``, a node at a time; returns the new nodes. Stops asking once
+    ``cap`` is reached; neighbours past it are only counted. (A single node's answer is as
+    large as its degree: bounding that needs a LIMIT in the neighbours queries.)"""
     new: list[str] = []
-    for start in range(0, len(frontier), CHUNK):
+    surplus, last = 0, None  # one node's answer lists a neighbour's edges together
+    for node in frontier:
         if len(found.names) >= cap:
             found.cut = True
             break
-        for _, there, name, edge in linked.expand(store, frontier[start:start + CHUNK],
-                                                  relations, day):
+        for _, there, name, edge in linked.expand(store, [node], relations, day):
             if there not in found.names:
                 if len(found.names) >= cap:
                     found.cut = True
-                    found.more.add(there)
+                    surplus += there != last
+                    last = there
                     continue
                 found.names[there] = name
                 new.append(there)
             found.add(edge)
+    found.more = max(found.more, surplus)  # never summed over calls: it stays a lower bound
     return new
 
 

@@ -49,6 +49,12 @@ WORDS: dict[str, tuple[str, str]] = {
                 "每次查询记入审计日志。",
                 "A lookup by resident ID number answers only found / not found; the file opens "
                 "only for the exact number. Every lookup is written to the audit log."),
+    "id_budget_left": ("查看者角色：24 小时内还可按证件号查询 {left} 次（共 {limit} 次）。",
+                       "Viewer role: {left} of {limit} ID-number lookups left in 24 hours."),
+    "id_budget_spent": ("按证件号查询次数已用完：本次需 {n} 次，24 小时内还剩 {left} 次"
+                        "（共 {limit} 次）；{until} 起恢复。此次拒绝已记入审计日志。",
+                        "ID-number lookups used up: this needs {n}, {left} of {limit} left in "
+                        "24 hours; more from {until}. The refusal is in the audit log."),
     "upload_limits": ("文件最大 {mib} MiB，最多 {rows} 行。", "At most {mib} MiB and {rows} rows."),
     "viewer_ids": ("查看者角色：按身份证号的行只显示“在 / 不在图谱中”，不显示姓名或结论；"
                    "每次上传最多 {n} 个身份证号；每行记入审计日志。",

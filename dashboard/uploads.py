@@ -1,6 +1,8 @@
 """Reading an uploaded bidder list with bounded work: a size cap checked before parsing, a row cap
-checked while reading, and XLSX read by openpyxl in read-only (streaming) mode, so a small file
-that unpacks to a huge sheet stops at the cap instead of filling memory."""
+checked while reading (blank rows count: a sheet can hold a million empty ones), and XLSX read by
+openpyxl in read-only (streaming) mode. Read-only mode still loads the whole shared-strings table,
+so the unpacked size of an XLSX's members is checked against ``MAX_UNPACKED_BYTES`` before
+openpyxl opens it: a 2 MiB file cannot unpack into gigabytes."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from graph.errors import CreditGraphError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # an XLSX's members, uncompressed, all together
+MAX_MEMBERS = 1000  # zip members of one XLSX (a workbook of one sheet has about a dozen)
 HEADERS = ("code", "uscc", "代码", "统一社会信用代码", "身份证号", "证件号码")
 
 
@@ -24,15 +28,19 @@ class UploadError(CreditGraphError):
 
 
 def first_column(name: str, raw: bytes, max_rows: int = MAX_ROWS,
-                 max_bytes: int = MAX_UPLOAD_BYTES) -> list[str]:
-    """The codes in the first column (a header row is skipped), or a clear refusal."""
+                 max_bytes: int = MAX_UPLOAD_BYTES,
+                 max_unpacked: int = MAX_UNPACKED_BYTES) -> list[str]:
+    """The codes in the first column (a header row is skipped), or a clear refusal. Every row
+    read counts against ``max_rows`` (one more for a header), blank or not."""
     if len(raw) > max_bytes:
         raise UploadError(f"{name}: {len(raw):,} bytes; at most {max_bytes:,} "
                           f"({max_bytes // (1024 * 1024)} MiB)")
-    cells = _xlsx(raw) if name.lower().endswith(".xlsx") else _csv(raw)
+    cells = _xlsx(name, raw, max_unpacked) if name.lower().endswith(".xlsx") else _csv(raw)
     codes: list[str] = []
     try:
-        for cell in cells:
+        for read, cell in enumerate(cells, 1):
+            if read > max_rows + 1:
+                raise UploadError(f"{name}: more than {max_rows:,} rows; split the list")
             text = "" if cell is None else str(cell).strip()
             if not text or (not codes and text.lower() in HEADERS):
                 continue
@@ -44,7 +52,25 @@ def first_column(name: str, raw: bytes, max_rows: int = MAX_ROWS,
     return codes
 
 
-def _xlsx(raw: bytes) -> Iterator[object]:
+def _unpacked_size(name: str, raw: bytes, max_unpacked: int) -> None:
+    """Refuse an XLSX whose members unpack beyond ``max_unpacked`` bytes, judged from the zip
+    directory before anything is decompressed (zipfile reads a member no further than the size
+    the directory states, so a member cannot lie its way past this)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UploadError(f"{name}: not a readable .xlsx file ({exc})") from None
+    if len(members) > MAX_MEMBERS:
+        raise UploadError(f"{name}: {len(members):,} parts in the file; at most {MAX_MEMBERS:,}")
+    total = sum(member.file_size for member in members)
+    if total > max_unpacked:
+        raise UploadError(f"{name}: unpacks to {total:,} bytes; at most {max_unpacked:,} "
+                          f"({max_unpacked // (1024 * 1024)} MiB)")
+
+
+def _xlsx(name: str, raw: bytes, max_unpacked: int) -> Iterator[object]:
+    _unpacked_size(name, raw, max_unpacked)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:

@@ -2,6 +2,12 @@
 kept in a separate file, so an edited, inserted, removed or cut-off line, a deleted log or a
 rewritten one is named by `creditgraph audit verify` (see docs/audit.md).
 
+- A log exists only once `creditgraph audit init` made it (an empty log and a head sealing 0
+  records): appends never start a chain, so a log deleted together with its head is named
+  instead of silently starting again at 1.
+- `creditgraph audit repair --yes` moves aside a torn last line (a write cut by power loss),
+  and nothing else.
+
 - Log: CREDITGRAPH_AUDIT_LOG, default ./data/audit.log. One ASCII-escaped JSON record a line,
   split on b"\\n" only, so no character in a user name can split a record.
 - Key: CREDITGRAPH_AUDIT_KEY, else the file CREDITGRAPH_AUDIT_KEY_FILE (default
@@ -26,7 +32,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.errors import CreditGraphError, SettingsError
 
@@ -39,6 +45,7 @@ MAX_ITEMS = 100         # items kept of any one list or mapping
 MAX_DEPTH = 6           # nesting kept; deeper values become their (capped) text
 MAX_DETAILS = 16_384    # characters of the serialised details, whatever their shape
 MAX_PROBLEMS = 1000     # problems listed by verify before it summarises the rest
+MAX_RECORD_BYTES = 1 << 20  # far above any capped record: a longer torn tail is not one
 _RECORD_DOMAIN = b"creditgraph-audit-record\x00"
 _HEAD_DOMAIN = b"creditgraph-audit-head\x00"
 
@@ -247,17 +254,32 @@ def _last_line(path: Path) -> bytes | None:
         return b"".join(reversed(pieces))
 
 
+def _not_initialised(log: Path) -> AuditLogError:
+    return AuditLogError(f"the audit log at {log} is not initialised (or it and its head were "
+                         "deleted): run `creditgraph audit init`")
+
+
 def _tail(log: Path, key: bytes) -> tuple[int, str]:
     """(records so far, last seal) after checking the log against its head, so an append can
-    never paper over a cut, a deleted log or a deleted head by writing a fresh head."""
-    head = _read_head(head_path(log), key)
+    never paper over a cut, a deleted log or a deleted head by writing a fresh head, nor start
+    a chain where none was initialised (both deleted looks the same as never made)."""
+    head_file = head_path(log)
+    head = _read_head(head_file, key)
     if isinstance(head, str):
         raise AuditLogError(f"{head}; run `creditgraph audit verify`")
+    if head is None and not log.exists():
+        raise _not_initialised(log)
+    if head is None:
+        raise AuditLogError(f"{log} exists but its head file {head_file} does not; run "
+                            "`creditgraph audit verify` (docs/audit.md)")
+    if not log.exists():
+        raise AuditLogError(f"{log} is missing but its head says {head[0]} record(s); run "
+                            "`creditgraph audit verify`")
     raw = _last_line(log)
     if raw is None:
-        if head is not None and head[0] > 0:
-            raise AuditLogError(f"{log} is missing or empty but its head says {head[0]} "
-                                "record(s); run `creditgraph audit verify`")
+        if head[0] > 0:
+            raise AuditLogError(f"{log} is empty but its head says {head[0]} record(s); run "
+                                "`creditgraph audit verify`")
         return 0, GENESIS
     try:
         last = json.loads(raw)
@@ -265,9 +287,6 @@ def _tail(log: Path, key: bytes) -> tuple[int, str]:
     except (ValueError, KeyError, TypeError):
         raise AuditLogError(f"{log}: the last line is not an audit record of this format; run "
                             "`creditgraph audit verify` (docs/audit.md: start a new log)") from None
-    if head is None:
-        raise AuditLogError(f"{log} has records but no head file {head_path(log)}; run "
-                            "`creditgraph audit verify` (docs/audit.md)")
     if head == (seq, seal):
         return seq, seal
     body = {k: v for k, v in last.items() if k != "hash"}
@@ -275,7 +294,7 @@ def _tail(log: Path, key: bytes) -> tuple[int, str]:
                    and hmac.compare_digest(seal, _seal(key, head[1], body)))
     if interrupted:  # a sealed record written before a crash kept its head from being updated
         return seq, seal
-    raise AuditLogError(f"{log} does not match its head {head_path(log)} (records cut off or "
+    raise AuditLogError(f"{log} does not match its head {head_file} (records cut off or "
                         "added); run `creditgraph audit verify`")
 
 
@@ -285,50 +304,216 @@ def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[
     is a detail like any other (the name tried at a login, the user a command created)."""
     key = _secret()
     log = log_path()
-    log.parent.mkdir(parents=True, exist_ok=True)
-    head_path(log).parent.mkdir(parents=True, exist_ok=True)  # before the line, not after
+    if not log.parent.is_dir():  # not even the lock file can be made: nothing was initialised
+        raise _not_initialised(log)
     with _locked(log):
-        count, previous = _tail(log, key)
-        body = {"seq": count + 1,
-                "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "user": _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user()),
-                "action": _cap_text(str(action)), "details": _bounded_details(details),
-                "previous": previous}
-        record = {**body, "hash": _seal(key, previous, body)}
-        line = (json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
-        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return _append_locked(log, key, action, actor, details)
+
+
+def _append_locked(log: Path, key: bytes, action: str, actor: str | None,
+                   details: dict[str, Any]) -> dict[str, Any]:
+    """The append proper, for a caller already holding the exclusive lock (flock is per open
+    file, so taking it a second time in the same process would wait forever)."""
+    count, previous = _tail(log, key)
+    body = {"seq": count + 1,
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "user": _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user()),
+            "action": _cap_text(str(action)), "details": _bounded_details(details),
+            "previous": previous}
+    record = {**body, "hash": _seal(key, previous, body)}
+    line = (json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: `init` made it (see _tail)
+    try:
+        while line:  # one write for any record of bounded size; a loop all the same
+            line = line[os.write(fd, line):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _write_head(head_path(log), key, count + 1, record["hash"])
+    return record
+
+
+# -- init ----------------------------------------------------------------------------------------
+
+class Initialised(NamedTuple):
+    """What `init` found or made: whether it created the log, and the records its head counts."""
+
+    created: bool
+    records: int
+
+
+def init(path: Path | None = None, head: Path | None = None) -> Initialised:
+    """Create an empty log and a head sealing 0 records, so the first append has a chain to
+    join. Made once, by a person: if the log and its head both vanish later, appends and
+    verify say so rather than start again at 1. Idempotent when a sealed head and its log are
+    there; refuses when only one of the two is (the other was deleted: that is for `verify`)."""
+    key = _secret()
+    log = (path or log_path()).absolute()
+    head_file = (head or head_path(log)).absolute()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    head_file.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(log):
+        log_there, head_there = log.exists(), head_file.exists()
+        if log_there and head_there:
+            state = _read_head(head_file, key)
+            if isinstance(state, str):
+                raise AuditLogError(f"{state}; run `creditgraph audit verify`")
+            return Initialised(False, state[0])
+        if log_there:
+            raise AuditLogError(f"{log} exists but its head {head_file} does not (the head was "
+                                "deleted?): not initialising over it; run `creditgraph audit "
+                                "verify` (docs/audit.md)")
+        if head_there:
+            raise AuditLogError(f"the head {head_file} exists but the log {log} does not (the log "
+                                "was deleted?): not initialising over it; run `creditgraph "
+                                "audit verify` (docs/audit.md)")
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            while line:  # one write for any record of bounded size; a loop all the same
-                line = line[os.write(fd, line):]
             os.fsync(fd)
         finally:
             os.close(fd)
-        _write_head(head_path(log), key, count + 1, record["hash"])
-    return record
+        _fsync_dir(log.parent)
+        _write_head(head_file, key, 0, GENESIS)
+    return Initialised(True, 0)
+
+
+# -- repair --------------------------------------------------------------------------------------
+
+class Repair(NamedTuple):
+    """A torn last line: `size` bytes from byte `start` on, to be (or already) saved to `saved`."""
+
+    start: int
+    size: int
+    saved: Path
+
+
+def _complete_end(log: Path) -> int:
+    """The byte offset just past the last b"\\n" (0 when there is none), read backwards."""
+    with log.open("rb") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        while end > 0:
+            step = min(65536, end)
+            handle.seek(end - step)
+            chunk = handle.read(step)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:
+                return end - step + cut + 1
+            end -= step
+    return 0
+
+
+def _torn_path(log: Path) -> Path:
+    """`<log>.torn-<UTC time>`, numbered if a file of that second is there already."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    saved, number = log.with_name(f"{log.name}.torn-{stamp}"), 1
+    while saved.exists():
+        number += 1
+        saved = log.with_name(f"{log.name}.torn-{stamp}-{number}")
+    return saved
+
+
+def _check_torn(log: Path, head_file: Path, key: bytes) -> Repair:
+    """The torn tail that `repair` may move aside, or AuditLogError naming why it may not: no
+    partial last line, a partial line that is a whole sealed record, or complete records that
+    do not verify against the head (a cut, an edit, a rewrite: those are not for repair)."""
+    size = log.stat().st_size
+    start = _complete_end(log)
+    if start == size:
+        raise AuditLogError(f"nothing to repair: {log} does not end in a partial line (repair "
+                            "only moves aside a torn last line; run `creditgraph audit verify`)")
+    with log.open("rb") as handle:
+        handle.seek(start)
+        tail = handle.read(MAX_RECORD_BYTES + 1)
+    head = _read_head(head_file, key)
+    if isinstance(head, tuple) and len(tail) <= MAX_RECORD_BYTES:
+        try:
+            record = json.loads(tail)
+            body = {k: v for k, v in record.items() if k != "hash"}
+            whole = (record.get("previous") == head[1]
+                     and hmac.compare_digest(str(record["hash"]), _seal(key, head[1], body)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            whole = False
+        if whole:
+            raise AuditLogError(f"not repairing: the last line of {log} is a whole sealed record "
+                                "missing only its newline, not a torn one (docs/audit.md)")
+    count, problems = _verify(log, head_file, key, limit=start)
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; …{len(problems) - 3} more" if len(problems) > 3
+                                            else "")
+        raise AuditLogError(f"not repairing: the {count} complete record(s) before the partial "
+                            f"line of {log} do not verify against the head ({shown})")
+    return Repair(start, size - start, _torn_path(log))
+
+
+def repair(*, apply: bool = False) -> Repair:
+    """Move a torn last line aside so appends (and sign-ins) work again, without losing or
+    hiding anything: only when the head accounts for every complete record before it; the torn
+    bytes are saved to `<log>.torn-<UTC time>` (never deleted), the log is cut back to its last
+    complete line and an `audit-repair` record names the file and the byte count. Without
+    `apply`, only says what it would do."""
+    key = _secret()
+    log = log_path()
+    head_file = head_path(log)
+    if not log.exists():
+        raise AuditLogError(f"nothing to repair: there is no log at {log} (run `creditgraph "
+                            "audit verify`)")
+    with _locked(log):
+        plan = _check_torn(log, head_file, key)
+        if not apply:
+            return plan
+        fd = os.open(plan.saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with log.open("rb") as handle:
+                handle.seek(plan.start)
+                while chunk := handle.read(65536):
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_dir(plan.saved.parent)  # saved for good before the log loses them
+        fd = os.open(log, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, plan.start)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _append_locked(log, key, "audit-repair", None,
+                       {"saved": str(plan.saved), "bytes": plan.size})
+    return plan
 
 
 # -- verify --------------------------------------------------------------------------------------
 
-def _lines(path: Path) -> Iterator[tuple[bytes, bool]]:
-    """(line without its b"\\n", whether it had one); splits on b"\\n" and nothing else."""
+def _lines(path: Path, limit: int | None = None) -> Iterator[tuple[bytes, bool]]:
+    """(line without its b"\\n", whether it had one); splits on b"\\n" and nothing else.
+    With `limit`, the lines in the first `limit` bytes only (repair checks what precedes a torn
+    line as if it were the whole log)."""
+    read = 0
     with path.open("rb") as handle:
         for raw in handle:  # binary files split on b"\n" only
+            if limit is not None and read >= limit:
+                return
+            read += len(raw)
             yield (raw[:-1], True) if raw.endswith(b"\n") else (raw, False)
 
 
 def verify(path: Path | None = None, head: Path | None = None) -> tuple[int, list[str]]:
     """(records checked, problems): each problem says what is wrong, naming the line when it
-    is about one. An absent log with no head is an empty log."""
+    is about one. No log and no head is a problem too: `init` makes both, so neither means
+    never initialised or both deleted, and only a person can tell which."""
     log = (path or log_path()).absolute()
     head_file = (head or head_path(log)).absolute()
     if not log.exists() and not head_file.exists():
-        return 0, []
+        return 0, [f"no audit log and no head at {log}: never initialised, or both deleted"]
     key = _secret()
     with _locked(log, shared=True):
         return _verify(log, head_file, key)
 
 
-def _verify(log: Path, head_file: Path, key: bytes) -> tuple[int, list[str]]:
+def _verify(log: Path, head_file: Path, key: bytes,
+            limit: int | None = None) -> tuple[int, list[str]]:
     problems: list[str] = []
     seals: list[str | None] = []
     chain_broken = False
@@ -336,7 +521,7 @@ def _verify(log: Path, head_file: Path, key: bytes) -> tuple[int, list[str]]:
     expected: str | None = GENESIS
     count = 0
     last_seq: int | None = None
-    for number, (raw, complete) in enumerate(_lines(log) if log.exists() else (), 1):
+    for number, (raw, complete) in enumerate(_lines(log, limit) if log.exists() else (), 1):
         count += 1
         if not complete:
             problems.append(f"line {number}: incomplete, no newline at its end (an interrupted "
@@ -384,21 +569,24 @@ def _head_problems(log: Path, head_file: Path, key: bytes, count: int,
         return [head]
     if head is None:
         return [f"head {head_file} is missing while the log has {count} record(s) (it was "
-                "deleted, or the log was written without one)"] if count else []
+                "deleted, or the log was written without one)"]
     records, last = head
     if not log.exists():
         return [f"the log {log} is missing but its head says {records} record(s): it was "
                 "deleted"]
+    if count == records == 0 and last == GENESIS:  # as `init` left it
+        return []
     if count and seals[-1] == last:
         if count != records and not chain_broken:
             return [f"the log has {count} record(s) but its head says {records}"]
         if last_seq is not None and last_seq != records:
             return [f"line {count}: numbered {last_seq} but the head says {records} record(s)"]
         return []
-    if last in seals:
-        sealed = seals.index(last) + 1
+    if last in seals or (records == 0 and last == GENESIS and count):
+        sealed = seals.index(last) + 1 if last in seals else 0
         lines = f"line {count}" if sealed + 1 == count else f"lines {sealed + 1}-{count}"
-        return [f"{lines}: after the last record the head seals (line {sealed}); added "
+        sealed_text = f"line {sealed}" if sealed else "none: the head counts 0 records"
+        return [f"{lines}: after the last record the head seals ({sealed_text}); added "
                 "without updating the head, or an append was interrupted"]
     if count < records:
         return [f"the log ends after {count} record(s) but its head says {records}: records "

@@ -152,9 +152,10 @@ def lookup(schema: Schema, label: str, prop: str) -> str:
     quoted = _quote_properties(node.properties, [prop], label)[0]
     key = quote_property(node.key)
     name = "n.`name`" if "name" in node.properties else "NULL"
+    resolved = "n.`resolved_to`" if "resolved_to" in node.properties else "NULL"
     return (
         f"UNWIND $values AS value MATCH (n:{quote_label(schema, label)} {{{quoted}: value}}) "
-        f"RETURN value, n.{key} AS key, {name} AS name"
+        f"RETURN value, n.{key} AS key, {name} AS name, {resolved} AS resolved_to"
     )
 
 
@@ -224,6 +225,7 @@ def fill_periods(schema: Schema, rel_type: str) -> str:
     return (
         f"MATCH ()-[r:{quote_rel_type(schema, rel_type)}]->()\n"
         "WHERE r.`period` IS NULL\n"
+        "WITH r LIMIT $limit\n"
         "SET r.`period` = coalesce(r.`start_date`, $unknown)\n"
         "RETURN count(r) AS filled"
     )
@@ -236,4 +238,48 @@ def count_open(schema: Schema, rel_type: str) -> str:
         "WHERE r.`source` = $source AND r.`end_date` IS NULL\n"
         "RETURN count(r) AS open, "
         "sum(CASE WHEN r.`load_id` = $load_id THEN 0 ELSE 1 END) AS unlisted"
+    )
+
+
+def periods(schema: Schema, rel_type: str, source_label: str, target_label: str) -> str:
+    """The stored periods of ``rel_type`` between each of ``$pairs``, with their end dates."""
+    schema.endpoint(rel_type, source_label, target_label)
+    src_key = quote_property(schema.node(source_label).key)
+    dst_key = quote_property(schema.node(target_label).key)
+    return (
+        "UNWIND $pairs AS p\n"
+        f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: p.src_key}})"
+        f"-[r:{quote_rel_type(schema, rel_type)}]->"
+        f"(b:{quote_label(schema, target_label)} {{{dst_key}: p.dst_key}})\n"
+        "RETURN p.src_key AS src_key, p.dst_key AS dst_key, r.`period` AS period, "
+        "r.`end_date` AS end_date"
+    )
+
+
+def move_periods(schema: Schema, rel_type: str, source_label: str, target_label: str) -> str:
+    """Give a relationship stored without a start (``row.old``) the start a source now names
+    (``row.new``), so that the dated row merges into it instead of doubling it."""
+    schema.endpoint(rel_type, source_label, target_label)
+    src_key = quote_property(schema.node(source_label).key)
+    dst_key = quote_property(schema.node(target_label).key)
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: row.src_key}})"
+        f"-[r:{quote_rel_type(schema, rel_type)} {{`period`: row.old}}]->"
+        f"(b:{quote_label(schema, target_label)} {{{dst_key}: row.dst_key}})\n"
+        "SET r.`period` = row.new, r.`updated_at` = $now\n"
+        "RETURN count(r) AS moved"
+    )
+
+
+def supersede_relations(schema: Schema, rel_type: str, label: str) -> str:
+    """Relationships of nodes ``$keys`` that a resolution made duplicates: never in force on any
+    date (``end_date`` = ``$never``, ``ended_by`` = 'resolved'), kept for the record."""
+    key = quote_property(schema.node(label).key)
+    return (
+        f"UNWIND $keys AS key MATCH (n:{quote_label(schema, label)} {{{key}: key}})"
+        f"-[r:{quote_rel_type(schema, rel_type)}]->()\n"
+        "WHERE r.`ended_by` IS NULL OR r.`ended_by` <> 'resolved'\n"
+        "SET r.`end_date` = $never, r.`ended_by` = 'resolved', r.`updated_at` = $now\n"
+        "RETURN count(r) AS superseded"
     )

@@ -35,6 +35,7 @@ from graph.identifiers import (
     CodeCheck,
     birth_date,
     check_resident_id,
+    classify,
     mask_document_number,
     normalize_code,
     person_key,
@@ -108,6 +109,24 @@ def check_document(text: str, doc_type: str | None = None, nationality: str | No
     reason, found_nationality = checker(code, nationality, today or dt.date.today())
     return CodeCheck(text, code, "document", "error" if reason else "ok", reason,
                      doc_type=doc_type, nationality=found_nationality)
+
+
+def identify(text: str, doc_type: str | None = None, nationality: str | None = None,
+             today: dt.date | None = None) -> CodeCheck:
+    """What a subject reference is: with a document type, that document; without one, a
+    unified social credit code, legacy code or resident ID number as before, else a person's
+    document told by its shape. A valid USCC wins over a document of the same shape (a
+    foreign permanent resident number also starts with 9); a USCC that only fails its check
+    loses to a document that verifies."""
+    if doc_type is not None:
+        return check_document(text, doc_type, nationality, today)
+    check = classify(text)
+    if check.kind == "resident_id" or check.valid:
+        return check
+    document = check_document(text, None, nationality, today)
+    if document.valid or check.kind == "unknown":
+        return document
+    return check
 
 
 def _shape(code: str) -> tuple[str | None, str]:

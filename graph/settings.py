@@ -21,6 +21,7 @@ Dashboard access (``Access.from_env``; see docs/access.md):
 | CREDITGRAPH_SESSION_IDLE_MINUTES  | a session idle this long signs out       | 30        |
 | CREDITGRAPH_LOGIN_MAX_FAILURES    | failed sign-ins before a name is locked  | 5         |
 | CREDITGRAPH_LOGIN_LOCKOUT_MINUTES | how long a locked name stays locked      | 15        |
+| CREDITGRAPH_ID_LOOKUPS_PER_DAY    | ID numbers a viewer may look up in 24 h  | 50        |
 
 The user store (CREDITGRAPH_USERS, graph/users.py) and the audit log (CREDITGRAPH_AUDIT_LOG,
 graph/audit.py) are read where they are used. Every path is made absolute when read, so a
@@ -85,6 +86,7 @@ class Access:
     idle_minutes: int = 30
     max_failures: int = 5
     lockout_minutes: int = 15
+    id_lookups_per_day: int = 50  # below investigator; graph/lookup_budget.py
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Access:
@@ -96,7 +98,9 @@ class Access:
         return cls(demo=_flag(env, "CREDITGRAPH_DEMO"), auth=auth,
                    idle_minutes=_whole(env, "CREDITGRAPH_SESSION_IDLE_MINUTES", 30),
                    max_failures=_whole(env, "CREDITGRAPH_LOGIN_MAX_FAILURES", 5),
-                   lockout_minutes=_whole(env, "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES", 15))
+                   lockout_minutes=_whole(env, "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES", 15),
+                   id_lookups_per_day=_whole(env, "CREDITGRAPH_ID_LOOKUPS_PER_DAY", 50,
+                                             least=0))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from graph.settings import Settings
 
 Row = dict[str, Any]
 ENDPOINT_FIELDS = ("src_key", "dst_key")
+FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
 ProgressCallback = Callable[[int], None]
 
@@ -88,10 +89,15 @@ class GraphStore(ABC):
         the statements that changed something."""
         statements = []
         for rel in self.schema.relationships.values():
-            if rel.temporal:
-                statement = cypher.fill_periods(self.schema, rel.name)
-                if _count_of(self.write(statement, {"unknown": UNKNOWN_START}), "filled"):
+            if not rel.temporal:
+                continue
+            statement = cypher.fill_periods(self.schema, rel.name)
+            params = {"unknown": UNKNOWN_START, "limit": FILL_BATCH}
+            while (filled := _count_of(self.write(statement, params), "filled")):
+                if statement not in statements:
                     statements.append(statement)
+                if filled < FILL_BATCH:  # in batches: one transaction per million is too big
+                    break
         return statements
 
     def merge_nodes(

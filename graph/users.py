@@ -3,8 +3,9 @@ check with its failure counters.
 
 Where: CREDITGRAPH_USERS, default ./data/users.json, made absolute when read (outside the
 repository; never committed). The failure counters live beside it in ``<stem>.failures.json``,
-so a lockout survives a rerun or a restart and holds for every session at once. While the store
-holds no user the dashboard stays closed (unless CREDITGRAPH_DEMO=1); see docs/access.md.
+so a lockout survives a rerun or a restart and holds for every session at once
+(graph/lookup_budget.py keeps its per-user counts the same way). While the store holds no user
+the dashboard stays closed (unless CREDITGRAPH_DEMO=1); see docs/access.md.
 
 Roles, each including the one before:
 - viewer: reads everything except civil-servant files; ID numbers masked; cannot export;
@@ -105,7 +106,9 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _save(users: dict[str, User], path: Path | None = None) -> None:
+def _save(users: dict[str, User], path: Path | None = None, before_save: Hook = None) -> None:
+    if before_save is not None:
+        before_save()
     text = json.dumps({"users": [asdict(u) for u in sorted(users.values(),
                                                           key=lambda u: u.name)]},
                       ensure_ascii=False, indent=2)
@@ -118,7 +121,14 @@ def check_role(role: str) -> str:
     return role
 
 
-def add_user(name: str, role: str, password: str, path: Path | None = None) -> User:
+Hook = Callable[[], object] | None
+
+
+def add_user(name: str, role: str, password: str, path: Path | None = None,
+             before_save: Hook = None) -> User:
+    """``before_save`` runs once the change has been checked and before it is written (e.g.
+    the audit record): if it raises, nothing changes, so no change goes unrecorded and no
+    record names a change that was refused."""
     if not NAME.match(name):
         raise UserError(f"user name {name!r}: 2-80 letters, digits, Chinese characters, . _ - @")
     check_role(role)
@@ -131,7 +141,7 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> U
         raise UserError(f"user {name!r} exists (remove it first, or use set-role)")
     user = User(name, role, _hasher.hash(password))
     users[name] = user
-    _save(users, path)
+    _save(users, path, before_save)
     return user
 
 
@@ -143,7 +153,9 @@ def _keep_an_admin(users: dict[str, User], name: str, doing: str) -> None:
                         "first)")
 
 
-def set_role(name: str, role: str, path: Path | None = None) -> User:
+def set_role(name: str, role: str, path: Path | None = None, before_save: Hook = None
+             ) -> User:
+    """See ``add_user`` for ``before_save``."""
     users = load_users(path)
     if name not in users:
         raise UserError(f"no user {name!r}")
@@ -151,23 +163,23 @@ def set_role(name: str, role: str, path: Path | None = None) -> User:
     if role != "admin":
         _keep_an_admin(users, name, "demote")
     users[name] = User(name, role, users[name].password_hash)
-    _save(users, path)
+    _save(users, path, before_save)
     return users[name]
 
 
-def remove_user(name: str, path: Path | None = None) -> None:
+def remove_user(name: str, path: Path | None = None, before_save: Hook = None) -> None:
+    """See ``add_user`` for ``before_save``."""
     users = load_users(path)
     if name not in users:
         raise UserError(f"no user {name!r}")
     _keep_an_admin(users, name, "remove")
     users.pop(name)
-    _save(users, path)
+    _save(users, path, before_save)
 
 
-def authenticate(name: str, password: str, path: Path | None = None) -> User | None:
-    """The user when the password matches. Over-long input is refused before any hashing."""
-    if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
-        return None
+def _password_matches(name: str, password: str, path: Path | None) -> User | None:
+    """The user when the password matches. Only ``sign_in`` calls this, after refusing
+    over-long input (Argon2 over megabytes is a denial of service) and counting the attempt."""
     user = load_users(path).get(name)
     if user is None:
         _hasher.hash(password)  # the same time whether or not the name exists
@@ -194,26 +206,58 @@ class SignIn:
 
 
 @contextlib.contextmanager
-def _counters(path: Path) -> Iterator[dict[str, Any]]:
-    """The failure counters under an exclusive lock (sessions sign in concurrently); written
-    back atomically when the block ends."""
+def locked_json(path: Path, tidy: Callable[[dict[str, Any]], None] | None = None
+                ) -> Iterator[dict[str, Any]]:
+    """A small JSON mapping beside the user store, read and written under an exclusive lock
+    (sessions run concurrently), written back atomically — after ``tidy`` — only when the block
+    changed it. A broken file reads as empty: it must not lock everybody out for good."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            counters = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-            if not isinstance(counters, dict):
-                counters = {}
+            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+            if not isinstance(data, dict):
+                data = {}
         except (OSError, ValueError):
-            counters = {}  # a broken counter file must not lock everybody out for good
-        before = json.dumps(counters, sort_keys=True)
-        yield counters
-        if json.dumps(counters, sort_keys=True) != before:
-            if len(counters) > MAX_COUNTERS:
-                for old in sorted(counters, key=lambda n: counters[n].get("last", ""))[
-                        :len(counters) - MAX_COUNTERS]:
-                    del counters[old]
-            _write_atomically(path, json.dumps(counters, ensure_ascii=False, indent=1) + "\n")
+            data = {}
+        before = json.dumps(data, sort_keys=True)
+        yield data
+        if json.dumps(data, sort_keys=True) != before:
+            if tidy is not None:
+                tidy(data)
+            _write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _tidy_counters(counters: dict[str, Any], now: dt.datetime, access: Access,
+                   most: int | None = None) -> None:
+    """Keep only what the next answer depends on: a name (existing or not — treated alike, so
+    the file says nothing about which names exist) stays while it is locked or has failures
+    within the lockout period. Above ``most`` names the oldest unlocked go first; a running
+    lock is never dropped, or flooding the file with names would unlock a guessed one."""
+    most = MAX_COUNTERS if most is None else most
+    for name in list(counters):
+        entry = counters[name]
+        if not isinstance(entry, dict) or (
+                _locked_until(entry, now) is None and _recent_failures(entry, now, access) == 0):
+            del counters[name]
+    excess = len(counters) - most
+    if excess > 0:
+        unlocked = [n for n in counters if _locked_until(counters[n], now) is None]
+        for name in sorted(unlocked, key=lambda n: str(counters[n].get("last", "")))[:excess]:
+            del counters[name]
+
+
+def _counters(path: Path, now: dt.datetime, access: Access
+              ) -> contextlib.AbstractContextManager[dict[str, Any]]:
+    return locked_json(path, lambda counters: _tidy_counters(counters, now, access))
+
+
+def _locked_until(entry: dict[str, Any], now: dt.datetime) -> dt.datetime | None:
+    locked = entry.get("locked_until")
+    if not locked:
+        return None
+    until = dt.datetime.fromisoformat(locked)
+    return until if until > now else None
 
 
 def _delay(failures: int) -> float:
@@ -225,35 +269,38 @@ def sign_in(name: str, password: str, path: Path | None = None,
             sleep: Callable[[float], None] = time.sleep) -> SignIn:
     """Check a password with the name's failure history: each failure makes the next answer
     slower, ``max_failures`` in a row lock the name for ``lockout_minutes`` (a locked name is
-    refused without looking at the password, so guessing on cannot succeed)."""
+    refused without looking at the password, so guessing on cannot succeed).
+
+    The attempt is counted as a failure under the lock *before* the password is checked, and
+    taken back if it was right: parallel attempts each see the ones before them, so no more
+    than ``max_failures`` passwords are ever checked before the lock. Over-long input is
+    refused here, before any hashing (the one place that checks it)."""
     if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
         return SignIn("too_long")
     access = access or Access.from_env()
     now = now or dt.datetime.now(dt.UTC)
     path = path or users_file()
-    with _counters(failures_file(path)) as counters:
+    with _counters(failures_file(path), now, access) as counters:
         entry = counters.get(name, {})
-        locked = entry.get("locked_until")
-        if locked and dt.datetime.fromisoformat(locked) > now:
-            return SignIn("locked", failures=entry.get("failures", 0),
-                          locked_until=dt.datetime.fromisoformat(locked))
-        failures = _recent_failures(entry, now, access)
-    wait = _delay(failures)  # outside the lock: one slow name must not hold up the others
-    if wait:
-        sleep(wait)
-    user = authenticate(name, password, path)
-    with _counters(failures_file(path)) as counters:
-        if user is not None:
-            counters.pop(name, None)
-            return SignIn("ok", user, 0, delay=wait)
-        failures = _recent_failures(counters.get(name, {}), now, access) + 1
+        locked = _locked_until(entry, now)
+        if locked is not None:
+            return SignIn("locked", failures=int(entry.get("failures", 0)), locked_until=locked)
+        failures = _recent_failures(entry, now, access) + 1  # this attempt, until proven right
         entry = {"failures": failures, "last": now.isoformat()}
         until = None
         if failures >= access.max_failures:
             until = now + dt.timedelta(minutes=access.lockout_minutes)
             entry["locked_until"] = until.isoformat()
         counters[name] = entry
-    return SignIn("wrong", None, failures, until, wait)
+    wait = _delay(failures - 1)  # outside the lock: one slow name must not hold up the others
+    if wait:
+        sleep(wait)
+    user = _password_matches(name, password, path)
+    if user is None:
+        return SignIn("wrong", None, failures, until, wait)
+    with _counters(failures_file(path), now, access) as counters:
+        counters.pop(name, None)  # a right password ends the run of failures
+    return SignIn("ok", user, 0, delay=wait)
 
 
 def _recent_failures(entry: dict[str, Any], now: dt.datetime, access: Access) -> int:

@@ -8,13 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from graph.identifiers import (
-    CodeCheck,
-    classify,
-    mask_resident_id,
-    normalize_code,
-    resident_facts,
-)
+from graph.documents import NAMES, UnknownDocumentType, document_facts, document_type, identify
+from graph.identifiers import CodeCheck, mask_document_number, normalize_code
 from graph.schema import Schema
 from loaders import values
 from loaders.plan import Plan, Reject
@@ -81,42 +76,84 @@ class Cells:
     def flag(self, column: str) -> bool | None:
         return self._parsed(column, values.parse_bool)
 
+    def document_type(self, column: str) -> str | None:
+        """A 证件类型 cell as a type code (graph.documents), None when empty."""
+        word = self.text(column)
+        if word is None:
+            return None
+        try:
+            return document_type(word)
+        except UnknownDocumentType as exc:
+            raise Reject(column, str(exc), word) from None
+
+    def reference(self, column: str, required: bool = False) -> CodeCheck | None:
+        """A code naming a subject, with the 证件类型 and 国籍 columns that go with it
+        (DOCUMENT_COLUMNS); None when empty and not required."""
+        raw = self.code(column, required)
+        if raw is None:
+            return None
+        type_column, nationality_column = DOCUMENT_COLUMNS.get(column, ("", ""))
+        doc_type = self.document_type(type_column) if type_column else None
+        nationality = self.text(nationality_column) if nationality_column else None
+        return identify(raw, doc_type, nationality)
+
+
+# A code column → the columns giving its document type and the holder's nationality.
+DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
+    "id_number": ("id_type", "nationality"),
+    "legal_rep_id": ("legal_rep_id_type", "legal_rep_nationality"),
+    "source_id": ("source_id_type", ""),
+    "target_id": ("target_id_type", ""),
+    "subject_code": ("subject_id_type", ""),
+    "subject_id_number": ("subject_id_type", ""),
+}
+
 
 def accept_code(ctx: Context, plan: Plan, column: str, check: CodeCheck) -> CodeCheck:
     """Errors reject the row; a check-character warning is kept and flagged (or rejects, in
     strict mode)."""
     if check.severity == "error":
-        raise Reject(column, f"{_kind_word(check)}: {check.reason}", check.normalized)
+        raise Reject(column, f"{_kind_word(check)}: {check.reason}", shown_code(check))
     if check.severity == "warning":
         if ctx.strict:
             raise Reject(column, f"{_kind_word(check)}: {check.reason} (--strict)",
-                         check.normalized)
-        plan.warn(column, f"{_kind_word(check)}: {check.reason}; row kept", check.normalized)
+                         shown_code(check))
+        plan.warn(column, f"{_kind_word(check)}: {check.reason}; row kept", shown_code(check))
     return check
 
 
 def _kind_word(check: CodeCheck) -> str:
+    if check.kind == "document":
+        return NAMES.get(check.doc_type or "", "identity document") + " number"
     return {"uscc": "unified social credit code", "org_code": "organisation code",
             "reg_no": "registration number", "resident_id": "resident ID number"}.get(
         check.kind, "code")
 
 
 def shown_code(check: CodeCheck) -> str:
-    """How a subject's code may be stored on a record: ID numbers masked."""
-    return mask_resident_id(check.normalized) if check.kind == "resident_id" else check.normalized
+    """How a subject's code may be stored on a record: document numbers masked."""
+    return mask_document_number(check.normalized) if check.personal else check.normalized
 
 
-def known_subject(ctx: Context, plan: Plan, column: str, raw: str) -> tuple[Subject, CodeCheck]:
-    """A code that must name a subject already in the graph or this load."""
-    check = accept_code(ctx, plan, column, classify(raw))
+def known_subject(ctx: Context, plan: Plan, column: str, reference: CodeCheck | str,
+                  overseas: bool = False) -> tuple[Subject, CodeCheck]:
+    """A code that must name a subject already in the graph or this load: a code or document
+    number (a raw text is told by its shape), or, where ``overseas`` entities may stand, an
+    overseas entity's id."""
+    check = identify(reference) if isinstance(reference, str) else reference
+    entity = ctx.registry.overseas_entity(check.input.strip()) if overseas else None
+    if entity is not None and check.doc_type is None:
+        return entity, check
+    check = accept_code(ctx, plan, column, check)
     try:
         subject = ctx.registry.subject(check)
     except Unresolved as exc:
         raise Reject(column, str(exc)) from None
     if subject is None:
-        where = "person with this ID number" if check.kind == "resident_id" else (
+        where = "person with this document number" if check.personal else (
+            "enterprise or overseas entity with this code" if overseas else
             "enterprise with this code")
-        raise Reject(column, f"no {where} in the graph or this load", check.normalized)
+        raise Reject(column, f"no {where} in the graph or this load", shown_code(check))
     return subject, check
 
 
@@ -124,13 +161,13 @@ def department_code(raw: str | None) -> str | None:
     return normalize_code(raw) if raw else None
 
 
-def person_node(ctx: Context, pid: str, id_number: str, name: str) -> dict[str, Any]:
-    """A person as the graph keeps them: keyed hash, masked number, birth year, sex, division;
-    never the ID number itself."""
-    facts = resident_facts(id_number)
-    return {"pid": pid, "name": name, "id_masked": facts.id_masked,
+def person_node(ctx: Context, pid: str, check: CodeCheck, name: str) -> dict[str, Any]:
+    """A person as the graph keeps them: keyed hash, document type, masked number, and what
+    the number itself states (birth year, sex, division, nationality); never the number."""
+    facts = document_facts(check)
+    return {"pid": pid, "name": name, "id_type": facts.id_type, "id_masked": facts.id_masked,
             "birth_year": facts.birth_year, "sex": facts.sex, "division": facts.division,
-            **ctx.stamp}
+            "nationality": facts.nationality, **ctx.stamp}
 
 
 def link_issuer(ctx: Context, plan: Plan, label: str, key: str, code: str | None,

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from graph.schema import PropertySpec, Schema, coerce_rows
+from graph.schema import UNKNOWN_START, PropertySpec, Schema, coerce_rows
 from graph.store import ENDPOINT_FIELDS
 
 IMPORT_TYPES = {"string": "string", "integer": "long", "float": "double", "boolean": "boolean",
@@ -69,6 +69,19 @@ class ImportCsvWriter:
             _fold(table, (row["src_key"], row["dst_key"], *(checked[p] for p in rel.identity)),
                   checked)
         return missing
+
+    def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
+        """Unresolved persons resolved within the same first load: their relations never
+        counted (the import writes what the table holds, so end them in it)."""
+        done = 0
+        for (rel_type, source, _), table in self._rels.items():
+            if rel_type not in rel_types or source != "Person":
+                continue
+            for (src, *_), row in table.items():
+                if src in pids:
+                    row.update(end_date=UNKNOWN_START, ended_by="resolved")
+                    done += 1
+        return done
 
     def reopen_listed(self, rel_type: str, load_id: str) -> None:
         pass  # a first load: nothing earlier to reopen or end

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from graph.errors import SchemaError
-from graph.identifiers import normalize_code
+from graph.identifiers import CodeCheck, classify, normalize_code
 from graph.schema import Schema
 from loaders import kinds
-from loaders.context import Context
+from loaders.context import Cells, Context
 from loaders.errors import StructuralError
 from loaders.plan import Issue, Plan, Reject
 from loaders.reading import InputFile, SourceRow, discover, rows
@@ -43,6 +43,7 @@ class Writer(Protocol):
     def merge_relationships(self, rel_type: str, source: str, target: str,
                             rows: list[dict[str, Any]],
                             authoritative: tuple[str, ...] = ()) -> list[Any]: ...
+    def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int: ...
     def reopen_listed(self, rel_type: str, load_id: str) -> None: ...
     def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]: ...
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
@@ -200,6 +201,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
         for tag, (types, reports) in sorted(listings.items()):
             _end_unlisted(writer, report, tag, sorted(types), reports, load_id,
                           options.today or now.date(), options)
+        _note_unresolved(writer, registry, report)
     finally:
         log.close()
     report.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -230,6 +232,9 @@ def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOpt
                         "line breaks (a stray quote swallows the lines after it); check the "
                         "file")))
                 try:
+                    if row.spans_lines and source.kind in kinds.SINGLE_LINE:
+                        raise Reject("", f"a {source.kind} row never holds line breaks: lines "
+                                         f"{row.line}-{row.last_line} were read as one row")
                     if row.extra_fields:
                         raise Reject("", f"the row has {row.extra_fields} more field(s) than "
                                          "the header; a separator or quote is probably wrong")
@@ -368,14 +373,16 @@ def _end_unlisted(writer: Writer, report: LoadReport, source: str, types: list[s
     if check.held:
         report.notes.append(f"{source}: {check.held}")
         return
+    worst = 0.0  # a type missing whole from an export must not hide behind the others
     for rel_type in types:
         open_, unlisted = writer.count_unlisted(rel_type, source, load_id)
         check.open += open_
         check.unlisted += unlisted
+        worst = max(worst, unlisted / open_ if open_ else 0.0)
     check.share = round(check.unlisted / check.open, 4) if check.open else 0.0
-    if check.share > options.max_end_share and not options.allow_mass_end:
+    if worst > options.max_end_share and not options.allow_mass_end:
         check.held = (f"would end {check.unlisted:,} of {check.open:,} open relations "
-                      f"({check.share:.1%}), more than --max-end-share "
+                      f"({check.share:.1%}; {worst:.1%} of one type), more than --max-end-share "
                       f"{options.max_end_share:.0%}; none ended. Check the feed is complete, "
                       "then load again with --allow-mass-end")
         report.notes.append(f"{source}: {check.held}")
@@ -384,6 +391,19 @@ def _end_unlisted(writer: Writer, report: LoadReport, source: str, types: list[s
         for rel_type in types:
             check.ended += writer.end_unconfirmed(rel_type, source, load_id, today)
     files[0].ended += check.ended
+
+
+def _note_unresolved(writer: Writer, registry: Registry, report: LoadReport) -> None:
+    """Persons named without a number are counted; those a row resolved this load lose their
+    duplicate relations (the resolved person's own relations stand in for them)."""
+    if registry.resolved_now:
+        superseded = writer.supersede(kinds.NAME_ONLY_TYPES, sorted(registry.resolved_now))
+        report.notes.append(f"{len(registry.resolved_now)} unresolved person(s) resolved by a row "
+                            f"with a document number; {superseded} duplicate relation(s) "
+                            "superseded")
+    if registry.unresolved_rows:
+        report.notes.append(f"{registry.unresolved_rows} row(s) name a natural person without a "
+                            "document number: loaded as unresolved persons of their firm")
 
 
 def _incomplete(options: LoadOptions, files: list[FileReport]) -> str:
@@ -411,12 +431,25 @@ def _chunks(items: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
 
 
 def _prefetch(registry: Registry, chunk: list[SourceRow]) -> None:
-    codes: list[str] = []
+    codes: list[CodeCheck] = []
     names: list[str] = []
     departments: list[str] = []
     department_names: list[str] = []
+    entity_ids: list[str] = []
+    person_keys: list[str] = []
     for row in chunk:
-        for column, target in ((kinds.CODE_COLUMNS, codes), (kinds.NAME_COLUMNS, names),
+        cells = Cells(row)
+        for column in kinds.CODE_COLUMNS:
+            try:
+                check = cells.reference(column)
+            except Reject:
+                continue  # the row's transformer rejects it, naming the column
+            if check is None:
+                continue
+            codes.append(check)
+            if column in kinds.OVERSEAS_COLUMNS:
+                entity_ids.append(check.input.strip())
+        for column, target in ((kinds.NAME_COLUMNS, names),
                                (kinds.DEPARTMENT_COLUMNS, departments),
                                (kinds.DEPARTMENT_NAME_COLUMNS, department_names)):
             for name in column:
@@ -426,5 +459,17 @@ def _prefetch(registry: Registry, chunk: list[SourceRow]) -> None:
                 cleaned = text(value)
                 if cleaned:
                     target.append(cleaned)
-    registry.prefetch(codes, names, [normalize_code(c) for c in departments], department_names)
+        person_keys += _unresolved_keys(registry, row)
+    registry.prefetch(codes, names, [normalize_code(c) for c in departments], department_names,
+                      entity_ids, person_keys)
 
+
+def _unresolved_keys(registry: Registry, row: SourceRow) -> list[str]:
+    """The unresolved person a relations row names or resolves (by name, in the target firm)."""
+    name, target = row.values.get("source_name"), row.values.get("target_id")
+    if not isinstance(name, str) or not name.strip() or not isinstance(target, str):
+        return []
+    check = classify(target)
+    if check.kind != "uscc" or registry.secret is None:
+        return []
+    return [registry.unresolved_pid(check.normalized, name.strip())]

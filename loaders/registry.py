@@ -1,9 +1,11 @@
 """Entity resolution: one node per real subject.
 
 Enterprises by USCC; a legacy organisation code through positions 9-17 of a USCC; a legacy
-registration or tax number through the code mappings; persons by the keyed hash of their ID
-number; a name-only reference by normalised name when exactly one enterprise has it — otherwise
-the row is rejected as ambiguous, never guessed.
+registration or tax number through the code mappings; persons by the keyed hash of their
+identity document (type and number); overseas entities by the registry's own entity id; a
+name-only reference by normalised name when exactly one enterprise has it — otherwise the row is
+rejected as ambiguous, never guessed. A natural person named without a number is a separate,
+unresolved subject scoped to the firm it appears in (never merged with anyone by name).
 
 The registry knows what this load has planned so far and asks the store (in batches, ahead of
 each chunk of rows) about everything else.
@@ -11,11 +13,14 @@ each chunk of rows) about everything else.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.identifiers import CodeCheck, classify, org_code_of_uscc, person_key
+from graph.documents import document_key
+from graph.identifiers import CodeCheck, org_code_of_uscc
 from loaders.values import normalize_name
 
 Lookup = Callable[[str, str, list[str]], list[dict]]  # label, property, values → rows
@@ -23,7 +28,7 @@ Lookup = Callable[[str, str, list[str]], list[dict]]  # label, property, values 
 
 @dataclass
 class Subject:
-    label: str  # Enterprise or Person
+    label: str  # Enterprise, Person or OverseasEntity
     key: str
 
 
@@ -41,6 +46,10 @@ class Registry:
     tax_nos: dict[str, str] = field(default_factory=dict)
     names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     persons: set[str] = field(default_factory=set)
+    overseas: dict[str, str] = field(default_factory=dict)  # entity_id → name
+    resolved: dict[str, str] = field(default_factory=dict)  # unresolved pid → the real pid
+    resolved_now: set[str] = field(default_factory=set)  # resolved by this load
+    unresolved_rows: int = 0  # rows that named a person without a number, this load
     departments: dict[str, str] = field(default_factory=dict)  # code → name
     department_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _asked: set[tuple[str, str]] = field(default_factory=set)
@@ -64,21 +73,30 @@ class Registry:
     def add_person(self, pid: str) -> None:
         self.persons.add(pid)
 
+    def add_overseas(self, entity_id: str, name: str) -> None:
+        self.overseas[entity_id] = name
+
     def add_department(self, code: str, name: str) -> None:
         self.departments[code] = name
         self.department_names[normalize_name(name)].add(code)
 
     # -- asking the store ahead of a chunk --------------------------------------------------
 
-    def prefetch(self, codes: Iterable[str], names: Iterable[str] = (),
+    def prefetch(self, codes: Iterable[CodeCheck], names: Iterable[str] = (),
                  department_codes: Iterable[str] = (),
-                 department_names: Iterable[str] = ()) -> None:
+                 department_names: Iterable[str] = (),
+                 entity_ids: Iterable[str] = (), person_keys: Iterable[str] = ()) -> None:
         """Batch the store look-ups a chunk of rows will need."""
         if self.lookup is None:
             return
         wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for raw in codes:
-            check = classify(raw)
+        for entity_id in entity_ids:
+            if entity_id not in self.overseas:
+                wanted[("OverseasEntity", "entity_id")].add(entity_id)
+        for pid in person_keys:
+            if pid not in self.persons:
+                wanted[("Person", "pid")].add(pid)
+        for check in codes:
             if not check.usable:
                 continue
             code = check.normalized
@@ -89,8 +107,8 @@ class Registry:
                 wanted[("Enterprise", "org_code")].add(code)
             elif check.kind == "reg_no" and code not in self.reg_nos:
                 wanted[("Enterprise", "reg_no")].add(code)
-            elif check.kind == "resident_id" and self.secret:
-                pid = person_key(code, self.secret)
+            elif check.personal and self.secret:
+                pid = document_key(check, self.secret)
                 if pid not in self.persons:
                     wanted[("Person", "pid")].add(pid)
         for name in names:
@@ -114,6 +132,10 @@ class Registry:
     def _remember(self, label: str, prop: str, row: dict) -> None:
         if label == "Person":
             self.persons.add(row["key"])
+            if row.get("resolved_to"):
+                self.resolved.setdefault(row["key"], row["resolved_to"])
+        elif label == "OverseasEntity":
+            self.add_overseas(row["key"], row.get("name") or "")
         elif label == "Department":
             self.add_department(row["key"], row.get("name") or "")
         else:
@@ -130,7 +152,18 @@ class Registry:
     def pid(self, check: CodeCheck) -> str:
         if self.secret is None:
             raise Unresolved("CREDITGRAPH_ID_KEY is not set, so ID numbers cannot be keyed")
-        return person_key(check.normalized, self.secret)
+        return document_key(check, self.secret)
+
+    def unresolved_pid(self, scope: str, name: str) -> str:
+        """The key of a person named without a number in one firm's records: the firm and the
+        name, keyed like a document, so the same name in another firm is another subject."""
+        if self.secret is None:
+            raise Unresolved("CREDITGRAPH_ID_KEY is not set, so persons cannot be keyed")
+        text = f"unresolved:{scope}:{normalize_name(name)}"
+        return hmac.new(self.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def overseas_entity(self, entity_id: str) -> Subject | None:
+        return Subject("OverseasEntity", entity_id) if entity_id in self.overseas else None
 
     def subject(self, check: CodeCheck) -> Subject | None:
         """The subject a checked code names, if it is in the graph or this load."""
@@ -143,7 +176,7 @@ class Registry:
         if check.kind == "reg_no":
             uscc = self.reg_nos.get(code)
             return Subject("Enterprise", uscc) if uscc else None
-        if check.kind == "resident_id":
+        if check.personal:
             pid = self.pid(check)
             return Subject("Person", pid) if pid in self.persons else None
         return None

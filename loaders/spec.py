@@ -17,7 +17,8 @@ COLUMNS_FILE = Path(__file__).with_name("columns.yaml")
 
 # The order files are loaded in: whatever a row refers to is loaded before it.
 LOAD_ORDER = (
-    "departments", "enterprises", "code_mappings", "persons", "relations", "civil_servants",
+    "departments", "enterprises", "code_mappings", "overseas_entities", "persons", "relations",
+    "civil_servants",
     "integrity_records", "penalties", "licenses", "list_entries", "commitments", "procurement",
 )
 

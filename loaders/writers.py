@@ -4,11 +4,12 @@ Each also answers the look-ups entity resolution and the loaded / merged count n
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph import cypher
-from graph.schema import coerce_rows
+from graph.schema import UNKNOWN_START, coerce_rows
 from graph.store import ENDPOINT_FIELDS, GraphStore
 
 LOOKUP_CHUNK = 5000
@@ -59,10 +60,56 @@ class StoreWriter:
                             rows: list[dict[str, Any]],
                             authoritative: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
         missing: list[Mapping[str, Any]] = []
+        if self.schema.relationship(rel_type).temporal:
+            rows = self._settle_periods(rel_type, source, target, rows)
         self.store.merge_relationships(rel_type, source, target, rows,
                                        batch_size=max(len(rows), 1), on_missing=missing.append,
                                        authoritative=authoritative)
         return missing
+
+    def _settle_periods(self, rel_type: str, source: str, target: str,
+                        rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A source that gives no start date speaks of the period the graph already has for
+        the pair, and one that dates a period stored without a start dates that period: in
+        neither case may a second relationship appear beside the first and count twice.
+        (Two dated periods stay two: 2015-2018 and from 2021.)"""
+        pairs = sorted({(row["src_key"], row["dst_key"]) for row in rows})
+        stored: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        if rel_type not in self.empty_at_start:
+            query = cypher.periods(self.schema, rel_type, source, target)
+            for start in range(0, len(pairs), LOOKUP_CHUNK):
+                chunk = [{"src_key": a, "dst_key": b} for a, b in pairs[start:start + LOOKUP_CHUNK]]
+                for found in self.store.read(query, {"pairs": chunk}):
+                    stored[(found["src_key"], found["dst_key"])].append(found)
+        grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            grouped[(row["src_key"], row["dst_key"])].append(row)
+        settled, moves = [], []
+        for (src_key, dst_key), group in grouped.items():
+            known = [p for p in stored[(src_key, dst_key)] if p["period"] != UNKNOWN_START]
+            undated_stored = len(known) < len(stored[(src_key, dst_key)])
+            starts = sorted({row["start_date"] for row in group if row.get("start_date")})
+            if starts and undated_stored and not known:
+                moves.append({"src_key": src_key, "dst_key": dst_key, "old": UNKNOWN_START,
+                              "new": starts[0]})
+            current = _current_period(known, starts)
+            for row in group:
+                if current and not row.get("start_date") and row.get("period") is None:
+                    row = {**row, "period": current}
+                settled.append(row)
+        if moves:
+            self.store.write(cypher.move_periods(self.schema, rel_type, source, target),
+                             {"rows": moves, "now": dt.datetime.now(dt.UTC)})
+        return settled
+
+    def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
+        """The relations of unresolved persons now resolved to a real one stop counting."""
+        now, done = dt.datetime.now(dt.UTC), 0
+        for rel_type in rel_types:
+            rows = self.store.write(cypher.supersede_relations(self.schema, rel_type, "Person"),
+                                    {"keys": pids, "never": UNKNOWN_START, "now": now})
+            done += int(rows[0]["superseded"]) if rows else 0
+        return done
 
     def reopen_listed(self, rel_type: str, load_id: str) -> None:
         # stamped so that propagation sees the change
@@ -83,6 +130,16 @@ class StoreWriter:
         return int(rows[0]["ended"]) if rows else 0
 
 
+def _current_period(stored: list[dict[str, Any]], starts: list[dt.date]) -> dt.date | None:
+    """The period an undated row speaks of: the one still open in the graph, else the latest
+    start this load or the graph knows."""
+    open_ = [p["period"] for p in stored if p["end_date"] is None]
+    if open_:
+        return max(open_)
+    candidates = starts + [p["period"] for p in stored]
+    return max(candidates) if candidates else None
+
+
 class DryRunWriter(StoreWriter):
     """Reads the store to resolve and count, writes nothing."""
 
@@ -98,6 +155,9 @@ class DryRunWriter(StoreWriter):
         coerce_rows(rel.properties, [{k: v for k, v in r.items() if k not in ENDPOINT_FIELDS}
                                      for r in rows], f"{rel_type} batch")
         return []
+
+    def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
+        return 0
 
     def reopen_listed(self, rel_type: str, load_id: str) -> None:
         pass

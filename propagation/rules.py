@@ -21,6 +21,10 @@ DEFAULT_RULES = Path(__file__).resolve().parent / "joint-punishment.yaml"
 RELATION_TYPES = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                   "BRANCH_OF", "RELATIVE_OF")
 DIRECTIONS = ("in", "out", "both")
+# The label of the black-listed subject a rule is for. A list entry names an enterprise or a
+# person (LISTED in graph/schema.yaml); ``any`` would also cover an overseas entity should
+# entries ever name one. Whoever a reach gets to may be of any subject label: an overseas
+# shareholder, controller or parent company (境外主体) is reached like a firm.
 LISTED = ("Enterprise", "Person", "any")
 MAX_HOPS = 4
 

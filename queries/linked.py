@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from graph.countries import chinese_name
+from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.store import GraphStore
 from queries.library import run
 from queries.subjects import Subject, default_as_of
@@ -21,6 +23,13 @@ from queries.subjects import Subject, default_as_of
 CONTROL_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                      "BRANCH_OF", "RELATIVE_OF")
 CHUNK = 5000  # keys per query
+# The subjects of the control graph: label -> (its key in graph/schema.yaml, the name of the
+# key-list parameter the hop queries take, the file-name stem of its embedded hop queries).
+SUBJECTS = {"Enterprise": ("uscc", "enterprises", "enterprise"),
+            "Person": ("pid", "persons", "person"),
+            "OverseasEntity": ("entity_id", "overseas", "overseas")}
+# Labels a list entry can name (LISTED in graph/schema.yaml): overseas entities carry none.
+LISTED_LABELS = ("Enterprise", "Person")
 
 
 @dataclass(frozen=True)
@@ -50,16 +59,30 @@ def split_id(node: str) -> tuple[str, str]:
     return label, key
 
 
-def keyed(nodes: Iterable[str]) -> Iterable[dict[str, list[str]]]:
-    """Node ids as the ``enterprises`` / ``persons`` key lists the queries take, in chunks."""
-    by_label: dict[str, list[str]] = {"Enterprise": [], "Person": []}
+def display_name(label: str, name: str | None, country: str | None = None) -> str:
+    """How a subject is named in words: an overseas entity with its country or region in
+    Chinese (``Golden Bridge Holdings Ltd（香港）``), everyone else by name."""
+    name = name or ""
+    if label == "OverseasEntity" and country:
+        return f"{name}（{chinese_name(country)}）"
+    return name
+
+
+def keyed(nodes: Iterable[str], labels: Sequence[str] = tuple(SUBJECTS)
+          ) -> Iterable[dict[str, list[str]]]:
+    """Node ids as the key lists the queries take (``enterprises``, ``persons``, ``overseas``:
+    one per label in ``labels``), in chunks. Nodes of another subject label are left out (an
+    overseas entity has no list entries to ask for); a label that is no subject is a bug."""
+    by_label: dict[str, list[str]] = {label: [] for label in labels}
     for node in nodes:
         label, key = split_id(node)
-        by_label[label].append(key)
-    longest = max(len(keys) for keys in by_label.values())
+        if label not in SUBJECTS:
+            raise ValueError(f"not a subject node id: {node!r}")
+        if label in by_label:
+            by_label[label].append(key)
+    longest = max((len(keys) for keys in by_label.values()), default=0)
     for start in range(0, max(longest, 1), CHUNK):
-        yield {"enterprises": by_label["Enterprise"][start:start + CHUNK],
-               "persons": by_label["Person"][start:start + CHUNK]}
+        yield {SUBJECTS[label][1]: keys[start:start + CHUNK] for label, keys in by_label.items()}
 
 
 def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_of: dt.date
@@ -99,27 +122,28 @@ def _edges(rows: Iterable[dict], types: Sequence[str]) -> list[tuple[str, str, s
         there = node_id(row["label"], row["neighbour"])
         source, target = (here, there) if row["outgoing"] else (there, here)
         edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
-        found.append((here, there, row["name"], edge))
+        found.append((here, there, display_name(row["label"], row["name"], row["country"]),
+                      edge))
     found.sort(key=lambda f: (f[0], f[1], f[3].type, f[3].source))
     return found
 
 
 def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
                     as_of: dt.date) -> Iterable[dict]:
-    """Neo4j answers a hop for both labels and directions in one query (round trips dominate
+    """Neo4j answers a hop for every label and direction in one query (round trips dominate
     there); the embedded engine pays per query branch instead, so it gets one small query per
     non-empty label and direction (see neighbours-*.embedded.cypher)."""
     for keys in keyed(frontier):
         if store.backend != "embedded":
             yield from _hop(store, "neighbours", keys, types, as_of)
             continue
-        for label, listed in (("enterprise", keys["enterprises"]), ("person", keys["persons"])):
-            if not listed:
+        for _, param, stem in SUBJECTS.values():
+            if not keys[param]:
                 continue
             for direction in ("out", "in"):
-                for row in run(store, f"neighbours-{label}-{direction}", keys=listed,
+                for row in run(store, f"neighbours-{stem}-{direction}", keys=keys[param],
                                as_of=as_of):
-                    yield row | {"neighbour": row["uscc"] or row["pid"]}
+                    yield row | {"neighbour": row[SUBJECTS[row["label"]][0]]}
 
 
 def search(store: GraphStore, origins: Iterable[str], max_hops: int, types: Sequence[str],
@@ -175,16 +199,46 @@ def explain(edge: Edge, names: dict[str, str]) -> str:
 
 def entries_in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date
                      ) -> dict[str, list[dict]]:
-    """The red or black entries in force for each node that has any."""
+    """The red or black entries in force for each node that has any (never an overseas
+    entity: no list entry names one)."""
     entries: dict[str, list[dict]] = defaultdict(list)
-    for keys in keyed(nodes):
+    for keys in keyed(nodes, LISTED_LABELS):
         for row in run(store, "list-entries", **keys, kind=kind, as_of=as_of):
             entries[node_id(row["label"], row["key"])].append(row)
     return entries
 
 
-COLUMNS = ["subject_id", "label", "name", "hops", "entries", "list_types", "path", "path_names",
-           "path_types", "explanation"]
+def node_details(store: GraphStore, nodes: Iterable[str]) -> dict[str, dict]:
+    """What identifies persons and overseas entities beside their names, for showing them:
+    a person's document type and nationality (codes and Chinese names), masked number and
+    whether it was named without a number; an overseas entity's country or region (code and
+    Chinese name), Chinese name and registration number. Enterprises need nothing more than
+    their USCC: they get no entry. Values that are not recorded are left out."""
+    details: dict[str, dict] = {}
+    for keys in keyed(sorted(set(nodes)), ("Person", "OverseasEntity")):
+        persons = run(store, "person-documents", keys=keys["persons"]) if keys["persons"] else []
+        for row in persons:
+            unresolved = bool(row["unresolved"])
+            details[node_id("Person", row["key"])] = _recorded({
+                "id_type": row["id_type"], "id_type_name": DOCUMENT_NAMES.get(row["id_type"] or ""),
+                "id_masked": row["id_masked"], "nationality": row["nationality"],
+                "nationality_name": chinese_name(row["nationality"]),
+                "unresolved": unresolved or None, "scope": row["scope"] if unresolved else None})
+        overseas = (run(store, "overseas-entities", keys=keys["overseas"]) if keys["overseas"]
+                    else [])
+        for row in overseas:
+            details[node_id("OverseasEntity", row["key"])] = _recorded({
+                "country": row["country"], "country_name": chinese_name(row["country"]),
+                "name_zh": row["name_zh"], "registration_no": row["registration_no"]})
+    return details
+
+
+def _recorded(values: dict) -> dict:
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+COLUMNS = ["subject_id", "label", "name", "hops", "entries", "list_types", "path", "path_labels",
+           "path_names", "path_types", "explanation"]
 
 
 def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
@@ -254,6 +308,7 @@ def _row(node: str, hops: int, entries: list[dict], steps: list[tuple[str, Edge 
         "entries": sorted({e["entry_id"] for e in entries}),
         "list_types": sorted({e["list_type"] for e in entries}),
         "path": [split_id(n)[1] for n, _ in steps],
+        "path_labels": [split_id(n)[0] for n, _ in steps],  # a key alone does not say its label
         "path_names": [names.get(n, "") for n, _ in steps],
         "path_types": [e.type for e in edges],
         "explanation": "；".join(explain(e, names) for e in edges),

@@ -1,5 +1,5 @@
 // purpose: the last hop of a search: only neighbours with a list entry of a kind (black / red) in force
-// parameters: enterprises (list of uscc), persons (list of pid), types (list of relationship types to follow), kind ('black' or 'red'), as_of (date)
+// parameters: enterprises (list of uscc), persons (list of pid), overseas (list of entity_id), types (list of relationship types to follow), kind ('black' or 'red'), as_of (date)
 // basis: 国发〔2016〕33号 — joint punishment reaches legal representatives, controllers and related parties
 // dialect: Neo4j only. The server checks each neighbour's entries itself, so the last hop (the
 //          largest: thousands of rows around a registration agent) sends back the few listed
@@ -19,7 +19,7 @@ CALL () {
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
     }
   RETURN 'Enterprise' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
-         coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+         coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
          r.kind AS kind
   UNION ALL
   UNWIND $persons AS key
@@ -34,8 +34,23 @@ CALL () {
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
     }
   RETURN 'Person' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
-         coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+         coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
+         r.kind AS kind
+  UNION ALL
+  UNWIND $overseas AS key
+  MATCH (n:OverseasEntity {entity_id: key})-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
+  WHERE type(r) IN $types
+    AND (r.start_date IS NULL OR r.start_date <= $as_of)
+    AND (r.end_date IS NULL OR r.end_date >= $as_of)
+    AND EXISTS {
+      MATCH (l:ListEntry)-[:LISTED]->(m)
+      WHERE l.list_kind = $kind AND l.start_date <= $as_of
+        AND (l.end_date IS NULL OR l.end_date >= $as_of)
+        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+    }
+  RETURN 'OverseasEntity' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
+         coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
          r.kind AS kind
 }
 RETURN collect({from_label: from_label, key: key, outgoing: outgoing, type: type, label: label,
-                neighbour: neighbour, name: name, ratio: ratio, role: role, kind: kind}) AS hop
+                neighbour: neighbour, name: name, country: country, ratio: ratio, role: role, kind: kind}) AS hop

@@ -9,5 +9,5 @@ MATCH (n:Enterprise {uscc: key})-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACT
 WHERE (r.start_date IS NULL OR r.start_date <= $as_of)
   AND (r.end_date IS NULL OR r.end_date >= $as_of)
 RETURN 'Enterprise' AS from_label, key, true AS outgoing, label(r) AS type, label(m) AS label,
-       m.uscc AS uscc, m.pid AS pid, m.name AS name, r.ratio AS ratio, r.role AS role,
-       r.kind AS kind
+       m.uscc AS uscc, m.pid AS pid, m.entity_id AS entity_id, m.name AS name,
+       m.country AS country, r.ratio AS ratio, r.role AS role, r.kind AS kind

@@ -1,5 +1,5 @@
 // purpose: one hop of the control and affiliation graph from a frontier of subjects, both directions
-// parameters: enterprises (list of uscc), persons (list of pid), types (list of relationship types to follow), as_of (date)
+// parameters: enterprises (list of uscc), persons (list of pid), overseas (list of entity_id), types (list of relationship types to follow), as_of (date)
 // basis: 国发〔2016〕33号 — joint punishment reaches legal representatives, controllers and related parties
 // result: one row, `hop`, the list of neighbour maps — one record per neighbour costs the
 //         driver twice the time to decode around a hub (36 ms against 23 ms for 1,366 rows)
@@ -10,7 +10,7 @@ CALL () {
     AND (r.start_date IS NULL OR r.start_date <= $as_of)
     AND (r.end_date IS NULL OR r.end_date >= $as_of)
   RETURN 'Enterprise' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
-         coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+         coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
          r.kind AS kind
   UNION ALL
   UNWIND $persons AS key
@@ -19,8 +19,17 @@ CALL () {
     AND (r.start_date IS NULL OR r.start_date <= $as_of)
     AND (r.end_date IS NULL OR r.end_date >= $as_of)
   RETURN 'Person' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
-         coalesce(m.uscc, m.pid) AS neighbour, m.name AS name, r.ratio AS ratio, r.role AS role,
+         coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
+         r.kind AS kind
+  UNION ALL
+  UNWIND $overseas AS key
+  MATCH (n:OverseasEntity {entity_id: key})-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
+  WHERE type(r) IN $types
+    AND (r.start_date IS NULL OR r.start_date <= $as_of)
+    AND (r.end_date IS NULL OR r.end_date >= $as_of)
+  RETURN 'OverseasEntity' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
+         coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
          r.kind AS kind
 }
 RETURN collect({from_label: from_label, key: key, outgoing: outgoing, type: type, label: label,
-                neighbour: neighbour, name: name, ratio: ratio, role: role, kind: kind}) AS hop
+                neighbour: neighbour, name: name, country: country, ratio: ratio, role: role, kind: kind}) AS hop

@@ -39,7 +39,7 @@ def paths(store: GraphStore, source: Subject, target: Subject, max_length: int =
             level.setdefault(there, []).append((here, edge))
         parents.update(level)
         frontier = sorted(level)
-    columns = ["length", "path", "path_names", "path_types", "explanation"]
+    columns = ["length", "path", "path_labels", "path_names", "path_types", "explanation"]
     if goal not in parents or goal == start:
         return pd.DataFrame(columns=columns)
     found: list[list[tuple[str, Edge | None]]] = []
@@ -60,6 +60,7 @@ def paths(store: GraphStore, source: Subject, target: Subject, max_length: int =
     for steps in found:
         edges = [e for _, e in steps if e is not None]
         rows.append({"length": len(edges), "path": [split_id(n)[1] for n, _ in steps],
+                     "path_labels": [split_id(n)[0] for n, _ in steps],
                      "path_names": [names.get(n, "") for n, _ in steps],
                      "path_types": [e.type for e in edges],
                      "explanation": "；".join(explain(e, names) for e in edges)})

@@ -3,9 +3,10 @@ for each applicant, eligible or not, and why — its own black-list entries in f
 penalties in the previous three years (政府采购法 art. 22), black-listed parties within N hops
 over control relations — with the evidence paths.
 
-Resident ID numbers are echoed masked. With ``identify_persons=False`` (a viewer's check) a row
-keyed by an ID number says only whether that person is in the graph — never a name or a finding —
-and ``max_id_numbers`` caps how many ID numbers one list may hold, so a list of guesses around a
+A person's ID number (a resident ID or another identity document: ``CodeCheck.personal``) is
+echoed masked. With ``identify_persons=False`` (a viewer's check) a row keyed by such a number
+says only whether that person is in the graph — never a name or a finding — and
+``max_id_numbers`` caps how many ID numbers one list may hold, so a list of guesses around a
 masked number cannot be turned into a name."""
 
 from __future__ import annotations
@@ -31,19 +32,25 @@ class ScreeningError(CreditGraphError):
     pass
 
 
-def is_resident_id(code: str) -> bool:
-    return classify(code).kind == "resident_id"
+def is_personal(code: str) -> bool:
+    """A person's ID number of any document type: personal data."""
+    return classify(code).personal
 
 
 def shown_code(code: str) -> str:
-    """The code as a table may show it: a resident ID number masked."""
-    return str(classify(code).public()["input"]) if is_resident_id(code) else code
+    """The code as a table may show it: a person's ID number masked (``CodeCheck.public``, the
+    one masking the search page uses too)."""
+    return str(classify(code).public()["input"])
+
+
+def count_id_numbers(codes: Sequence[str]) -> int:
+    return sum(1 for code in codes if is_personal(code))
 
 
 def check_id_cap(codes: Sequence[str], max_id_numbers: int | None) -> None:
-    ids = sum(1 for code in codes if is_resident_id(code))
+    ids = count_id_numbers(codes)
     if max_id_numbers is not None and ids > max_id_numbers:
-        raise ScreeningError(f"{ids} resident ID numbers in one list; at most {max_id_numbers} "
+        raise ScreeningError(f"{ids} ID numbers in one list; at most {max_id_numbers} "
                              "may be checked at a time")
 
 
@@ -57,7 +64,7 @@ def screen(store: GraphStore, codes: Iterable[str], secret: bytes | None, max_ho
     check_id_cap(codes, max_id_numbers)
     rows = []
     for code in codes:
-        presence_only = not identify_persons and is_resident_id(code)
+        presence_only = not identify_persons and is_personal(code)
         try:
             subject = resolve(store, code, secret)
         except UnknownSubject as exc:

@@ -1,13 +1,14 @@
-"""Which subject a user means: a USCC, a legacy code, a resident ID number (matched through its
-keyed hash, never stored or shown in clear), or a person key."""
+"""Which subject a user means: a USCC, a legacy code, a person's identity document number of
+any type (matched through its keyed hash, never stored or shown in clear), or a person key."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from graph.documents import NAMES, document_key, identify
 from graph.errors import CreditGraphError
-from graph.identifiers import classify, org_code_of_uscc, person_key
+from graph.identifiers import org_code_of_uscc
 from graph.store import GraphStore
 from queries.library import run
 
@@ -27,22 +28,29 @@ class UnknownSubject(CreditGraphError):
     pass
 
 
-def resolve(store: GraphStore, text: str, secret: bytes | None) -> Subject:
-    check = classify(text)
+def resolve(store: GraphStore, text: str, secret: bytes | None,
+            doc_type: str | None = None) -> Subject:
+    """The subject a code names: a USCC or legacy code, a person's document number (any type;
+    ``doc_type`` where the shape cannot tell it), or a person key."""
+    if doc_type is None and len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+        rows = run(store, "subject-person", pid=text)  # a person key, as links carry it
+        if rows:
+            return Subject(rows[0]["label"], rows[0]["key"], rows[0]["name"])
+    check = identify(text, doc_type)
     code = check.normalized
-    rows: list[dict] = []
-    if check.kind == "resident_id":
+    rows = []
+    if check.personal:
         if not check.valid:
-            raise UnknownSubject(f"not a valid resident ID number: {check.reason}")
+            what = ("resident ID" if check.kind == "resident_id" else
+                    NAMES.get(check.doc_type or "", "identity document"))
+            raise UnknownSubject(f"not a valid {what} number: {check.reason}")
         if secret is None:
             raise UnknownSubject("CREDITGRAPH_ID_KEY is needed to look up an ID number")
-        rows = run(store, "subject-person", pid=person_key(code, secret))
+        rows = run(store, "subject-person", pid=document_key(check, secret))
     elif check.kind == "uscc":
         rows = run(store, "subject-enterprise", value=code)
     elif check.kind in ("org_code", "reg_no"):
         rows = run(store, f"subject-enterprise-{check.kind.replace('_', '-')}", value=code)
-    elif len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-        rows = run(store, "subject-person", pid=text)
     if not rows and check.kind == "uscc":
         rows = run(store, "subject-enterprise-org-code", value=org_code_of_uscc(code))
     if not rows:

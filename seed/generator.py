@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import random
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ from graph.identifiers import (
     resident_id_check_char,
     uscc_check_char,
 )
+from seed import foreign
 from seed import vocabulary as v
+from seed.foreign import mix as _mix
 from seed.planted import plant
 
 DISTRICTS_2016 = sorted(hangzhou_2016())
@@ -43,11 +46,12 @@ FILES = {
     "departments": ["code", "name", "parent_code", "division", "level"],
     "enterprises": ["uscc", "name", "reg_no", "org_code", "division", "address", "phone",
                     "established", "status", "industry", "registered_capital", "legal_rep_id",
-                    "legal_rep_name"],
-    "persons": ["id_number", "name", "phone", "address"],
+                    "legal_rep_id_type", "legal_rep_nationality", "legal_rep_name"],
+    "overseas_entities": ["entity_id", "name", "name_zh", "country", "registration_no"],
+    "persons": ["id_number", "id_type", "nationality", "name", "phone", "address"],
     "code_mappings": ["legacy_code", "legacy_type", "uscc", "source"],
-    "relations": ["source_id", "relation", "target_id", "ratio", "role", "kind", "start_date",
-                  "end_date"],
+    "relations": ["source_id", "source_id_type", "source_name", "relation", "target_id",
+                  "target_id_type", "ratio", "role", "kind", "start_date", "end_date"],
     "civil_servants": ["id_number", "name", "department_code", "position", "rank",
                        "start_date", "end_date"],
     "integrity_records": ["id_number", "record_type", "date", "result", "content",
@@ -58,25 +62,23 @@ FILES = {
     "licenses": ["decision_no", "subject_name", "subject_code", "license_type",
                  "certificate_name", "license_no", "content", "decision_date", "valid_from",
                  "valid_to", "authority", "authority_code", "publish_date", "status"],
-    "list_entries": ["entry_id", "list", "list_type", "subject_code", "subject_name", "reason",
-                     "basis", "authority", "start_date", "end_date", "status", "status_date"],
+    "list_entries": ["entry_id", "list", "list_type", "subject_code", "subject_id_type",
+                     "subject_name", "reason", "basis", "authority", "start_date", "end_date",
+                     "status", "status_date"],
     "commitments": ["commitment_id", "subject_code", "matter", "content", "date", "authority"],
     "procurement": ["project_id", "project_name", "purchaser_code", "bidder_code", "awarded",
                     "date", "amount"],
 }
 
 
-def _mix(*values: int) -> int:
-    """A fast deterministic hash of integers (splitmix64), for attributes derived from an index."""
-    x = 0x9E3779B97F4A7C15
-    for value in values:
-        x = (x ^ (value + 0x9E3779B97F4A7C15 + (x << 6) + (x >> 2))) & 0xFFFFFFFFFFFFFFFF
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
-        x ^= x >> 31
-    return x
-
-
+# Foreign-invested Hangzhou (seed.foreign), per thousand enterprises: firms with an overseas
+# shareholder, of those the share whose legal representative comes from outside the mainland,
+# and domestic firms run by one anyway (a Taiwanese or Hong Kong manager, say).
+FOREIGN_INVESTED = 40
+FOREIGN_REP_OF_FOREIGN_INVESTED = 600
+FOREIGN_REP_OF_DOMESTIC = 4
+NAME_ONLY = 20  # firms whose public record names a 自然人股东 without a number
+RESOLVE_AFTER = 40  # a later row gives the number: written this many firms further on
 def department_uscc(body: str) -> str:
     org = body + org_code_check_char(body)
     head = "11330100" + org
@@ -117,6 +119,9 @@ class Generator:
         self.out = out
         self.n = enterprises
         self.persons = max(enterprises // 2, 20)
+        self.foreign_persons = max(enterprises // 50, 10)
+        self.entities = max(enterprises * 3 // 100, 8)
+        self.pending: deque[tuple[int, int, str, str, str]] = deque()  # name-only, resolved later
         self.seed = seed
         self.as_of = as_of
         self.dirty_rate = dirty_rate
@@ -218,6 +223,44 @@ class Generator:
         h = _mix(self.seed, 10, i)
         return dt.date(self.year[i], 1 + h % 12, 1 + (h >> 8) % 28)
 
+    # -- foreign-invested Hangzhou, derived from the index too ------------------------------
+
+    def foreign_invested(self, i: int) -> bool:
+        return not self._individual(i) and _mix(self.seed, 20, i) % 1000 < FOREIGN_INVESTED
+
+    def investor(self, i: int) -> int:
+        """The overseas entity holding firm i: a few hold several firms."""
+        return int(self.entities * (_mix(self.seed, 21, i) / 2**64) ** 1.3)
+
+    def foreign_rep(self, i: int) -> int | None:
+        """The non-mainland person representing firm i, if one does."""
+        share = (FOREIGN_REP_OF_FOREIGN_INVESTED if self.foreign_invested(i)
+                 else 0 if self._individual(i) else FOREIGN_REP_OF_DOMESTIC)
+        if _mix(self.seed, 22, i) % 1000 >= share:
+            return None
+        return int(self.foreign_persons * (_mix(self.seed, 23, i) / 2**64) ** 1.5)
+
+    def rep_document(self, i: int) -> tuple[str, str, str, str]:
+        """The legal representative's number, 证件类型, 国籍 and name as firm i's row gives them."""
+        f = self.foreign_rep(i)
+        if f is None:
+            rep = self.legal_rep(i)
+            return self.resident_id(rep), "", "", self.person_name(rep)
+        doc = foreign.person(self.seed, f)
+        return doc.number, doc.type_word, doc.nationality, doc.name
+
+    def name_only(self, i: int) -> tuple[int, bool, bool] | None:
+        """A 自然人股东 firm i's record names without a number: (person, masked number given,
+        resolved by a later row)."""
+        h = _mix(self.seed, 24, i)
+        if self._individual(i) or h % 1000 >= NAME_ONLY:
+            return None
+        return (h >> 12) % self.persons, bool((h >> 40) % 2), (h >> 44) % 10 < 6
+
+    def _bad_rep_document(self, i: int) -> bool:
+        return (self.foreign_rep(i) is not None and
+                _mix(self.seed, 25, i) % 1_000_000 < self.dirty_rate * 4_000_000)
+
     # -- writing ----------------------------------------------------------------------------
 
     def date_text(self, day: dt.date) -> str:
@@ -240,6 +283,7 @@ class Generator:
         try:
             self._departments()
             self._registrations()
+            self._overseas()
             self._persons()
             self._enterprises()
             answers = plant(self)
@@ -255,6 +299,10 @@ class Generator:
                 "mixed_date_forms": self.counts["mixed_date_forms"],
                 "full_width_codes": self.counts["full_width_codes"],
             },
+            "foreign": {key: self.counts[key] for key in (
+                "overseas_entities", "foreign_invested_firms", "non_resident_persons",
+                "person_overseas_holdings", "branches_of_overseas", "name_only_shareholders",
+                "name_only_resolved")},
             "cases": answers,
         }
         (self.out / "answers.json").write_text(
@@ -276,13 +324,97 @@ class Generator:
             weights = DISTRICT_WEIGHTS_2016 if self.year[i] < 2021 else [1] * 13
             self.district[i] = self.rng.choices(range(13), weights)[0]
 
+    def relation(self, source: str, relation: str, target: str, ratio: str = "",
+                 role: str = "", kind: str = "", start: str = "", end: str = "",
+                 source_type: str = "", source_name: str = "", target_type: str = "") -> int:
+        return self.files.row("relations", [source, source_type, source_name, relation, target,
+                                            target_type, ratio, role, kind, start, end])
+
     def _persons(self) -> None:
         for p in range(self.persons):
             h = _mix(self.seed, 11, p)
             self.files.row("persons", [
-                self.code_text(self.resident_id(p)), self.person_name(p),
-                f"13{h % 1_000_000_000:09d}", f"杭州市{v.STREETS[h % len(v.STREETS)]}",
+                self.code_text(self.resident_id(p)), "居民身份证" if h % 10 < 3 else "", "",
+                self.person_name(p), f"13{h % 1_000_000_000:09d}",
+                f"杭州市{v.STREETS[h % len(v.STREETS)]}",
             ])
+        for f in range(self.foreign_persons):
+            doc = foreign.person(self.seed, f)
+            h = _mix(self.seed, 26, f)
+            phone = {"HK": f"+852 9{h % 10_000_000:07d}", "MO": f"+853 6{h % 1_000_000:06d}",
+                     "TW": f"+886 9{h % 100_000_000:08d}"}.get(
+                doc.country, f"13{h % 1_000_000_000:09d}")
+            self.counts["non_resident_persons"] += 1
+            self.files.row("persons", [
+                self.code_text(doc.number), doc.type_word, doc.nationality, doc.name, phone,
+                f"杭州市{v.STREETS[h % len(v.STREETS)]}{h % 300 + 1}号"])
+        self._dirty_documents()
+
+    def _dirty_documents(self) -> None:
+        """Bad document numbers of each type, rejected by the loader (file, line, column and
+        what is wrong go to answers.json); and a number two types share, which the loader keys
+        as two persons."""
+        per_kind = math.ceil(self.n * self.dirty_rate * 0.1)
+        base = self.foreign_persons + 1_000  # indexes no other row uses
+        for j in range(per_kind):
+            f = base + 10 * j
+            birth = dt.date(1960, 1, 1) + dt.timedelta(days=(f * 7919) % 14000)
+            hmt = f"830000{birth:%Y%m%d}{j % 1000:03d}"
+            permanent = f"933840{birth:%Y%m%d}{j % 1000:03d}"
+            bad_nationality = f"933999{birth:%Y%m%d}{j % 1000:03d}"
+            name = foreign.foreign_name(_mix(self.seed, 27, f), "TW")
+            rows = (
+                ("hmt_residence_check", _wrong_check(hmt), "港澳台居民居住证", ""),
+                ("foreign_permanent_check", _wrong_check(permanent), "外国人永久居留身份证", ""),
+                ("foreign_permanent_nationality",
+                 bad_nationality + resident_id_check_char(bad_nationality),
+                 "外国人永久居留身份证", ""),
+                ("passport_nationality", foreign.passport_number(f, f, "US", self.seed),
+                 "护照", v.BAD_NATIONALITIES[j % len(v.BAD_NATIONALITIES)]),
+                ("passport_format", "无", "护照", "US"),
+                ("hk_macao_permit_format", f"H{foreign.scramble(f, 10**7, self.seed):07d}",
+                 "港澳居民来往内地通行证", ""),
+                ("taiwan_permit_format", f"{foreign.scramble(f, 10**9, self.seed):09d}",
+                 "台湾居民来往大陆通行证", ""),
+                ("untyped_8_digits", f"{foreign.scramble(f + 1, 10**8, self.seed):08d}", "", ""),
+            )
+            for problem, number, type_word, nationality in rows:
+                line = self.files.row("persons", [number, type_word, nationality, name, "", ""])
+                self.dirty["invalid_rows"].append({"file": "persons.csv", "line": line,
+                                                   "column": "id_number", "problem": problem})
+            shared = f"{foreign.scramble(f + 2, 10**8, self.seed):08d}"
+            lines = [self.files.row("persons", [shared, "台湾居民来往大陆通行证", "中国台湾",
+                                                name, "", ""]),
+                     self.files.row("persons", [shared, "护照", "MY",
+                                                foreign.foreign_name(f, "MY"), "", ""])]
+            self.dirty["shared_numbers"].append({
+                "number": shared, "file": "persons.csv", "lines": lines,
+                "types": ["taiwan_permit", "passport"],
+                "expected": "two persons: a number is keyed with its type"})
+
+    def _overseas(self) -> None:
+        """Overseas entities, and the mainland persons holding some of the offshore ones (a
+        Person -> OverseasEntity -> Enterprise chain: round-trip investment)."""
+        for e in range(self.entities):
+            entity = foreign.entity(self.seed, e)
+            self.files.row("overseas_entities", entity.row)
+            self.counts["overseas_entities"] += 1
+            h = _mix(self.seed, 28, e)
+            if entity.country in ("VG", "KY", "HK") and h % 4 == 0:
+                holders = 1 + (h >> 8) % 2
+                for k in range(holders):
+                    p = (h >> (16 + 20 * k)) % self.persons
+                    share = "100%" if holders == 1 else ("60%" if k == 0 else "40%")
+                    self.relation(self.resident_id(p), "股东", entity.entity_id, share)
+                    self.counts["person_overseas_holdings"] += 1
+        for j in range(math.ceil(self.n * self.dirty_rate * 0.05)):
+            entity = foreign.entity(self.seed, self.entities + 1_000 + j)
+            line = self.files.row("overseas_entities", [
+                entity.entity_id, entity.name, entity.name_zh,
+                ("欧洲", "东南亚", "海外")[j % 3], entity.registration_no])
+            self.dirty["invalid_rows"].append({"file": "overseas_entities.csv", "line": line,
+                                               "column": "country",
+                                               "problem": "not a country or region"})
 
     def legal_rep(self, i: int) -> int:
         """Skewed: a few persons represent many firms."""
@@ -291,12 +423,26 @@ class Generator:
 
     def _enterprises(self) -> None:
         for i in range(self.n):
+            while self.pending and self.pending[0][0] <= i:
+                self._resolve(*self.pending.popleft())
             self._enterprise(i)
+        while self.pending:
+            self._resolve(*self.pending.popleft())
+
+    def _resolve(self, _due: int, p: int, code: str, ratio: str, start: str) -> None:
+        """A later row naming a name-only 自然人股东 with the number: the loader resolves it."""
+        self.relation(self.resident_id(p), "股东", code, ratio, start=start,
+                      source_name=self.person_name(p))
+        self.counts["name_only_resolved"] += 1
 
     def _enterprise(self, i: int) -> None:
         rng, files = self.rng, self.files
         code = self.uscc(i)
         rep = self.legal_rep(i)
+        rep_id, rep_type, rep_nationality, rep_name = self.rep_document(i)
+        bad_rep = self._bad_rep_document(i)
+        if bad_rep:
+            rep_id, rep_type, rep_nationality = _corrupt(rep_id, rep_type, rep_nationality)
         established = self.established(i)
         industry = self.industry(i)
         reg_no = self.reg_no(i)
@@ -304,44 +450,78 @@ class Generator:
         row = [self.code_text(code), self.enterprise_name(i), reg_no or "",
                "", code[2:8], self.address(i), self.phone(i), self.date_text(established),
                status, industry[1], f"{rng.choice([10, 50, 100, 200, 500, 1000, 5000])}",
-               self.resident_id(rep), self.person_name(rep)]
+               rep_id, rep_type, rep_nationality, rep_name]
         line = files.row("enterprises", row)
+        lines = [line]
         if self._bad_check(i):
             self.dirty["bad_check_uscc"].append({"uscc": code, "file": "enterprises.csv",
                                                  "line": line})
         if rng.random() < self.dirty_rate * 0.3:
-            self.dirty["duplicate_rows"].append({"file": "enterprises.csv",
-                                                 "line": files.row("enterprises", row)})
+            lines.append(files.row("enterprises", row))
+            self.dirty["duplicate_rows"].append({"file": "enterprises.csv", "line": lines[-1]})
+        if bad_rep:
+            self.dirty["flagged_documents"] += [{"file": "enterprises.csv", "line": at,
+                                                 "column": "legal_rep_id"} for at in lines]
         if reg_no:
             files.row("code_mappings", [reg_no, "reg_no", code, "市市场监管局新旧代码对照表"])
         start = self.date_text(established)
-        # shareholders: persons, and earlier firms (ownership chains); a rare cycle
+        foreign_rep = self.foreign_rep(i)
         remaining = 1.0
-        for k in range(rng.choice([1, 1, 2, 2, 3])):
+        if self.foreign_invested(i):  # an overseas shareholder first: wholly owned or a JV
+            self.counts["foreign_invested_firms"] += 1
+            investor = foreign.entity_id(self.investor(i))
+            share = 1.0 if rng.random() < 0.45 else round(rng.uniform(0.25, 0.9), 2)
+            remaining = round(1.0 - share, 2)
+            self.relation(investor, "股东", code, f"{round(share * 100)}%", start=start)
+            if rng.random() < 0.1:
+                self.relation(investor, "实际控制人", code, start=start)
+        # shareholders: persons, and earlier firms (ownership chains); a rare cycle
+        name_only = self.name_only(i)
+        for k in range(rng.choice([1, 1, 2, 2, 3]) if remaining else 0):
             share = remaining if k == 2 else round(rng.uniform(0.1, remaining), 2)
             remaining = round(remaining - share, 2)
             if share <= 0:
                 break
+            ratio = f"{round(share * 100)}%"
+            if k == 1 and name_only:  # named without a number (or with a masked one)
+                p, masked, resolved = name_only
+                self.relation(mask_resident_id(self.resident_id(p)) if masked else "", "股东",
+                              code, ratio, start=start, source_name=self.person_name(p))
+                self.counts["name_only_shareholders"] += 1
+                if resolved:
+                    self.pending.append((i + RESOLVE_AFTER, p, code, ratio, start))
+                continue
+            owner_type = ""
             if i > 10 and rng.random() < 0.25:
                 owner = self.uscc(rng.randrange(i))
+            elif k == 0 and foreign_rep is not None:
+                doc = foreign.person(self.seed, foreign_rep)
+                owner, owner_type = doc.number, doc.type_word
             else:
                 owner = self.resident_id(rep if k == 0 else rng.randrange(self.persons))
-            files.row("relations", [owner, "股东", code, f"{round(share * 100)}%", "", "",
-                                    start, ""])
+            self.relation(owner, "股东", code, ratio, start=start, source_type=owner_type)
         if i > 10 and rng.random() < 0.001:  # a cross-holding: an ownership cycle
             other = self.uscc(rng.randrange(i))
-            files.row("relations", [other, "股东", code, "10%", "", "", start, ""])
-            files.row("relations", [code, "SHAREHOLDER_OF", other, "0.1", "", "", start, ""])
-        for role in rng.sample(v.ROLES, rng.choice([1, 1, 2])):
-            files.row("relations", [self.resident_id(rng.randrange(self.persons)), role, code,
-                                    "", role, "", start, ""])
+            self.relation(other, "股东", code, "10%", start=start)
+            self.relation(code, "SHAREHOLDER_OF", other, "0.1", start=start)
+        for n, role in enumerate(rng.sample(v.ROLES, rng.choice([1, 1, 2]))):
+            person = rng.randrange(self.persons)
+            if n == 0 and self.foreign_invested(i) and _mix(self.seed, 29, i) % 2:
+                doc = foreign.person(self.seed, person % self.foreign_persons)
+                self.relation(doc.number, role, code, role=role, start=start,
+                              source_type=doc.type_word)
+            else:
+                self.relation(self.resident_id(person), role, code, role=role, start=start)
         if i > 100 and rng.random() < 0.03:
-            files.row("relations", [code, "分支机构", self.uscc(rng.randrange(i)), "", "", "",
-                                    start, ""])
+            self.relation(code, "分支机构", self.uscc(rng.randrange(i)), start=start)
+        elif not self._individual(i) and _mix(self.seed, 32, i) % 1000 < 3:
+            self.relation(code, "分支机构", foreign.entity_id(self.investor(i)), start=start)
+            self.counts["branches_of_overseas"] += 1
         if rng.random() < 0.05:
-            files.row("relations", [self.resident_id(rep), "RELATIVE_OF",
-                                    self.resident_id(rng.randrange(self.persons)), "", "",
-                                    rng.choice(v.RELATIVES), "", ""])
+            relative = self.resident_id(rng.randrange(self.persons))
+            if foreign_rep is None:
+                self.relation(self.resident_id(rep), "RELATIVE_OF", relative,
+                              kind=rng.choice(v.RELATIVES))
         self._records(i, code, established)
 
     def _records(self, i: int, code: str, established: dt.date) -> None:
@@ -409,7 +589,8 @@ class Generator:
             dept_code, self.date_text(published), "有效"])
 
     def list_entry(self, code: str, name: str, kind: str, list_spec: tuple, start: dt.date,
-                   status: str | None = None, status_date: dt.date | None = None) -> str:
+                   status: str | None = None, status_date: dt.date | None = None,
+                   id_type: str = "") -> str:
         rng = self.rng
         list_type, department, reason, basis, _ = list_spec
         self.counts[f"entry_{kind}"] += 1
@@ -427,7 +608,7 @@ class Generator:
                 status = "active"
         self.files.row("list_entries", [
             entry_id, "黑名单" if kind == "black" else "红名单", list_type, self.code_text(code),
-            name, reason, basis, self.departments[department][1], self.date_text(start),
+            id_type, name, reason, basis, self.departments[department][1], self.date_text(start),
             end.isoformat(), status, status_date.isoformat() if status_date else ""])
         return entry_id
 
@@ -482,6 +663,23 @@ class Generator:
                                                  f"{year}年度考核", dept_name])
         self.files.row("integrity_records", [rid, "廉政记录", "2016-01-15", "无违纪",
                                              "廉政档案年度更新", dept_name])
+
+
+def _wrong_check(body: str) -> str:
+    """An 18-character number with a check character that does not match."""
+    right = resident_id_check_char(body[:17])
+    return body[:17] + "0123456789X"[("0123456789X".index(right) + 1) % 11]
+
+
+def _corrupt(number: str, type_word: str, nationality: str) -> tuple[str, str, str]:
+    """A legal representative's document as a registry mistypes it: the check character of an
+    18-character number, a digit lost from a permit, an unknown nationality of a passport."""
+    if len(number) == 18:
+        return _wrong_check(number), type_word, nationality
+    if type_word and "护照" in type_word:
+        return number, type_word, v.BAD_NATIONALITIES[len(number) % len(v.BAD_NATIONALITIES)]
+    typed = type_word or ("港澳居民来往内地通行证" if number[0] in "HM" else type_word)
+    return number[:-1], typed, nationality
 
 
 def _between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:

@@ -76,3 +76,87 @@ LICENSES = (("食品经营许可证", "食品经营"), ("建筑施工许可证",
             ("道路运输经营许可证", "道路运输"), ("危险化学品经营许可证", "危险化学品经营"),
             ("医疗器械经营许可证", "医疗器械经营"))
 COMMITMENT_MATTERS = ("安全生产", "产品质量", "食品安全", "消防安全", "按期纳税", "合同履约")
+
+# -- foreign-invested Hangzhou: overseas investors and non-mainland persons -------------------
+
+# Where overseas investors in Hangzhou firms are registered: ISO code, how registries write the
+# country (the loader takes codes and Chinese names alike), weight, name style, register number.
+OVERSEAS_COUNTRIES = (
+    ("HK", ("中国香港", "HK", "香港"), 44, "hk", "hk_cr"),
+    ("VG", ("英属维尔京群岛", "VG", "BVI"), 12, "offshore", "bvi"),
+    ("SG", ("新加坡", "SG", "SGP"), 8, "sg", "sg_uen"),
+    ("TW", ("中国台湾", "TW"), 8, "tw", "tw_ban"),
+    ("US", ("美国", "US", "USA"), 7, "us", "us_file"),
+    ("JP", ("日本", "JP"), 6, "jp", "jp_corp"),
+    ("KR", ("韩国", "KR"), 5, "kr", "kr_corp"),
+    ("KY", ("开曼群岛", "KY"), 4, "offshore", "ky"),
+    ("GB", ("英国", "GB"), 2, "gb", "gb_crn"),
+    ("DE", ("德国", "DE"), 2, "de", "de_hrb"),
+    ("MO", ("中国澳门", "MO"), 2, "mo", "mo_so"),
+)
+# English name words with the characters a Chinese name would use for them.
+EN_WORDS = (("Bright", "明"), ("Crown", "冠"), ("Jade", "翠"), ("Orient", "东方"),
+            ("Summit", "峰"), ("Silver", "银"), ("Lotus", "莲"), ("Phoenix", "凤凰"),
+            ("Star", "星"), ("Ocean", "海"), ("Harvest", "丰"), ("Fortune", "福"),
+            ("Unity", "和"), ("Harbour", "港"), ("Golden", "金"), ("Pacific", "太平"),
+            ("Evergreen", "长青"), ("Kingsway", "景汇"), ("Lucky", "吉"), ("Noble", "贵"))
+EN_SUFFIXES = {
+    "hk": (("Holdings Limited", "控股有限公司"), ("Investment Limited", "投资有限公司"),
+           ("Trading Company Limited", "贸易有限公司"), ("International Limited", "国际有限公司"),
+           ("Technology Limited", "科技有限公司")),
+    "offshore": (("Holdings Ltd.", "控股有限公司"), ("Investments Ltd.", "投资有限公司"),
+                 ("Capital Ltd.", "资本有限公司"), ("Group Ltd.", "集团有限公司")),
+    "sg": (("Pte. Ltd.", "私人有限公司"), ("Holdings Pte. Ltd.", "控股私人有限公司"),
+           ("Investments Pte. Ltd.", "投资私人有限公司")),
+    "us": (("Inc.", "公司"), ("LLC", "有限责任公司"), ("Corporation", "公司"),
+           ("Holdings, Inc.", "控股公司")),
+    "gb": (("Limited", "有限公司"), ("Holdings Limited", "控股有限公司"), ("PLC", "股份有限公司")),
+    "de": (("GmbH", "有限责任公司"), ("Holding GmbH", "控股有限责任公司"), ("AG", "股份公司")),
+}
+JP_WORDS = (("東洋", "东洋"), ("日進", "日进"), ("大和", "大和"), ("富士見", "富士见"),
+            ("北辰", "北辰"), ("丸山", "丸山"), ("朝日", "朝日"), ("光和", "光和"), ("三栄", "三荣"),
+            ("昭和", "昭和"))
+JP_KINDS = (("商事", "商事"), ("精機", "精机"), ("電子", "电子"), ("化学工業", "化学工业"),
+            ("物産", "物产"), ("製作所", "制作所"))
+KR_WORDS = (("한빛", "韩光"), ("대성", "大成"), ("세진", "世进"), ("동양", "东洋"), ("미래", "未来"),
+            ("신성", "新星"), ("우진", "宇进"), ("태광", "泰光"))
+KR_KINDS = (("전자", "电子"), ("산업", "产业"), ("무역", "贸易"), ("화학", "化学"), ("정밀", "精密"))
+TW_WORDS = (("鼎碩", "鼎硕"), ("聯昇", "联升"), ("冠豐", "冠丰"), ("台興", "台兴"), ("榮鑫", "荣鑫"),
+            ("晟輝", "晟辉"), ("瑞昇", "瑞升"), ("正億", "正亿"))
+TW_KINDS = (("科技股份有限公司", "科技股份有限公司"), ("實業股份有限公司", "实业股份有限公司"),
+            ("精密工業股份有限公司", "精密工业股份有限公司"), ("國際貿易有限公司", "国际贸易有限公司"),
+            ("電子股份有限公司", "电子股份有限公司"))
+MO_WORDS = ("澳聯", "濠江", "南灣", "氹仔", "路環", "葡京")
+MO_KINDS = ("貿易有限公司", "投資有限公司", "實業有限公司")
+
+# Persons from outside the mainland: names in their own script.
+LATIN_GIVEN = ("James", "Michael", "David", "Robert", "Sarah", "Emily", "Jennifer", "Daniel",
+               "Thomas", "Laura", "Peter", "Anna")
+LATIN_SURNAMES = {
+    "US": ("Smith", "Johnson", "Miller", "Wilson", "Anderson", "Clark"),
+    "GB": ("Brown", "Taylor", "Walker", "Harris", "Wright", "Evans"),
+    "AU": ("Martin", "Thompson", "White", "Kelly", "Ryan", "Campbell"),
+    "CA": ("Tremblay", "Roy", "Gagnon", "Scott", "Morrison", "Reid"),
+    "DE": ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker"),
+    "FR": ("Martin", "Bernard", "Dubois", "Moreau", "Laurent", "Lefèvre"),
+}
+JP_SURNAMES = ("佐藤", "鈴木", "高橋", "田中", "渡辺", "伊藤", "山本", "中村")
+JP_GIVEN = ("健太", "翔", "大輔", "陽子", "美咲", "直樹", "拓也", "由美")
+KR_SURNAMES = ("김", "이", "박", "최", "정", "강", "조", "윤")
+KR_GIVEN = ("민준", "서연", "지훈", "수빈", "현우", "지민", "예준", "하은")
+SEA_SURNAMES = ("Tan", "Lim", "Lee", "Ng", "Wong", "Goh", "Chua", "Ong")
+SEA_GIVEN = ("Wei Ming", "Mei Ling", "Jun Jie", "Hui Min", "Kok Leong", "Siew Lan")
+TRAD_SURNAMES = "陳林黃張李王吳劉蔡楊何鄭許謝郭"
+TRAD_GIVEN = ("志明", "家豪", "美玲", "俊傑", "淑芬", "建宏", "嘉欣", "偉倫", "雅婷", "冠宇")
+# Passport holders: nationality, weight, how the 国籍 column writes it.
+PASSPORT_COUNTRIES = (("US", 20, ("US", "美国", "USA")), ("JP", 15, ("JP", "日本")),
+                      ("KR", 15, ("KR", "韩国", "KOR")), ("SG", 10, ("SG", "新加坡")),
+                      ("GB", 8, ("GB", "英国")), ("DE", 8, ("DE", "德国")),
+                      ("MY", 7, ("MY", "马来西亚")), ("AU", 6, ("AU", "澳大利亚")),
+                      ("CA", 6, ("CA", "加拿大")), ("FR", 5, ("FR", "法国")))
+# 外国人永久居留身份证 holders: nationality and its ISO 3166 numeric code.
+PERMANENT_NATIONALITIES = (("US", "840"), ("DE", "276"), ("GB", "826"), ("JP", "392"),
+                           ("KR", "410"), ("SG", "702"), ("AU", "036"), ("CA", "124"),
+                           ("FR", "250"))
+# Nationalities as registries mistype them: no ISO 3166 country.
+BAD_NATIONALITIES = ("苏联", "英格兰", "U.S.A.", "西德")

@@ -7,6 +7,7 @@
   If it cannot start, the neo4j tests error out: they are never skipped.
 - ``embedded_settings``: settings for a new embedded store in the test's own temp directory.
 - ``run_cli``: runs the installed ``creditgraph`` command in a subprocess, as a user would.
+- ``fresh_audit_log``: a new, initialised audit log of the test's own (the session has one too).
 
 Against a server you point us at (NEO4J_URI set), the suite refuses to touch a database that
 already holds data unless CREDITGRAPH_TEST_RESET=1: the tests wipe it.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import audit
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -37,7 +39,8 @@ def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
     CREDITGRAPH_AUDIT_HEAD is cleared rather than set: the head then defaults to `<log>.head`,
     beside whichever log a test points CREDITGRAPH_AUDIT_LOG at. One head shared by several
-    logs would (rightly) make every log but one look cut or deleted."""
+    logs would (rightly) make every log but one look cut or deleted. The log is initialised:
+    appends refuse an uninitialised one (graph/audit.py)."""
     root = tmp_path_factory.mktemp("private")
     keys = ("CREDITGRAPH_AUDIT_LOG", "CREDITGRAPH_USERS", "CREDITGRAPH_AUDIT_KEY",
             "CREDITGRAPH_AUDIT_KEY_FILE", "CREDITGRAPH_AUDIT_HEAD")
@@ -47,12 +50,25 @@ def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     os.environ["CREDITGRAPH_AUDIT_KEY"] = secrets.token_hex(32)
     os.environ["CREDITGRAPH_AUDIT_KEY_FILE"] = str(root / "audit.key")  # absent: no data/ key
     os.environ.pop("CREDITGRAPH_AUDIT_HEAD", None)
+    audit.init()  # as `creditgraph audit init` does once for a real log
     yield
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture
+def fresh_audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new, initialised audit log of the test's own, `<tmp_path>/audit.log` (its head beside
+    it): set in CREDITGRAPH_AUDIT_LOG for the test and the CLI runs it starts, and initialised
+    because appends refuse a log nobody initialised."""
+    path = tmp_path / "audit.log"
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(path))
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_HEAD", raising=False)
+    audit.init()
+    return path
 
 
 @pytest.fixture(scope="session", autouse=True)

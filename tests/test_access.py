@@ -10,7 +10,9 @@ import io
 import json
 import re
 import shutil
+import threading
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -101,13 +103,15 @@ def graph_dir(feed, tmp_path_factory):
 @pytest.fixture
 def env(graph_dir, tmp_path, monkeypatch):
     for key in ("CREDITGRAPH_DEMO", "CREDITGRAPH_AUTH", "CREDITGRAPH_SESSION_IDLE_MINUTES",
-                "CREDITGRAPH_LOGIN_MAX_FAILURES", "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES"):
+                "CREDITGRAPH_LOGIN_MAX_FAILURES", "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES",
+                "CREDITGRAPH_ID_LOOKUPS_PER_DAY"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("CREDITGRAPH_BACKEND", "embedded")
     monkeypatch.setenv("CREDITGRAPH_STORE", str(graph_dir))
     monkeypatch.setenv("CREDITGRAPH_ID_KEY", SECRET)
     monkeypatch.setenv("CREDITGRAPH_USERS", str(tmp_path / "users.json"))
     monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
+    audit.init()  # appends refuse a log nobody initialised
     return tmp_path
 
 
@@ -132,6 +136,22 @@ def texts(app) -> str:  # type: ignore[no-untyped-def]
                                   "warning", "error", "success")
              for e in getattr(app, kind) if isinstance(getattr(e, "value", None), str)]
     return "\n".join(parts)
+
+
+def everything(app) -> str:  # type: ignore[no-untyped-def]
+    """Every element of the page as Streamlit would send it (labels, help texts, captions,
+    cells...), main area and sidebar alike."""
+    out: list[str] = []
+
+    def visit(node) -> None:  # type: ignore[no-untyped-def]
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in (getattr(node, "children", None) or {}).values():
+            visit(child)
+
+    visit(app._tree)
+    return "\n".join(out) + "\n" + shown(app)
 
 
 def shown(app) -> str:  # type: ignore[no-untyped-def]
@@ -254,6 +274,76 @@ def test_failures_slow_down_then_lock_the_name_and_survive_a_restart(tmp_path):
     assert ghost.locked_until is not None
 
 
+def test_parallel_guesses_check_no_more_passwords_than_the_lockout_allows(tmp_path):
+    """Twenty wrong passwords at once on one name: each attempt is counted before its password
+    is checked, so at most max_failures are checked and the rest are refused as locked; the
+    right password is then refused too, while the lock runs."""
+    path = tmp_path / "users.json"
+    add_user("clerk", "viewer", "clerk-password-1", path)
+    access = Access(max_failures=5, lockout_minutes=15)
+    now = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    start = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def guess(number: int) -> None:
+        start.wait()
+        result = sign_in("clerk", f"wrong-password-{number:02d}", path, access, now,
+                         lambda _: None)
+        outcomes.append(result.outcome)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 20 and outcomes.count("wrong") == 5
+    assert outcomes.count("locked") == 15
+    right = sign_in("clerk", "clerk-password-1", path, access, now + dt.timedelta(minutes=1),
+                    lambda _: None)
+    assert right.outcome == "locked" and right.user is None
+
+
+def test_a_right_password_takes_its_counted_attempt_back(tmp_path):
+    path = tmp_path / "users.json"
+    add_user("clerk", "viewer", "clerk-password-1", path)
+    access = Access(max_failures=2, lockout_minutes=15)
+    now = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    assert sign_in("clerk", "wrong-password-0", path, access, now, lambda _: None).failures == 1
+    # the attempt that would reach the limit is right: it signs in and clears the count
+    assert sign_in("clerk", "clerk-password-1", path, access, now, lambda _: None).outcome == "ok"
+    assert "clerk" not in json.loads(failures_file(path).read_text())
+    assert sign_in("clerk", "wrong-password-0", path, access, now, lambda _: None).failures == 1
+
+
+def test_the_counter_file_stays_bounded_and_keeps_running_locks(tmp_path, monkeypatch):
+    """Names (existing or not, alike) are kept only while locked or with recent failures; over
+    the limit the oldest unlocked go first, and a running lock is never dropped — else flooding
+    the file with made-up names would unlock a name being guessed."""
+    import graph.users
+
+    path = tmp_path / "users.json"
+    add_user("clerk", "viewer", "clerk-password-1", path)
+    access = Access(max_failures=2, lockout_minutes=15)
+    now = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    for _ in range(2):
+        sign_in("clerk", "wrong-password-0", path, access, now, lambda _: None)
+    sign_in("ghost", "wrong-password-0", path, access, now, lambda _: None)
+    monkeypatch.setattr(graph.users, "MAX_COUNTERS", 3)
+    for minute in range(1, 6):  # five more made-up names, each later than the last
+        sign_in(f"spray{minute}", "wrong-password-0", path, access,
+                now + dt.timedelta(minutes=minute), lambda _: None)
+    kept = json.loads(failures_file(path).read_text())
+    assert len(kept) == 3 and "clerk" in kept and "ghost" not in kept
+    assert set(kept) == {"clerk", "spray4", "spray5"}
+    locked = sign_in("clerk", "clerk-password-1", path, access, now + dt.timedelta(minutes=6),
+                     lambda _: None)
+    assert locked.outcome == "locked"
+    # once the window has passed, nothing is kept of names that are neither locked nor failing
+    later = now + dt.timedelta(minutes=30)
+    sign_in("late", "wrong-password-0", path, access, later, lambda _: None)
+    assert set(json.loads(failures_file(path).read_text())) == {"late"}
+
+
 def test_over_long_input_is_refused_before_hashing(tmp_path):
     path = tmp_path / "users.json"
     add_user("clerk", "viewer", "clerk-password-1", path)
@@ -282,6 +372,7 @@ def test_the_last_admin_can_be_neither_removed_nor_demoted(tmp_path):
 def test_users_cli_refuses_to_remove_the_last_admin(run_cli, tmp_path):
     env = {"CREDITGRAPH_USERS": str(tmp_path / "u.json"),
            "CREDITGRAPH_AUDIT_LOG": str(tmp_path / "a.log")}
+    assert run_cli("audit", "init", env=env).returncode == 0
     assert run_cli("users", "add", "boss", "--role", "admin", "--password-stdin", env=env,
                    input_text="boss-password-1\n").returncode == 0
     out = run_cli("users", "remove", "boss", env=env)
@@ -333,6 +424,30 @@ def test_the_users_page_refuses_to_demote_the_last_admin(env, users):
     assert load_users()["admin1"].role == "admin"
 
 
+@pytest.mark.embedded
+def test_no_user_change_without_its_audit_record(env, users, monkeypatch):
+    app = new_app().run()
+    sign_in_as(app, "admin1")
+    app.switch_page("views/users.py").run()
+    monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY")  # the audit log becomes unusable
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(env / "no-such.key"))
+    before = load_users()
+    app.text_input(key="new_user").input("clerk2")
+    app.text_input(key="new_password").input("clerk2-password-123")
+    next(b for b in app.button if b.label == "添加用户").click().run()
+    assert not app.exception and "审计日志无法写入" in texts(app)
+    assert load_users() == before
+    app.run()  # the page again, without the refused action: it stopped there
+    app.selectbox(key="role_name").set_value("viewer1")
+    app.selectbox(key="role_value").set_value("supervisor")
+    app.button(key="role_button").click().run()
+    assert "审计日志无法写入" in texts(app) and load_users() == before
+    app.run()
+    app.selectbox(key="remove_name").set_value("viewer1")
+    app.button(key="remove_button").click().run()
+    assert "审计日志无法写入" in texts(app) and load_users() == before
+
+
 # -- 3. re-identification ------------------------------------------------------------------------
 
 
@@ -377,6 +492,69 @@ def test_a_viewer_cannot_turn_a_list_of_guesses_into_a_name(env, users):
     rows = [r for r in records() if r["action"] == "screen"]
     assert len(rows) == 20 and {actor(r) for r in rows} == {"viewer1"}
     assert not any(g in audit.log_path().read_text() for g in few)
+
+
+def test_id_lookups_are_budgeted_per_user_over_a_rolling_day(tmp_path):
+    from graph.lookup_budget import lookups_file, spend
+    from graph.users import User
+
+    path = tmp_path / "users.json"
+    viewer, investigator = User("clerk", "viewer", ""), User("boss", "investigator", "")
+    access = Access(id_lookups_per_day=3)
+    now = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    first = spend(viewer, 2, access, path, now)
+    assert first.granted and first.remaining == 1
+    whole = spend(viewer, 2, access, path, now + dt.timedelta(hours=1))  # all or none
+    assert not whole.granted and whole.remaining == 1
+    assert whole.free_again == now + dt.timedelta(hours=24)
+    assert spend(viewer, 1, access, path, now + dt.timedelta(hours=2)).remaining == 0
+    assert not spend(viewer, 1, access, path, now + dt.timedelta(hours=23)).granted
+    again = spend(viewer, 1, access, path, now + dt.timedelta(hours=24, seconds=1))
+    assert again.granted and again.remaining == 1  # the first two have left the window
+    assert spend(investigator, 500, access, path, now).granted  # no budget from investigator
+    saved = json.loads(lookups_file(path).read_text())
+    assert set(saved) == {"clerk"} and lookups_file(path).name == "users.lookups.json"
+
+
+@pytest.mark.embedded
+def test_a_viewer_has_a_daily_budget_of_id_lookups_shared_by_search_and_screening(
+        env, users, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_ID_LOOKUPS_PER_DAY", "3")
+    guesses = [g for g in candidates(WANG) if g != WANG]
+    app = new_app().run()
+    sign_in_as(app, "viewer1")
+    app.switch_page("views/search.py").run()
+    assert "还可按证件号查询 3 次" in texts(app)
+    app.text_input(key="search_text").input(WANG).run()
+    assert not app.exception and "还可按证件号查询 2 次" in texts(app)
+    assert "王强" not in everything(app)  # found, and no name anywhere on the page
+    app.run()  # a rerun of the same lookup costs nothing
+    assert "还可按证件号查询 2 次" in texts(app)
+    for guess, left in zip(guesses[:2], (1, 0), strict=True):
+        app.text_input(key="search_text").input(guess).run()
+        assert f"还可按证件号查询 {left} 次" in texts(app)
+    app.text_input(key="search_text").input(guesses[2]).run()
+    assert not app.exception and "次数已用完" in texts(app)
+    assert "330105" not in " ".join(b.label for b in app.button)  # no result, no buttons
+    app.text_input(key="search_text").input("滨江").run()  # names are not ID lookups
+    assert not app.exception and "滨江" in shown(app)
+    app = new_app().run()  # a new session: the budget is the user's, not the session's
+    sign_in_as(app, "viewer1")
+    app.switch_page("views/screening.py").run()
+    assert "还可按证件号查询 0 次" in texts(app)
+    app.file_uploader(key="bidders").set_value(
+        ("bidders.csv", f"{guesses[3]}\n91330108577822332C\n".encode(), "text/csv")).run()
+    assert not app.exception and "次数已用完" in texts(app) and not app.dataframe
+    refused = [r for r in records() if r["action"] == "id-lookup-refused"]
+    assert [r["details"]["page"] for r in refused] == ["search", "screening"]
+    assert {actor(r) for r in refused} == {"viewer1"}
+    assert not any(g in audit.log_path().read_text() for g in guesses)
+    assert "330105" not in (env / "users.lookups.json").read_text()  # times, never numbers
+    app = new_app().run()
+    sign_in_as(app, "inv1")  # investigators hold no budget
+    app.switch_page("views/search.py").run()
+    app.text_input(key="search_text").input(WANG).run()
+    assert "王强" in shown(app) and "次数" not in texts(app)
 
 
 @pytest.mark.embedded
@@ -464,6 +642,29 @@ def test_the_network_walk_stops_at_its_cap(store, tmp_path):
     assert set(capped.names) < set(full.names)
 
 
+def test_a_hub_in_the_frontier_is_counted_past_the_cap_not_kept(store):
+    """A firm with 60 shareholders and a cap of 10: the walk keeps 10 nodes and counts the 51
+    it saw and left out (a number, not a set of them)."""
+    from dashboard.data import walk
+    from queries.linked import CONTROL_RELATIONS
+    from queries.subjects import Subject
+
+    hub = "91330108577822332C"
+    store.merge_nodes("Enterprise", [{"uscc": hub, "name": "枢纽公司"}])
+    people = [{"pid": f"{n:064x}", "name": f"股东{n}"} for n in range(60)]
+    store.merge_nodes("Person", people)
+    store.merge_relationships("SHAREHOLDER_OF", "Person", "Enterprise", [
+        {"src_key": p["pid"], "dst_key": hub} for p in people])
+    day = dt.date(2020, 1, 1)
+    capped = walk(store, Subject("Enterprise", hub, "枢纽公司"), 2, day, CONTROL_RELATIONS,
+                  cap=10)
+    assert capped.cut and len(capped.names) == 10
+    assert capped.more == 51 and isinstance(capped.more, int)
+    assert all(a in capped.names and b in capped.names for a, b, _ in capped.edges)
+    whole = walk(store, Subject("Enterprise", hub, "枢纽公司"), 2, day, CONTROL_RELATIONS)
+    assert not whole.cut and whole.more == 0 and len(whole.names) == 61
+
+
 def xlsx(rows: list[object]) -> bytes:
     book = openpyxl.Workbook()
     for row in rows:
@@ -486,6 +687,53 @@ def test_uploads_are_capped_in_size_and_rows():
         first_column("b.xlsx", xlsx([f"code{n}" for n in range(50)]), max_rows=10)
     with pytest.raises(UploadError, match="not a readable"):
         first_column("b.xlsx", b"PK\x03\x04 not really")
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused_before_parsing():
+    """openpyxl's read-only mode still loads every shared string: a small upload whose
+    sharedStrings.xml unpacks to 24 MiB is refused from the zip directory alone."""
+    from dashboard.uploads import MAX_UPLOAD_BYTES, UploadError, first_column
+
+    book = xlsx(["统一社会信用代码", "91330108577822332C"])
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = ("<si><t>" + "x" * 30_000 + "</t></si>") * 800  # 24 MB unpacked
+    shared = f'<sst xmlns="{main}">{strings}</sst>'
+    padded = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as source, \
+            zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename).decode()
+            if item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" '
+                                    'ContentType="application/vnd.openxmlformats-officedocument.'
+                                    'spreadsheetml.sharedStrings+xml"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdS" Type="http://'
+                                    'schemas.openxmlformats.org/officeDocument/2006/'
+                                    'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    "</Relationships>")
+            target.writestr(item.filename, data)
+        target.writestr("xl/sharedStrings.xml", shared)
+    raw = padded.getvalue()
+    assert len(raw) < MAX_UPLOAD_BYTES  # within the upload cap, so only the unpacked size tells
+    with pytest.raises(UploadError, match="unpacks to"):
+        first_column("b.xlsx", raw)
+
+
+def test_blank_rows_count_against_the_row_cap():
+    from dashboard.uploads import UploadError, first_column
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "91330108577822332C"
+    book.active["A5000"] = WANG  # 4,998 blank rows between: read-only mode yields each
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(UploadError, match="more than 1,000 rows"):
+        first_column("b.xlsx", buffer.getvalue())
+    with pytest.raises(UploadError, match="more than 10 rows"):
+        first_column("b.csv", ("\n" * 20 + "91330108577822332C\n").encode(), max_rows=10)
+    assert first_column("b.csv", b"\n\n91330108577822332C\n", max_rows=10) == [
+        "91330108577822332C"]
 
 
 def test_tables_build_their_downloads_only_when_asked():

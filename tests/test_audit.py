@@ -1,7 +1,7 @@
 """The audit log cannot be broken, forked, cut or forged unnoticed (graph/audit.py).
 
-Each test works on its own log in its own temp directory; the session's key comes from the
-`private_logs` fixture (tests/conftest.py)."""
+Each test works on its own initialised log in its own temp directory (`fresh_audit_log`); the
+session's key comes from the `private_logs` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,8 @@ from graph.errors import CreditGraphError
 
 
 @pytest.fixture
-def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "audit.log"
-    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(path))
-    monkeypatch.delenv("CREDITGRAPH_AUDIT_HEAD", raising=False)
-    return path
+def log(fresh_audit_log: Path) -> Path:
+    return fresh_audit_log
 
 
 def records(path: Path) -> list[dict]:
@@ -37,6 +34,13 @@ def write_some(count: int) -> None:
 def cut_lines(path: Path, keep: int) -> None:
     lines = path.read_bytes().split(b"\n")[:-1]
     path.write_bytes(b"".join(line + b"\n" for line in lines[:keep]))
+
+
+def start_again(path: Path) -> None:
+    """A new log at the same place: with another key, the old head would not seal."""
+    path.unlink()
+    audit.head_path().unlink()
+    audit.init()
 
 
 # -- 1. one huge value ----------------------------------------------------------------------------
@@ -136,13 +140,97 @@ def test_a_deleted_log_is_named_and_blocks_appends(log):
     log.unlink()
     assert audit.verify() == (0, [f"the log {log} is missing but its head says 3 record(s): it "
                                   "was deleted"])
-    with pytest.raises(audit.AuditLogError, match="missing or empty"):
+    with pytest.raises(audit.AuditLogError, match=r"is missing but its head says 3 record\(s\)"):
         audit.append("search", query="q")
 
 
-def test_no_log_and_no_head_is_an_empty_log(log):
+def test_an_initialised_log_is_empty_and_intact(log):
+    assert log.read_bytes() == b""
     assert audit.verify() == (0, [])
+    assert audit.append("search", query="q")["seq"] == 1
+    assert audit.verify() == (1, [])
+
+
+def test_a_log_deleted_together_with_its_head_is_named_and_blocks_appends(log):
+    write_some(3)
+    log.unlink()
+    audit.head_path().unlink()
+    assert audit.verify() == (0, [f"no audit log and no head at {log}: never initialised, or "
+                                  "both deleted"])
+    with pytest.raises(audit.AuditLogError, match=r"is not initialised \(or it and its head were "
+                       r"deleted\): run `creditgraph audit init`"):
+        audit.append("search", query="q")
+    assert not log.exists() and not audit.head_path().exists()  # no new chain at seq 1
+
+
+def test_an_uninitialised_log_in_a_missing_directory_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "nowhere" / "audit.log"))
+    with pytest.raises(audit.AuditLogError, match="is not initialised"):
+        audit.append("search", query="q")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_init_changes_nothing_on_an_initialised_log_and_refuses_half_of_one(log):
+    assert audit.init() == (False, 0)
+    write_some(2)
+    before = (log.read_bytes(), audit.head_path().read_bytes())
+    assert audit.init() == (False, 2)
+    assert (log.read_bytes(), audit.head_path().read_bytes()) == before
+    head = audit.head_path().read_bytes()
+    audit.head_path().unlink()
+    with pytest.raises(audit.AuditLogError, match=r"exists but its head .* does not"):
+        audit.init()
+    assert not audit.head_path().exists()
+    audit.head_path().write_bytes(head)
+    log.unlink()
+    with pytest.raises(audit.AuditLogError, match=r"exists but the log .* does not"):
+        audit.init()
     assert not log.exists()
+    audit.head_path().write_text("{}")
+    log.write_bytes(before[0])
+    with pytest.raises(audit.AuditLogError, match="not a head record"):
+        audit.init()
+
+
+def test_the_emptied_log_of_an_initialised_head_is_named(log):
+    """Deleting the log alone, or its head alone, right after init is not a fresh start."""
+    log.unlink()
+    assert audit.verify()[1] == [f"the log {log} is missing but its head says 0 record(s): it "
+                                 "was deleted"]
+    with pytest.raises(audit.AuditLogError, match="is missing but its head says 0"):
+        audit.append("search", query="q")
+    log.write_bytes(b"")
+    audit.head_path().unlink()
+    assert audit.verify()[1] == [f"head {audit.head_path()} is missing while the log has 0 "
+                                 "record(s) (it was deleted, or the log was written without one)"]
+    with pytest.raises(audit.AuditLogError, match="exists but its head file"):
+        audit.append("search", query="q")
+
+
+def test_an_interrupted_first_append_is_named_then_sealed(log):
+    empty_head = audit.head_path().read_bytes()
+    audit.append("search", query="q")
+    audit.head_path().write_bytes(empty_head)
+    assert audit.verify()[1] == ["line 1: after the last record the head seals (none: the head "
+                                 "counts 0 records); added without updating the head, or an "
+                                 "append was interrupted"]
+    audit.append("search", query="r")
+    assert audit.verify() == (2, [])
+
+
+def test_the_cli_initialises_once_and_names_a_log_never_initialised(tmp_path, run_cli):
+    env = {"CREDITGRAPH_AUDIT_LOG": str(tmp_path / "new" / "audit.log")}
+    out = run_cli("audit", "verify", env=env)
+    assert out.returncode == 1 and "never initialised, or both deleted" in out.stdout
+    out = run_cli("audit", "init", env=env)
+    assert out.returncode == 0 and "initialised" in out.stdout, out.stderr
+    assert run_cli("audit", "verify", env=env).returncode == 0
+    out = run_cli("audit", "init", env=env)
+    assert out.returncode == 0 and "already initialised (0 record(s)); nothing changed" in \
+        out.stdout.replace("\n", "")
+    (tmp_path / "new" / "audit.log.head").unlink()
+    out = run_cli("audit", "init", env=env)
+    assert out.returncode == 2 and "not initialising over it" in out.stderr
 
 
 def test_a_missing_head_is_named_and_blocks_appends(log):
@@ -152,7 +240,7 @@ def test_a_missing_head_is_named_and_blocks_appends(log):
     assert count == 2 and problems == [f"head {audit.head_path()} is missing while the log has 2 "
                                        "record(s) (it was deleted, or the log was written "
                                        "without one)"]
-    with pytest.raises(audit.AuditLogError, match="no head file"):
+    with pytest.raises(audit.AuditLogError, match="exists but its head file"):
         audit.append("search", query="q")
 
 
@@ -185,6 +273,7 @@ def test_a_wholesale_rewrite_with_plain_hashes_is_named(log):
 def test_a_log_and_head_written_with_another_key_do_not_verify(log, monkeypatch):
     with monkeypatch.context() as other:
         other.setenv("CREDITGRAPH_AUDIT_KEY", "another-key-0123456789")
+        start_again(log)
         write_some(2)
     problems = audit.verify()[1]
     assert problems[0].startswith("no line's seal matches the key")
@@ -238,7 +327,7 @@ def test_without_a_key_nothing_is_appended(log, tmp_path, monkeypatch):
     monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(tmp_path / "absent.key"))
     with pytest.raises(CreditGraphError, match=r"CREDITGRAPH_AUDIT_KEY is not set.*make demo"):
         audit.append("search", query="q")
-    assert not log.exists()
+    assert log.read_bytes() == b""
     (tmp_path / "short.key").write_text("short\n")
     monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(tmp_path / "short.key"))
     with pytest.raises(CreditGraphError, match="too short"):
@@ -250,6 +339,7 @@ def test_the_key_file_is_used_and_never_written_into_the_log(log, tmp_path, monk
     monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY")
     monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
     (tmp_path / "audit.key").write_text(secret + "\n")
+    start_again(log)
     write_some(2)
     assert audit.verify() == (2, [])
     for path in (log, audit.head_path()):
@@ -313,7 +403,110 @@ def test_paths_are_absolute_whatever_the_working_directory(tmp_path, monkeypatch
     assert audit.head_path() == tmp_path / "elsewhere" / "audit.head"
     (tmp_path / "logs").mkdir()
     (tmp_path / "elsewhere").mkdir()
+    audit.init()
     audit.append("search", query="q")
     monkeypatch.chdir(tmp_path / "logs")  # the record stays readable from anywhere
     assert audit.verify(tmp_path / "logs" / "audit.log", tmp_path / "elsewhere" /
                         "audit.head") == (1, [])
+
+
+# -- 7. a torn last line --------------------------------------------------------------------------
+
+def tear_an_append(path: Path, keep: int = 40) -> bytes:
+    """What power loss in the middle of an append's write leaves: the first `keep` bytes of a
+    new line, no newline, and the head not yet updated. Returns the torn bytes."""
+    head = audit.head_path().read_bytes()
+    audit.append("search", query="torn")
+    data = path.read_bytes()
+    start = data.rstrip(b"\n").rfind(b"\n") + 1
+    path.write_bytes(data[:start + keep])
+    audit.head_path().write_bytes(head)
+    return data[start:start + keep]
+
+
+def torn_files(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.torn-*"))
+
+
+def test_a_torn_last_line_is_moved_aside_and_appends_work_again(log):
+    write_some(3)
+    torn = tear_an_append(log)
+    with pytest.raises(audit.AuditLogError, match="the last line is incomplete"):
+        audit.append("search", query="refused")
+    kept = log.read_bytes()
+    plan = audit.repair()  # without apply: says what it would do, does nothing
+    assert (plan.start, plan.size) == (len(kept) - len(torn), len(torn))
+    assert log.read_bytes() == kept and torn_files(log) == []
+    done = audit.repair(apply=True)
+    assert torn_files(log) == [done.saved] and done.saved.read_bytes() == torn
+    assert done.saved.name.startswith("audit.log.torn-20") and done.saved.name.endswith("Z")
+    assert log.read_bytes().startswith(kept[:plan.start])
+    last = records(log)[-1]
+    assert (last["seq"], last["action"], last["details"]) == (
+        4, "audit-repair", {"saved": str(done.saved), "bytes": len(torn)})
+    assert audit.verify() == (4, [])
+    audit.append("search", query="after the repair")
+    assert audit.verify() == (5, [])
+
+
+def test_a_torn_first_record_is_repaired_too(log):
+    torn = tear_an_append(log, keep=10)
+    assert log.read_bytes() == torn
+    done = audit.repair(apply=True)
+    assert done.saved.read_bytes() == torn and done.start == 0
+    assert [r["action"] for r in records(log)] == ["audit-repair"]
+    assert audit.verify() == (1, [])
+
+
+def refused(path: Path, match: str) -> None:
+    before = path.read_bytes(), audit.head_path().read_bytes()
+    with pytest.raises(audit.AuditLogError, match=match):
+        audit.repair(apply=True)
+    assert (path.read_bytes(), audit.head_path().read_bytes()) == before
+    assert torn_files(path) == []
+
+
+def test_repair_refuses_a_healthy_log(log):
+    write_some(2)
+    refused(log, r"nothing to repair: .* does not end in a partial line")
+    log.write_bytes(b"")
+    audit.head_path().unlink()
+    log.unlink()
+    with pytest.raises(audit.AuditLogError, match="nothing to repair: there is no log"):
+        audit.repair(apply=True)
+
+
+def test_repair_refuses_a_log_cut_in_the_middle_of_a_line(log):
+    """Records cut off the end, the cut landing inside a line: evidence, not a torn write."""
+    write_some(4)
+    data = log.read_bytes()
+    log.write_bytes(data[:data.index(b"C-2")])
+    refused(log, r"the 2 complete record\(s\) before the partial line .* do not verify against "
+                 r"the head \(the log ends after 2 record\(s\) but its head says 4")
+
+
+def test_repair_refuses_a_rewritten_log_with_a_torn_tail(log):
+    write_some(3)
+    forged = [{**r, "details": {"case_no": "FORGED"}} for r in records(log)]
+    log.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in forged) + b'{"seq": 4')
+    refused(log, r"do not verify against the head \(no line.s seal matches the key \(3 lines\)")
+
+
+def test_repair_refuses_a_whole_record_that_lost_only_its_newline(log):
+    write_some(2)
+    tear_an_append(log, keep=len(log.read_bytes().split(b"\n")[-2]) + 200)
+    log.write_bytes(log.read_bytes().rstrip(b"\n"))
+    refused(log, "a whole sealed record missing only its newline")
+
+
+def test_the_cli_repairs_only_with_yes(log, run_cli):
+    write_some(1)
+    torn = tear_an_append(log)
+    out = run_cli("audit", "repair")
+    assert out.returncode == 1 and "--yes" in out.stdout and torn_files(log) == []
+    out = run_cli("audit", "repair", "--yes")
+    assert out.returncode == 0, out.stderr
+    assert [p.read_bytes() for p in torn_files(log)] == [torn]
+    assert run_cli("audit", "verify").returncode == 0
+    out = run_cli("audit", "repair", "--yes")
+    assert out.returncode == 2 and "nothing to repair" in out.stderr

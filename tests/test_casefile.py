@@ -43,9 +43,8 @@ def seed_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def case_store(store, seed_dir, tmp_path, monkeypatch):
+def case_store(store, seed_dir, tmp_path, fresh_audit_log):
     directory, cases = seed_dir
-    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
     load_directory(directory, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "report")
     propagate(store, load_rules(), AS_OF)
@@ -167,8 +166,7 @@ def test_ids_are_revealed_only_from_a_supplied_map(case_store, tmp_path):
         read_id_map(bad, SECRET)
 
 
-def test_the_audit_chain_names_an_edited_line(tmp_path, monkeypatch):
-    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
+def test_the_audit_chain_names_an_edited_line(fresh_audit_log):
     for n in range(3):
         audit.append("export-case", case_no=f"C-{n}")
     assert audit.verify() == (3, [])
@@ -183,7 +181,7 @@ def test_the_audit_chain_names_an_edited_line(tmp_path, monkeypatch):
                                  "or changed before it)"]
 
 
-def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path):
+def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path, fresh_audit_log):
     env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode(),
            "CREDITGRAPH_AUDIT_LOG": str(tmp_path / "audit.log")}
     sample = Path(__file__).resolve().parent.parent / "seed" / "sample"

@@ -167,9 +167,18 @@ def test_codes_check_masks_id_numbers_and_exits_non_zero_on_invalid(run_cli, tmp
     assert ok.returncode == 0, ok.stderr
     rows = json.loads(ok.stdout)
     assert rows[0] == {"input": "91330100799655058B", "normalized": "91330100799655058B",
-                       "kind": "uscc", "valid": True, "reason": "", "severity": "ok"}
+                       "kind": "uscc", "valid": True, "reason": "", "severity": "ok",
+                       "doc_type": None, "nationality": None}
     assert rows[1]["kind"] == "resident_id" and rows[1]["input"] == "110102********0078"
     assert "110102199101010078" not in ok.stdout
+    documents = run_cli("codes", "check", "E12345678", "H01234567", "-f", "json")
+    assert [(r["doc_type"], r["input"]) for r in json.loads(documents.stdout)] == [
+        ("passport", "E******78"), ("hk_macao_permit", "H******67")]
+    typed = run_cli("codes", "check", "--type", "台湾居民来往大陆通行证", "12345678", "-f", "json")
+    assert typed.returncode == 0 and json.loads(typed.stdout)[0]["nationality"] == "TW"
+    untyped = run_cli("codes", "check", "12345678", "-f", "json")
+    assert untyped.returncode == 1 and "证件类型" in json.loads(untyped.stdout)[0]["reason"]
+    assert "12345678" not in untyped.stdout
 
     listing = tmp_path / "codes.txt"
     listing.write_bytes("９１３３０１００７９９６５５０５８Ｂ\n110108000000017\n".encode("gb18030"))

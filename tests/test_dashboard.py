@@ -220,10 +220,9 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
 
 
 @pytest.mark.embedded
-def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, monkeypatch):
+def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, fresh_audit_log):
     from casefile.bag import verify_bag
 
-    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
     case = demo["cases"]["red_black_conflict"]
     demo_app.session_state["subject"] = ("Enterprise", case["red"], demo["names"][case["red"]])
     app = demo_app.run()
@@ -239,12 +238,11 @@ def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, monkeypatc
 
 
 @pytest.fixture
-def users(tmp_path, monkeypatch):
+def users(tmp_path, monkeypatch, fresh_audit_log):
     from graph.users import add_user
 
     path = tmp_path / "users.json"
     monkeypatch.setenv("CREDITGRAPH_USERS", str(path))
-    monkeypatch.setenv("CREDITGRAPH_AUDIT_LOG", str(tmp_path / "audit.log"))
     for name, role in (("viewer1", "viewer"), ("inv1", "investigator"), ("sup1", "supervisor"),
                        ("admin1", "admin")):
         add_user(name, role, f"{name}-password-123")
@@ -304,6 +302,7 @@ def test_users_cli_adds_lists_and_refuses_bad_input(run_cli, tmp_path):
 
     env = {"CREDITGRAPH_USERS": str(tmp_path / "u.json"),
            "CREDITGRAPH_AUDIT_LOG": str(tmp_path / "a.log")}
+    assert run_cli("audit", "init", env=env).returncode == 0
     out = run_cli("users", "add", "张科长", "--role", "supervisor", "--password-stdin", env=env,
                   input_text="a-long-password-1\n")
     assert out.returncode == 0, out.stderr
@@ -317,6 +316,14 @@ def test_users_cli_adds_lists_and_refuses_bad_input(run_cli, tmp_path):
     short = run_cli("users", "add", "x2", "--password-stdin", env=env, input_text="short\n")
     assert short.returncode == 2 and "at least 10 characters" in short.stderr
     assert run_cli("audit", "verify", env=env).returncode == 0
+    # a change that cannot be audited is not made
+    unaudited = {**env, "CREDITGRAPH_AUDIT_LOG": str(tmp_path / "never-initialised.log")}
+    out = run_cli("users", "add", "李四", "--password-stdin", env=unaudited,
+                  input_text="a-long-password-2\n")
+    assert out.returncode == 2 and "audit init" in out.stderr
+    assert run_cli("users", "remove", "张科长", env=unaudited).returncode == 2
+    out = run_cli("users", "list", "-f", "json", env=env)
+    assert json.loads(out.stdout) == [{"name": "张科长", "role": "supervisor"}]
 
 
 @pytest.mark.embedded

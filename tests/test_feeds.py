@@ -65,12 +65,12 @@ def test_a_stray_quote_that_swallows_lines_is_named_and_ends_nothing(loaded, tmp
     warned = [w for w in issues(report.warnings_file) if "runs over lines" in w["reason"]]
     assert [(w["file"], w["line"]) for w in warned] == [("relations.csv", "3")]
     assert "3-8" in warned[0]["reason"]
-    assert report.totals()["ended"] == 0
-    assert "run over several lines" in report.end_checks[0].held
-    # the swallowed row itself loads (warned), as a period without a start; nothing was ended
-    assert loaded.read("MATCH ()-[r]->() WHERE r.end_date IS NULL AND r.source = $s AND "
-                       "r.start_date IS NOT NULL RETURN count(r) AS n",
-                       {"s": "registry/relations"})[0]["n"] == 7
+    # a relations row never spans lines: the swallowed row is rejected, naming them
+    assert [(r["line"], r["reason"]) for r in issues(report.rejects_file)] == [
+        ("3", "a relations row never holds line breaks: lines 3-8 were read as one row")]
+    assert report.totals()["ended"] == 0 and "rejected" in report.end_checks[0].held
+    assert open_relations(loaded) == 7
+    assert loaded.read("MATCH ()-[r:SHAREHOLDER_OF]->() RETURN count(r) AS n")[0]["n"] == 4
 
 
 def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
@@ -106,10 +106,16 @@ def test_a_load_that_would_end_more_than_the_share_ends_none_and_says_so(loaded,
     report = load(loaded, feed(tmp_path, kept), tmp_path, source="registry")
     check = report.end_checks[0]
     assert (check.open, check.unlisted, check.ended, check.share) == (7, 5, 0, 0.7143)
-    assert "would end 5 of 7 open relations (71.4%)" in check.held
+    assert "would end 5 of 7 open relations (71.4%;" in check.held
     assert open_relations(loaded) == 7
 
+    assert "100.0% of one type" in check.held  # executives, controllers, relatives: all gone
+
+    # the share is checked per type too: 5 of 7 is under 80 %, all executives are not
     report = load(loaded, feed(tmp_path, kept), tmp_path, source="registry", max_end_share=0.8)
+    assert (report.end_checks[0].ended, open_relations(loaded)) == (0, 7)
+    report = load(loaded, feed(tmp_path, kept), tmp_path, source="registry",
+                  allow_mass_end=True)
     assert (report.end_checks[0].ended, open_relations(loaded)) == (5, 2)
 
 
@@ -164,6 +170,29 @@ def test_two_periods_of_one_shareholding_stay_two_and_as_of_answers_follow_them(
 
     assert (share(dt.date(2017, 6, 1)), share(dt.date(2019, 6, 1)),
             share(dt.date(2022, 6, 1))) == (0.4, None, 0.55)
+
+
+def test_a_start_date_added_later_dates_the_same_relation_instead_of_doubling_it(store,
+                                                                               tmp_path):
+    directory = sample_copy(tmp_path, "enterprises.csv", "persons.csv")
+    def shares() -> list[dict]:
+        return store.read("MATCH ()-[r:SHAREHOLDER_OF]->() RETURN r.start_date AS s, "
+                          "r.ratio AS q, r.end_date AS e")
+
+    write_csv(directory / "relations.csv", RELATIONS_HEADER,
+              [[E1, "SHAREHOLDER_OF", E2, "30%", "", "", "", ""]])
+    load(store, directory, tmp_path)
+    write_csv(directory / "relations.csv", RELATIONS_HEADER,  # another feed dates it
+              [[E1, "SHAREHOLDER_OF", E2, "30%", "", "", "2016-01-01", ""]])
+    load(store, directory, tmp_path)
+    assert shares() == [{"s": dt.date(2016, 1, 1), "q": 0.3, "e": None}]
+    write_csv(directory / "relations.csv", RELATIONS_HEADER,  # and an undated one again
+              [[E1, "SHAREHOLDER_OF", E2, "35%", "", "", "", ""]])
+    load(store, directory, tmp_path)
+    assert shares() == [{"s": dt.date(2016, 1, 1), "q": 0.35, "e": None}]
+    target = resolve(store, E2, SECRET)
+    frame = ownership(store, target, dt.date(2020, 1, 1))
+    assert frame[frame["owner_id"] == E1]["share"].tolist() == [0.35]
 
 
 def test_a_value_the_source_withdraws_is_withdrawn(store, tmp_path):

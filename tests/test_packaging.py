@@ -133,6 +133,7 @@ def test_the_installed_wheel_loads_and_queries_the_bundled_sample(installed: Ins
     run([sys.executable, "-m", "pip", "--python", str(installed.python), "check"], env=env)
 
     cg = str(installed.creditgraph)
+    run([cg, "audit", "init"], cwd=work, env=env)  # once, as docs/deployment.md says
     run([cg, "init"], cwd=work, env=env)
     sample = Path(run([cg, "sample-path"], cwd=work, env=env).stdout.strip())
     assert sample.is_relative_to(site) and (sample / "enterprises.csv").is_file(), sample
@@ -250,6 +251,8 @@ def test_the_dockerfile_copies_every_package_and_runs_as_a_user() -> None:
         assert re.search(rf"\b{name}=/data/", env), f"{name} does not point into /data"
     command = next(rest for word, rest in reversed(instructions) if word == "CMD")
     assert "exec creditgraph dashboard" in command, "the shell would swallow docker stop's signal"
+    assert "audit init" not in command, \
+        "initialising the audit log at every start would hide a deleted log and head"
 
 
 def test_compose_keeps_data_in_a_volume_and_secrets_in_env() -> None:

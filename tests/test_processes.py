@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from graph import audit
+
 STOP_WITHIN = 15.0  # seconds from the signal until the port is free and no process remains
 START_WITHIN = 90.0
 
@@ -83,6 +85,7 @@ def test_stopping_the_dashboard_frees_its_port(stop: signal.Signals, tmp_path: P
     port = free_port()
     work = tmp_path / "work"
     work.mkdir()
+    audit.init(work / "logs" / "audit.log")  # the log it is given, initialised as in production
     env = {k: v for k, v in os.environ.items()
            if k not in ("CREDITGRAPH_USERS", "CREDITGRAPH_ID_KEY_FILE", "CREDITGRAPH_AUDIT_LOG",
                         "CREDITGRAPH_AUDIT_KEY_FILE", "CREDITGRAPH_AUDIT_HEAD")}

@@ -65,6 +65,7 @@ def test_linked_dishonesty_finds_the_black_listed_party_with_its_path(sample):
         "subject_id": E3, "label": "Enterprise", "name": "杭州拱墅恒达建材有限公司", "hops": 2,
         "entries": ["HZ-B-2016-0001"], "list_types": ["失信被执行人"],
         "path": [E4, person_key(WANG, SECRET), E3],
+        "path_labels": ["Enterprise", "Person", "Enterprise"],
         "path_names": ["杭州上城新恒达贸易有限公司", "王强", "杭州拱墅恒达建材有限公司"],
         "path_types": ["LEGAL_REP_OF", "LEGAL_REP_OF"],
         "explanation": "王强是杭州上城新恒达贸易有限公司的法定代表人；王强是杭州拱墅恒达建材有限公司的法定代表人",

@@ -81,7 +81,9 @@ def test_ddl_covers_every_label_and_type():
     embedded = ddl.ladybug_statements(SCHEMA)
     assert len(embedded) == len(SCHEMA.nodes) + len(SCHEMA.relationships)
     assert ("CREATE REL TABLE IF NOT EXISTS `SHAREHOLDER_OF`(FROM `Person` TO `Enterprise`, "
-            "FROM `Enterprise` TO `Enterprise`, `ratio` DOUBLE") in "\n".join(embedded)
+            "FROM `Enterprise` TO `Enterprise`, FROM `OverseasEntity` TO `Enterprise`, "
+            "FROM `Person` TO `OverseasEntity`, FROM `Enterprise` TO `OverseasEntity`, "
+            "`ratio` DOUBLE") in "\n".join(embedded)
     assert "`departments` STRING[]" in ddl.ladybug_node_table(SCHEMA, "Sanction")
     assert ddl.ladybug_node_table(SCHEMA, "Person").endswith("PRIMARY KEY(`pid`))")
 

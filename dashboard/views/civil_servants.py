@@ -3,14 +3,14 @@ the promotion check."""
 
 import streamlit as st
 
-from dashboard.auth import at_least
+from dashboard.auth import me
 from dashboard.data import as_of, guarded, named, servant_file
 from dashboard.i18n import t
 from dashboard.widgets import md, table
 from queries.subjects import Subject
 
 st.title(t("civil_servants"))
-if not at_least("supervisor"):
+if not me().can("supervisor"):
     st.error(t("not_allowed"))  # integrity files are for supervisors
     st.stop()
 servants = guarded(named, "civil-servants")

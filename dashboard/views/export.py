@@ -10,14 +10,14 @@ from pathlib import Path
 import streamlit as st
 
 from casefile.export import check_case_no, export_case
-from dashboard.auth import at_least, user_name
+from dashboard.auth import me, user_name
 from dashboard.data import as_of, current_subject, guarded, opened
 from dashboard.i18n import t
 from dashboard.widgets import md
 from graph.errors import CreditGraphError
 
 st.title(t("export"))
-if not at_least("investigator"):
+if not me().can("investigator"):
     st.error(t("not_allowed"))  # viewers may not export
     st.stop()
 subject = current_subject()
@@ -29,7 +29,7 @@ hops = st.slider(t("hops"), 1, 4, 2, key="export_hops")
 day = as_of()
 case_no = st.text_input(t("case_no"), value=f"CG-{day:%Y%m%d}-{subject.key[:18]}",
                         key="case_no", max_chars=64).strip()
-civil = at_least("supervisor")
+civil = me().can("supervisor")
 st.caption(t("export_note"))
 st.caption(t("export_civil"))
 

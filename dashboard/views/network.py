@@ -63,7 +63,7 @@ node_styles = [NodeStyle(f"{label}_{flag}", COLOURS[flag], "name",
 edge_styles = [EdgeStyle(rel, caption="label", directed=True) for rel in CONTROL_RELATIONS]
 st.caption(t("legend"))
 if found.cut:
-    st.warning(t("shown", shown=len(shown), cap=CAP, more=len(found.more)))
+    st.warning(t("shown", shown=len(shown), cap=CAP, more=found.more))
 else:
     st.caption(f"{len(shown)} · {t('nodes')}")
 event = st_link_analysis(elements, "cose", node_styles, edge_styles, height=520,

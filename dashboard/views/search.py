@@ -1,14 +1,16 @@
-"""主体查询 Search: by name (partial), USCC, legacy code, or resident ID number — the number is
+"""主体查询 Search: by name (partial), USCC, legacy code, or a person's ID number — the number is
 matched through its keyed hash and never shown in clear.
 
-Below investigator, a resident ID number answers only found / not found (no name): the file
-opens because the viewer holds the exact number, but a list of guesses around a masked number
-never comes back as a name. Every search is written to the audit log, ID numbers masked."""
+Below investigator, an ID number answers only found / not found (no name anywhere on the page):
+the file opens because the viewer holds the exact number, but a list of guesses around a masked
+number never comes back as a name; and each ID number looked up is counted against the viewer's
+daily budget (graph/lookup_budget.py), shared with the screening upload. Every search is written
+to the audit log, ID numbers masked."""
 
 import streamlit as st
 
-from dashboard.auth import at_least
-from dashboard.data import audited, choose, find_subject, guarded, search_names
+from dashboard.auth import me
+from dashboard.data import audited, choose, find_subject, guarded, id_lookups, search_names
 from dashboard.i18n import t
 from dashboard.widgets import md
 from graph.identifiers import classify
@@ -17,10 +19,13 @@ from queries.subjects import Subject
 st.title(t("search"))
 text = st.text_input(t("query"), key="search_text", max_chars=200).strip()
 st.caption(t("id_rule"))
-if text:
-    check = classify(text)
-    by_id = check.kind == "resident_id"
-    shown_query = str(check.public()["input"]) if by_id else text
+check = classify(text) if text else None
+by_id = check is not None and check.personal
+names_hidden = by_id and not me().can("investigator")
+if not id_lookups(1 if by_id else 0, check.normalized if by_id and check else None, "search"):
+    st.stop()
+if text and check is not None:
+    shown_query = str(check.public()["input"])  # a person's ID number masked, else as typed
     codes: dict[str, str] = {}
     if check.kind != "unknown":
         found = guarded(find_subject, text)
@@ -35,7 +40,7 @@ if text:
         st.info(t("no_match"))
     for index, subject in enumerate(results):
         left, middle, right = st.columns([5, 1, 1])
-        if by_id and not at_least("investigator"):
+        if names_hidden:
             left.markdown(md(t("id_found", masked=shown_query)))
         else:
             shown = subject.key if subject.label == "Enterprise" else (

@@ -104,12 +104,15 @@ class EmbeddedStore(GraphStore):
                 existing = {row["value"] for row in found}
                 new = [row for row in rows if row[key] not in existing]
                 old = [row for row in rows if row[key] in existing]
-                if new:
-                    self._execute(cypher.create_nodes(self.schema, label, properties, shared),
-                                  {"rows": new, **constants})
-                if old:
-                    self._execute(cypher.update_nodes(self.schema, label, properties, shared),
-                                  {"rows": old, **constants})
+                for part, build in ((new, cypher.create_nodes), (old, cypher.update_nodes)):
+                    if not part:
+                        continue
+                    # a column null throughout this part would be typed STRING by the engine
+                    names = [p for p in properties if p == key or p in shared
+                             or any(row.get(p) is not None for row in part)]
+                    self._execute(build(self.schema, label, names, shared),
+                                  {"rows": [{p: row.get(p) for p in names if p not in shared}
+                                            for row in part], **constants})
                 self._execute("COMMIT")
             except BaseException:
                 self._rollback()

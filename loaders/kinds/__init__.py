@@ -13,6 +13,7 @@ TRANSFORMERS: dict[str, Transformer] = {
     "departments": subjects.department,
     "enterprises": subjects.enterprise,
     "code_mappings": subjects.code_mapping,
+    "overseas_entities": subjects.overseas_entity,
     "persons": subjects.person,
     "relations": links.relation,
     "civil_servants": links.civil_servant,
@@ -33,6 +34,7 @@ PREREGISTER: dict[str, Callable[[SourceRow, Context], None]] = {
 CODE_COLUMNS = ("uscc", "legal_rep_id", "id_number", "source_id", "target_id", "subject_code",
                 "subject_uscc", "subject_org_code", "subject_reg_no", "subject_id_number",
                 "bidder_code", "legacy_code")
+OVERSEAS_COLUMNS = ("source_id", "target_id")  # where an overseas entity's id may stand
 DEPARTMENT_COLUMNS = ("department_code", "authority_code", "purchaser_code", "parent_code", "code")
 NAME_COLUMNS = ("subject_name",)
 DEPARTMENT_NAME_COLUMNS = ("authority",)
@@ -55,3 +57,10 @@ STATED: dict[str, dict[str, str]] = {
     "civil_servants": {"end_date": "end_date", "ended_by": "end_date", "position": "position",
                        "rank": "rank"},
 }
+
+# Kinds whose rows are short codes, names and dates: a row over several lines there is a quote
+# gone wrong (it swallowed the lines after it), so it is rejected, not loaded.
+SINGLE_LINE = ("relations", "civil_servants")
+
+# Relations a person named without a document number may hold (自然人股东 and officers).
+NAME_ONLY_TYPES = links.NAME_ONLY_TYPES

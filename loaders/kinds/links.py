@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import hashlib
 
-from graph.identifiers import check_resident_id
 from loaders import vocabulary
-from loaders.context import Cells, Context, department_code, known_subject, link_issuer
-from loaders.kinds.subjects import person
+from loaders.context import (
+    Cells,
+    Context,
+    department_code,
+    known_subject,
+    link_issuer,
+    shown_code,
+)
+from loaders.kinds.subjects import person, person_document
 from loaders.plan import Plan, Reject
 from loaders.reading import SourceRow
+from loaders.registry import Subject
 
 RELATION_TYPES = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                   "BRANCH_OF", "RELATIVE_OF")
@@ -25,8 +32,9 @@ def relation(row: SourceRow, ctx: Context) -> Plan:
                      f"{', '.join(vocabulary.choices('relations'))} (or their Chinese names)",
                      word)
     draft = Plan(("rel", rel_type))
-    source, _ = known_subject(ctx, draft, "source_id", cells.code("source_id", required=True) or "")
-    target, _ = known_subject(ctx, draft, "target_id", cells.code("target_id", required=True) or "")
+    target, _ = known_subject(ctx, draft, "target_id", cells.reference("target_id", True) or "",
+                              overseas=True)
+    source = _relation_source(ctx, draft, cells, rel_type, target)
     spec = ctx.schema.relationship(rel_type)
     if not spec.allows(source.label, target.label):
         raise Reject("relation", f"{rel_type} does not connect {source.label} to {target.label}",
@@ -34,7 +42,7 @@ def relation(row: SourceRow, ctx: Context) -> Plan:
     if source == target:
         raise Reject("target_id", "a subject cannot be related to itself")
     plan = Plan(("rel", rel_type, source.label, source.key, target.label, target.key),
-                warnings=draft.warnings)
+                nodes=draft.nodes, warnings=draft.warnings)
     start, end = cells.date("start_date"), cells.date("end_date")
     if start and end and end < start:
         raise Reject("end_date", f"ends ({end}) before it starts ({start})")
@@ -50,6 +58,56 @@ def relation(row: SourceRow, ctx: Context) -> Plan:
     plan.rels.append((rel_type, source.label, target.label,
                       {"src_key": source.key, "dst_key": target.key, **props, **ctx.rel_stamp}))
     return plan
+
+
+# A natural person a firm's public record names without a number: 自然人股东, executives.
+NAME_ONLY_TYPES = ("SHAREHOLDER_OF", "EXECUTIVE_OF", "LEGAL_REP_OF", "ACTUAL_CONTROLLER_OF")
+
+
+def _relation_source(ctx: Context, plan: Plan, cells: Cells, rel_type: str,
+                     target: Subject) -> Subject:
+    """Who the relation starts from: a subject named by code or document number; or, for a
+    person given only by name (or a masked number) in a firm's record, an unresolved person
+    scoped to that firm. A row that gives both the number and the name resolves the unresolved
+    person of the same name in the same firm (recorded on it, with the source)."""
+    raw = cells.code("source_id")
+    name = cells.text("source_name")
+    if raw and "*" not in raw:
+        check = cells.reference("source_id")
+        assert check is not None
+        subject, check = known_subject(ctx, plan, "source_id", check, overseas=True)
+        if name and subject.label == "Person" and target.label == "Enterprise":
+            _resolve(ctx, plan, ctx.registry.unresolved_pid(target.key, name), subject.key, name)
+        return subject
+    if not name:
+        raise Reject("source_id", "required value is empty (or masked) and no source_name "
+                     "names the party")
+    if rel_type not in NAME_ONLY_TYPES or target.label != "Enterprise":
+        raise Reject("source_id", "a party named only by name can hold "
+                     f"{', '.join(NAME_ONLY_TYPES)} of an enterprise, nothing else", name)
+    pid = ctx.registry.unresolved_pid(target.key, name)
+    if pid in ctx.registry.resolved:  # an earlier row with a number said who this is
+        plan.warn("source_id", "named without a document number; this firm's person of that "
+                  "name was resolved earlier: linked to them", name)
+        return Subject("Person", ctx.registry.resolved[pid])
+    ctx.registry.unresolved_rows += 1
+    plan.warn("source_id", "a natural person named without a document number: loaded as an "
+              "unresolved person of this firm only (never merged by name)", name)
+    if pid not in ctx.registry.persons:
+        plan.nodes.append(("Person", {"pid": pid, "name": name, "unresolved": True,
+                                      "scope": target.key, "id_masked": raw, **ctx.stamp}))
+        ctx.registry.add_person(pid)
+    return Subject("Person", pid)
+
+
+def _resolve(ctx: Context, plan: Plan, unresolved: str, pid: str, name: str) -> None:
+    if unresolved not in ctx.registry.persons or ctx.registry.resolved.get(unresolved) == pid:
+        return
+    ctx.registry.resolved[unresolved] = pid
+    ctx.registry.resolved_now.add(unresolved)
+    plan.nodes.append(("Person", {"pid": unresolved, "name": name, "resolved_to": pid,
+                                  "resolved_by": f"{ctx.source} {ctx.file} load {ctx.load_id}",
+                                  "resolved_at": ctx.now}))
 
 
 def civil_servant(row: SourceRow, ctx: Context) -> Plan:
@@ -76,13 +134,11 @@ def civil_servant(row: SourceRow, ctx: Context) -> Plan:
 
 def integrity_record(row: SourceRow, ctx: Context) -> Plan:
     cells = Cells(row)
-    check = check_resident_id(cells.code("id_number", required=True) or "")
-    if not check.valid:
-        raise Reject("id_number", f"resident ID number: {check.reason}", check.normalized)
+    check = person_document(cells, "id_number")
     pid = ctx.registry.pid(check)
     if pid not in ctx.registry.persons:
-        raise Reject("id_number", "no person with this ID number in the graph or this load "
-                     "(load civil_servants or persons first)", check.normalized)
+        raise Reject("id_number", "no person with this document number in the graph or this "
+                     "load (load civil_servants or persons first)", shown_code(check))
     record_type = cells.text("record_type", required=True) or ""
     if record_type not in vocabulary.words("record_types"):
         raise Reject("record_type", f"one of {', '.join(vocabulary.words('record_types'))}",

@@ -3,7 +3,7 @@ commitments."""
 
 from __future__ import annotations
 
-from graph.identifiers import CodeCheck, classify, normalize_code
+from graph.identifiers import CodeCheck, normalize_code
 from loaders import vocabulary
 from loaders.context import (
     Cells,
@@ -88,7 +88,8 @@ def _decision_subject(ctx: Context, plan: Plan, cells: Cells) -> tuple[Subject, 
             if subject:
                 return subject, first_code
             continue
-        check = classify(raw)
+        check = cells.reference(column)
+        assert check is not None
         if check.severity == "error":
             plan.warn(column, f"not a usable code: {check.reason}", raw)
             continue
@@ -101,9 +102,9 @@ def _decision_subject(ctx: Context, plan: Plan, cells: Cells) -> tuple[Subject, 
             if check.severity == "warning":
                 accept_code(ctx, plan, column, check)
             return subject, first_code
-        if creatable is None and check.kind in ("uscc", "resident_id"):
+        if creatable is None and (check.kind == "uscc" or check.personal):
             creatable = accept_code(ctx, plan, column, check)
-            if check.kind == "resident_id" and not check.valid:
+            if check.personal and not check.valid:
                 creatable = None
     if creatable is not None:
         return _create_subject(ctx, plan, creatable, name), first_code
@@ -116,9 +117,9 @@ def _decision_subject(ctx: Context, plan: Plan, cells: Cells) -> tuple[Subject, 
 
 def _create_subject(ctx: Context, plan: Plan, check: CodeCheck, name: str) -> Subject:
     """A subject first seen in a record (say, a firm from another city penalised here)."""
-    if check.kind == "resident_id":
+    if check.personal:
         pid = ctx.registry.pid(check)
-        plan.nodes.append(("Person", person_node(ctx, pid, check.normalized, name)))
+        plan.nodes.append(("Person", person_node(ctx, pid, check, name)))
         ctx.registry.add_person(pid)
         return Subject("Person", pid)
     uscc = check.normalized
@@ -156,9 +157,10 @@ def list_entry(row: SourceRow, ctx: Context) -> Plan:
     status_date = cells.date("status_date")
     if status != "active" and status_date is None:
         plan.warn("status_date", f"status {status} without the date it took effect")
-    raw_code = cells.code("subject_code", required=True) or ""
+    reference = cells.reference("subject_code", required=True)
+    assert reference is not None
     name = cells.text("subject_name")
-    subject, check = _record_subject(ctx, plan, raw_code, name)
+    subject, check = _record_subject(ctx, plan, reference, name)
     authority = cells.text("authority", required=True)
     plan.nodes.append(("ListEntry", {
         "entry_id": entry_id, "list_kind": kind, "list_type": list_type,
@@ -173,20 +175,19 @@ def list_entry(row: SourceRow, ctx: Context) -> Plan:
     return plan
 
 
-def _record_subject(ctx: Context, plan: Plan, raw: str, name: str | None
+def _record_subject(ctx: Context, plan: Plan, check: CodeCheck, name: str | None
                     ) -> tuple[Subject, CodeCheck]:
-    """A known subject; or, with a name and a valid USCC or ID number, a new one."""
-    check = classify(raw)
+    """A known subject; or, with a name and a valid USCC or document number, a new one."""
     if check.usable:
         try:
             subject = ctx.registry.subject(check)
         except Unresolved as exc:
             raise Reject("subject_code", str(exc)) from None
-        creatable = check.kind == "uscc" or (check.kind == "resident_id" and check.valid)
+        creatable = check.kind == "uscc" or (check.personal and check.valid)
         if subject is None and name and creatable:
             accept_code(ctx, plan, "subject_code", check)
             return _create_subject(ctx, plan, check, name), check
-    return known_subject(ctx, plan, "subject_code", raw)
+    return known_subject(ctx, plan, "subject_code", check)
 
 
 def commitment(row: SourceRow, ctx: Context) -> Plan:
@@ -194,7 +195,7 @@ def commitment(row: SourceRow, ctx: Context) -> Plan:
     commitment_id = cells.text("commitment_id", required=True) or ""
     plan = Plan(("node", "Commitment", commitment_id))
     subject, check = known_subject(ctx, plan, "subject_code",
-                                   cells.code("subject_code", required=True) or "")
+                                   cells.reference("subject_code", required=True) or "")
     authority = cells.text("authority")
     plan.nodes.append(("Commitment", {
         "commitment_id": commitment_id, "subject_code": shown_code(check),

@@ -1,18 +1,27 @@
-"""Subjects: departments, enterprises (with their legal representatives), persons, and the
-mapping from legacy codes to unified social credit codes."""
+"""Subjects: departments, enterprises (with their legal representatives), persons with any
+identity document, overseas entities, and the mapping from legacy codes to unified social
+credit codes."""
 
 from __future__ import annotations
 
-from graph import divisions
+from graph import countries, divisions
+from graph.documents import NAMES
 from graph.identifiers import (
+    CodeCheck,
     check_org_code,
     check_reg_no,
-    check_resident_id,
     check_uscc,
     org_code_of_uscc,
 )
 from loaders import vocabulary
-from loaders.context import Cells, Context, accept_code, department_code, person_node
+from loaders.context import (
+    Cells,
+    Context,
+    accept_code,
+    department_code,
+    person_node,
+    shown_code,
+)
 from loaders.plan import Plan, Reject
 from loaders.reading import SourceRow
 from loaders.values import normalize_name
@@ -100,46 +109,80 @@ def _legal_rep(ctx: Context, plan: Plan, cells: Cells, uscc: str) -> None:
     """The legal representative, when the row identifies one; a problem here is a warning —
     the enterprise itself still loads."""
     try:
-        raw = cells.code("legal_rep_id")
+        check = cells.reference("legal_rep_id")
     except Reject as problem:
-        plan.warn("legal_rep_id", f"{problem.message}; not linked", problem.value)
+        plan.warn(problem.column, f"{problem.message}; not linked", problem.value)
         return
     name = cells.text("legal_rep_name")
-    if raw is None:
+    if check is None:
         if name:
             plan.warn("legal_rep_id", "legal representative has no ID number; not linked")
         return
-    check = check_resident_id(raw)
-    if not check.valid:
-        plan.warn("legal_rep_id", f"resident ID number: {check.reason}; not linked", raw)
+    if not check.valid or not check.personal:
+        plan.warn("legal_rep_id", f"{document_word(check)}: {check.reason or 'not a person'}; "
+                  "not linked", shown_code(check))
         return
     pid = ctx.registry.pid(check)
     if pid not in ctx.registry.persons:
         if not name:
             plan.warn("legal_rep_name", "legal representative unknown and unnamed; not linked")
             return
-        plan.nodes.append(("Person", person_node(ctx, pid, check.normalized, name)))
+        plan.nodes.append(("Person", person_node(ctx, pid, check, name)))
         ctx.registry.add_person(pid)
     plan.rels.append(("LEGAL_REP_OF", "Person", "Enterprise",
                       {"src_key": pid, "dst_key": uscc, **ctx.rel_stamp}))
 
 
+def document_word(check: CodeCheck) -> str:
+    return NAMES.get(check.doc_type or "resident_id", "identity document") + " number"
+
+
+def person_document(cells: Cells, column: str) -> CodeCheck:
+    """A person's document number with its type and nationality; anything but a valid
+    document rejects the row, naming the type and why."""
+    check = cells.reference(column, required=True)
+    assert check is not None
+    if not check.personal:
+        raise Reject(column, "not a person's identity document number (a code of an "
+                     "enterprise?); give the 证件类型 (id_type) if it is one", check.input)
+    if not check.valid:
+        raise Reject(column, f"{document_word(check)}: {check.reason}", shown_code(check))
+    return check
+
+
 def person(row: SourceRow, ctx: Context, civil_servant: bool = False) -> Plan:
     cells = Cells(row)
-    check = check_resident_id(cells.code("id_number", required=True) or "")
-    if not check.valid:
-        raise Reject("id_number", f"resident ID number: {check.reason}", check.normalized)
+    check = person_document(cells, "id_number")
     pid = ctx.registry.pid(check)
     name = cells.text("name", required=True)
     assert name
     plan = Plan(("node", "Person", pid))
-    node = person_node(ctx, pid, check.normalized, name) | {
+    node = person_node(ctx, pid, check, name) | {
         "phone": cells.text("phone"), "address": cells.text("address"),
     }
     if civil_servant:
         node["is_civil_servant"] = True
     plan.nodes.append(("Person", node))
     ctx.registry.add_person(pid)
+    return plan
+
+
+def overseas_entity(row: SourceRow, ctx: Context) -> Plan:
+    """An entity registered outside the mainland (境外主体), by the registry's own id."""
+    cells = Cells(row)
+    entity_id = cells.code("entity_id", required=True) or ""
+    name = cells.text("name", required=True) or ""
+    country_text = cells.text("country", required=True) or ""
+    try:
+        country = countries.country_code(country_text)
+    except countries.UnknownCountry as exc:
+        raise Reject("country", str(exc), country_text) from None
+    plan = Plan(("node", "OverseasEntity", entity_id))
+    plan.nodes.append(("OverseasEntity", {
+        "entity_id": entity_id, "name": name, "name_zh": cells.text("name_zh"),
+        "country": country, "registration_no": cells.text("registration_no"), **ctx.stamp,
+    }))
+    ctx.registry.add_overseas(entity_id, name)
     return plan
 
 

@@ -1,0 +1,14 @@
+// purpose: one hop of the control and affiliation graph from OverseasEntity subjects, ingoing relations
+// parameters: keys (list of entity_id), as_of (date)
+// basis: 国发〔2016〕33号 — joint punishment reaches legal representatives, controllers and related parties;
+//        an overseas shareholder, controller or parent company (境外主体) is such a party
+// dialect: the embedded engine pays for every UNION branch, type filter and coalesce() over
+//          node tables whatever the frontier, so it gets one small query per label and direction;
+//          the caller skips empty frontiers and filters relationship types itself
+UNWIND $keys AS key
+MATCH (n:OverseasEntity {entity_id: key})<-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
+WHERE (r.start_date IS NULL OR r.start_date <= $as_of)
+  AND (r.end_date IS NULL OR r.end_date >= $as_of)
+RETURN 'OverseasEntity' AS from_label, key, false AS outgoing, label(r) AS type, label(m) AS label,
+       m.uscc AS uscc, m.pid AS pid, m.entity_id AS entity_id, m.name AS name,
+       m.country AS country, r.ratio AS ratio, r.role AS role, r.kind AS kind
