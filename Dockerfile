@@ -13,6 +13,7 @@ COPY casefile casefile
 COPY dashboard dashboard
 COPY seed seed
 COPY cli cli
+COPY api api
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
 
 # -- the image: the wheel and its dependencies, no source tree ---------------------------------

@@ -1,12 +1,14 @@
 """``creditgraph``: the command line of CreditGraph 信用图谱."""
 
 from cli import (  # noqa: F401  (importing registers the commands)
+    api_keys_commands,
     case_commands,
     codes_commands,
     load_commands,
     propagation_commands,
     query_commands,
     seed_commands,
+    serve_commands,
     store_commands,
     users_commands,
 )

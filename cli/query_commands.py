@@ -61,8 +61,10 @@ CATALOG = {
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="the date the question is asked for, "
                                                            "YYYY-MM-DD [default: today]")]
-SubjectOption = Annotated[str, typer.Option("--subject", help="USCC, legacy code or resident "
-                                                               "ID number (matched by its hash)")]
+SubjectOption = Annotated[str, typer.Option(
+    "--subject", help="USCC, legacy code, a person's document number (matched by its hash; "
+                      "证件类型:number where the shape cannot tell the type, e.g. 护照:12345678) "
+                      "or an overseas entity's id")]
 Hops = Annotated[int, typer.Option("--max-hops", min=1, max=6, help="relations to follow")]
 
 

@@ -27,13 +27,16 @@ from dashboard.auth import me, record, user_name
 from dashboard.i18n import t
 from dashboard.widgets import md
 from graph import lookup_budget
+from graph.countries import chinese_name
+from graph.documents import NAMES as DOCUMENT_NAMES
+from graph.documents import read_reference
 from graph.errors import SettingsError, StoreError
-from graph.identifiers import classify, mask_digit_runs
+from graph.identifiers import CodeCheck, mask_digit_runs
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
-from queries import audits, civil_servants, linked, profile, screening
+from queries import audits, civil_servants, linked, ownership, profile, screening
 from queries.library import run
-from queries.subjects import Subject, UnknownSubject, resolve
+from queries.subjects import Subject, UnknownSubject, display_name, overseas_subject, resolve
 
 TTL = 60
 CAP = 150  # nodes the network walk gathers at most
@@ -103,6 +106,19 @@ def id_lookups(count: int, lookup: str | None, page: str) -> bool:
     return True
 
 
+def lookup_check(text: str, doc_type: str | None = None) -> CodeCheck:
+    """What a typed text (or a link's ``?subject=``) is taken for (graph.documents
+    ``read_reference``): every person's number (``check.personal``) is an ID lookup, under the
+    viewer's rules and budget; a text fitting no document shape is a name or an entity id."""
+    return read_reference(text, doc_type)
+
+
+def document_name(check: CodeCheck) -> str:
+    """The Chinese name of the document a personal number was taken for."""
+    return DOCUMENT_NAMES.get("resident_id" if check.kind == "resident_id"
+                              else check.doc_type or "", "")
+
+
 def as_of() -> dt.date:
     return st.session_state.get("as_of") or dt.date.today()
 
@@ -116,8 +132,8 @@ def current_subject() -> Subject | None:
     chosen = st.session_state.get("subject")
     if chosen and (not code or code == chosen[1]):
         subject = Subject(*chosen)
-    elif code and classify(code).personal:
-        st.query_params.pop("subject", None)
+    elif code and lookup_check(code).personal and guarded(find_overseas, code) is None:
+        st.query_params.pop("subject", None)  # an ID number of any document type
         st.warning(t("no_id_in_links"))
         return None
     elif code:
@@ -148,20 +164,47 @@ def status_or_message() -> dict[str, Any] | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def find_subject(code: str) -> Subject | None:
+def find_subject(code: str, doc_type: str | None = None) -> Subject | None:
+    """The subject a code names (a person's document number of the type given, or told by
+    its shape); a code that is no ID number may also be an overseas entity's id."""
     with opened() as store:
         try:
-            return resolve(store, code, secret())
+            return resolve(store, code, secret(), doc_type)
         except UnknownSubject:
-            return None
+            if doc_type or lookup_check(code).personal:
+                return None
+            return overseas_subject(store, code)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def find_overseas(entity_id: str) -> Subject | None:
+    with opened() as store:
+        return overseas_subject(store, entity_id)
+
+
+SEARCH_COLUMNS = ["label", "key", "name", "code", "division", "status", "id_type",
+                  "nationality", "unresolved", "country", "name_zh"]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def search_names(text: str, limit: int = 50) -> pd.DataFrame:
+    """Enterprises, persons and overseas entities whose name holds the text (an overseas
+    entity also by its Chinese name, or by its exact id); an overseas entity is named with its
+    country or region in Chinese, as everywhere else."""
     with opened() as store:
         rows = run(store, "search-enterprises", text=text, limit=limit)
         rows += run(store, "search-persons", text=text, limit=limit)
-    return pd.DataFrame(rows, columns=["label", "key", "name", "code", "division", "status"])
+        overseas = [row | {"name": display_name("OverseasEntity", row["name"], row["country"])}
+                    for row in run(store, "search-overseas", text=text, limit=limit)]
+        exact = overseas_subject(store, text)  # an entity id typed in full
+        if exact is not None and exact.key not in {row["key"] for row in overseas}:
+            known = linked.node_details(store, [exact.node_id]).get(exact.node_id, {})
+            overseas.insert(0, {"label": exact.label, "key": exact.key, "name": exact.name,
+                                "code": exact.key, "country": known.get("country"),
+                                "name_zh": known.get("name_zh")})
+        rows += overseas
+    frame = pd.DataFrame(rows, columns=SEARCH_COLUMNS)
+    return frame.astype(object).where(frame.notna(), None)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -179,6 +222,35 @@ def credit_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
         sections = profile.profile(store, subject, day)
         sections["measures"] = subject_sanctions(store, subject, day)
     return sections
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def owners(subject: Subject, day: dt.date) -> pd.DataFrame:
+    """Equity penetration above an enterprise or an overseas entity (queries/ownership.py):
+    an overseas owner with its country or region in Chinese, a person with the document type
+    and the masked number — never a clear number."""
+    with opened() as store:
+        frame = ownership.ownership(store, subject, day)
+        if frame.empty:
+            return frame
+        nodes = [linked.node_id(label, key)
+                 for label, key in zip(frame["label"], frame["owner_id"], strict=True)]
+        known = linked.node_details(store, nodes)
+    frame = frame.assign(
+        country_name=[chinese_name(c) if isinstance(c, str) else "" for c in frame["country"]],
+        id_type_name=[known.get(n, {}).get("id_type_name", "") for n in nodes],
+        id_masked=[known.get(n, {}).get("id_masked", "") for n in nodes])
+    return frame[["owner_id", "label", "name", "country", "country_name", "id_type_name",
+                  "id_masked", "share", "levels", "chains", "controls", "beneficial_owner",
+                  "example_chain"]]
+
+
+def with_countries(frame: pd.DataFrame, store: GraphStore, ids: list[str]) -> pd.DataFrame:
+    """``frame`` with a ``country`` column: an overseas entity's country or region in Chinese
+    (``ids``: each row's node id), '' for everyone else."""
+    overseas = [node for node in ids if linked.split_id(node)[0] == "OverseasEntity"]
+    known = linked.node_details(store, overseas) if overseas else {}
+    return frame.assign(country=[known.get(node, {}).get("country_name", "") for node in ids])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -268,7 +340,12 @@ def neighbourhood(subject: Subject, hops: int, day: dt.date, relations: tuple[st
 @st.cache_data(ttl=TTL, show_spinner=False)
 def scan(hops: int, day: dt.date) -> pd.DataFrame:
     with opened() as store:
-        return linked.linked_dishonesty_scan(store, hops, day)
+        frame = linked.linked_dishonesty_scan(store, hops, day)
+        if frame.empty:
+            return frame
+        return with_countries(frame, store, [linked.node_id(label, key) for label, key in
+                                             zip(frame["label"], frame["subject_id"],
+                                                 strict=True)])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -276,7 +353,13 @@ def restricted(measure: str | None, day: dt.date) -> pd.DataFrame:
     from propagation.sanctions import restricted as restricted_by
 
     with opened() as store:
-        return restricted_by(store, measure, day)
+        frame = restricted_by(store, measure, day)
+        if frame.empty:
+            return frame
+        frame = with_countries(frame, store, list(frame["subject_id"]))
+        return frame.assign(name=[f"{name or ''}（{country}）" if country else name
+                                  for name, country in zip(frame["name"], frame["country"],
+                                                           strict=True)])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -289,9 +372,33 @@ def servant_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
 def screened(codes: tuple[str, ...], hops: int, day: dt.date, identify_persons: bool,
              max_id_numbers: int | None) -> pd.DataFrame:
     with opened() as store:
-        return screening.screen(store, codes, secret(), hops, day,
-                                identify_persons=identify_persons,
-                                max_id_numbers=max_id_numbers)
+        frame = screening.screen(store, codes, secret(), hops, day,
+                                 identify_persons=identify_persons,
+                                 max_id_numbers=max_id_numbers)
+    return personal_rows(frame, codes, identify_persons)
+
+
+def id_numbers(codes: Sequence[str]) -> int:
+    """How many codes are a person's document number of any type (``lookup_check``): what an
+    upload costs a viewer and what the per-upload cap counts."""
+    return sum(1 for code in codes if lookup_check(code).personal)
+
+
+def personal_rows(frame: pd.DataFrame, codes: Sequence[str], identify_persons: bool
+                  ) -> pd.DataFrame:
+    """The screening result as a page may show it (one row per code, in order): every
+    person's document number masked, whatever its type; for a viewer (``identify_persons``
+    false) such a row says only found / not found — no name, no finding."""
+    if frame.empty or len(frame) != len(codes):
+        return frame
+    rows = frame.to_dict("records")
+    for row, code in zip(rows, codes, strict=True):
+        check = lookup_check(code)
+        if check.personal:
+            row["code"] = str(check.public()["input"])
+            if not identify_persons:
+                row |= {"name": None, "eligible": None, "reasons": [], "evidence": []}
+    return pd.DataFrame(rows, columns=frame.columns)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

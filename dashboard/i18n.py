@@ -40,15 +40,24 @@ WORDS: dict[str, tuple[str, str]] = {
                        "User name at most {name} characters, password at most {password}."),
     "login_locked": ("登录失败次数过多，该用户名已锁定至 {until}。",
                      "Too many failed sign-ins: this name is locked until {until}."),
-    "no_id_in_links": ("链接中不能含身份证号；请在“主体查询”中输入。",
-                       "A link may not carry a resident ID number; enter it on the Search "
-                       "page."),
-    "id_found": ("已找到：图谱中有此身份证号对应的人员（{masked}）。",
-                 "Found: a person with this resident ID number is in the graph ({masked})."),
-    "id_rule": ("按身份证号查询只回答“有 / 无”；只有持有完整号码才能打开其档案。"
-                "每次查询记入审计日志。",
-                "A lookup by resident ID number answers only found / not found; the file opens "
-                "only for the exact number. Every lookup is written to the audit log."),
+    "no_id_in_links": ("链接中不能含身份证号或其他证件号码；请在“主体查询”中输入。",
+                       "A link may not carry a resident ID or other document number; enter it "
+                       "on the Search page."),
+    "id_found": ("已找到：图谱中有持此{doc}号码的人员（{masked}）。",
+                 "Found: a person holding this {doc} number is in the graph ({masked})."),
+    "id_rule": ("按证件号（身份证、护照、通行证等）查询只回答“有 / 无”；只有持有完整号码才能"
+                "打开其档案。每次查询记入审计日志。",
+                "A lookup by document number (resident ID, passport, permit…) answers only "
+                "found / not found; the file opens only for the exact number. Every lookup is "
+                "written to the audit log."),
+    "doc_type": ("证件类型", "Document type"),
+    "doc_type_auto": ("按号码形状识别", "Told by the number's shape"),
+    "doc_type_hint": ("此号码按形状识别为{doc}；如为其他证件（如护照），请选择证件类型后再查。",
+                      "The number was read as a {doc} by its shape; if it is another document "
+                      "(a passport, say), choose the document type and search again."),
+    "doc_type_needed": ("如输入的是证件号码而无法按形状识别，请选择证件类型。",
+                        "If this is a document number whose shape does not tell its type, "
+                        "choose the document type."),
     "id_budget_left": ("查看者角色：24 小时内还可按证件号查询 {left} 次（共 {limit} 次）。",
                        "Viewer role: {left} of {limit} ID-number lookups left in 24 hours."),
     "id_budget_spent": ("按证件号查询次数已用完：本次需 {n} 次，24 小时内还剩 {left} 次"
@@ -56,9 +65,11 @@ WORDS: dict[str, tuple[str, str]] = {
                         "ID-number lookups used up: this needs {n}, {left} of {limit} left in "
                         "24 hours; more from {until}. The refusal is in the audit log."),
     "upload_limits": ("文件最大 {mib} MiB，最多 {rows} 行。", "At most {mib} MiB and {rows} rows."),
-    "viewer_ids": ("查看者角色：按身份证号的行只显示“在 / 不在图谱中”，不显示姓名或结论；"
-                   "每次上传最多 {n} 个身份证号；每行记入审计日志。",
-                   "Viewer role: rows keyed by a resident ID number show only whether the "
+    "viewer_ids": ("查看者角色：按身份证号或其他证件号码的行只显示“在 / 不在图谱中”，"
+                   "不显示姓名或结论；每次上传最多 {n} 个身份证号或其他证件号码；"
+                   "每行记入审计日志。",
+                   "Viewer role: rows keyed by a resident ID or other document number show "
+                   "only whether the "
                    "person is in the graph — no name, no finding; at most {n} ID numbers per "
                    "upload; every row is written to the audit log."),
     "export_civil": ("公务员诚信结论（诚信记录、违规经商办企业、利益冲突）"
@@ -100,8 +111,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "entries_by_year": ("红黑名单条目（按列入年份）", "List entries by year listed"),
     "latest_entries": ("最新名单条目", "Latest list entries"),
     "top_linked": ("关联失信（最近的 10 个）", "Linked dishonesty (10 closest)"),
-    "query": ("名称、统一社会信用代码、旧注册号 / 组织机构代码或身份证号",
-              "Name, USCC, legacy registration / organisation code or resident ID number"),
+    "query": ("名称、统一社会信用代码、旧注册号 / 组织机构代码、境外主体编号或证件号码",
+              "Name, USCC, legacy registration / organisation code, overseas entity id or "
+              "document number"),
     "no_match": ("没有找到匹配的主体。", "No subject matches."),
     "open_file": ("打开信用档案", "Open credit file"),
     "open_network": ("查看关系网络", "Open network"),
@@ -115,14 +127,42 @@ WORDS: dict[str, tuple[str, str]] = {
     "relations": ("直接关系", "Direct relations"),
     "measures": ("联合惩戒措施", "Joint-punishment measures"),
     "none": ("无", "none"),
+    "label_Enterprise": ("企业", "Enterprise"),
+    "label_Person": ("自然人", "Person"),
+    "label_OverseasEntity": ("境外主体", "Overseas entity"),
+    "unresolved_short": ("仅有姓名，未识别", "named without a number, unresolved"),
+    "ownership": ("股权穿透", "Ownership"),
+    "country": ("国别 / 地区", "Country or region"),
+    "name_zh": ("中文名称", "Chinese name"),
+    "entity_id": ("境外主体编号", "Overseas entity id"),
+    "registration_no": ("境外注册号", "Overseas registration number"),
+    "id_type": ("证件类型", "Document type"),
+    "id_masked": ("证件号码（脱敏）", "Document number (masked)"),
+    "nationality": ("国籍", "Nationality"),
+    "identification": ("识别状态", "Identification"),
+    "identified": ("已识别（证件号码）", "identified (document number)"),
+    "unresolved": ("未识别：仅有姓名，仅限于该企业的记录，不按姓名合并",
+                   "unresolved: named without a number, scoped to this firm's records, never "
+                   "merged by name"),
+    "resolved": ("仅有姓名的记录，已由后续载明证件号码的记录识别；其关系不再单独计算",
+                 "named without a number, since resolved by a row giving the number; its "
+                 "relations no longer count on their own"),
+    "scope": ("所属企业", "Scoped to firm"),
+    "resolved_to": ("已识别为", "Resolved to"),
+    "resolved_by": ("识别依据", "Resolved by"),
+    "overseas_records": ("境外主体在图谱中没有红黑名单、行政处罚、行政许可或信用承诺记录。",
+                         "An overseas entity has no list entries, penalties, licenses or "
+                         "commitments in the graph."),
     "hops": ("跳数", "Hops"),
     "relation_types": ("关系类型", "Relation types"),
     "shown": ("已达上限：显示 {shown} 个节点（上限 {cap}），另有至少 {more} 个未显示"
               "（缩小跳数或关系类型）",
               "Capped: {shown} nodes shown (cap {cap}), at least {more} more not shown "
               "(fewer hops or relation types)"),
-    "legend": ("红色：失信黑名单；橙色：受联合惩戒；绿色：守信红名单；灰色：其他",
-               "red: black-listed; orange: sanctioned; green: red-listed; grey: other"),
+    "legend": ("红色：失信黑名单；橙色：受联合惩戒；绿色：守信红名单；灰色：其他；"
+               "蓝色地球图标：境外主体（名称后附国别或地区）",
+               "red: black-listed; orange: sanctioned; green: red-listed; grey: other; "
+               "blue globe: overseas entity (its country or region after the name)"),
     "selected": ("选中", "Selected"),
     "paths": ("到失信主体的路径", "Paths to black-listed parties"),
     "district": ("区县", "District"),
@@ -150,6 +190,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "propagate_first": ("尚无惩戒措施：请运行 creditgraph propagate。",
                         "No measures yet: run creditgraph propagate."),
 }
+
+
+def label_name(label: str) -> str:
+    """A subject's kind in words (企业 / 自然人 / 境外主体); an unknown label as it is."""
+    return t(f"label_{label}") if f"label_{label}" in WORDS else label
 
 
 def language() -> str:

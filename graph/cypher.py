@@ -187,16 +187,23 @@ def existing_relationships(
     schema: Schema, rel_type: str, source_label: str, target_label: str
 ) -> str:
     """Which of ``$pairs`` (``src_key`` / ``dst_key``) are already connected by ``rel_type``."""
+    return (
+        "UNWIND $pairs AS p\n"
+        + _pair_match(schema, rel_type, source_label, target_label, "p") + "\n"
+        "RETURN DISTINCT p.src_key AS src_key, p.dst_key AS dst_key"
+    )
+
+
+def _pair_match(schema: Schema, rel_type: str, source_label: str, target_label: str,
+                row: str, rel: str = "", rel_props: str = "") -> str:
+    """``MATCH (a)-[rel:TYPE rel_props]->(b)`` between the nodes keyed ``row.src_key`` and
+    ``row.dst_key``."""
     schema.endpoint(rel_type, source_label, target_label)
     src_key = quote_property(schema.node(source_label).key)
     dst_key = quote_property(schema.node(target_label).key)
-    return (
-        "UNWIND $pairs AS p\n"
-        f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: p.src_key}})"
-        f"-[:{quote_rel_type(schema, rel_type)}]->"
-        f"(b:{quote_label(schema, target_label)} {{{dst_key}: p.dst_key}})\n"
-        "RETURN DISTINCT p.src_key AS src_key, p.dst_key AS dst_key"
-    )
+    return (f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: {row}.src_key}})"
+            f"-[{rel}:{quote_rel_type(schema, rel_type)}{rel_props}]->"
+            f"(b:{quote_label(schema, target_label)} {{{dst_key}: {row}.dst_key}})")
 
 
 def end_unconfirmed(schema: Schema, rel_type: str) -> str:
@@ -243,14 +250,9 @@ def count_open(schema: Schema, rel_type: str) -> str:
 
 def periods(schema: Schema, rel_type: str, source_label: str, target_label: str) -> str:
     """The stored periods of ``rel_type`` between each of ``$pairs``, with their end dates."""
-    schema.endpoint(rel_type, source_label, target_label)
-    src_key = quote_property(schema.node(source_label).key)
-    dst_key = quote_property(schema.node(target_label).key)
     return (
         "UNWIND $pairs AS p\n"
-        f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: p.src_key}})"
-        f"-[r:{quote_rel_type(schema, rel_type)}]->"
-        f"(b:{quote_label(schema, target_label)} {{{dst_key}: p.dst_key}})\n"
+        + _pair_match(schema, rel_type, source_label, target_label, "p", "r") + "\n"
         "RETURN p.src_key AS src_key, p.dst_key AS dst_key, r.`period` AS period, "
         "r.`end_date` AS end_date"
     )
@@ -259,14 +261,10 @@ def periods(schema: Schema, rel_type: str, source_label: str, target_label: str)
 def move_periods(schema: Schema, rel_type: str, source_label: str, target_label: str) -> str:
     """Give a relationship stored without a start (``row.old``) the start a source now names
     (``row.new``), so that the dated row merges into it instead of doubling it."""
-    schema.endpoint(rel_type, source_label, target_label)
-    src_key = quote_property(schema.node(source_label).key)
-    dst_key = quote_property(schema.node(target_label).key)
     return (
         "UNWIND $rows AS row\n"
-        f"MATCH (a:{quote_label(schema, source_label)} {{{src_key}: row.src_key}})"
-        f"-[r:{quote_rel_type(schema, rel_type)} {{`period`: row.old}}]->"
-        f"(b:{quote_label(schema, target_label)} {{{dst_key}: row.dst_key}})\n"
+        + _pair_match(schema, rel_type, source_label, target_label, "row", "r",
+                      " {`period`: row.old}") + "\n"
         "SET r.`period` = row.new, r.`updated_at` = $now\n"
         "RETURN count(r) AS moved"
     )

@@ -36,6 +36,7 @@ from graph.identifiers import (
     birth_date,
     check_resident_id,
     classify,
+    mask_digit_runs,
     mask_document_number,
     normalize_code,
     person_key,
@@ -112,14 +113,19 @@ def check_document(text: str, doc_type: str | None = None, nationality: str | No
 
 
 def identify(text: str, doc_type: str | None = None, nationality: str | None = None,
-             today: dt.date | None = None) -> CodeCheck:
+             today: dt.date | None = None, person: bool = False) -> CodeCheck:
     """What a subject reference is: with a document type, that document; without one, a
     unified social credit code, legacy code or resident ID number as before, else a person's
     document told by its shape. A valid USCC wins over a document of the same shape (a
     foreign permanent resident number also starts with 9); a USCC that only fails its check
-    loses to a document that verifies."""
+    loses to a document that verifies. A column that only ever names a ``person`` reads the
+    shape as a document first (``H12345678`` is a permit there, never an organisation code);
+    an 18-digit number of division 810000 / 820000 / 830000 is a 港澳台居民居住证 everywhere."""
     if doc_type is not None:
         return check_document(text, doc_type, nationality, today)
+    code = normalize_code(text)
+    if person or (_EIGHTEEN.match(code) and code[:6] in HMT_DIVISIONS):
+        return check_document(text, None, nationality, today)
     check = classify(text)
     if check.kind == "resident_id" or check.valid:
         return check
@@ -280,3 +286,46 @@ def document_facts(check: CodeCheck) -> DocumentFacts:
         return DocumentFacts(doc_type, masked, birth.year if birth else None, sex, division,
                              nationality)
     return DocumentFacts(doc_type, masked, nationality=check.nationality)
+
+
+_TOKEN = re.compile(r"[0-9A-Za-z]{5,24}")
+
+
+def could_be_a_document(text: str) -> bool:
+    """A person's document number of any type, or a value shaped like one that no check could
+    tell (eight digits may be a Taiwan permit): to be masked rather than echoed."""
+    if not 5 <= len(text.strip()) <= 24:
+        return False
+    check = identify(text)
+    if not check.personal:
+        return False
+    return check.doc_type is not None or check.kind == "resident_id" or (
+        check.normalized.isdigit() and len(check.normalized) >= 8)
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text (a search query, a message) with every token that could be a document number
+    masked, and every run of 15+ digits."""
+    masked = _TOKEN.sub(lambda m: mask_document_number(m.group(0))
+                        if could_be_a_document(m.group(0)) else m.group(0), text)
+    return mask_digit_runs(masked)
+
+
+def read_reference(text: str, doc_type: str | None = None) -> CodeCheck:
+    """What a typed subject reference is taken for — in a search box, a link, a CLI option, an
+    API call: with a document type (given, or written before the number as ``护照:M18950915``),
+    that document; without one, what the shape says (``identify``). A text that fits no document
+    shape at all is returned as classified (a name or an overseas entity's id, never a person's
+    number); one whose shape fits two types stays a person's number that cannot be told."""
+    if doc_type:
+        return identify(text, doc_type)
+    word, colon, number = text.partition(":")
+    if colon:
+        try:
+            return identify(number, document_type(word))
+        except UnknownDocumentType:
+            pass  # not a type word: the text as a whole
+    check = identify(text)
+    if check.kind == "document" and check.doc_type is None and not could_be_a_document(text):
+        return classify(text)
+    return check

@@ -95,9 +95,11 @@ class Cells:
         type_column, nationality_column = DOCUMENT_COLUMNS.get(column, ("", ""))
         doc_type = self.document_type(type_column) if type_column else None
         nationality = self.text(nationality_column) if nationality_column else None
-        return identify(raw, doc_type, nationality)
+        return identify(raw, doc_type, nationality, person=column in PERSON_COLUMNS)
 
 
+# Columns that only ever name a person: a shape there is read as a document first.
+PERSON_COLUMNS = ("id_number", "legal_rep_id", "subject_id_number")
 # A code column → the columns giving its document type and the holder's nationality.
 DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
     "id_number": ("id_type", "nationality"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.documents import identify
+from graph.documents import could_be_a_document
 from graph.identifiers import mask_digit_runs, mask_document_number
 
 NodeWrite = tuple[str, dict[str, Any]]  # label, properties
@@ -20,22 +20,10 @@ def safe_value(value: Any, limit: int = 120) -> str:
     if value is None:
         return ""
     shown = str(value)
-    if _could_be_a_document(shown):
+    if could_be_a_document(shown):
         return mask_document_number(shown)
     shown = mask_digit_runs(shown)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
-def _could_be_a_document(text: str) -> bool:
-    """A person's document number of any type, or a value shaped like one that no check could
-    tell (eight digits may be a Taiwan permit): masked rather than echoed."""
-    if not 5 <= len(text.strip()) <= 24:
-        return False
-    check = identify(text)
-    if not check.personal:
-        return False
-    return check.doc_type is not None or check.kind == "resident_id" or (
-        check.normalized.isdigit() and len(check.normalized) >= 8)
 
 
 @dataclass(frozen=True)

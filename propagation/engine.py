@@ -4,6 +4,10 @@ subject it reaches, with the evidence path. Pure Python over a neighbourhood rea
 
 Walks run level by level for all listed subjects at once: each level reads the adjacency of the
 subjects it needs in one batched query per backend, never the whole graph.
+
+Subjects are node ids ``Label:key`` of any subject label: enterprises, persons and overseas
+entities (境外主体) — a walk over SHAREHOLDER_OF, ACTUAL_CONTROLLER_OF or BRANCH_OF reaches an
+overseas shareholder, controller or parent company, and goes on through it, like a firm.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.store import GraphStore
 from queries.library import run
-from queries.subjects import Subject, default_as_of
+from queries.subjects import Subject, default_as_of, display_name
 
 CONTROL_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                      "BRANCH_OF", "RELATIVE_OF")
@@ -57,15 +57,6 @@ def node_id(label: str, key: str) -> str:
 def split_id(node: str) -> tuple[str, str]:
     label, _, key = node.partition(":")
     return label, key
-
-
-def display_name(label: str, name: str | None, country: str | None = None) -> str:
-    """How a subject is named in words: an overseas entity with its country or region in
-    Chinese (``Golden Bridge Holdings Ltd（香港）``), everyone else by name."""
-    name = name or ""
-    if label == "OverseasEntity" and country:
-        return f"{name}（{chinese_name(country)}）"
-    return name
 
 
 def keyed(nodes: Iterable[str], labels: Sequence[str] = tuple(SUBJECTS)

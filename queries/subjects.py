@@ -4,9 +4,11 @@ any type (matched through its keyed hash, never stored or shown in clear), or a 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
-from graph.documents import NAMES, document_key, identify
+from graph.countries import chinese_name
+from graph.documents import NAMES, document_key, read_reference
 from graph.errors import CreditGraphError
 from graph.identifiers import org_code_of_uscc
 from graph.store import GraphStore
@@ -15,7 +17,7 @@ from queries.library import run
 
 @dataclass(frozen=True)
 class Subject:
-    label: str  # Enterprise or Person
+    label: str  # Enterprise, Person or OverseasEntity
     key: str
     name: str
 
@@ -31,14 +33,19 @@ class UnknownSubject(CreditGraphError):
 def resolve(store: GraphStore, text: str, secret: bytes | None,
             doc_type: str | None = None) -> Subject:
     """The subject a code names: a USCC or legacy code, a person's document number (any type;
-    ``doc_type`` where the shape cannot tell it), or a person key."""
+    ``doc_type`` — or written ``证件类型:number``, e.g. ``台湾居民来往大陆通行证:12345678`` — where
+    the shape cannot tell it), an overseas entity's id, or a person key."""
     if doc_type is None and len(text) == 64 and all(c in "0123456789abcdef" for c in text):
         rows = run(store, "subject-person", pid=text)  # a person key, as links carry it
         if rows:
             return Subject(rows[0]["label"], rows[0]["key"], rows[0]["name"])
-    check = identify(text, doc_type)
+    check = read_reference(text, doc_type)
     code = check.normalized
     rows = []
+    if check.kind == "unknown":
+        overseas = overseas_subject(store, text)  # an entity id fits no document shape
+        if overseas is not None:
+            return overseas
     if check.personal:
         if not check.valid:
             what = ("resident ID" if check.kind == "resident_id" else
@@ -61,3 +68,32 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
 
 def default_as_of(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
+
+
+MAX_ENTITY_ID_LENGTH = 100  # longer text is no entity id: not sent to the store
+
+
+def overseas_subject(store: GraphStore, entity_id: str) -> Subject | None:
+    """The overseas entity with this id, or None. An entity id has no shape of its own (the
+    registry numbers its entities as it likes), so it is looked up as given — trimmed, and in
+    half-width characters if typed in full-width — never guessed from its form. Its name is
+    shown with its country or region in Chinese (``Golden Bridge Holdings Ltd（香港）``)."""
+    text = (entity_id or "").strip()
+    for value in dict.fromkeys([text, unicodedata.normalize("NFKC", text).strip()]):
+        if not value or len(value) > MAX_ENTITY_ID_LENGTH:
+            continue
+        rows = run(store, "subject-overseas", value=value)
+        if rows:
+            row = rows[0]
+            return Subject("OverseasEntity", row["key"],
+                           display_name("OverseasEntity", row["name"], row["country"]))
+    return None
+
+
+def display_name(label: str, name: str | None, country: str | None = None) -> str:
+    """How a subject is named in words: an overseas entity with its country or region in
+    Chinese (``Golden Bridge Holdings Ltd（香港）``), everyone else by name."""
+    name = name or ""
+    if label == "OverseasEntity" and country:
+        return f"{name}（{chinese_name(country)}）"
+    return name

@@ -11,13 +11,16 @@ CR No., Singapore UEN, Taiwan 統一編號 and Japanese 法人番号 with their 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from graph.documents import identify
 from graph.identifiers import resident_id_check_char
 from seed import vocabulary as v
 
 MASK64 = 0xFFFFFFFFFFFFFFFF
+T = TypeVar("T")
 
 
 def mix(*values: int) -> int:
@@ -85,16 +88,17 @@ def _weighted(h: int, specs: tuple, weight_at: int) -> tuple:
     return specs[0]
 
 
-def _pick(h: int, shift: int, options: tuple | str) -> object:
+def _pick(h: int, shift: int, options: Sequence[T]) -> T:
     return options[(h >> shift) % len(options)]
 
 
-def entity(seed: int, index: int, id_of: str | None = None) -> Entity:
+def entity(seed: int, index: int) -> Entity:
+    """The index-th overseas entity."""
     h = mix(seed, 31, index)
     country, texts, _, style, register = _weighted(h, v.OVERSEAS_COUNTRIES, 2)
-    country_text = str(_pick(h, 8, texts))
+    country_text = _pick(h, 8, texts)
     name, name_zh = _entity_name(h, style)
-    return Entity(id_of or entity_id(index), name, name_zh, country_text, country,
+    return Entity(entity_id(index), name, name_zh, country_text, country,
                   _register_number(h, index, register, seed * 64 + 1))
 
 
@@ -110,11 +114,11 @@ def _entity_name(h: int, style: str) -> tuple[str, str]:
         (word, word_zh), (kind, kind_zh) = (_pick(h, 12, v.TW_WORDS), _pick(h, 16, v.TW_KINDS))
         return f"{word}{kind}", f"{word_zh}{kind_zh}"
     if style == "mo":
-        return f"{_pick(h, 12, v.MO_WORDS)}{_pick(h, 16, v.MO_KINDS)}", ""
+        return _pick(h, 12, v.MO_WORDS) + _pick(h, 16, v.MO_KINDS), ""
     words = v.EN_WORDS
     first = (h >> 12) % len(words)
     second = (first + 1 + (h >> 18) % (len(words) - 1)) % len(words)
-    suffix, suffix_zh = _pick(h, 24, v.EN_SUFFIXES["hk" if style == "hk" else style])  # type: ignore[misc]
+    suffix, suffix_zh = _pick(h, 24, v.EN_SUFFIXES[style])
     name = f"{words[first][0]} {words[second][0]} {suffix}"
     share_zh = {"hk": 8, "offshore": 3, "sg": 6}.get(style, 4)
     zh = f"{words[first][1]}{words[second][1]}{suffix_zh}" if with_zh < share_zh else ""
@@ -186,12 +190,12 @@ def person(seed: int, index: int) -> Document:
     h, salt = mix(seed, 30, index), seed * 64 + 2
     doc_type = _weighted(h, TYPE_WEIGHTS, 1)[0]
     words = PERMIT_WORDS[doc_type]
-    word = str(_pick(h, 44, words))
+    word = _pick(h, 44, words)
     untyped = (h >> 50) % 10 < 4  # rows often leave the type empty where the shape tells it
     if doc_type == "passport":
         country, _, texts = _weighted(h >> 8, v.PASSPORT_COUNTRIES, 1)
         return Document(passport_number(h, index, country, salt), "passport", word,
-                        str(_pick(h, 56, texts)), country, foreign_name(h, country))
+                        _pick(h, 56, texts), country, foreign_name(h, country))
     if doc_type == "hk_macao_permit":
         country = "HK" if h % 10 < 8 else "MO"
         number = ("H" if country == "HK" else "M") + f"{scramble(index, 10**8, salt):08d}"
@@ -205,16 +209,16 @@ def person(seed: int, index: int) -> Document:
     birth, sequence = _birth(index)
     if doc_type == "hmt_residence":
         division, country = _pick(h, 8, (("810000", "HK"),) * 6 + (("820000", "MO"),) +
-                                  (("830000", "TW"),) * 3)  # type: ignore[misc]
+                                  (("830000", "TW"),) * 3)
         body = f"{division}{birth:%Y%m%d}{sequence:03d}"
         return Document(body + resident_id_check_char(body), doc_type, word, "", country,
                         foreign_name(h, country))
-    country, numeric = _pick(h, 8, v.PERMANENT_NATIONALITIES)  # type: ignore[misc]
+    country, numeric = _pick(h, 8, v.PERMANENT_NATIONALITIES)
     province = _pick(h, 16, ("33",) * 7 + ("31", "31", "11"))
     body = f"9{province}{numeric}{birth:%Y%m%d}{sequence:03d}"
     number = body + resident_id_check_char(body)
-    nationality = str(_pick(h, 56, dict((c, t) for c, _, t in v.PASSPORT_COUNTRIES)[country] +
-                            ("",)))
+    texts = {c: t for c, _, t in v.PASSPORT_COUNTRIES}[country]
+    nationality = _pick(h, 56, (*texts, ""))
     return Document(number, doc_type, word if _typed(untyped, number, doc_type) else "",
                     nationality, country, foreign_name(h, country))
 
@@ -255,11 +259,19 @@ def passport_number(h: int, index: int, country: str, salt: int) -> str:
 def foreign_name(h: int, country: str) -> str:
     """A name in the holder's own script, as registries record it."""
     if country in ("HK", "MO", "TW"):
-        return str(_pick(h, 28, v.TRAD_SURNAMES)) + str(_pick(h, 36, v.TRAD_GIVEN))
+        return _pick(h, 28, v.TRAD_SURNAMES) + _pick(h, 36, v.TRAD_GIVEN)
     if country == "JP":
-        return str(_pick(h, 28, v.JP_SURNAMES)) + str(_pick(h, 36, v.JP_GIVEN))
+        return _pick(h, 28, v.JP_SURNAMES) + _pick(h, 36, v.JP_GIVEN)
     if country == "KR":
-        return str(_pick(h, 28, v.KR_SURNAMES)) + str(_pick(h, 36, v.KR_GIVEN))
+        return _pick(h, 28, v.KR_SURNAMES) + _pick(h, 36, v.KR_GIVEN)
     if country in ("SG", "MY"):
         return f"{_pick(h, 28, v.SEA_SURNAMES)} {_pick(h, 36, v.SEA_GIVEN)}"
     return f"{_pick(h, 36, v.LATIN_GIVEN)} {_pick(h, 28, v.LATIN_SURNAMES[country])}"
+
+
+def passport_holder(seed: int, index: int, country: str, nationality: str) -> Document:
+    """A passport holder of the given country (planted cases): the index decides the number,
+    so an index no random row uses gives a number no random row has."""
+    h = mix(seed, 33, index)
+    return Document(passport_number(h, index, country, seed * 64 + 2), "passport", "护照",
+                    nationality, country, foreign_name(h, country))

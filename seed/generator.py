@@ -3,7 +3,8 @@
 Deterministic: the same arguments give byte-identical files. Streaming: rows go to disk as they
 are made; only a few bytes per enterprise stay in memory (registration year and district), so
 a million enterprises fit in bounded memory. Subjects are derived from their index, so any
-earlier subject can be referred to again without keeping it.
+earlier subject can be referred to again without keeping it. Foreign-invested Hangzhou — overseas
+entities, non-mainland persons and their documents — comes from seed.foreign the same way.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ FILES = {
 FOREIGN_INVESTED = 40
 FOREIGN_REP_OF_FOREIGN_INVESTED = 600
 FOREIGN_REP_OF_DOMESTIC = 4
-NAME_ONLY = 20  # firms whose public record names a 自然人股东 without a number
+NAME_ONLY = 35  # firms whose public record names a 自然人股东 without a number
 RESOLVE_AFTER = 40  # a later row gives the number: written this many firms further on
 def department_uscc(body: str) -> str:
     org = body + org_code_check_char(body)
@@ -122,6 +123,7 @@ class Generator:
         self.foreign_persons = max(enterprises // 50, 10)
         self.entities = max(enterprises * 3 // 100, 8)
         self.pending: deque[tuple[int, int, str, str, str]] = deque()  # name-only, resolved later
+        self.weyl_offset = _mix(seed, 20) % 2**32
         self.seed = seed
         self.as_of = as_of
         self.dirty_rate = dirty_rate
@@ -225,41 +227,33 @@ class Generator:
 
     # -- foreign-invested Hangzhou, derived from the index too ------------------------------
 
-    def foreign_invested(self, i: int) -> bool:
-        return not self._individual(i) and _mix(self.seed, 20, i) % 1000 < FOREIGN_INVESTED
+    def abroad(self, i: int) -> tuple[bool, int | None, int]:
+        """Firm i's ties abroad: whether an overseas entity holds it, the non-mainland person
+        representing it if one does, and a hash whose bit fields decide the rest (one hash per
+        firm keeps the seed fast)."""
+        individual = self._individual(i)
+        # A golden-ratio (Weyl) sequence, not a hash: irregular, yet the share holds within a
+        # firm or two at any size and seed. Individual businesses never qualify.
+        weyl = (i * 2_654_435_769 + self.weyl_offset) % 2**32
+        invested = not individual and weyl < FOREIGN_INVESTED * 2**32 // 900
+        h = _mix(self.seed, 22, i)
+        share = (FOREIGN_REP_OF_FOREIGN_INVESTED if invested
+                 else 0 if individual else FOREIGN_REP_OF_DOMESTIC)
+        if h % 1000 >= share:
+            return invested, None, h
+        return invested, int(self.foreign_persons * (((h >> 10) & 0xFFFFFFFF) / 2**32) ** 1.5), h
 
     def investor(self, i: int) -> int:
         """The overseas entity holding firm i: a few hold several firms."""
         return int(self.entities * (_mix(self.seed, 21, i) / 2**64) ** 1.3)
 
-    def foreign_rep(self, i: int) -> int | None:
-        """The non-mainland person representing firm i, if one does."""
-        share = (FOREIGN_REP_OF_FOREIGN_INVESTED if self.foreign_invested(i)
-                 else 0 if self._individual(i) else FOREIGN_REP_OF_DOMESTIC)
-        if _mix(self.seed, 22, i) % 1000 >= share:
-            return None
-        return int(self.foreign_persons * (_mix(self.seed, 23, i) / 2**64) ** 1.5)
-
-    def rep_document(self, i: int) -> tuple[str, str, str, str]:
-        """The legal representative's number, 证件类型, 国籍 and name as firm i's row gives them."""
-        f = self.foreign_rep(i)
-        if f is None:
-            rep = self.legal_rep(i)
-            return self.resident_id(rep), "", "", self.person_name(rep)
-        doc = foreign.person(self.seed, f)
-        return doc.number, doc.type_word, doc.nationality, doc.name
-
-    def name_only(self, i: int) -> tuple[int, bool, bool] | None:
+    def name_only(self, i: int, h: int) -> tuple[int, bool, bool] | None:
         """A 自然人股东 firm i's record names without a number: (person, masked number given,
         resolved by a later row)."""
-        h = _mix(self.seed, 24, i)
-        if self._individual(i) or h % 1000 >= NAME_ONLY:
+        if (h >> 42) % 1000 >= NAME_ONLY or self._individual(i):
             return None
-        return (h >> 12) % self.persons, bool((h >> 40) % 2), (h >> 44) % 10 < 6
-
-    def _bad_rep_document(self, i: int) -> bool:
-        return (self.foreign_rep(i) is not None and
-                _mix(self.seed, 25, i) % 1_000_000 < self.dirty_rate * 4_000_000)
+        g = _mix(self.seed, 24, i)
+        return g % self.persons, bool((g >> 40) % 2), (g >> 44) % 10 < 6
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -439,9 +433,17 @@ class Generator:
         rng, files = self.rng, self.files
         code = self.uscc(i)
         rep = self.legal_rep(i)
-        rep_id, rep_type, rep_nationality, rep_name = self.rep_document(i)
-        bad_rep = self._bad_rep_document(i)
-        if bad_rep:
+        invested, foreign_rep, h = self.abroad(i)
+        if foreign_rep is None:
+            rep_id, rep_type, rep_nationality, rep_name = (self.resident_id(rep), "", "",
+                                                           self.person_name(rep))
+        else:
+            doc = foreign.person(self.seed, foreign_rep)
+            rep_id, rep_type, rep_nationality, rep_name = (doc.number, doc.type_word,
+                                                           doc.nationality, doc.name)
+        holder = rep_id, rep_type  # as a shareholder, the number is right
+        bad_rep = foreign_rep is not None and (h >> 52) % 1024 < self.dirty_rate * 2 * 1024
+        if bad_rep:  # mistyped by the registry: flagged, the firm still loads
             rep_id, rep_type, rep_nationality = _corrupt(rep_id, rep_type, rep_nationality)
         established = self.established(i)
         industry = self.industry(i)
@@ -451,23 +453,21 @@ class Generator:
                "", code[2:8], self.address(i), self.phone(i), self.date_text(established),
                status, industry[1], f"{rng.choice([10, 50, 100, 200, 500, 1000, 5000])}",
                rep_id, rep_type, rep_nationality, rep_name]
-        line = files.row("enterprises", row)
-        lines = [line]
-        if self._bad_check(i):
-            self.dirty["bad_check_uscc"].append({"uscc": code, "file": "enterprises.csv",
-                                                 "line": line})
+        lines = [files.row("enterprises", row)]
         if rng.random() < self.dirty_rate * 0.3:
             lines.append(files.row("enterprises", row))
             self.dirty["duplicate_rows"].append({"file": "enterprises.csv", "line": lines[-1]})
+        if self._bad_check(i):  # flagged on every line that has it, a duplicate's too
+            self.dirty["bad_check_uscc"] += [{"uscc": code, "file": "enterprises.csv",
+                                              "line": at} for at in lines]
         if bad_rep:
             self.dirty["flagged_documents"] += [{"file": "enterprises.csv", "line": at,
                                                  "column": "legal_rep_id"} for at in lines]
         if reg_no:
             files.row("code_mappings", [reg_no, "reg_no", code, "市市场监管局新旧代码对照表"])
         start = self.date_text(established)
-        foreign_rep = self.foreign_rep(i)
         remaining = 1.0
-        if self.foreign_invested(i):  # an overseas shareholder first: wholly owned or a JV
+        if invested:  # an overseas shareholder first: wholly owned or a JV
             self.counts["foreign_invested_firms"] += 1
             investor = foreign.entity_id(self.investor(i))
             share = 1.0 if rng.random() < 0.45 else round(rng.uniform(0.25, 0.9), 2)
@@ -476,7 +476,7 @@ class Generator:
             if rng.random() < 0.1:
                 self.relation(investor, "实际控制人", code, start=start)
         # shareholders: persons, and earlier firms (ownership chains); a rare cycle
-        name_only = self.name_only(i)
+        name_only = self.name_only(i, h)
         for k in range(rng.choice([1, 1, 2, 2, 3]) if remaining else 0):
             share = remaining if k == 2 else round(rng.uniform(0.1, remaining), 2)
             remaining = round(remaining - share, 2)
@@ -495,8 +495,7 @@ class Generator:
             if i > 10 and rng.random() < 0.25:
                 owner = self.uscc(rng.randrange(i))
             elif k == 0 and foreign_rep is not None:
-                doc = foreign.person(self.seed, foreign_rep)
-                owner, owner_type = doc.number, doc.type_word
+                owner, owner_type = holder
             else:
                 owner = self.resident_id(rep if k == 0 else rng.randrange(self.persons))
             self.relation(owner, "股东", code, ratio, start=start, source_type=owner_type)
@@ -506,7 +505,7 @@ class Generator:
             self.relation(code, "SHAREHOLDER_OF", other, "0.1", start=start)
         for n, role in enumerate(rng.sample(v.ROLES, rng.choice([1, 1, 2]))):
             person = rng.randrange(self.persons)
-            if n == 0 and self.foreign_invested(i) and _mix(self.seed, 29, i) % 2:
+            if n == 0 and invested and h >> 63:
                 doc = foreign.person(self.seed, person % self.foreign_persons)
                 self.relation(doc.number, role, code, role=role, start=start,
                               source_type=doc.type_word)
@@ -514,14 +513,14 @@ class Generator:
                 self.relation(self.resident_id(person), role, code, role=role, start=start)
         if i > 100 and rng.random() < 0.03:
             self.relation(code, "分支机构", self.uscc(rng.randrange(i)), start=start)
-        elif not self._individual(i) and _mix(self.seed, 32, i) % 1000 < 3:
+        elif NAME_ONLY <= (h >> 42) % 1000 < NAME_ONLY + 3 and not self._individual(i):
             self.relation(code, "分支机构", foreign.entity_id(self.investor(i)), start=start)
             self.counts["branches_of_overseas"] += 1
         if rng.random() < 0.05:
-            relative = self.resident_id(rng.randrange(self.persons))
-            if foreign_rep is None:
-                self.relation(self.resident_id(rep), "RELATIVE_OF", relative,
-                              kind=rng.choice(v.RELATIVES))
+            relative, kind = rng.randrange(self.persons), rng.choice(v.RELATIVES)
+            if foreign_rep is None and relative != rep:
+                self.relation(self.resident_id(rep), "RELATIVE_OF", self.resident_id(relative),
+                              kind=kind)
         self._records(i, code, established)
 
     def _records(self, i: int, code: str, established: dt.date) -> None:
@@ -677,7 +676,8 @@ def _corrupt(number: str, type_word: str, nationality: str) -> tuple[str, str, s
     if len(number) == 18:
         return _wrong_check(number), type_word, nationality
     if type_word and "护照" in type_word:
-        return number, type_word, v.BAD_NATIONALITIES[len(number) % len(v.BAD_NATIONALITIES)]
+        bad = v.BAD_NATIONALITIES
+        return number, type_word, bad[int(number[-1], 36) % len(bad)]
     typed = type_word or ("港澳居民来往内地通行证" if number[0] in "HM" else type_word)
     return number[:-1], typed, nationality
 

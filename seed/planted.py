@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph import workdays
 from graph.identifiers import mask_resident_id, org_code_check_char, uscc_check_char
+from seed import foreign
 from seed import vocabulary as v
 
 if TYPE_CHECKING:
@@ -30,18 +31,28 @@ class Planter:
         assert not set(PLANT_CHARS) & set(v.TRADE_CHARS)
         self.gen = gen
         self.next_person = gen.persons  # beyond every random reference
+        self.next_foreign = gen.foreign_persons + 500  # beyond random and dirty ones too
         self.next_firm = 0
 
     def person(self) -> tuple[int, str, str]:
         p = self.next_person
         self.next_person += 1
         rid, name = self.gen.resident_id(p), self.gen.person_name(p)
-        self.gen.files.row("persons", [rid, name, f"1380000{p % 10000:04d}", "杭州市西湖区"])
+        self.gen.files.row("persons", [rid, "", "", name, f"1380000{p % 10000:04d}",
+                                       "杭州市西湖区"])
         return p, rid, name
+
+    def passport_holder(self, country: str, nationality: str) -> foreign.Document:
+        doc = foreign.passport_holder(self.gen.seed, self.next_foreign, country, nationality)
+        self.next_foreign += 1
+        self.gen.files.row("persons", [doc.number, doc.type_word, doc.nationality, doc.name,
+                                       "", "杭州市滨江区"])
+        return doc
 
     def firm(self, label: str, established: dt.date, rep: str, rep_name: str,
              address: str | None = None, phone: str | None = None,
-             division: str = "330106") -> tuple[str, str]:
+             division: str = "330106", rep_type: str = "",
+             rep_nationality: str = "") -> tuple[str, str]:
         serial = self.next_firm
         self.next_firm += 1
         code = _firm_code(serial, division)
@@ -49,12 +60,15 @@ class Planter:
         self.gen.files.row("enterprises", [
             code, name, "", "", division,
             address or f"杭州市西湖区天目山路{200 + serial}号", phone or f"0571-8770{serial:04d}",
-            established.isoformat(), "存续", "批发业", "500", rep, rep_name])
+            established.isoformat(), "存续", "批发业", "500", rep, rep_type, rep_nationality,
+            rep_name])
         return code, name
 
     def relation(self, source: str, relation: str, target: str, ratio: str = "",
-                 role: str = "", kind: str = "", start: str = "") -> None:
-        self.gen.files.row("relations", [source, relation, target, ratio, role, kind, start, ""])
+                 role: str = "", kind: str = "", start: str = "", source_type: str = "",
+                 source_name: str = "") -> None:
+        self.gen.relation(source, relation, target, ratio, role, kind, start,
+                          source_type=source_type, source_name=source_name)
 
 
 def plant(gen: Generator) -> list[dict[str, Any]]:
@@ -184,4 +198,69 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
         cluster.append(p.firm(label, dt.date(2017, 3, 1), rep, rep_name, address, phone)[0])
     cases.append({"case": "shared_address_cluster", "subjects": cluster, "address": address,
                   "phone": phone, "expected": "four firms share address and phone, no relation"})
+
+    # 10. A mainland person owning a Hangzhou firm through an offshore holding: 80% of a BVI
+    #     company that holds 40% of the firm makes 32%, a beneficial owner only through it; the
+    #     Singaporean co-holder (20% x 40% = 8%) is not one.
+    _, bo, bo_name = p.person()
+    holder = p.passport_holder("SG", "新加坡")
+    offshore = foreign.Entity("HZJWP000001", "Lucent Harbour Holdings Ltd.", "朗港控股有限公司",
+                              "英属维尔京群岛", "VG", "1987654")
+    gen.files.row("overseas_entities", offshore.row)
+    _, fr, fr_name = p.person()
+    held_firm, _ = p.firm("精密制造", dt.date(2019, 6, 1), fr, fr_name)
+    p.relation(bo, "股东", offshore.entity_id, "80%", start="2018-11-01")
+    p.relation(holder.number, "股东", offshore.entity_id, "20%", start="2018-11-01",
+               source_type=holder.type_word)
+    p.relation(offshore.entity_id, "股东", held_firm, "40%", start="2019-06-01")
+    p.relation(fr, "股东", held_firm, "60%", start="2019-06-01")
+    cases.append({"case": "offshore_beneficial_owner", "person": mask_resident_id(bo),
+                  "person_id": bo, "person_name": bo_name,
+                  "overseas_entity": offshore.entity_id, "country": offshore.country,
+                  "target": held_firm, "shares": {"person_in_entity": 0.8,
+                                                  "entity_in_target": 0.4},
+                  "cumulative_share": 0.32,
+                  "co_holder_id": holder.number, "co_holder_id_type": holder.doc_type,
+                  "co_holder_share": 0.08, "direct_holder_id": fr, "direct_share": 0.6,
+                  "expected": "beneficial owner (>= 25%) only through the overseas entity; "
+                              "the passport holder's 8% is not"})
+
+    # 11. A black-listed foreign legal representative: a Korean passport holder (M and eight
+    #     digits: without its 证件类型 the number reads as a Macao permit) represents firm X,
+    #     black-listed for tax, and firm Y. From Y, linked-party search finds both.
+    rep = p.passport_holder("KR", "韩国")
+    listed_firm, _ = p.firm("国际贸易", dt.date(2018, 5, 1), rep.number, rep.name,
+                            rep_type=rep.type_word, rep_nationality="KOR")
+    other_firm, other_name = p.firm("精密机械", dt.date(2021, 3, 1), rep.number, rep.name,
+                                    rep_type=rep.type_word, rep_nationality=rep.nationality)
+    firm_entry = gen.list_entry(listed_firm, "", "black", v.BLACK_LISTS[1], dt.date(2025, 2, 1),
+                                "active")
+    person_entry = gen.list_entry(rep.number, rep.name, "black", v.PERSON_BLACK_LISTS[0],
+                                  dt.date(2025, 4, 1), "active", id_type=rep.type_word)
+    cases.append({"case": "foreign_rep_black_listed", "person_id": rep.number,
+                  "person_id_type": rep.doc_type, "person_name": rep.name,
+                  "nationality": rep.country, "number_alone_reads_as": "hk_macao_permit",
+                  "listed_firm": listed_firm, "firm_entry": firm_entry,
+                  "person_entry": person_entry, "subject": other_firm,
+                  "subject_name": other_name, "hops": {"person": 1, "listed_firm": 2},
+                  "expected": "linked-party search from the subject finds the black-listed "
+                              "legal representative (1 hop) and the listed firm (2 hops)"})
+
+    # 12. 自然人股东 named without a number: one with a masked number, resolved by a later row
+    #     giving the number and the same name in the same firm; one by name alone, never.
+    _, nr, nr_name = p.person()
+    named_firm, _ = p.firm("文化旅游", dt.date(2020, 8, 1), nr, nr_name)
+    _, known, known_name = p.person()
+    unknown_name = gen.person_name(p.next_person)
+    p.next_person += 1
+    p.relation(mask_resident_id(known), "股东", named_firm, "30%", start="2020-08-01",
+               source_name=known_name)
+    p.relation("", "股东", named_firm, "10%", start="2020-08-01", source_name=unknown_name)
+    p.relation(nr, "股东", named_firm, "60%", start="2020-08-01")
+    p.relation(known, "股东", named_firm, "30%", start="2020-08-01", source_name=known_name)
+    cases.append({"case": "name_only_shareholders", "subject": named_firm,
+                  "resolved_id": known, "resolved_name": known_name,
+                  "unresolved_name": unknown_name,
+                  "expected": "the masked holder is resolved to the person by the later row "
+                              "with number and name; the name-only holder stays unresolved"})
     return cases

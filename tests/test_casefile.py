@@ -5,6 +5,7 @@ gives the same data/ bytes."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -19,6 +20,7 @@ import pytest
 from casefile.bag import verify_bag
 from casefile.export import export_case, read_id_map
 from graph import audit
+from graph.documents import UnknownDocumentType, document_type, identify
 from graph.errors import CreditGraphError
 from graph.identifiers import classify
 from loaders.pipeline import load_directory
@@ -74,6 +76,39 @@ def leaked_ids(folder: Path) -> list[str]:
             found += [f"{path.name}: {m}" for m in ID_NUMBER.findall(text)
                       if classify(m).kind == "resident_id" and classify(m).valid]
     return found
+
+
+def seed_document_numbers(directory: Path) -> dict[str, str]:
+    """Every non-resident document number the seed wrote for a person (8 characters or more,
+    so that no short code could match by chance)."""
+    numbers: dict[str, str] = {}
+    for name, column, typed in (("persons.csv", "id_number", "id_type"),
+                                ("enterprises.csv", "legal_rep_id", "legal_rep_id_type"),
+                                ("relations.csv", "source_id", "source_id_type")):
+        with (directory / name).open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                value, word = (row.get(column) or "").strip(), (row.get(typed) or "").strip()
+                try:
+                    check = identify(value, document_type(word) if word else None)
+                except UnknownDocumentType:
+                    continue
+                if check.kind == "document" and check.valid and len(value) >= 8:
+                    numbers[value] = check.doc_type or ""
+    return numbers
+
+
+def store_text(store) -> str:  # type: ignore[no-untyped-def]
+    return repr(store.read("MATCH (n) RETURN n")) + repr(store.read("MATCH ()-[r]->() RETURN r"))
+
+
+def xlsx_and_pdf_text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as archive:
+            return " ".join(archive.read(n).decode("utf-8", "ignore")
+                            for n in archive.namelist())
+    if path.suffix == ".pdf":
+        return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    return ""
 
 
 def test_the_bag_holds_every_finding_everywhere(case_store, tmp_path):
@@ -202,7 +237,7 @@ def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path, fresh_au
     assert actions == ["load", "propagate", "export-case"]
 
 
-def test_no_resident_id_number_anywhere_after_a_full_run(case_store, tmp_path):
+def test_no_resident_id_number_anywhere_after_a_full_run(case_store, seed_dir, tmp_path):
     """Load, propagate, search (through the audit log) and export: the graph, the load's
     rejects and warnings, the audit log and the bag hold no valid resident ID number."""
     store, cases = case_store
@@ -221,6 +256,17 @@ def test_no_resident_id_number_anywhere_after_a_full_run(case_store, tmp_path):
                       for m in ID_NUMBER.findall(v) if classify(m).valid]
     assert found == []
     assert (tmp_path / "report" / "warnings.csv").exists()
+    # every other document type the seed wrote (passports, permits, residence and permanent
+    # residence cards): not one number in the graph, the reports, the audit log or the bag
+    numbers = seed_document_numbers(seed_dir[0])
+    assert set(numbers.values()) >= {"passport", "hk_macao_permit", "hmt_residence"}
+    texts = [store_text(store), audit.log_path().read_text()]
+    for folder in (tmp_path / "bag", tmp_path / "report"):
+        texts += [path.read_bytes().decode("utf-8", "ignore") for path in folder.rglob("*")
+                  if path.is_file()]
+        texts += [xlsx_and_pdf_text(path) for path in folder.rglob("*") if path.is_file()]
+    leaked = [n for n in numbers if any(n in text for text in texts)]
+    assert leaked == []
     # nor a secret: the ID key and the database password appear in no log, report or bag file
     secrets = [SECRET.decode(), store.settings.neo4j_password or "unset-password-x"]
     written = [audit.log_path(), *(tmp_path / "report").iterdir(),

@@ -24,7 +24,8 @@ from loaders.writers import StoreWriter
 from seed.generator import generate
 
 SECRET = "test-secret-key-0123456789"
-PROVENANCE = {"updated_at", "load_id"}  # differ between any two loads by design
+PROVENANCE = {"updated_at", "load_id",  # differ between any two loads by design
+              "resolved_at", "resolved_by"}  # when and by which load a person was resolved
 
 
 def fingerprint(store: GraphStore) -> dict[str, tuple[int, str]]:

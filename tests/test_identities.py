@@ -198,3 +198,18 @@ def test_a_name_only_shareholder_is_scoped_to_its_firm_until_a_number_resolves_i
     load(store, directory, tmp_path)
     assert store.read("MATCH (p:Person {pid: $pid})-[r:SHAREHOLDER_OF]->() "
                       "RETURN count(r) AS n", {"pid": real}) == [{"n": 1}]
+
+
+def test_a_document_number_names_its_subject_in_queries(store, tmp_path):
+    from queries.subjects import UnknownSubject, resolve
+
+    load(store, persons_feed(tmp_path, [("12345678", "台湾居民来往大陆通行证", "", "林志明"),
+                                        ("E12345678", "", "美国", "John Smith")]), tmp_path)
+    assert resolve(store, "E12345678", SECRET).name == "John Smith"
+    assert resolve(store, "台湾居民来往大陆通行证:12345678", SECRET).name == "林志明"
+    assert resolve(store, "12345678", SECRET, "taiwan_permit").name == "林志明"
+    try:
+        resolve(store, "12345678", SECRET)
+        raise AssertionError("an ambiguous number must not resolve")
+    except UnknownSubject as exc:
+        assert "证件类型" in str(exc) and "12345678" not in str(exc)

@@ -32,8 +32,7 @@ from propagation import sanctions
 from propagation.rules import load_rules
 from propagation.service import propagate
 from queries import linked, ownership, paths, profile, risk
-from queries.overseas import overseas_subject
-from queries.subjects import Subject
+from queries.subjects import Subject, overseas_subject
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2020, 1, 1)

@@ -7,14 +7,16 @@ import csv
 import datetime as dt
 import filecmp
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from graph import workdays
+from graph.countries import country_code
+from graph.documents import check_document, document_key, document_type
 from graph.identifiers import (
     check_reg_no,
-    check_resident_id,
     check_uscc,
     normalize_code,
     person_key,
@@ -22,10 +24,17 @@ from graph.identifiers import (
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
 from loaders.writers import StoreWriter
+from queries import linked, ownership
+from queries.subjects import resolve
 from seed.generator import FILES, generate
 
 SECRET = b"test-secret-key-0123456789"
 ENTERPRISES = 1500
+AS_OF = dt.date(2026, 11, 1)
+REGISTER_SHAPES = {"HK": r"[1-3]\d{6}", "SG": r"(199[5-9]|20[0-2]\d)\d{5}[A-Z]",
+                   "KR": r"1101\d{2}-\d{7}", "JP": r"\d{13}", "TW": r"\d{8}", "US": r"\d{7}"}
+NON_RESIDENT = ("passport", "hk_macao_permit", "taiwan_permit", "hmt_residence",
+                "foreign_permanent")
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +51,16 @@ def answers(directory: Path) -> dict:
 def rows(directory: Path, name: str) -> list[dict[str, str]]:
     with (directory / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def document(number: str, type_word: str, nationality: str = ""):  # type: ignore[no-untyped-def]
+    """A document as the loader checks it: the 证件类型 word, when given, decides the type."""
+    return check_document(number, document_type(type_word) if type_word else None,
+                          nationality or None)
+
+
+def pid(number: str, doc_type: str) -> str:
+    return document_key(check_document(number, doc_type), SECRET)
 
 
 def test_same_arguments_give_identical_bytes(seed_dir, tmp_path):
@@ -67,8 +86,9 @@ def test_codes_are_valid_except_the_deliberately_dirty_ones(seed_dir):
     dirty = answers(seed_dir)["dirty"]
     bad = {d["uscc"] for d in dirty["bad_check_uscc"]}
     assert bad, "the dirty rate should have produced some bad check characters"
-    seen_bad = set()
-    for row in rows(seed_dir, "enterprises"):
+    flagged = {d["line"] for d in dirty["flagged_documents"]}
+    seen_bad, seen_flagged = set(), set()
+    for line, row in enumerate(rows(seed_dir, "enterprises"), 2):
         code = normalize_code(row["uscc"])
         result = check_uscc(code)
         if code in bad:
@@ -76,19 +96,70 @@ def test_codes_are_valid_except_the_deliberately_dirty_ones(seed_dir):
             seen_bad.add(code)
         else:
             assert result.valid, (code, result.reason)
-        assert check_resident_id(row["legal_rep_id"]).valid
+        rep = document(row["legal_rep_id"], row["legal_rep_id_type"],
+                       row["legal_rep_nationality"])
+        if line in flagged:
+            assert not rep.valid
+            seen_flagged.add(line)
+        else:
+            assert rep.valid, (line, rep.reason)
         if row["reg_no"]:
             assert check_reg_no(row["reg_no"]).valid
         assert row["division"] == code[2:8]
-    assert seen_bad == bad
-    for row in rows(seed_dir, "persons"):
-        assert check_resident_id(row["id_number"]).valid
+    assert seen_bad == bad and seen_flagged == flagged
+    invalid = {d["line"]: d["problem"] for d in dirty["invalid_rows"]
+               if d["file"] == "persons.csv"}
+    assert len(set(invalid.values())) == 8  # each kind of bad document number
+    types = set()
+    for line, row in enumerate(rows(seed_dir, "persons"), 2):
+        check = document(row["id_number"], row["id_type"], row["nationality"])
+        assert check.valid == (line not in invalid), (line, row["id_type"], check.reason)
+        types.add(check.doc_type or "resident_id")
+        if check.valid and not row["id_type"]:  # left empty only where the shape tells it
+            assert check.kind == "resident_id" or check.doc_type in NON_RESIDENT
+    assert types >= {"resident_id", *NON_RESIDENT}
     divisions = {normalize_code(r["uscc"])[2:8] for r in rows(seed_dir, "enterprises")}
     assert {"330103", "330104", "330185"} <= divisions  # the 2016 districts, as registered then
     names = [r["name"] for r in rows(seed_dir, "enterprises")]
     duplicates = {d["line"] for d in dirty["duplicate_rows"]}
     assert len(set(names)) == len(names) - len(duplicates)
     assert all(n.startswith("杭州") for n in names)
+
+
+def test_foreign_documents_and_overseas_entities_look_real(seed_dir):
+    truth = answers(seed_dir)
+    dirty = {d["line"] for d in truth["dirty"]["invalid_rows"]
+             if d["file"] == "overseas_entities.csv"}
+    entities = [e for line, e in enumerate(rows(seed_dir, "overseas_entities"), 2)
+                if line not in dirty]
+    assert len({e["entity_id"] for e in entities}) == len(entities)
+    written = {e["country"] for e in entities}
+    assert "中国香港" in written and {"US", "JP"} & written  # Chinese names and codes alike
+    assert {country_code(c) for c in written} >= {"HK", "VG", "SG", "US", "JP", "KR", "TW"}
+    for e in entities:  # each register's own number format
+        shape = REGISTER_SHAPES.get(country_code(e["country"]))
+        assert shape is None or re.fullmatch(shape, e["registration_no"]), e
+    assert any(e["name"].endswith("株式会社") or e["name"].startswith("주식회사")
+               for e in entities)
+    assert sum(bool(e["name_zh"]) for e in entities) > len(entities) / 3
+    # a non-mainland person is the same (document, name) wherever they appear
+    people: dict[tuple[str, str], str] = {}
+    for row in rows(seed_dir, "persons"):
+        check = document(row["id_number"], row["id_type"], row["nationality"])
+        if check.valid and check.doc_type in NON_RESIDENT:
+            people[(check.doc_type, check.normalized)] = row["name"]
+    reps = [(document(r["legal_rep_id"], r["legal_rep_id_type"], r["legal_rep_nationality"]),
+             r["legal_rep_name"]) for r in rows(seed_dir, "enterprises")]
+    foreign_reps = [(c.doc_type, c.normalized, name) for c, name in reps
+                    if c.valid and c.doc_type in NON_RESIDENT]
+    assert len(foreign_reps) > ENTERPRISES * 0.015  # ~2.8% less the mistyped
+    assert all(people[(t, n)] == name for t, n, name in foreign_reps)
+    officers = [document(r["source_id"], r["source_id_type"]) for r in rows(seed_dir, "relations")
+                if r["source_id_type"]]
+    assert officers and all((c.doc_type, c.normalized) in people for c in officers)
+    shared = truth["dirty"]["shared_numbers"]
+    assert shared and all(sorted(s["types"]) == ["passport", "taiwan_permit"] for s in shared)
+    assert {(t, s["number"]) for s in shared for t in s["types"]} <= set(people)
 
 
 def test_publication_dates_are_mostly_within_seven_working_days(seed_dir):
@@ -125,6 +196,12 @@ def test_the_loader_flags_and_rejects_exactly_the_dirty_rows(store, seed_dir, tm
                                "RETURN e.uscc AS u")
     assert {r["u"] for r in flagged_nodes} == {d["uscc"] for d in truth["dirty"][
         "bad_check_uscc"]}
+    with open(report.warnings_file, encoding="utf-8-sig", newline="") as handle:
+        reps = {(r["file"], int(r["line"])) for r in csv.DictReader(handle)
+                if r["column"] == "legal_rep_id"}
+    assert reps == {(d["file"], d["line"]) for d in truth["dirty"]["flagged_documents"]}
+    _shared_numbers(store, truth["dirty"]["shared_numbers"])
+    _foreign_shares(store, truth)
 
     cases = {case["case"]: case for case in truth["cases"]}
     _phoenix(store, cases["phoenix_firms"])
@@ -136,6 +213,95 @@ def test_the_loader_flags_and_rejects_exactly_the_dirty_rows(store, seed_dir, tm
     _repaired(store, cases["repaired_versus_active"])
     _breach(store, cases["commitment_breach"])
     _cluster(store, cases["shared_address_cluster"])
+    _offshore_owner(store, cases["offshore_beneficial_owner"])
+    _foreign_rep(store, cases["foreign_rep_black_listed"])
+    _name_only(store, cases["name_only_shareholders"])
+
+
+def _shared_numbers(store, shared):
+    """Equal numbers of two document types are two persons (the key includes the type)."""
+    for pair in shared:
+        keys = [pid(pair["number"], t) for t in pair["types"]]
+        found = store.read("MATCH (p:Person) WHERE p.pid IN $keys RETURN p.id_type AS t",
+                           {"keys": keys})
+        assert sorted(r["t"] for r in found) == sorted(pair["types"])
+
+
+def _foreign_shares(store, truth):
+    """What the graph holds of foreign-invested Hangzhou is what the seed meant to write, in
+    the intended shares: 3-5% of firms with an overseas shareholder, 2-4% of the enterprise
+    count in overseas entities, about 2% in non-mainland persons (every type present)."""
+    made = truth["foreign"]
+    one = store.read
+    entities = one("MATCH (o:OverseasEntity) RETURN count(o) AS n")[0]["n"]
+    assert entities == made["overseas_entities"] + 1  # and the planted one
+    assert 0.02 <= entities / ENTERPRISES <= 0.04
+    invested = one("MATCH (:OverseasEntity)-[:SHAREHOLDER_OF]->(e:Enterprise) "
+                   "RETURN count(DISTINCT e) AS n")[0]["n"]
+    assert invested == made["foreign_invested_firms"] + 1
+    assert 0.03 <= invested / ENTERPRISES <= 0.05
+    by_type = {r["t"]: r["n"] for r in one(
+        "MATCH (p:Person) WHERE p.id_type IS NOT NULL RETURN p.id_type AS t, count(p) AS n")}
+    assert set(NON_RESIDENT) <= set(by_type)
+    non_resident = sum(by_type[t] for t in NON_RESIDENT)
+    planted = 2 + 2 * len(truth["dirty"]["shared_numbers"])
+    assert non_resident == made["non_resident_persons"] + planted
+    assert 0.015 <= made["non_resident_persons"] / ENTERPRISES <= 0.03
+    holdings = one("MATCH (:Person)-[r:SHAREHOLDER_OF]->(:OverseasEntity) "
+                   "RETURN count(r) AS n")[0]["n"]
+    assert holdings == made["person_overseas_holdings"] + 2 > 2
+    branches = one("MATCH (:Enterprise)-[r:BRANCH_OF]->(:OverseasEntity) "
+                   "RETURN count(r) AS n")[0]["n"]
+    assert branches == made["branches_of_overseas"]
+    unresolved = one("MATCH (p:Person) WHERE p.unresolved "
+                     "RETURN count(p) AS n, count(p.resolved_to) AS resolved")
+    assert unresolved == [{"n": made["name_only_shareholders"] + 2,
+                           "resolved": made["name_only_resolved"] + 1}]
+    assert made["name_only_resolved"] > 0
+
+
+def _offshore_owner(store, case):
+    owners = ownership.ownership(store, resolve(store, case["target"], SECRET), AS_OF)
+    found = owners.set_index("owner_id")
+    person = found.loc[person_key(case["person_id"], SECRET)]
+    assert person["share"] == pytest.approx(case["cumulative_share"])
+    assert person["beneficial_owner"] and person["levels"] == 2
+    co_holder = found.loc[pid(case["co_holder_id"], case["co_holder_id_type"])]
+    assert co_holder["share"] == pytest.approx(case["co_holder_share"])
+    assert not co_holder["beneficial_owner"]
+    assert found.loc[case["overseas_entity"], "label"] == "OverseasEntity"
+    direct = store.read("MATCH (p:Person {pid: $pid})-[r]->(c:Enterprise {uscc: $t}) "
+                        "RETURN count(r) AS n",
+                        {"pid": person_key(case["person_id"], SECRET), "t": case["target"]})
+    assert direct == [{"n": 0}]
+
+
+def _foreign_rep(store, case):
+    rep = pid(case["person_id"], case["person_id_type"])
+    found = linked.linked_dishonesty(store, resolve(store, case["subject"], SECRET), 2, AS_OF)
+    assert {(r["subject_id"], r["hops"], tuple(r["entries"])) for r in found.to_dict("records")
+            } == {(rep, case["hops"]["person"], (case["person_entry"],)),
+                  (case["listed_firm"], case["hops"]["listed_firm"], (case["firm_entry"],))}
+    person = store.read("MATCH (p:Person {pid: $pid})-[:LEGAL_REP_OF]->(e:Enterprise) "
+                        "RETURN p.id_type AS t, p.nationality AS n, e.uscc AS u ORDER BY u",
+                        {"pid": rep})
+    assert person == [{"t": "passport", "n": case["nationality"], "u": u}
+                      for u in sorted((case["listed_firm"], case["subject"]))]
+    # the number alone reads as another document: another key, nobody in the graph
+    alone = check_document(case["person_id"])
+    assert alone.doc_type == case["number_alone_reads_as"]
+    assert store.read("MATCH (p:Person {pid: $pid}) RETURN count(p) AS n",
+                      {"pid": document_key(alone, SECRET)}) == [{"n": 0}]
+
+
+def _name_only(store, case):
+    holders = store.read(
+        "MATCH (p:Person)-[r:SHAREHOLDER_OF]->(e:Enterprise {uscc: $u}) WHERE p.unresolved "
+        "RETURN p.name AS name, p.resolved_to AS to, r.ratio AS ratio ORDER BY name",
+        {"u": case["subject"]})
+    expected = [{"name": case["resolved_name"], "to": person_key(case["resolved_id"], SECRET),
+                 "ratio": 0.3}, {"name": case["unresolved_name"], "to": None, "ratio": 0.1}]
+    assert holders == sorted(expected, key=lambda h: h["name"])
 
 
 def _phoenix(store, case):

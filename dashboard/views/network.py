@@ -1,6 +1,10 @@
 """关系网络 Network: the graph around a subject. Expand a node (double-click or its button),
 filter by relation type and hops, colour by red / black / sanctioned, click a node to open its
-credit file. The walk stops at a node cap (dashboard/data.py `walk`), saying so."""
+credit file. The walk stops at a node cap (dashboard/data.py `walk`), saying so.
+
+Enterprises, persons and overseas entities (境外主体) each have their own icon; an overseas
+entity's caption is its name with its country or region in Chinese, and it expands like any
+other node."""
 
 import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
@@ -16,12 +20,14 @@ from dashboard.data import (
     linked_parties,
     neighbourhood,
 )
-from dashboard.i18n import t
+from dashboard.i18n import label_name, t
 from dashboard.widgets import md, table
 from queries.linked import CONTROL_RELATIONS, split_id
 from queries.subjects import Subject
 
 COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "other": "#9e9e9e"}
+ICONS = {"Enterprise": "business", "Person": "person", "OverseasEntity": "language"}
+OVERSEAS_OTHER = "#1565c0"  # an overseas entity without a flag stands out from grey firms
 
 st.title(t("network"))
 subject = current_subject()
@@ -57,9 +63,9 @@ elements = {
     "edges": [{"data": {"id": f"{a}>{b}>{rel}", "label": rel, "source": a, "target": b}}
               for a, b, rel in found.edges if a in shown and b in shown],
 }
-node_styles = [NodeStyle(f"{label}_{flag}", COLOURS[flag], "name",
-                         "person" if label == "Person" else "business")
-               for label in ("Enterprise", "Person") for flag in COLOURS]
+node_styles = [NodeStyle(f"{label}_{flag}", OVERSEAS_OTHER if (label, flag) == (
+                    "OverseasEntity", "other") else COLOURS[flag], "name", icon)
+               for label, icon in ICONS.items() for flag in COLOURS]
 edge_styles = [EdgeStyle(rel, caption="label", directed=True) for rel in CONTROL_RELATIONS]
 st.caption(t("legend"))
 if found.cut:
@@ -80,7 +86,7 @@ if event:
     elif event.get("action") == "clicked" and data.get("target_id") in names:
         target = data["target_id"]
         label, key = split_id(target)
-        st.markdown(f"**{t('selected')}**: {md(names[target])} ({label})")
+        st.markdown(f"**{t('selected')}**: {md(names[target])} ({md(label_name(label))})")
         if st.button(t("open_file")):
             choose(Subject(label, key, names[target]))
             st.switch_page("views/profile.py")

@@ -1,12 +1,73 @@
 """信用档案 Credit file: the profile query and the joint-punishment measures, on the as-of
 date chosen in the sidebar. Opening a file is written to the audit log; the link carries the
-subject's key (a person's ``pid``), never a resident ID number."""
+subject's key (a person's ``pid``), never an ID number of any document type.
 
+A person's file says which document identifies them (in Chinese), the masked number and the
+nationality; a person named without a number (an unresolved 自然人股东) says so, with the firm it
+is scoped to and, once resolved, the person it was resolved to — both as links to their own
+files (``?subject=KEY``). An overseas entity (境外主体) shows its country or region, its
+relations and the measures applied to it (it has no list entries, penalties, licenses or
+commitments in the graph). Enterprises and overseas entities show their owners (股权穿透),
+overseas owners with their country or region."""
+
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from dashboard.data import as_of, audited, credit_file, current_subject, guarded
-from dashboard.i18n import t
+from dashboard.data import as_of, audited, credit_file, current_subject, guarded, owners
+from dashboard.i18n import label_name, t
 from dashboard.widgets import md, table
+
+RECORDS = ("entries", "penalties", "licenses", "commitments")
+MEASURE_COLUMNS = ["measure", "kind", "departments", "entry_id", "list_type", "hops", "valid_to",
+                   "path_text", "basis"]
+
+
+def value(row: dict[str, Any], key: str) -> str:
+    """A cell as text; missing values (None, NaN) as ''."""
+    found = row.get(key)
+    return "" if found is None or (isinstance(found, float) and pd.isna(found)) else str(found)
+
+
+def line(word: str, *parts: str) -> None:
+    shown = " ".join(md(part) for part in parts if part)
+    if shown:
+        st.markdown(f"**{md(t(word))}**：{shown}")
+
+
+def file_link(word: str, key: str, name: str) -> None:
+    """A link to another subject's file by its key (a USCC or a person's pid, never a
+    number); its name escaped like every text from data."""
+    if not key:
+        return
+    st.page_link("views/profile.py", label=f"{t(word)}：{md(name or key)}",
+                 query_params={"subject": key}, icon=":material/description:")
+
+
+def summary(label: str, row: dict[str, Any]) -> None:
+    """What identifies the subject, in words above the tables."""
+    if label == "OverseasEntity":
+        line("country", value(row, "country_name"), f"({value(row, 'country')})"
+             if value(row, "country") else "")
+        line("name_zh", value(row, "name_zh"))
+        line("entity_id", value(row, "entity_id"))
+        line("registration_no", value(row, "registration_no"))
+    elif label == "Person":
+        if value(row, "unresolved") == "True":
+            line("identification", t("resolved" if value(row, "resolved_to") else "unresolved"))
+            file_link("scope", value(row, "scope"), value(row, "scope_name"))
+            if value(row, "resolved_to"):
+                file_link("resolved_to", value(row, "resolved_to"),
+                          value(row, "resolved_to_name"))
+                line("resolved_by", value(row, "resolved_by"), value(row, "resolved_at"))
+            return
+        line("identification", t("identified"))
+        line("id_type", value(row, "id_type_name"))
+        line("id_masked", value(row, "id_masked"))
+        line("nationality", value(row, "nationality_name"), f"({value(row, 'nationality')})"
+             if value(row, "nationality") else "")
+
 
 st.title(t("profile"))
 subject = current_subject()
@@ -15,17 +76,26 @@ if subject is None:
     st.stop()
 audited("profile-open", subject.node_id, subject=subject.node_id)
 st.header(md(subject.name))
-st.caption(f"{subject.label} · {as_of()}")
+st.caption(f"{md(label_name(subject.label))} · {as_of()}")
 with st.spinner("…"):
     sections = guarded(credit_file, subject, as_of())
 if sections is not None:
-    for name in ("identity", "entries", "measures", "penalties", "licenses", "commitments",
-                 "relations"):
+    identity = sections.get("identity")
+    if identity is not None and not identity.empty:
+        summary(subject.label, identity.iloc[0].to_dict())
+    overseas = subject.label == "OverseasEntity"
+    names = ("identity", "measures", "relations") if overseas else (
+        "identity", "entries", "measures", "penalties", "licenses", "commitments", "relations")
+    for name in names:
         st.subheader(t(name))
         frame = sections.get(name)
         if name == "measures" and frame is not None and not frame.empty:
-            frame = frame[["measure", "kind", "departments", "entry_id", "list_type", "hops",
-                           "valid_to", "path_text", "basis"]]
+            frame = frame[MEASURE_COLUMNS]
         table(frame, f"{name}")
+    if overseas:
+        st.caption(t("overseas_records"))
+    if subject.label in ("Enterprise", "OverseasEntity"):
+        st.subheader(t("ownership"))
+        table(guarded(owners, subject, as_of()), "ownership")
     if st.button(t("open_network")):
         st.switch_page("views/network.py")

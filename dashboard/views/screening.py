@@ -1,7 +1,8 @@
 """采购审查 Screening: upload a bidder list (CSV / XLSX), get eligibility with reasons and
 evidence, download the result. Uploads are capped in size, unpacked size and rows; a viewer's
 rows keyed by a person's ID number show only found / not found, at most VIEWER_MAX_IDS of them
-per upload, and count against the viewer's daily ID-number budget (shared with the search page);
+per upload, and count against the viewer's daily ID-number budget (shared with the search page;
+a number of any document type counts, dashboard/data.py `id_numbers`);
 every row is written to the audit log (ID numbers masked)."""
 
 import hashlib
@@ -9,11 +10,11 @@ import hashlib
 import streamlit as st
 
 from dashboard.auth import me
-from dashboard.data import as_of, audited, guarded, id_lookups, screened
+from dashboard.data import as_of, audited, guarded, id_lookups, id_numbers, screened
 from dashboard.i18n import t
 from dashboard.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, first_column
 from dashboard.widgets import md, table
-from queries.screening import ScreeningError, check_id_cap, count_id_numbers
+from queries.screening import ScreeningError, check_id_cap
 
 VIEWER_MAX_IDS = 20
 
@@ -35,11 +36,14 @@ try:
     codes = tuple(first_column(upload.name, raw))
     cap = None if identify else VIEWER_MAX_IDS
     check_id_cap(codes, cap)
+    if cap is not None and id_numbers(codes) > cap:  # every document type counts
+        raise ScreeningError(f"{id_numbers(codes)} ID numbers in one list; at most {cap} "
+                             "may be checked at a time")
 except (UploadError, ScreeningError) as exc:
     st.error(md(exc))
     st.stop()
 digest = hashlib.sha256(raw).hexdigest()
-if not id_lookups(count_id_numbers(codes), digest, "screening"):
+if not id_lookups(id_numbers(codes), digest, "screening"):
     st.stop()
 with st.spinner("…"):
     result = guarded(screened, codes, hops, as_of(), identify, cap)

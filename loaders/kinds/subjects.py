@@ -134,7 +134,8 @@ def _legal_rep(ctx: Context, plan: Plan, cells: Cells, uscc: str) -> None:
 
 
 def document_word(check: CodeCheck) -> str:
-    return NAMES.get(check.doc_type or "resident_id", "identity document") + " number"
+    kind = check.doc_type or ("resident_id" if check.kind == "resident_id" else "")
+    return NAMES.get(kind, "identity document") + " number"
 
 
 def person_document(cells: Cells, column: str) -> CodeCheck:

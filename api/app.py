@@ -1,0 +1,60 @@
+"""The FastAPI application: routers, guards and the error answers every route shares.
+
+Errors: an unknown subject is 404; a code or request that is malformed is 422 naming what is
+wrong (validation errors never echo the input: it may hold a document number); a store, key
+or audit log that cannot be used is 503 — one line, never a traceback."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.config import ApiSettings
+from api.middleware import BodyLimit, audited
+from api.records import CheckStoreError
+from api.routers import checks, health, lists, subjects
+from api.security import RateLimiter
+from graph.errors import CreditGraphError, SettingsError, StoreError
+from graph.identifiers import mask_digit_runs
+from propagation.rules import load_rules
+from queries.checks import check_measures, load_purposes
+from queries.subjects import UnknownSubject
+
+UNAVAILABLE = (StoreError, SettingsError, CheckStoreError)
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    """Checks the purpose file against the rule file first: a purpose naming a measure no rule
+    defines would never restrict anyone, so the service refuses to start."""
+    settings = settings or ApiSettings.from_env()
+    rules = load_rules()
+    check_measures(load_purposes(), rules.measures)
+    app = FastAPI(title="CreditGraph 信用核查接口", version="1",
+                  description="Credit checks for departmental systems. Every /v1 call needs "
+                              "an API key in X-API-Key and is audited. See docs/api.md.")
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
+    app.state.incentive_measures = tuple(rules.incentives.measures)
+    for router in (health.router, subjects.router, checks.router, lists.router):
+        app.include_router(router)
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.middleware("http")(audited)  # added last: outermost, so it records every status
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": mask_digit_runs(
+            str(e.get("msg", ""))), "type": str(e.get("type", ""))} for e in exc.errors()]
+        return JSONResponse({"detail": problems}, status_code=422)
+
+    @app.exception_handler(CreditGraphError)
+    async def refused(_: Request, exc: CreditGraphError) -> JSONResponse:
+        if isinstance(exc, UnknownSubject) and not str(exc).startswith("not a valid"):
+            status = 404
+        elif isinstance(exc, UNAVAILABLE):
+            status = 503
+        else:
+            status = 422
+        return JSONResponse({"detail": mask_digit_runs(str(exc))}, status_code=status)
+
+    return app

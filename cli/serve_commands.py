@@ -1,0 +1,56 @@
+"""``creditgraph serve``: the credit-check HTTP API (api/, docs/api.md) under uvicorn."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.app import app, handles_errors, settings_of
+from cli.output import console
+from cli.store_commands import dashboard_paths
+from graph.api_keys import keys_file
+from graph.errors import CreditGraphError
+
+
+@app.command()
+@handles_errors
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="port to serve on", min=1, max=65535)] = 8000,
+    address: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="worker processes", min=1, max=64)] = 1,
+) -> None:
+    """Start the credit-check API on http://ADDRESS:PORT (OpenAPI at /openapi.json, docs at
+    /docs). Callers need a key from `creditgraph api-keys add`.
+
+    This process becomes uvicorn (exec), so SIGTERM or Ctrl-C stops it — and its workers —
+    and frees the port. Its access log is off: a URL may hold what callers must not send in
+    one, and every call is in the audit log instead. Store, key, audit and check paths are
+    handed on as absolute paths."""
+    from api.app import create_app
+    from api.config import ApiSettings
+
+    settings = settings_of(ctx)
+    api = ApiSettings.from_env()  # a malformed setting stops here, in one line
+    create_app(api)  # the purpose file must match the rule file
+    settings.id_secret()  # no ID key: no key could be checked, so do not start
+    if not keys_file().exists():
+        raise CreditGraphError(f"no API key store at {keys_file()}: create a key with "
+                               "`creditgraph api-keys add NAME --role viewer`")
+    env = {**os.environ, **dashboard_paths(settings), "CREDITGRAPH_BACKEND": settings.backend,
+           "CREDITGRAPH_API_KEYS": str(keys_file()),
+           "CREDITGRAPH_CHECKS": str(Path(api.checks_dir).absolute())}
+    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+               "--host", address, "--port", str(port), "--workers", str(workers),
+               "--no-access-log", "--timeout-graceful-shutdown", "10"]
+    console.print(f"credit-check API on http://{address}:{port} ({settings.backend} backend, "
+                  f"{workers} worker(s))")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # exec, not a child process: a supervisor's signal reaches uvicorn itself, which stops its
+    # workers, and no orphaned server is left holding the port.
+    os.execve(sys.executable, command, env)

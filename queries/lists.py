@@ -1,0 +1,32 @@
+"""Red and black list entries in force, in pages, for systems that mirror the lists
+(``GET /v1/lists``). Paged by the entry id after a cursor (keyset paging): a page never shifts
+when entries are added before it, and no page costs more than its own rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from graph.errors import CreditGraphError
+from graph.store import GraphStore
+from queries.library import run
+from queries.subjects import default_as_of
+
+KINDS = ("black", "red")
+MAX_PAGE = 500
+EARLIEST = dt.date(1900, 1, 1)  # "since" not given: every start date counts
+
+
+def list_page(store: GraphStore, kind: str, as_of: dt.date | None = None, *, after: str = "",
+              district: str = "", since: dt.date | None = None, limit: int = 100
+              ) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of entries in force and the entry id to continue after (None: last page)."""
+    if kind not in KINDS:
+        raise CreditGraphError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    if not 1 <= limit <= MAX_PAGE:
+        raise CreditGraphError(f"limit must be 1-{MAX_PAGE}")
+    rows = run(store, "lists-page", kind=kind, as_of=default_as_of(as_of), after=after,
+               district=district, since=since or EARLIEST, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, rows[-1]["entry_id"] if more else None
