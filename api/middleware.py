@@ -15,7 +15,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import audit
-from graph.identifiers import mask_digit_runs
 
 UNAUDITED = ("/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")
 
@@ -68,7 +67,7 @@ def _endpoint(request: Request) -> str:
     """The route's template (``/v1/subjects/{code}``), never the raw path: a code in it is
     logged only masked, from the details."""
     route = request.scope.get("route")
-    return getattr(route, "path", None) or mask_digit_runs(request.url.path)[:200]
+    return getattr(route, "path", None) or "<unmatched>"
 
 
 async def audited(request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -76,7 +75,10 @@ async def audited(request: Request, call_next: Callable[[Request], Awaitable[Res
     if request.url.path in UNAUDITED:
         return await call_next(request)
     request.state.audit = {}
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception:  # recorded as a 500 like any answer, then answered as one
+        response = _error(500, "internal error (recorded in the audit log)")
     details: dict[str, Any] = {"endpoint": _endpoint(request), "method": request.method,
                                "status": response.status_code,
                                **getattr(request.state, "audit", {})}

@@ -104,6 +104,8 @@ def check_document(text: str, doc_type: str | None = None, nationality: str | No
         doc_type, why = _shape(code)
         if doc_type is None:
             return CodeCheck(text, code, "document", "error", why)
+    if doc_type == "resident_id" and code[:6] in HMT_DIVISIONS:
+        doc_type = "hmt_residence"  # one person, one key, whatever type the source wrote
     if doc_type == "resident_id":
         return check_resident_id(text, today)
     checker = _CHECKS[doc_type]
@@ -304,11 +306,23 @@ def could_be_a_document(text: str) -> bool:
 
 
 def mask_personal_text(text: str) -> str:
-    """Free text (a search query, a message) with every token that could be a document number
-    masked, and every run of 15+ digits."""
-    masked = _TOKEN.sub(lambda m: mask_document_number(m.group(0))
-                        if could_be_a_document(m.group(0)) else m.group(0), text)
+    """Free text for a record (a search query, a code asked about) with every token of 6-24
+    letters and digits that holds a digit masked, unless it is a valid USCC, organisation code
+    or registration number: a passport number has no shape of its own, so anything that might
+    be one is masked. Also every run of 15+ digits."""
+    masked = _TOKEN.sub(_mask_unless_a_code, text)
     return mask_digit_runs(masked)
+
+
+def _mask_unless_a_code(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if len(token) < 6 or not any(c.isdigit() for c in token):
+        return token
+    check = classify(token)
+    if check.kind in ("uscc", "org_code", "reg_no") and check.valid and not could_be_a_document(
+            token):
+        return token
+    return mask_document_number(token)
 
 
 def read_reference(text: str, doc_type: str | None = None) -> CodeCheck:
@@ -318,7 +332,7 @@ def read_reference(text: str, doc_type: str | None = None) -> CodeCheck:
     shape at all is returned as classified (a name or an overseas entity's id, never a person's
     number); one whose shape fits two types stays a person's number that cannot be told."""
     if doc_type:
-        return identify(text, doc_type)
+        return identify(text, document_type(doc_type))  # raises UnknownDocumentType
     word, colon, number = text.partition(":")
     if colon:
         try:

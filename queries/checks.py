@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from graph.documents import read_reference
+from graph.documents import mask_personal_text, read_reference
 from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
@@ -147,7 +147,8 @@ def code_check(text: str) -> CodeCheck:
 
 def shown_code(code: str) -> str:
     """The code as an answer may echo it: a person's document number masked."""
-    return str(code_check(code).public()["input"])
+    check = code_check(code)  # a shapeless text may still be a passport: masked
+    return mask_personal_text(code) if check.kind == "unknown" else str(check.public()["input"])
 
 
 def is_personal(code: str) -> bool:

@@ -42,8 +42,8 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
     check = read_reference(text, doc_type)
     code = check.normalized
     rows = []
-    if check.kind == "unknown":
-        overseas = overseas_subject(store, text)  # an entity id fits no document shape
+    if check.kind == "unknown" or (check.personal and not check.valid and doc_type is None):
+        overseas = overseas_subject(store, text)  # an entity id has no shape of its own
         if overseas is not None:
             return overseas
     if check.personal:
@@ -60,6 +60,10 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
         rows = run(store, f"subject-enterprise-{check.kind.replace('_', '-')}", value=code)
     if not rows and check.kind == "uscc":
         rows = run(store, "subject-enterprise-org-code", value=org_code_of_uscc(code))
+    if not rows and doc_type is None and check.kind != "unknown":
+        overseas = overseas_subject(store, text)  # numbered like a code or document, yet an id
+        if overseas is not None:
+            return overseas
     if not rows:
         raise UnknownSubject(f"no subject with the code {check.public()['input']!r} in the graph")
     row = rows[0]

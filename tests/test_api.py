@@ -363,6 +363,13 @@ def test_api_and_cli_give_the_same_measures(service):
 
 def test_every_call_audited_without_id_numbers(service):
     service.post("/v1/subjects/lookup", {"code": service.cases["phoenix_firms"]["person_id"]})
+    # a type given in Chinese is read; an unknown one is a 422; a number typed only by the
+    # body's doc_type is still masked in the record; an unmatched path is not recorded raw
+    typed = service.post("/v1/subjects/lookup", {"code": "X7654321", "doc_type": "护照"})
+    assert typed.status_code == 404, typed.text
+    assert service.post("/v1/subjects/lookup", {"code": "X7654321", "doc_type": "驾驶证"}
+                        ).status_code == 422
+    assert service.get("/v1/subjects/X7654321/nowhere").status_code == 404
     count, problems = audit.verify(service.root / "audit.log",
                                    service.root / "audit.log.head")
     assert problems == [] and count > 10
@@ -373,6 +380,7 @@ def test_every_call_audited_without_id_numbers(service):
     lookups = [r for r in calls if r["details"]["endpoint"] == "/v1/subjects/lookup"]
     assert lookups[-1]["user"] == "mall" and "*" in lookups[-1]["details"]["codes"][0]
     assert not leaked(text.encode().decode("unicode_escape"))
+    assert "X7654321" not in text and "<unmatched>" in text
     for stored in (service.root / "checks").glob("*.json"):
         assert not leaked(stored.read_text())
         assert oct(stored.stat().st_mode & 0o777) == "0o600"

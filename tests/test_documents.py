@@ -108,6 +108,13 @@ def test_equal_numbers_of_two_types_never_share_a_key():
     assert document_key(resident, SECRET) == person_key("330105198207053514", SECRET)
 
 
+def test_a_residence_permit_number_is_one_person_whatever_type_the_source_wrote():
+    keys = {document_key(check_document(HK_RESIDENCE, t), SECRET)
+            for t in (None, "resident_id", "hmt_residence")}
+    assert len(keys) == 1
+    assert check_document(HK_RESIDENCE, "resident_id").nationality == "HK"
+
+
 def test_masks_and_facts_never_carry_the_number():
     facts = document_facts(check_document("E12345678", "passport", "US"))
     assert (facts.id_masked, facts.id_type, facts.nationality, facts.birth_year) == (

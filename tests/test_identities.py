@@ -213,3 +213,21 @@ def test_a_document_number_names_its_subject_in_queries(store, tmp_path):
         raise AssertionError("an ambiguous number must not resolve")
     except UnknownSubject as exc:
         assert "证件类型" in str(exc) and "12345678" not in str(exc)
+
+
+
+def test_a_number_given_first_resolves_a_name_only_row_that_comes_later(store, tmp_path):
+    directory = persons_feed(tmp_path, [("E12345678", "", "美国", "John Smith")])
+    write_csv(directory / "relations.csv", RELATIONS, [
+        ["E12345678", "护照", "John Smith", "SHAREHOLDER_OF", E1, "30%", "2016-01-01"]])
+    load(store, directory, tmp_path)
+    write_csv(directory / "relations.csv", RELATIONS, [   # a later public list: name only,
+        ["E1234****", "", "John Smith", "SHAREHOLDER_OF", E1, "30%", "2016-01-01"]])  # masked
+    load(store, directory, tmp_path)
+    holders = store.read("MATCH (p:Person)-[r:SHAREHOLDER_OF]->(:Enterprise {uscc: $e}) "
+                         "WHERE r.end_date IS NULL RETURN p.name AS n, p.unresolved AS u",
+                         {"e": E1})
+    assert holders == [{"n": "John Smith", "u": None}]  # the real person, counted once
+    stored = store.read("MATCH (p:Person) WHERE p.unresolved = true RETURN p.resolved_to AS to, "
+                        "p.id_masked AS m")
+    assert stored == [{"to": key_of("E12345678"), "m": None}]

@@ -21,6 +21,7 @@ from api.models import (
     SubjectFile,
 )
 from graph.api_keys import ApiKey
+from graph.documents import UnknownDocumentType, mask_personal_text, read_reference
 from graph.store import GraphStore
 from propagation.sanctions import subject_sanctions
 from queries.checks import code_check, jsonable, shown_code
@@ -88,9 +89,15 @@ def get_subject(request: Request, code: CodePath, key: Caller, opened: Store, id
 def lookup(request: Request, body: Lookup, key: Caller,
            opened: Store, id_key: IdKey
            ) -> dict[str, Any]:
-    request.state.audit.update(codes=[shown_code(body.code)], subjects=1)
-    subject = resolve(opened, body.code, id_key, body.doc_type)
-    sent = code_check(body.code).personal or body.doc_type is not None
+    try:
+        check = read_reference(body.code, body.doc_type)
+    except UnknownDocumentType as exc:
+        request.state.audit.update(codes=[mask_personal_text(body.code)], subjects=1)
+        raise HTTPException(422, str(exc)) from None
+    shown = str(check.public()["input"]) if check.personal else mask_personal_text(body.code)
+    request.state.audit.update(codes=[shown], subjects=1)
+    subject = resolve(opened, body.code, id_key, check.doc_type if body.doc_type else None)
+    sent = check.personal
     return credit_file(opened, subject, default_as_of(body.as_of), key, sent_number=sent)
 
 

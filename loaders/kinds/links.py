@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from graph.identifiers import mask_document_number
 from loaders import vocabulary
 from loaders.context import (
     Cells,
@@ -77,7 +78,8 @@ def _relation_source(ctx: Context, plan: Plan, cells: Cells, rel_type: str,
         assert check is not None
         subject, check = known_subject(ctx, plan, "source_id", check, overseas=True)
         if name and subject.label == "Person" and target.label == "Enterprise":
-            _resolve(ctx, plan, ctx.registry.unresolved_pid(target.key, name), subject.key, name)
+            _resolve(ctx, plan, ctx.registry.unresolved_pid(target.key, name), subject.key, name,
+                     target.key)
         return subject
     if not name:
         raise Reject("source_id", "required value is empty (or masked) and no source_name "
@@ -95,17 +97,27 @@ def _relation_source(ctx: Context, plan: Plan, cells: Cells, rel_type: str,
               "unresolved person of this firm only (never merged by name)", name)
     if pid not in ctx.registry.persons:
         plan.nodes.append(("Person", {"pid": pid, "name": name, "unresolved": True,
-                                      "scope": target.key, "id_masked": raw, **ctx.stamp}))
+                                      "scope": target.key,
+                                      "id_masked": mask_document_number(raw) if raw else None,
+                                      **ctx.stamp}))
         ctx.registry.add_person(pid)
     return Subject("Person", pid)
 
 
-def _resolve(ctx: Context, plan: Plan, unresolved: str, pid: str, name: str) -> None:
-    if unresolved not in ctx.registry.persons or ctx.registry.resolved.get(unresolved) == pid:
+def _resolve(ctx: Context, plan: Plan, unresolved: str, pid: str, name: str,
+             scope: str) -> None:
+    """The person of this name in this firm is the one the row's number names. Recorded on the
+    firm's unresolved person — created already resolved when no name-only row came first, so
+    that one coming later (this load or another) links to the real person, never doubling."""
+    if ctx.registry.resolved.get(unresolved) == pid:
         return
+    if unresolved in ctx.registry.persons:
+        ctx.registry.resolved_now.add(unresolved)
+    else:
+        ctx.registry.add_person(unresolved)
     ctx.registry.resolved[unresolved] = pid
-    ctx.registry.resolved_now.add(unresolved)
-    plan.nodes.append(("Person", {"pid": unresolved, "name": name, "resolved_to": pid,
+    plan.nodes.append(("Person", {"pid": unresolved, "name": name, "unresolved": True,
+                                  "scope": scope, "resolved_to": pid,
                                   "resolved_by": f"{ctx.source} {ctx.file} load {ctx.load_id}",
                                   "resolved_at": ctx.now}))
 
