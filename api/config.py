@@ -8,23 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import SettingsError
-from graph.settings import absolute
+from graph.settings import absolute, whole_number
 
 DEFAULT_CHECKS = Path("data") / "checks"
-
-
-def _whole(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < least:
-        raise SettingsError(f"{name} must be at least {least}, got {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -38,7 +24,7 @@ class ApiSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
         env = os.environ if environ is None else environ
-        return cls(rate_per_minute=_whole(env, "CREDITGRAPH_API_RATE", 600),
-                   burst=_whole(env, "CREDITGRAPH_API_BURST", 60),
-                   max_body=_whole(env, "CREDITGRAPH_API_MAX_BODY", 256 * 1024, least=1024),
+        return cls(rate_per_minute=whole_number(env, "CREDITGRAPH_API_RATE", 600),
+                   burst=whole_number(env, "CREDITGRAPH_API_BURST", 60),
+                   max_body=whole_number(env, "CREDITGRAPH_API_MAX_BODY", 256 * 1024, least=1024),
                    checks_dir=absolute(env.get("CREDITGRAPH_CHECKS") or DEFAULT_CHECKS))

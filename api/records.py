@@ -9,16 +9,14 @@ atomically (temporary file, fsync, rename), mode 600, in a directory of mode 700
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 from graph.errors import CreditGraphError
+from graph.files import write_private
 
 CHECK_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -36,18 +34,7 @@ def save(directory: Path, record: dict[str, Any]) -> None:
     path = directory / f"{record['check_id']}.json"
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".check.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(record, out, ensure_ascii=False, sort_keys=True)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_private(path, json.dumps(record, ensure_ascii=False, sort_keys=True))
     except OSError as exc:
         raise CheckStoreError(f"cannot store the check in {directory}: "
                               f"{exc.strerror or exc}") from None

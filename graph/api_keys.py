@@ -21,7 +21,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CreditGraphError
+from graph.files import write_private
 from graph.settings import absolute
 
 ROLES = ("viewer", "investigator")
@@ -111,23 +111,6 @@ def _parsed(path: Path, _mtime: int, _size: int, _inode: int) -> tuple[tuple[str
     return tuple((k.name, k) for k in keys)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """All or nothing, mode 600: a temporary file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 @contextlib.contextmanager
 def _changing(path: Path | None) -> Iterator[tuple[Path, dict[str, ApiKey]]]:
     """Read, change and write the store under an exclusive lock (two `api-keys add` at once
@@ -141,7 +124,7 @@ def _changing(path: Path | None) -> Iterator[tuple[Path, dict[str, ApiKey]]]:
         text = json.dumps({"keys": [asdict(k) | {"purposes": list(k.purposes)}
                                     for k in sorted(keys.values(), key=lambda k: k.name)]},
                           ensure_ascii=False, indent=2)
-        _write_atomically(path, text + "\n")
+        write_private(path, text + "\n")
 
 
 def add_key(name: str, role: str, secret: bytes, *, purposes: Collection[str] = (),

@@ -66,7 +66,7 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be 1 or 0, got {value!r}")
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
+def whole_number(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
     raw = env.get(name) or str(default)
     try:
         value = int(raw)
@@ -96,10 +96,10 @@ class Access:
             raise SettingsError(f"CREDITGRAPH_AUTH must be one of {', '.join(AUTH_MODES)}, "
                                 f"got {auth!r}")
         return cls(demo=_flag(env, "CREDITGRAPH_DEMO"), auth=auth,
-                   idle_minutes=_whole(env, "CREDITGRAPH_SESSION_IDLE_MINUTES", 30),
-                   max_failures=_whole(env, "CREDITGRAPH_LOGIN_MAX_FAILURES", 5),
-                   lockout_minutes=_whole(env, "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES", 15),
-                   id_lookups_per_day=_whole(env, "CREDITGRAPH_ID_LOOKUPS_PER_DAY", 50,
+                   idle_minutes=whole_number(env, "CREDITGRAPH_SESSION_IDLE_MINUTES", 30),
+                   max_failures=whole_number(env, "CREDITGRAPH_LOGIN_MAX_FAILURES", 5),
+                   lockout_minutes=whole_number(env, "CREDITGRAPH_LOGIN_LOCKOUT_MINUTES", 15),
+                   id_lookups_per_day=whole_number(env, "CREDITGRAPH_ID_LOOKUPS_PER_DAY", 50,
                                              least=0))
 
 

@@ -23,7 +23,6 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -34,6 +33,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from graph.errors import CreditGraphError
+from graph.files import write_private
 from graph.settings import Access, absolute
 
 ROLES = ("viewer", "investigator", "supervisor", "admin")
@@ -91,28 +91,13 @@ def load_users(path: Path | None = None) -> dict[str, User]:
     return users
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """All or nothing, mode 600: a temporary file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 def _save(users: dict[str, User], path: Path | None = None, before_save: Hook = None) -> None:
     if before_save is not None:
         before_save()
     text = json.dumps({"users": [asdict(u) for u in sorted(users.values(),
                                                           key=lambda u: u.name)]},
                       ensure_ascii=False, indent=2)
-    _write_atomically(path or users_file(), text + "\n")
+    write_private(path or users_file(), text + "\n")
 
 
 def check_role(role: str) -> str:
@@ -225,7 +210,7 @@ def locked_json(path: Path, tidy: Callable[[dict[str, Any]], None] | None = None
         if json.dumps(data, sort_keys=True) != before:
             if tidy is not None:
                 tidy(data)
-            _write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            write_private(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 def _tidy_counters(counters: dict[str, Any], now: dt.datetime, access: Access,
