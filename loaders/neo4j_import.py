@@ -73,12 +73,12 @@ class ImportCsvWriter:
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
         """Unresolved persons resolved within the same first load: their relations never
         counted (the import writes what the table holds, so end them in it)."""
-        done = 0
+        done, wanted = 0, set(pids)
         for (rel_type, source, _), table in self._rels.items():
             if rel_type not in rel_types or source != "Person":
                 continue
             for (src, *_), row in table.items():
-                if src in pids:
+                if src in wanted and row.get("ended_by") != "resolved":
                     row.update(end_date=UNKNOWN_START, ended_by="resolved")
                     done += 1
         return done

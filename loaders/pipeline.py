@@ -394,10 +394,12 @@ def _end_unlisted(writer: Writer, report: LoadReport, source: str, types: list[s
 
 
 def _note_unresolved(writer: Writer, registry: Registry, report: LoadReport) -> None:
-    """Persons named without a number are counted; those a row resolved this load lose their
-    duplicate relations (the resolved person's own relations stand in for them)."""
-    if registry.resolved_now:
-        superseded = writer.supersede(kinds.NAME_ONLY_TYPES, sorted(registry.resolved_now))
+    """Persons named without a number are counted; every resolved one this load met loses its
+    duplicate relations (the resolved person's own relations stand in for them). Not only those
+    resolved by this load: a load killed after resolving a person but before this step is run
+    again, and the rerun must finish the job (superseding is idempotent)."""
+    superseded = writer.supersede(kinds.NAME_ONLY_TYPES, sorted(registry.resolved))
+    if registry.resolved_now or superseded:
         report.notes.append(f"{len(registry.resolved_now)} unresolved person(s) resolved by a row "
                             f"with a document number; {superseded} duplicate relation(s) "
                             "superseded")

@@ -106,9 +106,11 @@ class StoreWriter:
         """The relations of unresolved persons now resolved to a real one stop counting."""
         now, done = dt.datetime.now(dt.UTC), 0
         for rel_type in rel_types:
-            rows = self.store.write(cypher.supersede_relations(self.schema, rel_type, "Person"),
-                                    {"keys": pids, "never": UNKNOWN_START, "now": now})
-            done += int(rows[0]["superseded"]) if rows else 0
+            query = cypher.supersede_relations(self.schema, rel_type, "Person")
+            for start in range(0, len(pids), LOOKUP_CHUNK):
+                rows = self.store.write(query, {"keys": pids[start:start + LOOKUP_CHUNK],
+                                                "never": UNKNOWN_START, "now": now})
+                done += int(rows[0]["superseded"]) if rows else 0
         return done
 
     def reopen_listed(self, rel_type: str, load_id: str) -> None:

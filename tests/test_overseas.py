@@ -268,6 +268,28 @@ def test_an_unresolved_shareholder_says_so_and_whom_it_was_resolved_to(graph, tm
     assert row["identification"].endswith(f"；已识别为王五（{row['resolved_by']}）")
 
 
+def test_a_load_killed_between_resolving_and_superseding_is_finished_by_its_rerun(graph,
+                                                                                  tmp_path):
+    """The state a load killed after writing a resolution but before superseding leaves: the
+    placeholder says whom it is, its relation still counts. The rerun must finish the job."""
+    placeholder = pid_of_unresolved(graph, "王五")
+    graph.write("MATCH (p:Person {pid: $pid}) SET p.resolved_to = $to",
+                {"pid": placeholder, "to": person_key(Q_ID, SECRET)})
+    later = tmp_path / "later"
+    later.mkdir()
+    write_csv(later / "persons.csv", ["id_number", "name"], [[Q_ID, "王五"]])
+    write_csv(later / "relations.csv", RELATIONS,
+              [[Q_ID, "", "王五", "SHAREHOLDER_OF", C, "10%", "2015-01-01"]])
+    load(graph, later, tmp_path / "report-later")
+    held = graph.read("MATCH (p:Person {pid: $pid})-[r:SHAREHOLDER_OF]->() "
+                      "RETURN r.ended_by AS ended_by", {"pid": placeholder})
+    assert [row["ended_by"] for row in held] == ["resolved"]
+    counting = graph.read("MATCH (p:Person {name: $n})-[r:SHAREHOLDER_OF]->(c:Enterprise "
+                          "{uscc: $c}) WHERE r.end_date IS NULL RETURN p.pid AS pid",
+                          {"n": "王五", "c": C})
+    assert [row["pid"] for row in counting] == [person_key(Q_ID, SECRET)]  # 10 %, once
+
+
 def pid_of_unresolved(store: GraphStore, name: str) -> str:
     return store.read("MATCH (p:Person {name: $n}) WHERE p.unresolved = true "
                       "RETURN p.pid AS pid", {"n": name})[0]["pid"]
