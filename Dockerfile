@@ -14,6 +14,7 @@ COPY dashboard dashboard
 COPY seed seed
 COPY cli cli
 COPY api api
+COPY publication publication
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
 
 # -- the image: the wheel and its dependencies, no source tree ---------------------------------
@@ -31,12 +32,14 @@ ENV CREDITGRAPH_STORE=/data/creditgraph \
     CREDITGRAPH_AUDIT_LOG=/data/audit.log \
     CREDITGRAPH_AUDIT_KEY_FILE=/data/audit.key \
     CREDITGRAPH_ID_KEY_FILE=/data/id.key \
+    CREDITGRAPH_API_KEYS=/data/api-keys.json \
+    CREDITGRAPH_CHECKS=/data/checks \
     HOME=/data \
     PYTHONUNBUFFERED=1
 VOLUME /data
 WORKDIR /data
 USER creditgraph
-EXPOSE 8501
+EXPOSE 8501 8000
 # Waits for Neo4j through compose's healthcheck (depends_on: service_healthy), then starts.
 # `exec`: the dashboard (which execs Streamlit) replaces the shell, so `docker stop`'s SIGTERM
 # reaches Streamlit and the container stops at once instead of after the kill timeout.

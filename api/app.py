@@ -6,22 +6,41 @@ or audit log that cannot be used is 503 — one line, never a traceback."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.config import ApiSettings
+from api.deps import Stores
 from api.middleware import BodyLimit, audited
+from api.models import MAX_BATCH, MAX_CODE
 from api.records import CheckStoreError
 from api.routers import checks, health, lists, subjects
 from api.security import RateLimiter
 from graph.errors import CreditGraphError, SettingsError, StoreError
 from graph.identifiers import mask_digit_runs
 from propagation.rules import load_rules
-from queries.checks import check_measures, load_purposes
+from publication.windows import PeriodsError, load_periods
+from queries.checks import check_measures, load_purposes, shown_code
 from queries.subjects import UnknownSubject
 
-UNAVAILABLE = (StoreError, SettingsError, CheckStoreError)
+UNAVAILABLE = (StoreError, SettingsError, CheckStoreError, PeriodsError)
+
+
+def _record_sent_codes(request: Request, body: object) -> None:
+    """A refused body still says, masked, which codes it sent (the audit record's ``codes``),
+    as an accepted one does."""
+    if not isinstance(body, dict) or not hasattr(request.state, "audit"):
+        return
+    if isinstance(body.get("code"), str):
+        request.state.audit.update(codes=[shown_code(body["code"][:MAX_CODE])], subjects=1)
+    elif isinstance(body.get("subjects"), list):
+        sent = [c for c in body["subjects"][:MAX_BATCH] if isinstance(c, str)]
+        request.state.audit.update(codes=[shown_code(c[:MAX_CODE]) for c in sent],
+                                   subjects=len(body["subjects"]))
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -30,10 +49,19 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings.from_env()
     rules = load_rules()
     check_measures(load_purposes(), rules.measures)
-    app = FastAPI(title="CreditGraph 信用核查接口", version="1",
+    load_periods()  # a malformed publication-period file stops the service here
+    stores = Stores()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()  # the Neo4j driver of this process, at shutdown
+
+    app = FastAPI(title="CreditGraph 信用核查接口", version="1", lifespan=lifespan,
                   description="Credit checks for departmental systems. Every /v1 call needs "
                               "an API key in X-API-Key and is audited. See docs/api.md.")
     app.state.settings = settings
+    app.state.stores = stores
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
     app.state.incentive_measures = tuple(rules.incentives.measures)
     for router in (health.router, subjects.router, checks.router, lists.router):
@@ -42,7 +70,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.middleware("http")(audited)  # added last: outermost, so it records every status
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        _record_sent_codes(request, exc.body)
         problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": mask_digit_runs(
             str(e.get("msg", ""))), "type": str(e.get("type", ""))} for e in exc.errors()]
         return JSONResponse({"detail": problems}, status_code=422)

@@ -10,8 +10,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.documents import ALIASES, DOCUMENT_TYPES, NAMES
+
 MAX_BATCH = 1000
 MAX_CODE = 100
+# 证件类型: the national standard's names, the names registries also write, and the codes
+# (graph/documents.py)
+DocTypeName = Literal.__getitem__(  # type: ignore[attr-defined]
+    (*NAMES.values(), *ALIASES, *DOCUMENT_TYPES))
 Purpose = Literal["procurement", "bond", "subsidy", "tender", "license", "appointment"]
 Verdict = Literal["pass", "restricted", "review"]
 
@@ -32,8 +38,11 @@ class Error(Model):
 
 
 ERRORS = {status: {"model": Error, "description": text} for status, text in {
-    401: "no valid API key in X-API-Key", 403: "the key may not use this endpoint or purpose",
-    413: "request body too large", 422: "malformed request, code or batch",
+    400: "the body cannot be read as text (not UTF-8)", 401: "no valid API key in X-API-Key",
+    403: "the key may not use this endpoint or purpose",
+    404: "no subject with this code, or no stored check with this id",
+    413: "request body too large",
+    422: "malformed request (invalid JSON included), code or batch",
     429: "rate limit: retry after Retry-After seconds",
     503: "store unreachable, or the audit log or check store cannot be written"}.items()}
 
@@ -110,12 +119,36 @@ class Penalty(Model):
     publish_date: str | None = None
 
 
+class PublishedPenalty(Penalty):
+    """A penalty inside its publication window on as_of (publication/periods.yaml)."""
+    content: str | None = None
+    basis: str | None = Field(None, description="处罚依据")
+    published_from: str = Field(description="the decision date: publication runs from it")
+    published_until: str = Field(description="the last day it is public (the period's maximum, "
+                                             "or the source's 公示截止期 when earlier)")
+    repair_from: str = Field(description="credit repair may be asked for from this day (the "
+                                         "minimum period has passed)")
+    repairable: bool
+    publication_domain: str = Field(description="一般, or the domain whose period applies "
+                                                "(特种设备, 安全生产, 消防安全)")
+    publication_basis: str
+
+
+class Breach(Model):
+    decision_no: str
+    decision_date: str | None = None
+    authority: str | None = None
+
+
 class Commitment(Model):
     commitment_id: str
     matter: str | None = None
     commit_date: str | None = None
     content: str | None = None
     authority: str | None = None
+    breached: bool = Field(False, description="a later penalty on the matter committed to")
+    breaches: list[Breach] = Field(default_factory=list, description="those penalties, "
+                                   "decided by as_of")
 
 
 class Relation(Model):
@@ -133,8 +166,10 @@ class SubjectFile(Model):
     identity: Identity
     entries: list[ListEntry] = Field(description="list entries in force on as_of")
     measures: list[Measure] = Field(description="joint-punishment measures in force on as_of")
-    penalties: list[Penalty]
-    commitments: list[Commitment]
+    penalties: list[PublishedPenalty] = Field(description="penalties inside their "
+                                              "publication window on as_of")
+    commitments: list[Commitment] = Field(description="commitments made by as_of, with any "
+                                          "breach")
     relations: list[Relation]
 
 
@@ -142,8 +177,9 @@ class Lookup(Model):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=MAX_CODE,
                       description="any code, a person's document number included")
-    doc_type: str | None = Field(None, max_length=40, description="证件类型 where the number's "
-                                                                  "shape cannot tell it")
+    doc_type: DocTypeName | None = Field(None, description="证件类型 where the number's shape "
+                                                          "cannot tell it: the standard name or "
+                                                          "its code")
     as_of: dt.date | None = None
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.api_keys import ApiKey
+from graph.documents import mask_personal_text
+
+FREE_TEXT = ("content", "basis", "facts", "reason")  # written by the source: may name anyone
 
 
 def sees_names(key: ApiKey) -> bool:
@@ -59,3 +62,13 @@ def list_row(row: dict[str, Any], key: ApiKey) -> dict[str, Any]:
     if sees_names(key) or row.get("label") != "Person":
         return row
     return row | {"name": None}
+
+
+def record_text(row: dict[str, Any], key: ApiKey, person_withheld: bool) -> dict[str, Any]:
+    """A penalty's or commitment's free text as the key may see it: every document number in
+    it masked; for a person whose name the key may not see, left out (it would name them)."""
+    out = dict(row)
+    for field in FREE_TEXT:
+        if isinstance(out.get(field), str):
+            out[field] = None if person_withheld else mask_personal_text(out[field])
+    return out

@@ -1,8 +1,8 @@
 """``make bench``: the benchmarks on both backends in one run, each against a baseline measured
 in the same run, with a printed report.
 
-    python -m bench.run [--only store_writes|loads|seed|queries|propagation|dashboard] [--scale N]
-                        [--enterprises N] [--baseline-rows N] [--reuse]
+    python -m bench.run [--only store_writes|loads|seed|queries|propagation|dashboard|api]
+                        [--scale N] [--enterprises N] [--baseline-rows N] [--reuse]
                         [--backend embedded|neo4j|both]
 
 Neo4j is the private server from tests/neo4j_server unless NEO4J_URI is set. Results are also
@@ -24,7 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import dashboard, loads, propagation, queries, seed_gen, store_writes
+from bench import api, dashboard, loads, propagation, queries, seed_gen, store_writes
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -131,9 +131,17 @@ def bench_dashboard(store: GraphStore, args: argparse.Namespace) -> list[dict]:
             for r in dashboard.run()]
 
 
+def bench_api(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    """Last of all: on the embedded store it hands the store over to the server's workers."""
+    size = args.query_enterprises_neo4j if store.backend == "neo4j" else args.query_enterprises
+    return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})", "rows": size,
+             "seconds": r["value"], "rate": 0.0, "ratio": r["ratio"]}
+            for r in api.run(store, size, reuse=True, workers=args.api_workers)]
+
+
 BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
               "queries": bench_queries, "propagation": bench_propagation,
-              "dashboard": bench_dashboard}
+              "dashboard": bench_dashboard, "api": bench_api}
 
 
 def main() -> None:
@@ -151,6 +159,8 @@ def main() -> None:
                         help="queries: seed size on the embedded backend")
     parser.add_argument("--query-enterprises-neo4j", type=int, default=1_000_000,
                         help="queries: seed size on Neo4j")
+    parser.add_argument("--api-workers", type=int, default=2,
+                        help="api: uvicorn worker processes")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
     parser.add_argument("--reuse", action="store_true",
                         help="queries, propagation: keep the data already loaded if large enough "
@@ -173,7 +183,9 @@ def main() -> None:
                  "propagation": "rows = enterprises; 'seconds' column holds the value in the "
                                 "unit named; × baseline = speed-up",
                  "dashboard": "demo data, AppTest, caches emptied; × baseline = times a "
-                              "one-line page"}[name]
+                              "one-line page",
+                 "api": "rows = enterprises; 'seconds' column holds the value in the unit "
+                        "named; × baseline = against GET /healthz at the same concurrency"}[name]
         table = Table(title=f"{name} · {scale} · {os.cpu_count()} cores")
         for column in ("backend", "what", "rows", "seconds", "rows/s", "× baseline"):
             table.add_column(column, justify="left" if column == "what" else "right")

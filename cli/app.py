@@ -73,5 +73,7 @@ def settings_of(ctx: typer.Context) -> Settings:
                                               store_path=given.get("store"))
 
 
-def open_from(ctx: typer.Context) -> GraphStore:
-    return open_store(settings_of(ctx))
+def open_from(ctx: typer.Context, read_only: bool = False) -> GraphStore:
+    """``read_only`` for commands that only read: on the embedded store they run beside the
+    API and the dashboard; a writer waits for them (graph/backends/access_lock.py)."""
+    return open_store(settings_of(ctx), read_only=read_only)

@@ -55,7 +55,7 @@ def export_case_command(
                                "the graph")
     day = _date(as_of) or dt.date.today()
     clear = read_id_map(id_map, settings_of(ctx).id_secret()) if id_map else None
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         subjects = [resolve(store, code, _secret(ctx)) for code in subject]
         number = case_no or f"CG-{day:%Y%m%d}-{subjects[0].key[:18]}"
         case, digest = export_case(store, subjects, day, hops, number, out, clear, reveal_ids,

@@ -98,7 +98,7 @@ def sanctions_command(
 ) -> None:
     """A subject's joint-punishment measures with source entry, path and basis; or, without
     --subject, everyone under a measure ("who is restricted from procurement today")."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         if subject:
             found = resolve(store, subject, _secret(ctx))
             frame = read_side.subject_sanctions(store, found, _date(as_of))
@@ -125,7 +125,7 @@ def explain_command(
 ) -> None:
     """Why a measure applies to a subject, in words: the source entry, the path, the rule and
     its legal basis. Exit 1 when it does not apply."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))
         paragraphs = read_side.explain(store, found, measure, _date(as_of))
     if fmt is OutputFormat.json:

@@ -128,7 +128,7 @@ def catalog(
 def profile_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = None,
                     fmt: FormatOption = OutputFormat.table) -> None:
     """A subject's credit file (信用档案)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))
         sections = profile.profile(store, found, _date(as_of))
     _show_sections(sections, fmt, found.name)
@@ -143,7 +143,7 @@ def linked_command(ctx: typer.Context, subject: SubjectOption, max_hops: Hops = 
                    as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Black-listed parties linked to a subject (关联失信)."""
     types = tuple(relations.split(",")) if relations else linked.CONTROL_RELATIONS
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))
         frame = linked.linked_dishonesty(store, found, max_hops, _date(as_of), types)
     _show(frame, fmt, f"关联失信 linked dishonesty · {found.name} · {max_hops} hops")
@@ -155,7 +155,7 @@ def scan_command(ctx: typer.Context, max_hops: Hops = 2,
                  limit: Annotated[int | None, typer.Option(help="top N rows")] = None,
                  as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Every subject with a black-listed party within N hops, ranked."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         frame = linked.linked_dishonesty_scan(store, max_hops, _date(as_of), limit=limit)
     _show(frame, fmt, f"关联失信扫描 linked dishonesty scan · {max_hops} hops")
 
@@ -167,7 +167,7 @@ def ownership_command(ctx: typer.Context, subject: SubjectOption,
                           min=0.0, max=1.0, help="beneficial-owner share")] = 0.25,
                       as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Equity penetration (股权穿透) and beneficial owners."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))
         frame = ownership.ownership(store, found, _date(as_of), threshold)
     _show(frame, fmt, f"股权穿透 ownership · {found.name}")
@@ -185,7 +185,7 @@ def publication_command(
 ) -> None:
     """七天双公示: decisions published after 7 working days."""
     day = _date(as_of) or dt.date.today()
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         frame = audits.publication_audit(store, _date(from_date, "--from") or day,
                                          _date(to_date, "--to") or day, day)
     if summary:
@@ -198,7 +198,7 @@ def publication_command(
 def breaches_command(ctx: typer.Context, as_of: AsOf = None,
                      fmt: FormatOption = OutputFormat.table) -> None:
     """Penalties on a matter the subject had committed to (信用承诺)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         frame = audits.commitment_breaches(store, _date(as_of))
     _show(frame, fmt, "承诺违约 commitment breaches")
 
@@ -208,7 +208,7 @@ def breaches_command(ctx: typer.Context, as_of: AsOf = None,
 def conflicts_command(ctx: typer.Context, max_hops: Hops = 2, as_of: AsOf = None,
                       fmt: FormatOption = OutputFormat.table) -> None:
     """Red-listed subjects with linked dishonesty (红黑名单冲突)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         frame = audits.red_black_conflicts(store, max_hops, _date(as_of))
     _show(frame, fmt, f"红黑名单冲突 red/black conflicts · {max_hops} hops")
 
@@ -231,7 +231,7 @@ def path_command(ctx: typer.Context,
                  one: Annotated[bool, typer.Option("--one", help="only one shortest path")] = False,
                  as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Shortest paths between two subjects (关系路径)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         secret = _secret(ctx)
         source, target = resolve(store, from_subject, secret), resolve(store, to_subject, secret)
         frame = paths.paths(store, source, target, max_length, _date(as_of),
@@ -245,7 +245,7 @@ def clusters_command(ctx: typer.Context,
                      min_size: Annotated[int, typer.Option(min=2, help="smallest group")] = 2,
                      as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Suspicious association and phoenix firms (可疑关联)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         groups = clusters.clusters(store, min_size, _date(as_of))
         phoenix = clusters.phoenix_firms(store, _date(as_of))
     if fmt is OutputFormat.json:
@@ -261,7 +261,7 @@ def clusters_command(ctx: typer.Context,
 def civil_servant_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = None,
                           fmt: FormatOption = OutputFormat.table) -> None:
     """A civil servant's integrity file and promotion check (公务员诚信)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))
         sections = civil_servants.civil_servant(store, found, _date(as_of)).sections()
     _show_sections(sections, fmt, found.name)
@@ -281,7 +281,7 @@ def screen_command(ctx: typer.Context,
     codes = list(subject or []) + (read_codes(bidders) if bidders else [])
     if not codes:
         raise CreditGraphError("give --bidders FILE or one or more --subject CODE")
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         frame = screening.screen(store, codes, _secret(ctx), max_hops, _date(as_of),
                                  _relations(relations))
     _show(frame, fmt, "信用审查 screening")
@@ -295,7 +295,7 @@ def risk_command(ctx: typer.Context, top: Annotated[int, typer.Option(min=1)] = 
                  max_hops: Hops = 3, as_of: AsOf = None,
                  fmt: FormatOption = OutputFormat.table) -> None:
     """Network risk ranking (网络风险)."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         frame = risk.risk_rank(store, top, max_hops, _date(as_of))
     _show(frame, fmt, f"网络风险 risk rank · top {top}")
 

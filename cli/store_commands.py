@@ -37,7 +37,7 @@ def init(ctx: typer.Context) -> None:
 @handles_errors
 def status(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
     """Backend, engine version, and node / relationship counts by label and type."""
-    with open_from(ctx) as store:
+    with open_from(ctx, read_only=True) as store:
         report = store.status()
     if fmt is OutputFormat.json:
         print_json(report.as_dict())

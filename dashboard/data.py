@@ -48,7 +48,8 @@ T = TypeVar("T")
 
 @contextmanager
 def opened() -> Iterator[GraphStore]:
-    with open_store(Settings.from_env()) as store:
+    """Read-only: the dashboard reads beside the API and read commands; a load waits for it."""
+    with open_store(Settings.from_env(), read_only=True) as store:
         yield store
 
 

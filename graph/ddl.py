@@ -51,6 +51,19 @@ def neo4j_statements(schema: Schema) -> list[str]:
     return statements
 
 
+def neo4j_names(schema: Schema) -> dict[str, str]:
+    """The name of every constraint and index ``neo4j_statements`` creates → what it is for."""
+    names = {}
+    for node in schema.nodes.values():
+        names[_name(node.label, node.key, "key")] = f"unique key {node.label}.{node.key}"
+        for prop in node.indexed_properties():
+            names[_name(node.label, prop)] = f"index {node.label}.{prop}"
+    for rel in schema.relationships.values():
+        for prop in rel.indexed_properties():
+            names[_name(rel.name, prop)] = f"index {rel.name}.{prop}"
+    return names
+
+
 def ladybug_column(spec: PropertySpec) -> str:
     return f"{quote_property(spec.name)} {LADYBUG_TYPES[spec.type]}"
 

@@ -12,7 +12,7 @@ from itertools import islice
 from typing import Any, ClassVar, Self
 
 from graph import cypher
-from graph.errors import SchemaError
+from graph.errors import SchemaError, StoreError
 from graph.schema import UNKNOWN_START, Schema, coerce_rows, default_schema
 from graph.settings import Settings
 
@@ -62,6 +62,23 @@ class GraphStore(ABC):
     def init_schema(self) -> list[str]:
         """Create constraints, indexes or tables from the schema; idempotent. Returns the
         statements it ran."""
+
+    def schema_problems(self) -> list[str]:
+        """What ``creditgraph init`` has not made yet, one line each (empty when the schema is
+        current). Here: every label and relationship type can be read — the embedded engine
+        refuses a table it does not have. Neo4j checks its constraints and indexes instead."""
+        problems = []
+        for label in self.schema.labels:
+            try:
+                self.read(cypher.count_nodes(self.schema, label))
+            except StoreError:
+                problems.append(f"label {label} missing: run `creditgraph init`")
+        for rel_type in self.schema.relationship_types:
+            try:
+                self.read(cypher.count_relationships(self.schema, rel_type))
+            except StoreError:
+                problems.append(f"relationship {rel_type} missing: run `creditgraph init`")
+        return problems
 
     @abstractmethod
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -294,8 +311,11 @@ def _combine(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:
     return list(combined.values())
 
 
-def open_store(settings: Settings | None = None, schema: Schema | None = None) -> GraphStore:
-    """Open the backend the settings name (environment by default)."""
+def open_store(settings: Settings | None = None, schema: Schema | None = None, *,
+               read_only: bool = False) -> GraphStore:
+    """Open the backend the settings name (environment by default). ``read_only``: for the
+    API, the dashboard and read commands — on the embedded store any number of readers run
+    side by side and a writer waits for them (graph/backends/access_lock.py)."""
     settings = settings or Settings.from_env()
     schema = schema or default_schema()
     if settings.backend == "neo4j":
@@ -304,4 +324,4 @@ def open_store(settings: Settings | None = None, schema: Schema | None = None) -
         return Neo4jStore(settings, schema)
     from graph.backends.embedded_store import EmbeddedStore
 
-    return EmbeddedStore(settings, schema)
+    return EmbeddedStore(settings, schema, read_only=read_only)

@@ -9,6 +9,7 @@ agree. The server is stopped with its process group in every case."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import shutil
@@ -20,7 +21,9 @@ import time
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
+import schemathesis
 
 from graph import audit
 from graph.identifiers import classify, org_code_check_char, uscc_check_char
@@ -58,6 +61,21 @@ def load(backend_env: dict[str, str], directory: Path) -> None:
         load_directory(directory, StoreWriter(store), store.schema, load_spec(), SECRET,
                        directory / "report")
         propagate(store, load_rules(), AS_OF)
+
+
+NAMING_PENALTY = "杭市监罚〔2026〕9001号"
+
+
+def add_penalty_naming_a_person(seed: Path, answers: dict) -> None:
+    """A penalty whose 处罚内容 names a person by resident ID number, as real ones do."""
+    case = next(c for c in answers["cases"] if c["case"] == "commitment_breach")
+    number = next(c for c in answers["cases"] if c["case"] == "phoenix_firms")["person_id"]
+    with (seed / "penalties.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow([
+            NAMING_PENALTY, "杭州涉案企业", case["subject"], "虚假宣传", "虚假宣传违法行为",
+            f"《广告法》；当事人法定代表人（身份证号{number}）", "罚款",
+            f"对当事人及其法定代表人（公民身份号码{number}）罚款", "3", "2026-10-09",
+            "杭州市市场监督管理局", "", "2026-10-12", ""])
 
 
 class Service:
@@ -125,6 +143,7 @@ def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         backend_env = {"CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_STORE": str(root / "store")}
     seed = root / "seed"
     answers = generate(seed, 300, seed=17)
+    add_penalty_naming_a_person(seed, answers)
     load(backend_env, seed)
     log = root / "audit.log"
     audit.init(log, log.with_name("audit.log.head"))
@@ -140,7 +159,9 @@ def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
                            ("housing", "--role", "viewer", "--purposes", "all"),
                            ("nopurpose", "--role", "viewer"),
                            ("slow", "--role", "viewer", "--rate", "2"),
-                           ("gone", "--role", "investigator", "--purposes", "all")):
+                           ("gone", "--role", "investigator", "--purposes", "all"),
+                           ("fuzz", "--role", "investigator", "--purposes", "all",
+                            "--rate", "1000000")):
         made = subprocess.run([CLI, "api-keys", "add", name, *options], env=env,
                               capture_output=True, text=True, timeout=60, check=False)
         assert made.returncode == 0, made.stderr
@@ -413,3 +434,80 @@ def test_stored_check_unchanged_after_a_later_load(service):
     assert again["snapshot"] != first["snapshot"]  # the data did change
     stored = service.get(f"/v1/checks/{first['check_id']}")
     assert stored.status_code == 200 and stored.json() == first
+
+
+def test_penalties_only_inside_their_publication_window_and_commitment_breaches(service):
+    """The planted breach: a 安全生产 commitment of 2016-01-10, a 安全生产 penalty of
+    2016-05-03. Work-safety penalties are public at least a year (repair from 2017-05-03) and
+    at most three (to 2019-05-02, publication/periods.yaml)."""
+    case = service.cases["commitment_breach"]
+    path = f"/v1/subjects/{case['subject']}"
+    during = service.get(path, as_of="2017-01-01").json()
+    shown = {p["decision_no"]: p for p in during["penalties"]}
+    penalty = shown[case["penalty"]]
+    assert (penalty["published_from"], penalty["repair_from"], penalty["published_until"]) == (
+        "2016-05-03", "2017-05-03", "2019-05-02")
+    assert penalty["publication_domain"] == "安全生产" and "第58号" in penalty[
+        "publication_basis"] and penalty["repairable"] is True
+    commitment = {c["commitment_id"]: c for c in during["commitments"]}[case["commitment"]]
+    assert commitment["breached"] is True
+    assert [b["decision_no"] for b in commitment["breaches"]] == [case["penalty"]]
+    last_day = service.get(path, as_of="2019-05-02").json()
+    assert case["penalty"] in {p["decision_no"] for p in last_day["penalties"]}
+    after = service.get(path, as_of="2019-05-03").json()
+    assert case["penalty"] not in {p["decision_no"] for p in after["penalties"]}
+    commitment = {c["commitment_id"]: c for c in after["commitments"]}[case["commitment"]]
+    assert commitment["breached"] is False and commitment["breaches"] == []
+    before = service.get(path, as_of="2016-03-01").json()  # committed, not yet penalised
+    commitment = {c["commitment_id"]: c for c in before["commitments"]}[case["commitment"]]
+    assert commitment["breached"] is False
+    assert case["penalty"] not in {p["decision_no"] for p in before["penalties"]}
+
+
+# -- contract: Schemathesis against the running server's own OpenAPI document ----------------
+
+FUZZ_EXAMPLES = 25  # per operation and mode: about 450 generated calls per backend
+
+
+@pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=str)
+def test_contract_no_5xx_and_every_answer_matches_its_schema(service, mode):
+    """Generated calls to every operation of /openapi.json, valid (positive) and invalid
+    (negative) data: never a 5xx, every status documented, every body as the document says,
+    invalid data refused. Bounded: FUZZ_EXAMPLES per operation, no deadline per call."""
+    schema = schemathesis.openapi.from_url(f"{service.url}/openapi.json")
+    schema.config.update(base_url=service.url, headers={"X-API-Key": service.keys["fuzz"]})
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 9  # healthz, readyz, subjects (4), checks (2), lists
+    calls = []
+    for operation in operations:
+        if mode is schemathesis.GenerationMode.NEGATIVE and not (
+                list(operation.iter_parameters()) or operation.body):
+            continue  # nothing to send wrong (/healthz, /readyz)
+
+        @hypothesis.settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True,
+                             suppress_health_check=list(hypothesis.HealthCheck),
+                             phases=[hypothesis.Phase.generate])
+        @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+        def fuzz(case: schemathesis.Case) -> None:
+            # Every code carries a check digit JSON Schema cannot express: a well-formed but
+            # wrong USCC is rightly 422 (documented), so "schema-valid data is accepted" is
+            # left out; every other check runs (no 5xx, status, body and headers as documented,
+            # invalid data refused, ...).
+            response = case.call_and_validate(
+                timeout=120, excluded_checks=[schemathesis.checks.positive_data_acceptance])
+            calls.append(response.status_code)
+
+        fuzz()
+    assert len(calls) >= 100, len(calls)
+
+
+def test_free_text_of_penalties_has_every_number_masked(service):
+    number = service.cases["phoenix_firms"]["person_id"]
+    firm = service.cases["commitment_breach"]["subject"]
+    for key in ("housing", "mall"):  # a viewer and an investigator
+        answer = service.get(f"/v1/subjects/{firm}", key=key, as_of=AS_OF.isoformat())
+        assert answer.status_code == 200, answer.text
+        penalty = {p["decision_no"]: p for p in answer.json()["penalties"]}[NAMING_PENALTY]
+        assert penalty["content"].startswith("对当事人及其法定代表人（公民身份号码")
+        assert "*" in penalty["content"] and "*" in penalty["basis"]
+        assert number not in answer.text and not leaked(answer.text)

@@ -79,7 +79,9 @@ def test_embedded_store_path_that_cannot_be_a_directory(tmp_path: Path):
 
 
 @pytest.mark.embedded
-def test_embedded_store_held_by_another_process_is_reported(tmp_path: Path):
+def test_embedded_store_held_by_another_process_is_reported(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CREDITGRAPH_STORE_WAIT", "1")
     settings = Settings(store_path=tmp_path / "store")
     holder = subprocess.Popen(
         [sys.executable, "-c",
@@ -90,8 +92,10 @@ def test_embedded_store_held_by_another_process_is_reported(tmp_path: Path):
     )
     try:
         assert holder.stdout and holder.stdout.readline().strip() == "open"
-        with pytest.raises(StoreUnavailableError, match="in use by another process"):
+        with pytest.raises(StoreUnavailableError, match="in use by another process writing"):
             open_store(settings)
+        with pytest.raises(StoreUnavailableError, match="in use by another process writing"):
+            open_store(settings, read_only=True)
     finally:
         holder.communicate(timeout=60)
 

@@ -136,7 +136,8 @@ def test_a_second_load_is_refused_while_one_writes(store, seed_dir, tmp_path):
     else:
         store.close()
         env.update({"CREDITGRAPH_BACKEND": "embedded",
-                    "CREDITGRAPH_STORE": str(tmp_path / "shared")})
+                    "CREDITGRAPH_STORE": str(tmp_path / "shared"),
+                    "CREDITGRAPH_STORE_WAIT": "2"})  # refused after 2 s, not the default 30
     command = cli(env, "load", str(seed_dir), "--no-propagate")
     # a first writer, holding the lock as a load does for its whole run
     holder = subprocess.Popen(

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from graph import ddl
 from graph.errors import SchemaError, StoreError
-from graph.store import GraphStore
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
 
 USCC_A = "91330100799655058B"
 USCC_B = "91110000600037341L"
@@ -189,3 +191,23 @@ def test_wipe_empties_the_store_but_keeps_the_schema(store: GraphStore):
 def test_query_errors_name_the_problem(store: GraphStore):
     with pytest.raises(StoreError, match="refused the statement"):
         store.read("MATCH (n:Enterprise RETURN n")
+
+
+def test_schema_problems_name_what_init_has_not_made(store, tmp_path):
+    """/readyz rests on this: empty on an initialised store; otherwise one line per missing
+    table (embedded) or constraint and index (Neo4j), naming it."""
+    assert store.schema_problems() == []
+    if store.backend == "neo4j":
+        name, what = next((n, w) for n, w in ddl.neo4j_names(store.schema).items()
+                          if w.startswith("index"))
+        store.write(f"DROP INDEX {name}")  # a name from graph/schema.yaml, not user input
+        try:
+            assert store.schema_problems() == [f"{what} missing ({name}): run `creditgraph init`"]
+        finally:
+            store.init_schema()
+        assert store.schema_problems() == []
+    else:
+        with open_store(Settings(backend="embedded", store_path=tmp_path / "bare")) as bare:
+            problems = bare.schema_problems()
+        assert "label Enterprise missing: run `creditgraph init`" in problems
+        assert len(problems) == len(store.schema.labels) + len(store.schema.relationship_types)

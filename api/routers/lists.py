@@ -17,7 +17,7 @@ from queries.lists import MAX_PAGE, list_page
 from queries.subjects import default_as_of
 
 router = APIRouter(prefix="/v1/lists", tags=["lists"],
-                   responses={k: v for k, v in ERRORS.items() if k != 413})
+                   responses={k: v for k, v in ERRORS.items() if k not in (400, 404, 413)})
 
 
 def _cursor(entry_id: str | None) -> str | None:

@@ -24,14 +24,16 @@ from graph.api_keys import ApiKey
 from graph.documents import UnknownDocumentType, mask_personal_text, read_reference
 from graph.store import GraphStore
 from propagation.sanctions import subject_sanctions
+from publication.windows import load_periods, window
 from queries.checks import code_check, jsonable, shown_code
+from queries.library import run
 from queries.linked import linked_dishonesty
 from queries.ownership import ownership
 from queries.profile import profile
 from queries.subjects import Subject, default_as_of, resolve
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"],
-                   responses={k: v for k, v in ERRORS.items() if k != 413})
+                   responses=ERRORS)  # 413: POST /lookup has a body
 CodePath = Annotated[str, Path(max_length=MAX_CODE,
                                description="USCC, legacy registration number or organisation "
                                            "code, person key (pid) or overseas entity id — "
@@ -62,24 +64,54 @@ def credit_file(opened: GraphStore, subject: Subject, as_of: dt.date, key: ApiKe
                 sent_number: bool) -> dict[str, Any]:
     file = profile(opened, subject, as_of)
     identity = _identity(file, subject)
-    if subject.label == "Person" and not sent_number and not privacy.sees_names(key):
+    withheld = subject.label == "Person" and not sent_number and not privacy.sees_names(key)
+    if withheld:
         identity["name"] = None
     own = subject.node_id if subject.label == "Person" else None
     entries = [e for e in jsonable(file["entries"].to_dict("records")) if e.get("in_force")]
     measures = jsonable(subject_sanctions(opened, subject, as_of).to_dict("records"))
     return {"as_of": as_of.isoformat(), "identity": identity, "entries": entries,
             "measures": [privacy.measure(m, key, own) for m in measures],
-            "penalties": jsonable(file["penalties"].to_dict("records")),
-            "commitments": jsonable(file["commitments"].to_dict("records")),
+            "penalties": [privacy.record_text(p, key, withheld) for p in published_penalties(
+                file["penalties"].to_dict("records"), as_of)],
+            "commitments": [privacy.record_text(c, key, withheld) for c in
+                            commitments_with_breaches(
+                                opened, subject, file["commitments"].to_dict("records"),
+                                as_of)],
             "relations": [privacy.relation(r, key)
                           for r in jsonable(file["relations"].to_dict("records"))]}
+
+
+def published_penalties(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
+    """Only what is public on ``as_of``: inside its window (publication/windows.py)."""
+    periods, shown = load_periods(), []
+    for row in rows:
+        found = window(row, periods)
+        if found is not None and found.public_on(as_of):
+            shown.append(jsonable(row) | found.as_dict())
+    return shown
+
+
+def commitments_with_breaches(opened: GraphStore, subject: Subject,
+                              rows: list[dict[str, Any]], as_of: dt.date
+                              ) -> list[dict[str, Any]]:
+    """A breach is a penalty on the matter committed to, decided after the commitment; shown
+    while that penalty is public, as every penalty is."""
+    breaches: dict[str, list[dict[str, Any]]] = {}
+    for row in published_penalties(
+            run(opened, "profile-commitment-breaches", key=subject.key, as_of=as_of), as_of):
+        breaches.setdefault(row["commitment_id"], []).append(row)
+    return [jsonable(row) | {"breached": bool(breaches.get(row["commitment_id"])),
+                             "breaches": breaches.get(row["commitment_id"], [])}
+            for row in rows]
 
 
 @router.get("/{code}", response_model=SubjectFile, summary="a subject's credit file")
 def get_subject(request: Request, code: CodePath, key: Caller, opened: Store, id_key: IdKey,
                 as_of: AsOf = None) -> dict[str, Any]:
     """Identity, list entries and measures in force on ``as_of`` (default today) with
-    department, legal basis and path, penalties, commitments and direct relations."""
+    department, legal basis and path, penalties inside their publication window with the
+    window and its basis, commitments with their breaches, and direct relations."""
     subject = resolve(opened, _url_code(request, code), id_key)
     return credit_file(opened, subject, default_as_of(as_of), key, sent_number=False)
 

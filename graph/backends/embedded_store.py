@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import ladybug
 
 from graph import cypher, ddl
+from graph.backends.access_lock import AccessLock
 from graph.errors import StoreError, StoreUnavailableError
 from graph.schema import Schema
 from graph.settings import Settings
@@ -29,12 +31,33 @@ DATABASE_FILE = "graph.lbug"
 class EmbeddedStore(GraphStore):
     backend = "embedded"
 
-    def __init__(self, settings: Settings, schema: Schema) -> None:
+    def __init__(self, settings: Settings, schema: Schema, read_only: bool = False) -> None:
         super().__init__(settings, schema)
+        self.read_only = read_only
         self._directory = Path(settings.store_path).absolute()
+        if read_only:
+            # the engine cannot open a store that does not exist yet read-only; a reader never
+            # makes one (a GET to the API must not create an empty store)
+            if not (self._directory / DATABASE_FILE).exists():
+                raise StoreError(f"embedded store {self._directory} holds no graph yet: run "
+                                 "`creditgraph init`, then load data")
+        else:
+            self._check_writable()
+        self._access = AccessLock(self._directory, shared=read_only)
+        try:
+            self._open(read_only)
+        except BaseException:
+            self._access.release()
+            raise
+        # One connection serves this object; the lock keeps a transaction's statements together
+        # when the dashboard calls from several threads.
+        self._lock = threading.RLock()
+
+    def _check_writable(self) -> None:
         try:
             self._directory.mkdir(parents=True, exist_ok=True)
-            probe = self._directory / ".write-probe"
+            # named for this process and thread: two openers never remove each other's probe
+            probe = self._directory / f".write-probe-{os.getpid()}-{threading.get_ident()}"
             probe.touch()
             probe.unlink()
         except OSError as exc:
@@ -42,9 +65,11 @@ class EmbeddedStore(GraphStore):
                 f"cannot use embedded store directory {self._directory}: "
                 f"{exc.strerror or exc} (set --store or CREDITGRAPH_STORE)"
             ) from None
+
+    def _open(self, read_only: bool) -> None:
         try:
-            self._database = ladybug.Database(str(self._directory / DATABASE_FILE))
-            self._connection = ladybug.Connection(self._database)
+            self._database = ladybug.Database(str(self._directory / DATABASE_FILE),
+                                              read_only=read_only)
         except RuntimeError as exc:
             message = str(exc).splitlines()[0]
             if "lock" in message.lower():
@@ -53,9 +78,12 @@ class EmbeddedStore(GraphStore):
                     "(close the dashboard or the other command, then retry)"
                 ) from None
             raise StoreError(f"cannot open embedded store {self._directory}: {message}") from None
-        # One connection serves this object; the lock keeps a transaction's statements together
-        # when the dashboard calls from several threads.
-        self._lock = threading.RLock()
+        try:
+            self._connection = ladybug.Connection(self._database)
+        except RuntimeError as exc:
+            self._database.close()
+            raise StoreError(f"cannot open embedded store {self._directory}: "
+                             f"{str(exc).splitlines()[0]}") from None
 
     # -- primitives ---------------------------------------------------------------------------
 
@@ -135,8 +163,11 @@ class EmbeddedStore(GraphStore):
             if getattr(self, "_closed", False):
                 return  # closing twice is harmless
             self._closed = True
-            self._connection.close()
-            self._database.close()
+            try:
+                self._connection.close()
+                self._database.close()
+            finally:
+                self._access.release()
 
     # -- helpers ------------------------------------------------------------------------------
 

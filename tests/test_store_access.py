@@ -1,0 +1,143 @@
+"""The embedded store shared between processes (graph/backends/access_lock.py): readers — the
+API, the dashboard, read commands — run side by side; a load while they read waits, then is
+refused with one line and writes nothing; a reader while a load writes is refused the same way;
+nothing is torn or crashed. Embedded only: Neo4j serves concurrent sessions itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreError, StoreUnavailableError
+from graph.settings import Settings
+from graph.store import open_store
+
+CLI = str(Path(sys.executable).with_name("creditgraph"))
+USCC = "91330100799655058B"
+HOLD = """
+import sys, time
+from graph.settings import Settings
+from graph.store import open_store
+store = open_store(Settings(backend="embedded", store_path=sys.argv[1]),
+                   read_only=sys.argv[2] == "read")
+print("held", flush=True)
+time.sleep(float(sys.argv[3]))
+store.close()
+"""
+
+
+def hold(path: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), mode, str(seconds)],
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[1])
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    where = tmp_path / "store"
+    with open_store(Settings(backend="embedded", store_path=where)) as store:
+        store.init_schema()
+        store.merge_nodes("Enterprise", [{"uscc": USCC, "name": "杭州甲"}])
+    return where
+
+
+@pytest.fixture
+def short_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDITGRAPH_STORE_WAIT", "1")
+
+
+def names(path: Path) -> list[str]:
+    with open_store(Settings(backend="embedded", store_path=path), read_only=True) as store:
+        return [r["name"] for r in store.read("MATCH (e:Enterprise) RETURN e.name AS name")]
+
+
+def test_readers_in_several_processes_read_side_by_side(path, short_wait):
+    holder = hold(path, "read", 5)
+    try:
+        assert names(path) == ["杭州甲"]  # while another process reads
+        with open_store(Settings(backend="embedded", store_path=path), read_only=True) as a, \
+                open_store(Settings(backend="embedded", store_path=path), read_only=True) as b:
+            assert a.node_counts()["Enterprise"] == b.node_counts()["Enterprise"] == 1
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_load_while_others_read_is_refused_in_one_line_and_writes_nothing(path, tmp_path,
+                                                                            short_wait):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "enterprises.csv").write_text(f"uscc,name\n{USCC},杭州乙\n", encoding="utf-8")
+    env = {**os.environ, "CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_STORE": str(path),
+           "CREDITGRAPH_STORE_WAIT": "1", "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
+    holder = hold(path, "read", 30)
+    try:
+        refused = subprocess.run([CLI, "load", str(feed), "--no-propagate"], env=env,
+                                 capture_output=True, text=True, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.returncode != 0
+    assert "in use by another process reading it" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert names(path) == ["杭州甲"]
+    loaded = subprocess.run([CLI, "load", str(feed), "--no-propagate"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert names(path) == ["杭州乙"]
+
+
+def test_a_reader_while_a_load_writes_is_refused_and_the_store_stays_whole(path, short_wait):
+    holder = hold(path, "write", 30)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError, match="another process writing it"):
+            open_store(Settings(backend="embedded", store_path=path), read_only=True)
+        assert time.monotonic() - started >= 0.9  # it waited CREDITGRAPH_STORE_WAIT first
+    finally:
+        holder.kill()
+        holder.wait()
+    assert names(path) == ["杭州甲"]  # a killed writer leaves the store readable
+
+
+def test_one_process_writes_only_after_its_own_reads(path, short_wait):
+    settings = Settings(backend="embedded", store_path=path)
+    with open_store(settings, read_only=True) as reader:
+        with pytest.raises(StoreUnavailableError, match="being read by this process"):
+            open_store(settings)
+        assert reader.node_counts()["Enterprise"] == 1
+    with open_store(settings) as writer:  # its reads done, the write goes ahead
+        writer.merge_nodes("Enterprise", [{"uscc": USCC, "name": "杭州丙"}])
+        with open_store(settings, read_only=True) as own:  # a writer may read what it wrote
+            assert own.node_counts()["Enterprise"] == 1
+    assert names(path) == ["杭州丙"]
+
+
+def test_a_waiting_load_is_not_starved_by_readers_that_come_after_it(path, short_wait):
+    first = hold(path, "read", 3)  # a reader in flight
+    env = {**os.environ, "CREDITGRAPH_STORE_WAIT": "30"}
+    writer = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "write", "0.5"], env=env,
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[1])
+    try:
+        time.sleep(1.0)  # the writer now waits for the first reader, at the turnstile
+        with pytest.raises(StoreUnavailableError, match="is waiting for it"):
+            open_store(Settings(backend="embedded", store_path=path), read_only=True)
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "held"
+    finally:
+        for process in (first, writer):
+            process.kill()
+            process.wait()
+    assert names(path) == ["杭州甲"]
+
+
+def test_a_reader_never_creates_a_store(tmp_path):
+    with pytest.raises(StoreError, match="holds no graph yet"):
+        open_store(Settings(backend="embedded", store_path=tmp_path / "none"), read_only=True)
+    assert not (tmp_path / "none").exists()
