@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ CLIENTS = 32
 SECONDS = 20.0
 BATCH = 1000
 BATCH_RUNS = 5
+BATCH_BUDGET_S = 120.0  # no further batch once the runs so far took this long
 CLI = str(Path(sys.executable).with_name("creditgraph"))
 
 
@@ -48,7 +51,7 @@ def _environment(store: GraphStore, root: Path) -> dict[str, str]:
     settings = store.settings
     env |= {"CREDITGRAPH_BACKEND": store.backend, "CREDITGRAPH_ID_KEY": SECRET.decode(),
             "CREDITGRAPH_AUDIT_LOG": str(root / "audit.log"),
-            "CREDITGRAPH_AUDIT_KEY_FILE": str(root / "audit.key"),
+            "CREDITGRAPH_AUDIT_KEY": secrets.token_hex(32),  # a throw-away log of this run
             "CREDITGRAPH_API_KEYS": str(root / "api-keys.json"),
             "CREDITGRAPH_CHECKS": str(root / "checks")}
     if store.backend == "neo4j":
@@ -97,28 +100,29 @@ def _server(env: dict[str, str], port: int, workers: int, log: Path):  # type: i
 
 
 async def _drive(url: str, make, clients: int, seconds: float  # type: ignore[no-untyped-def]
-                 ) -> tuple[list[float], int, float]:
-    """``clients`` loops, each sending one request after another for ``seconds``; returns
-    the latencies, the number of answers that were not 200, and the wall time."""
+                 ) -> tuple[list[float], Counter[int], float]:
+    """``clients`` loops, each with its own connection, sending one request after another for
+    ``seconds``; returns the latencies, the number of answers that were not 200, and the wall
+    time. (One httpx client shared by 32 loops measured its own pool, not the server: 241
+    health checks a second against 686 with a client each, on a bare FastAPI app.)"""
     latencies: list[float] = []
-    failures = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-        stop = time.perf_counter() + seconds
+    failures: Counter[int] = Counter()
+    stop = time.perf_counter() + seconds
 
-        async def loop(index: int) -> None:
-            nonlocal failures
-            rng = random.Random(index)
+    async def loop(index: int) -> None:
+        rng = random.Random(index)
+        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
             while time.perf_counter() < stop:
                 method, path, body, headers = make(rng)
                 start = time.perf_counter()
                 answer = await client.request(method, path, json=body, headers=headers)
                 latencies.append(time.perf_counter() - start)
-                failures += answer.status_code != 200
+                if answer.status_code != 200:
+                    failures[answer.status_code] += 1
 
-        began = time.perf_counter()
-        await asyncio.gather(*(loop(i) for i in range(clients)))
-        return latencies, failures, time.perf_counter() - began
+    began = time.perf_counter()
+    await asyncio.gather(*(loop(i) for i in range(clients)))
+    return latencies, failures, time.perf_counter() - began
 
 
 def run(store: GraphStore, enterprises: int, reuse: bool = False, workers: int = 2
@@ -156,12 +160,15 @@ def run(store: GraphStore, enterprises: int, reuse: bool = False, workers: int =
         rng = random.Random(7)
         with httpx.Client(base_url=url, timeout=300) as client:
             for _ in range(BATCH_RUNS):
+                if sum(batches) > BATCH_BUDGET_S:
+                    break  # a slow backend: fewer runs, the count is in the row's text
                 body = {"purpose": "procurement", "as_of": day,
                         "subjects": rng.sample(firms, min(BATCH, len(firms)))}
                 start = time.perf_counter()
                 answer = client.post("/v1/checks", json=body, headers=headers)
                 batches.append(time.perf_counter() - start)
-                bad += answer.status_code != 200
+                if answer.status_code != 200:
+                    bad[answer.status_code] += 1
     base_rate = len(base) / base_wall
     rate = len(checks) / wall
     scale = f"{enterprises:,} enterprises, {CLIENTS} clients, {workers} worker(s)"
@@ -176,10 +183,13 @@ def run(store: GraphStore, enterprises: int, reuse: bool = False, workers: int =
                  "value": p95(checks) * 1000, "unit": "ms", "ratio": p95(checks) / p95(base)})
     rows.append({"what": "POST /v1/checks, 1 subject, checks/s (target ≥ 300 on Neo4j, 1M)",
                  "value": rate, "unit": "checks/s", "ratio": rate / base_rate})
-    rows.append({"what": f"POST /v1/checks, {BATCH:,} subjects, median of {BATCH_RUNS} "
+    rows.append({"what": f"POST /v1/checks, {BATCH:,} subjects, median of {len(batches)} "
                  "(target ≤ 3 s)", "value": statistics.median(batches), "unit": "s",
                  "ratio": None})
-    rows.append({"what": "answers other than 200 (should be 0)", "value": bad + base_bad,
+    statuses = ", ".join(f"{n} × {code}" for code, n in sorted((bad + base_bad).items()))
+    shown = f": {statuses}" if statuses else ""
+    rows.append({"what": f"answers other than 200 (should be 0){shown}",
+                 "value": sum((bad + base_bad).values()),
                  "unit": "count", "ratio": None})
     for row in rows:
         row["backend"] = store.backend

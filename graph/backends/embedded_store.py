@@ -67,23 +67,22 @@ class EmbeddedStore(GraphStore):
             ) from None
 
     def _open(self, read_only: bool) -> None:
-        try:
-            self._database = ladybug.Database(str(self._directory / DATABASE_FILE),
-                                              read_only=read_only)
-        except RuntimeError as exc:
-            message = str(exc).splitlines()[0]
-            if "lock" in message.lower():
-                raise StoreUnavailableError(
-                    f"embedded store {self._directory} is in use by another process "
-                    "(close the dashboard or the other command, then retry)"
-                ) from None
-            raise StoreError(f"cannot open embedded store {self._directory}: {message}") from None
+        if read_only:
+            self._database = _shared_reader(self._directory)
+        else:
+            self._database = _database(self._directory, read_only=False)
         try:
             self._connection = ladybug.Connection(self._database)
         except RuntimeError as exc:
-            self._database.close()
+            self._close_database()
             raise StoreError(f"cannot open embedded store {self._directory}: "
                              f"{str(exc).splitlines()[0]}") from None
+
+    def _close_database(self) -> None:
+        if self.read_only:
+            _release_reader(self._directory)
+        else:
+            self._database.close()
 
     # -- primitives ---------------------------------------------------------------------------
 
@@ -165,7 +164,7 @@ class EmbeddedStore(GraphStore):
             self._closed = True
             try:
                 self._connection.close()
-                self._database.close()
+                self._close_database()
             finally:
                 self._access.release()
 
@@ -236,3 +235,46 @@ def _native(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)  # TIMESTAMP columns hold UTC (schema.coerce_value)
     return value
+
+
+# -- one read-only database per process and store ----------------------------------------------
+# Every engine database reserves a large address range (its buffer manager maps up to 8 TiB);
+# a server answering 32 calls at once cannot hold 32 of them. Readers of a process share one,
+# each with its own connection, and the last reader to leave closes it, so that a writer can
+# come in between.
+
+_READERS: dict[Path, list[Any]] = {}  # directory → [database, readers]
+_READERS_GUARD = threading.Lock()
+
+
+def _database(directory: Path, read_only: bool) -> ladybug.Database:
+    try:
+        return ladybug.Database(str(directory / DATABASE_FILE), read_only=read_only)
+    except RuntimeError as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise StoreUnavailableError(
+                f"embedded store {directory} is in use by another process "
+                "(close the dashboard or the other command, then retry)"
+            ) from None
+        raise StoreError(f"cannot open embedded store {directory}: {message}") from None
+
+
+def _shared_reader(directory: Path) -> ladybug.Database:
+    with _READERS_GUARD:
+        entry = _READERS.get(directory)
+        if entry is None:
+            entry = _READERS[directory] = [_database(directory, read_only=True), 0]
+        entry[1] += 1
+        return entry[0]
+
+
+def _release_reader(directory: Path) -> None:
+    with _READERS_GUARD:
+        entry = _READERS.get(directory)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _READERS[directory]
+            entry[0].close()
