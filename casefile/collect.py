@@ -118,7 +118,7 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
                          for label, key in zip(row["path_labels"], row["path"], strict=True)],
                 "path_names": row["path_names"], "path_types": row["path_types"],
                 "explanation": row["explanation"]})
-        if subject.label in ownership.OWNER_QUERIES:  # enterprises and overseas entities
+        if subject.label in ownership.OWNED_BY:  # enterprises and overseas entities
             case.ownership += records(ownership.ownership(store, subject, as_of), **mine)
         elif subject.label == "Person" and include_civil_servant:
             _servant(store, subject, as_of, case, mine)

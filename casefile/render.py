@@ -14,7 +14,7 @@ import pandas as pd
 
 from casefile import network
 from casefile.collect import Case
-from queries.ownership import OWNER_QUERIES
+from queries.ownership import OWNED_BY
 
 SHEETS = ("subjects", "relations", "list_entries", "penalties", "licenses", "sanctions", "paths",
           "linked_dishonesty", "ownership", "civil_servant", "nodes", "commitments")
@@ -136,7 +136,7 @@ def subject_heading(subject: dict) -> str:
 
 def has_ownership(subject: dict) -> bool:
     """Ownership is traced for enterprises and overseas entities (queries/ownership.py)."""
-    return subject["label"] in OWNER_QUERIES
+    return subject["label"] in OWNED_BY
 
 
 def _table(rows: list[dict], columns: list[str]) -> str:

@@ -83,6 +83,8 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
     propagation = None
     if propagate:
         load_rules()  # a broken rule file stops the load before it writes anything
+    if not dry_run:  # nor does a load start that could not be put on record
+        audit.check_ready()
     with open_from(ctx) as store, ExitStack() as held:
         options = LoadOptions(strict=strict, batch_size=settings.batch_size, source=source,
                               max_end_share=max_end_share, allow_mass_end=allow_mass_end)

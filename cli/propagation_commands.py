@@ -31,6 +31,7 @@ REPORT_COLUMNS = ["mode", "as_of", "entries", "red_entries", "sanctions", "subje
 def run_propagation(store: GraphStore, rules_file: Path | None, as_of: dt.date,
                     changed_since: dt.datetime | None, fmt: OutputFormat) -> PropagationReport:
     rules = load_rules(rules_file)  # checked whole before anything is computed
+    audit.check_ready()  # nothing is written that could not be put on record
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn(
             "{task.completed} sanctions written"), TimeElapsedColumn(), console=error_console,
             transient=fmt is not OutputFormat.table) as progress:

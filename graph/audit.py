@@ -298,6 +298,17 @@ def _tail(log: Path, key: bytes) -> tuple[int, str]:
                         "added); run `creditgraph audit verify`")
 
 
+def check_ready() -> None:
+    """Raise what ``append`` would raise, before work that must end in an audit record starts:
+    a load that ran for minutes must not then find it cannot be recorded."""
+    key = _secret()
+    log = log_path()
+    if not log.parent.is_dir():
+        raise _not_initialised(log)
+    with _locked(log, shared=True):
+        _tail(log, key)
+
+
 def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[str, Any]:
     """Record who did what, when; returns the record written. `actor` is the signed-in user
     when the caller knows one, else CREDITGRAPH_USER, else the OS account; a `user=` keyword

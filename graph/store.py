@@ -15,6 +15,7 @@ from graph import cypher
 from graph.errors import SchemaError, StoreError
 from graph.schema import UNKNOWN_START, Schema, coerce_rows, default_schema
 from graph.settings import Settings
+from graph.traversal import Dialect
 
 Row = dict[str, Any]
 ENDPOINT_FIELDS = ("src_key", "dst_key")
@@ -43,6 +44,7 @@ class GraphStore(ABC):
     """
 
     backend: ClassVar[str]
+    dialect: ClassVar[Dialect]  # the engine's Cypher where the two differ (graph/traversal.py)
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         self.settings = settings

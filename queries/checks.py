@@ -33,7 +33,7 @@ from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
 from queries.library import run
-from queries.linked import CONTROL_RELATIONS, entries_in_force, linked_dishonesty
+from queries.linked import CONTROL_RELATIONS, linked_dishonesty, listed_in_force
 from queries.subjects import Subject, UnknownSubject, default_as_of, resolve
 
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
@@ -184,6 +184,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     rule = purposes[purpose]
     as_of = default_as_of(as_of)
     hops = rule.max_hops if max_hops is None else max_hops
+    listed = {kind: listed_in_force(store, kind, as_of) for kind in ("black", "red")}
     answers = []
     for code in codes:
         shown = shown_code(code)
@@ -197,7 +198,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
             answers.append(_blank(shown, True) | {"verdict": None})
             continue
         answers.append(_subject_check(store, subject, shown, rule, as_of, hops, relations,
-                                      major_fine, incentive_measures))
+                                      major_fine, incentive_measures, listed))
     return answers
 
 
@@ -215,8 +216,8 @@ def _unknown(shown: str, message: str, presence_only: bool) -> dict[str, Any]:
 
 def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpose,
                    as_of: dt.date, hops: int, relations: Sequence[str],
-                   major_fine: float | None, incentive_measures: Sequence[str]
-                   ) -> dict[str, Any]:
+                   major_fine: float | None, incentive_measures: Sequence[str],
+                   listed: dict[str, dict[str, list[dict]]]) -> dict[str, Any]:
     verdict, reasons = "pass", []
 
     def worse(level: str) -> None:
@@ -225,7 +226,7 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
 
     sanctions = run(store, "sanctions-of-subject", subject_id=subject.node_id, as_of=as_of)
     punish = [s for s in sanctions if s["kind"] != "withheld"]
-    own = entries_in_force(store, [subject.node_id], "black", as_of).get(subject.node_id, [])
+    own = listed["black"].get(subject.node_id, [])
     for entry in own:
         reasons.append(f"本身失信 own black-list entry {entry['entry_id']} "
                        f"({entry['list_type']}, {entry['authority']})")
@@ -241,8 +242,8 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
                            f"{penalty['decision_date']} ({penalty['category']}, "
                            f"{penalty['authority']}): {major.basis}")
             worse("restricted")
-    linked = linked_dishonesty(store, subject, hops, as_of, relations).to_dict("records") \
-        if hops else []
+    linked = linked_dishonesty(store, subject, hops, as_of, relations,
+                               listed["black"]).to_dict("records") if hops else []
     for row in linked:
         reasons.append(f"关联失信 linked black-listed party {row['name']} at {row['hops']} "
                        f"hop(s): {', '.join(row['entries'])}")
@@ -273,7 +274,8 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
         "linked": [{k: row[k] for k in ("subject_id", "label", "name", "hops", "entries",
                                         "list_types", "path", "path_labels", "path_types",
                                         "explanation")} for row in linked],
-        "incentives": _incentives(store, subject, as_of, sanctions, incentive_measures),
+        "incentives": _incentives(listed["red"].get(subject.node_id, []), sanctions,
+                                  incentive_measures),
     })
 
 
@@ -285,12 +287,10 @@ def _measure(sanction: dict[str, Any]) -> dict[str, Any]:
     return {k: sanction.get(k) for k in MEASURE_FIELDS}
 
 
-def _incentives(store: GraphStore, subject: Subject, as_of: dt.date,
-                sanctions: list[dict[str, Any]], measures: Sequence[str]
-                ) -> dict[str, Any] | None:
-    """Red-list entries in force and the incentives they bring, unless propagation withheld
-    them (a ``withheld`` Sanction: the subject or a party near it is black-listed)."""
-    red = entries_in_force(store, [subject.node_id], "red", as_of).get(subject.node_id, [])
+def _incentives(red: list[dict[str, Any]], sanctions: list[dict[str, Any]],
+                measures: Sequence[str]) -> dict[str, Any] | None:
+    """Red-list entries in force (``red``) and the incentives they bring, unless propagation
+    withheld them (a ``withheld`` Sanction: the subject or a party near it is black-listed)."""
     if not red:
         return None
     withheld = [s for s in sanctions if s["kind"] == "withheld"]

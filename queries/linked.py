@@ -1,15 +1,18 @@
 """Linked-party dishonesty: black-listed subjects reachable over control and affiliation
 relations, with the path that links them, explained in words.
 
-The traversal is a breadth-first search in Python, one store query per hop and label, so both
-backends share it and paths are shortest by construction (ties broken by key, deterministic).
+One subject's search is the engine's own shortest search (``graph/traversal.py``: one query,
+then a few to pick the path on ties); searches from many subjects at once (the whole-graph
+scan) go level by level, one store query per hop for the whole frontier. Both pick the same
+path among equals: at every node the nearer parent first by node id, relationship type and
+start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,6 +20,7 @@ import pandas as pd
 from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.store import GraphStore
+from graph.traversal import relations_of, shortest_distances
 from queries.library import run
 from queries.subjects import Subject, default_as_of, display_name
 
@@ -86,9 +90,10 @@ def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_
 def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
                       as_of: dt.date, kind: str = "black") -> list[tuple[str, str, str, Edge]]:
     """The hop of ``expand`` restricted to neighbours with a list entry of ``kind`` in force: the
-    last hop of a search for listed parties needs no other. Neo4j filters on the server (see
-    listed-neighbours.neo4j.cypher); the embedded engine expands and then checks entries."""
-    if store.backend == "neo4j":
+    last hop of a search for listed parties needs no other. Where a hop is one query
+    (``Dialect.whole_hop``) the server filters (listed-neighbours.neo4j.cypher); otherwise the
+    hop is expanded and then its entries checked."""
+    if store.dialect.whole_hop:
         rows = [row for keys in keyed(frontier)
                 for row in _hop(store, "listed-neighbours", keys, types, as_of, kind=kind)]
         return _edges(rows, types)
@@ -121,11 +126,10 @@ def _edges(rows: Iterable[dict], types: Sequence[str]) -> list[tuple[str, str, s
 
 def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
                     as_of: dt.date) -> Iterable[dict]:
-    """Neo4j answers a hop for every label and direction in one query (round trips dominate
-    there); the embedded engine pays per query branch instead, so it gets one small query per
-    non-empty label and direction (see neighbours-*.embedded.cypher)."""
+    """One query for the whole hop, or one small query per non-empty label and direction
+    (neighbours-*.embedded.cypher), as the engine's dialect prefers (``Dialect.whole_hop``)."""
     for keys in keyed(frontier):
-        if store.backend != "embedded":
+        if store.dialect.whole_hop:
             yield from _hop(store, "neighbours", keys, types, as_of)
             continue
         for _, param, stem in SUBJECTS.values():
@@ -232,30 +236,109 @@ COLUMNS = ["subject_id", "label", "name", "hops", "entries", "list_types", "path
            "path_names", "path_types", "explanation"]
 
 
+def listed_in_force(store: GraphStore, kind: str, as_of: dt.date) -> dict[str, list[dict]]:
+    """Every subject with a ``kind`` (red / black) list entry in force: node id -> its entries
+    (entry_id, list_type, authority, start and end date). One query; a batch of checks reads
+    it once."""
+    listed: dict[str, list[dict]] = defaultdict(list)
+    for row in run(store, "list-entries-all", kind=kind, as_of=as_of):
+        listed[node_id(row["label"], row["key"])].append(row)
+    return dict(listed)
+
+
 def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
                       as_of: dt.date | None = None,
-                      relations: Sequence[str] = CONTROL_RELATIONS) -> pd.DataFrame:
+                      relations: Sequence[str] = CONTROL_RELATIONS,
+                      black: Mapping[str, list[dict]] | None = None) -> pd.DataFrame:
     """Every subject with a black-list entry in force, reachable from ``subject`` within
-    ``max_hops`` over the given relations, closest first, with the path."""
+    ``max_hops`` over the given relations, closest first, with the path. ``black``: the
+    result of ``listed_in_force`` for the same date, when the caller has it already."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
     origin = subject.node_id
-    # All hops but the last are walked in full; the last keeps only black-listed neighbours,
-    # which is what keeps a search through a registration agent's thousand firms fast.
-    reached, names = search(store, [origin], max_hops - 1, relations, as_of)
-    if max_hops >= 1:
-        frontier = sorted(n for n, r in reached.items() if r.hops == max_hops - 1)
-        for here, there, name, edge in listed_neighbours(store, frontier, relations, as_of):
-            names.setdefault(there, name)
-            if there not in reached:
-                reached[there] = Reached(max_hops, here, edge, {origin})
+    listed = dict(black if black is not None else listed_in_force(store, "black", as_of))
+    listed.pop(origin, None)
+    if max_hops < 1 or not listed:
+        return _frame([])
+    reached, names = shortest_tree(store, origin, listed, max_hops, relations, as_of)
     names[origin] = subject.name
-    entries = entries_in_force(store, [n for n in reached if n != origin], "black", as_of)
-    rows = []
-    for node, found in entries.items():
-        steps = path_to(reached, node)
-        rows.append(_row(node, reached[node].hops, found, steps, names))
+    rows = [_row(node, found.hops, listed[node], path_to(reached, node), names)
+            for node, found in reached.items() if node in listed]
     return _frame(rows)
+
+
+def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_hops: int,
+                                     as_of: dt.date,
+                                     relations: Sequence[str] = CONTROL_RELATIONS
+                                     ) -> pd.DataFrame:
+    """``linked_dishonesty`` by the level-by-level search, one query per hop: the reference the
+    native search is tested against (tests/test_queries.py) and measured beside (bench/)."""
+    _check_relations(relations)
+    reached, names = search(store, [subject.node_id], max_hops, relations, as_of)
+    names[subject.node_id] = subject.name
+    entries = entries_in_force(store, [n for n in reached if n != subject.node_id], "black",
+                               as_of)
+    return _frame([_row(node, reached[node].hops, found, path_to(reached, node), names)
+                   for node, found in entries.items()])
+
+
+def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str], max_hops: int,
+                  types: Sequence[str], as_of: dt.date
+                  ) -> tuple[dict[str, Reached], dict[str, str]]:
+    """The ``ends`` within ``max_hops`` of ``origin``, each with one shortest path: the one
+    ``search`` picks level by level — at every node the parent one step nearer that comes
+    first by node id, then relationship type and start — so that both engines, and the
+    level-by-level search, agree on ties.
+
+    One native shortest search finds the ends and their distances; the paths are then walked
+    back from the ends: a node's own relations (one anchored query) and, for those one step
+    nearer, one more shortest search per level. A subject with no listed party within reach
+    costs one query."""
+    origin_ref = split_id(origin)
+    reached = {origin: Reached(0, None, None, {origin})}
+    names: dict[str, str] = {}
+    pending: dict[str, int] = {}
+    for found in shortest_distances(store, origin_ref, types, max_hops, as_of,
+                                    (split_id(n) for n in ends)):
+        node = node_id(found.label, found.key)
+        pending[node] = found.hops
+        names[node] = display_name(found.label, found.name, found.country)
+    for hops in range(max(pending.values(), default=0), 0, -1):
+        level = sorted(n for n, d in pending.items() if d == hops)
+        around = {n: relations_of(store, split_id(n), types, as_of) for n in level}
+        if hops == 1:
+            nearer = {origin}
+        else:
+            candidates = {(r.label, r.key) for rels in around.values() for r in rels}
+            nearer = {node_id(f.label, f.key) for f in shortest_distances(
+                store, origin_ref, types, hops - 1, as_of, candidates) if f.hops == hops - 1}
+        for node in level:
+            options = []
+            for rel in around[node]:
+                there = node_id(rel.label, rel.key)
+                if there not in nearer:
+                    continue
+                source, target = (node, there) if rel.outgoing else (there, node)
+                edge = Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)
+                options.append(((there, rel.type, source, rel.role or "", rel.kind or "",
+                                 rel.ratio or 0.0), edge,
+                                display_name(rel.label, rel.name, rel.country)))
+            if not options:  # the data changed between the two reads: not reached after all
+                continue
+            _, edge, name = min(options, key=lambda o: o[0])
+            parent = edge.source if edge.target == node else edge.target
+            names.setdefault(parent, name)
+            reached[node] = Reached(hops, parent, edge, {origin})
+            if parent not in reached and parent not in pending:
+                pending[parent] = hops - 1
+    # a node whose parent was lost to a concurrent change has no path to the origin
+    return {n: r for n, r in reached.items() if _leads_home(reached, n)}, names
+
+
+def _leads_home(reached: dict[str, Reached], node: str) -> bool:
+    while (found := reached.get(node)) is not None and found.parent is not None:
+        node = found.parent
+    return found is not None
 
 
 def linked_dishonesty_scan(store: GraphStore, max_hops: int = 2, as_of: dt.date | None = None,

@@ -11,71 +11,67 @@ name in the chain); its own owners are read as far as the graph records them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
 
 import pandas as pd
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
-from queries.library import run
+from graph.traversal import relations_of, shortest_distances
 from queries.linked import display_name, node_id, split_id
 from queries.subjects import Subject, default_as_of
 
 MAX_LEVELS = 12
 COLUMNS = ["owner_id", "label", "name", "country", "share", "levels", "chains", "controls",
            "beneficial_owner", "example_chain"]
-# Who may be owned (and so walked above), and the queries naming its owners: (the owners'
-# label, or None where the query names it per row, query). SHAREHOLDER_OF and
-# ACTUAL_CONTROLLER_OF endpoints in graph/schema.yaml.
-OWNER_QUERIES: dict[str, tuple[tuple[str | None, str], ...]] = {
-    "Enterprise": (("Person", "owners-person"), ("Enterprise", "owners-enterprise"),
-                   ("OverseasEntity", "overseas-holdings")),
-    "OverseasEntity": ((None, "owners-overseas"),),
+# Who may be owned (and so walked above), and by whom (SHAREHOLDER_OF and
+# ACTUAL_CONTROLLER_OF endpoints in graph/schema.yaml).
+OWNED_BY: dict[str, tuple[str, ...]] = {
+    "Enterprise": ("Person", "Enterprise", "OverseasEntity"),
+    "OverseasEntity": ("Person", "Enterprise"),
 }
 
 
-def _owners(store: GraphStore, frontier: Iterable[str], as_of: dt.date
-            ) -> dict[str, list[dict]]:
-    """Owned node id -> its owners on the date, each row with ``label``, ``node`` (the owner's
-    node id), ``name``, ``country`` (overseas owners), ``ratio``, ``controls``."""
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for node in frontier:
-        label, key = split_id(node)
-        by_label[label].append(key)
-    above: dict[str, list[dict]] = defaultdict(list)
-    for owned, keys in sorted(by_label.items()):
-        for owner_label, name in OWNER_QUERIES.get(owned, ()):
-            rows = [row | {"label": owner_label or row["label"]}
-                    for row in run(store, name, keys=sorted(keys), as_of=as_of)]
-            # per query, by owner: the order in which walks meet owners (and so the example
-            # chain each owner gets) is the same on both backends
-            for row in sorted(rows, key=lambda r: (r["key"], r["label"], r["owner"],
-                                                   r["ratio"] is None, r["ratio"] or 0.0)):
-                above[node_id(owned, row["key"])].append(
-                    row | {"node": node_id(row["label"], row["owner"]),
-                           "country": row.get("country")})
-    return above
+OWNERSHIP_RELATIONS = ("SHAREHOLDER_OF", "ACTUAL_CONTROLLER_OF")
+
+
+def _owner_order(owned_label: str, row: dict) -> tuple:
+    """The order in which walks meet a subject's owners, and so the example chain each owner
+    gets: an enterprise's persons, then enterprises, then overseas owners; an overseas entity's
+    owners by label; within that by owner key, then share."""
+    ranks = {"Person": 0, "Enterprise": 1, "OverseasEntity": 2}
+    rank = ranks[row["label"]] if owned_label == "Enterprise" else 0
+    return (rank, row["label"], row["owner"], row["ratio"] is None, row["ratio"] or 0.0)
+
+
+def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[dict]]:
+    """The ownership subgraph above ``subject`` on the date: owned node id -> its owners, each
+    row with ``label``, ``node`` (the owner's node id), ``name``, ``country`` (overseas
+    owners), ``ratio``, ``controls``. One native search finds every enterprise and overseas
+    entity above (within MAX_LEVELS); each one's owners are then read by an anchored query."""
+    found = shortest_distances(store, split_id(subject), OWNERSHIP_RELATIONS, MAX_LEVELS - 1,
+                               as_of, direction="in")
+    above = [subject, *sorted(node_id(f.label, f.key) for f in found if f.label in OWNED_BY)]
+    edges: dict[str, list[dict]] = {}
+    for owned in above:
+        label, key = split_id(owned)
+        rows = [{"key": key, "owner": r.key, "name": r.name, "ratio": r.ratio,
+                 "controls": r.ratio is None, "label": r.label, "country": r.country,
+                 "node": node_id(r.label, r.key)}
+                for r in relations_of(store, (label, key), OWNERSHIP_RELATIONS, as_of, "in")
+                if r.label in OWNED_BY[label]]
+        if rows:
+            edges[owned] = sorted(rows, key=lambda r: _owner_order(label, r))
+    return edges
 
 
 def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
               threshold: float = 0.25) -> pd.DataFrame:
-    if subject.label not in OWNER_QUERIES:
+    if subject.label not in OWNED_BY:
         raise CreditGraphError("ownership is asked of an enterprise (a USCC or legacy code) or "
                                "an overseas entity")
     as_of = default_as_of(as_of)
-    # Read the ownership subgraph above the subject, level by level.
-    edges: dict[str, list[dict]] = {}
     start = subject.node_id
-    frontier, seen = [start], {start}
-    for _ in range(MAX_LEVELS):
-        if not frontier:
-            break
-        found = _owners(store, frontier, as_of)
-        edges.update(found)
-        frontier = sorted({r["node"] for rows in found.values() for r in rows
-                           if r["label"] in OWNER_QUERIES and r["node"] not in seen})
-        seen.update(frontier)
+    edges = _owners(store, start, as_of)
     totals: dict[str, dict] = {}
 
     def walk(company: str, share: float, chain: list[str], names: list[str]) -> None:
@@ -97,7 +93,7 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
             entry["levels"] = min(entry["levels"], len(chain))
             if entry["example"] is None:
                 entry["example"] = [shown, *names]
-            if row["label"] in OWNER_QUERIES:
+            if row["label"] in OWNED_BY:
                 walk(owner, product, [owner, *chain], [shown, *names])
 
     walk(start, 1.0, [start], [subject.name])

@@ -11,7 +11,7 @@ import pandas as pd
 
 from graph.store import GraphStore
 from queries.library import run
-from queries.linked import linked_dishonesty
+from queries.linked import linked_dishonesty, listed_in_force
 from queries.subjects import Subject, default_as_of
 
 DAMPING = 0.85
@@ -39,9 +39,10 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
     ranked = sorted((node for node in scores if node not in seeds),
                     key=lambda node: (-scores[node], node))[:top]
     rows = []
+    black = listed_in_force(store, "black", as_of)
     for label, key in ranked:
         subject = Subject(label, key, names.get((label, key), ""))
-        linked = linked_dishonesty(store, subject, max_hops, as_of)
+        linked = linked_dishonesty(store, subject, max_hops, as_of, black=black)
         nearest = linked.iloc[0] if not linked.empty else None
         rows.append({
             "subject_id": key, "label": label, "name": subject.name,

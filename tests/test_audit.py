@@ -510,3 +510,23 @@ def test_the_cli_repairs_only_with_yes(log, run_cli):
     assert run_cli("audit", "verify").returncode == 0
     out = run_cli("audit", "repair", "--yes")
     assert out.returncode == 2 and "nothing to repair" in out.stderr
+
+
+def test_a_load_or_propagation_that_could_not_be_recorded_does_not_start(tmp_path, run_cli):
+    """Without its key, or with a log never initialised, the audit log could not take the
+    record at the end: the command is refused before it writes anything."""
+    sample = Path(__file__).resolve().parent.parent / "seed" / "sample"
+    store = tmp_path / "store"
+    never = {"CREDITGRAPH_AUDIT_LOG": str(tmp_path / "never" / "audit.log"),
+             "CREDITGRAPH_STORE": str(store)}
+    out = run_cli("load", str(sample), env=never)
+    assert out.returncode != 0 and "not initialised" in out.stderr, out.stderr
+    assert not (store / "graph.lbug").exists()  # nothing was written, not even the schema
+    keyless = {"CREDITGRAPH_AUDIT_KEY": "", "CREDITGRAPH_AUDIT_KEY_FILE":
+               str(tmp_path / "absent.key"), "CREDITGRAPH_STORE": str(store)}
+    out = run_cli("load", str(sample), env=keyless)
+    assert out.returncode != 0 and "CREDITGRAPH_AUDIT_KEY is not set" in out.stderr
+    assert not (store / "graph.lbug").exists()
+    out = run_cli("propagate", env=never)
+    assert out.returncode != 0 and "not initialised" in out.stderr, out.stderr
+    assert "sanctions written" not in out.stdout

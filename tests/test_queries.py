@@ -327,3 +327,68 @@ def test_linked_dishonesty_agrees_with_a_plain_breadth_first_search(store, seed_
             assert all(graph.has_edge(a, b) for a, b in itertools.pairwise(path))
         found_any += bool(expected)
     assert found_any >= 5
+
+
+def _level_by_level(store, origin: Subject, max_hops: int, as_of: dt.date) -> list[dict]:
+    """The answer before the native search, path choice on ties included."""
+    return linked.linked_dishonesty_level_by_level(store, origin, max_hops, as_of).to_dict(
+        "records")
+
+
+def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store):
+    """Two equal routes, parallel relations, an ended and a future relation: the engine's own
+    shortest search gives the path the level-by-level search gives, on both engines."""
+    from tests.test_propagation import Graph
+
+    g = Graph(store)
+    origin, black, far = g.firm("起点公司"), g.firm("失信公司甲"), g.firm("失信公司乙")
+    first, second = g.person("甲"), g.person("乙")  # first < second by node id
+    middle = g.firm("中间公司")
+    g.link(second, "SHAREHOLDER_OF", origin, ratio=0.4)   # written before the first's
+    g.link(first, "SHAREHOLDER_OF", origin, ratio=0.2)
+    g.link(first, "LEGAL_REP_OF", origin)                 # parallel: LEGAL_REP_OF sorts first
+    g.link(second, "LEGAL_REP_OF", black)
+    g.link(first, "LEGAL_REP_OF", black)
+    g.link(origin, "BRANCH_OF", far, start_date=dt.date(2010, 1, 1),
+           end_date=dt.date(2020, 1, 1))                   # ended: the short way is closed
+    g.link(first, "EXECUTIVE_OF", middle, role="监事")
+    g.link(middle, "BRANCH_OF", far)
+    g.link(second, "EXECUTIVE_OF", far, role="董事", start_date=dt.date(2030, 1, 1))  # not yet
+    g.list(black, "失信被执行人")
+    g.list(far, "重大税收违法", start=dt.date(2015, 1, 1))
+    on = dt.date(2024, 6, 1)
+    subject = Subject("Enterprise", origin.partition(":")[2], "起点公司")
+    frame = linked.linked_dishonesty(store, subject, 3, on)
+    key = {n: n.partition(":")[2] for n in (origin, black, far, first, second, middle)}
+    assert frame[["subject_id", "hops", "path", "path_types"]].to_dict("records") == [
+        {"subject_id": key[black], "hops": 2, "path": [key[origin], key[first], key[black]],
+         "path_types": ["LEGAL_REP_OF", "LEGAL_REP_OF"]},
+        {"subject_id": key[far], "hops": 3,
+         "path": [key[origin], key[first], key[middle], key[far]],
+         "path_types": ["LEGAL_REP_OF", "EXECUTIVE_OF", "BRANCH_OF"]}]
+    assert frame.to_dict("records") == _level_by_level(store, subject, 3, on)
+    # before the branch relation ended it was the short way
+    before = linked.linked_dishonesty(store, subject, 3, dt.date(2019, 6, 1))
+    assert before.loc[before["subject_id"] == key[far], "hops"].tolist() == [1]
+    assert linked.linked_dishonesty(store, subject, 1, on).empty
+    with pytest.raises(Exception, match="hops must be a whole number"):
+        linked.linked_dishonesty(store, subject, 13, on)
+
+
+def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed_dir, tmp_path):
+    """Every column, every path, for enterprises and persons, at one to three hops."""
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    as_of = dt.date(2026, 11, 1)
+    firms = [Subject("Enterprise", r["key"], r["name"]) for r in store.read(
+        "MATCH (e:Enterprise) RETURN e.uscc AS key, e.name AS name ORDER BY key")][::4][:50]
+    persons = [Subject("Person", r["key"], r["name"]) for r in store.read(
+        "MATCH (p:Person) RETURN p.pid AS key, p.name AS name ORDER BY key")][::6][:25]
+    rows = 0
+    for subject in firms + persons:
+        for hops in (1, 2, 3):
+            expected = _level_by_level(store, subject, hops, as_of)
+            assert linked.linked_dishonesty(store, subject, hops, as_of).to_dict(
+                "records") == expected, (subject.key, hops)
+            rows += len(expected)
+    assert rows >= 20

@@ -24,12 +24,14 @@ from graph.errors import StoreError, StoreUnavailableError
 from graph.schema import Schema
 from graph.settings import Settings
 from graph.store import GraphStore, Row, Statement, shared_params
+from graph.traversal import EmbeddedDialect
 
 DATABASE_FILE = "graph.lbug"
 
 
 class EmbeddedStore(GraphStore):
     backend = "embedded"
+    dialect = EmbeddedDialect()
 
     def __init__(self, settings: Settings, schema: Schema, read_only: bool = False) -> None:
         super().__init__(settings, schema)

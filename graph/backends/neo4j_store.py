@@ -22,6 +22,7 @@ from graph.errors import SettingsError, StoreError, StoreUnavailableError
 from graph.schema import Schema
 from graph.settings import Settings
 from graph.store import GraphStore, Row, Statement
+from graph.traversal import Neo4jDialect
 
 # The driver logs every failed connection attempt as a warning of its own; we raise one clear
 # error instead, so keep its records away from Python's last-resort stderr handler.
@@ -36,6 +37,7 @@ READ_ATTEMPTS = 3
 
 class Neo4jStore(GraphStore):
     backend = "neo4j"
+    dialect = Neo4jDialect()
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         super().__init__(settings, schema)

@@ -1,0 +1,250 @@
+"""Native graph search, written once per Cypher dialect: the shortest distance from one subject
+to a set of others over valid relations (one variable-length query), and one subject's valid
+relations (one anchored query). ``queries/`` builds linked-party search and paths on these and
+never asks which engine it talks to.
+
+Why two dialects: LadybugDB writes a filtered shortest search as
+``-[:T* SHORTEST 1..3 (r, n | WHERE ...)]-`` and has no ``startNode()``; Neo4j 5 writes it as
+``SHORTEST 1 (s)(()-[r:T WHERE ...]-()){1,3}(m)``. Both filter every relationship of the path on
+the date, so a path never runs through an ended relation.
+
+Labels, relationship types and property names come only from the schema's whitelist (quoted by
+``graph.cypher``); the hop bound is a checked integer (neither engine takes it as a parameter);
+every value is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graph.cypher import quote_label, quote_property, quote_rel_type
+from graph.errors import CreditGraphError
+from graph.schema import Schema
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+
+MAX_HOPS = 12
+
+
+@dataclass(frozen=True)
+class Found:
+    """A subject reached by a shortest search, at ``hops`` relations from the origin."""
+
+    label: str
+    key: str
+    name: str | None
+    country: str | None
+    hops: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One valid relation of a subject, seen from it: ``outgoing`` when the subject is its start."""
+
+    type: str
+    label: str
+    key: str
+    name: str | None
+    country: str | None
+    ratio: float | None
+    role: str | None
+    kind: str | None
+    outgoing: bool
+
+
+def valid_on(var: str) -> str:
+    """A relation in force on ``$as_of``: started (or start unknown) and not yet ended."""
+    return (f"({var}.start_date IS NULL OR {var}.start_date <= $as_of) "
+            f"AND ({var}.end_date IS NULL OR {var}.end_date >= $as_of)")
+
+
+def _checked_hops(max_hops: int) -> int:
+    if not isinstance(max_hops, int) or isinstance(max_hops, bool) or not (
+            1 <= max_hops <= MAX_HOPS):
+        raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
+                               f"{max_hops!r}")
+    return max_hops
+
+
+def _labels_touched(schema: Schema, types: Sequence[str]) -> set[str]:
+    return {label for t in types for pair in schema.relationship(t).endpoints for label in pair}
+
+
+def _types_from(schema: Schema, label: str, types: Sequence[str], outgoing: bool) -> list[str]:
+    """The asked-for types that can start (``outgoing``) or end at ``label``."""
+    side = 0 if outgoing else 1
+    return [t for t in types if any(pair[side] == label
+                                    for pair in schema.relationship(t).endpoints)]
+
+
+def _alternatives(schema: Schema, types: Iterable[str]) -> str:
+    return "|".join(quote_rel_type(schema, t) for t in types)
+
+
+def _key(schema: Schema, label: str) -> str:
+    return quote_property(schema.node(label).key)
+
+
+def _has(schema: Schema, labels: Iterable[str], prop: str, rel_types: Iterable[str] = ()
+         ) -> bool:
+    return (any(prop in schema.node(label).properties for label in labels)
+            or any(prop in schema.relationship(t).properties for t in rel_types))
+
+
+class Dialect:
+    """The query text of one engine. Subclasses differ only where the languages do.
+
+    ``whole_hop``: a level-by-level search (the scan, propagation walks) reads a hop for every
+    label and direction in one query (Neo4j: round trips dominate); otherwise one small query
+    per label and direction (the embedded engine pays for every UNION branch instead), and the
+    last hop's list-entry test runs as a second query rather than on the server."""
+
+    whole_hop = False
+
+    def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
+                        max_hops: int, end_labels: Sequence[str], direction: str,
+                        every_end: bool) -> str:
+        """``direction``: ``both``, ``out`` (relations leaving the origin's side) or ``in``;
+        ``every_end``: every node reached, else only the keys in ``$ends_<Label>``."""
+        raise NotImplementedError
+
+    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
+                  ) -> str:
+        raise NotImplementedError
+
+    # -- shared pieces -----------------------------------------------------------------------
+
+    def _end_columns(self, schema: Schema, end_labels: Sequence[str], var: str) -> str:
+        keys = ", ".join(f"{var}.{_key(schema, label)} AS key_{label}" for label in end_labels)
+        country = (f"{var}.country" if _has(schema, end_labels, "country") else "NULL")
+        return f"{keys}, {var}.name AS name, {country} AS country"
+
+    @staticmethod
+    def _end_filter(schema: Schema, end_labels: Sequence[str], var: str, every_end: bool
+                    ) -> str:
+        if every_end:
+            return "true"
+        return " OR ".join(f"{var}.{_key(schema, label)} IN $ends_{label}"
+                           for label in end_labels)
+
+
+ARROWS = {"both": ("-", "-"), "out": ("-", "->"), "in": ("<-", "-")}
+
+
+class EmbeddedDialect(Dialect):
+    def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
+                        max_hops: int, end_labels: Sequence[str], direction: str,
+                        every_end: bool) -> str:
+        left, right = ARROWS[direction]
+        return (f"MATCH p = (s:{quote_label(schema, origin_label)} "
+                f"{{{_key(schema, origin_label)}: $key}})"
+                f"{left}[:{_alternatives(schema, types)}* SHORTEST 1..{_checked_hops(max_hops)} "
+                f"(r, v | WHERE {valid_on('r')})]{right}(m) "
+                f"WHERE {self._end_filter(schema, end_labels, 'm', every_end)} "
+                f"RETURN label(m) AS label, {self._end_columns(schema, end_labels, 'm')}, "
+                f"length(p) AS hops")
+
+    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
+                  ) -> str:
+        arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
+            t=_alternatives(schema, types))
+        far = {b if outgoing else a for t in types for a, b in schema.relationship(t).endpoints
+               if (a if outgoing else b) == label}
+        props = ", ".join(f"{'r.' + p if _has(schema, (), p, types) else 'NULL'} AS {p}"
+                          for p in ("ratio", "role", "kind"))
+        return (f"MATCH (n:{quote_label(schema, label)} {{{_key(schema, label)}: $key}})"
+                f"{arrow}(m) WHERE {valid_on('r')} "
+                f"RETURN label(r) AS type, label(m) AS label, "
+                f"{self._end_columns(schema, sorted(far), 'm')}, {props}, "
+                f"{'true' if outgoing else 'false'} AS outgoing")
+
+
+class Neo4jDialect(Dialect):
+    whole_hop = True
+
+    def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
+                        max_hops: int, end_labels: Sequence[str], direction: str,
+                        every_end: bool) -> str:
+        left, right = ARROWS[direction]
+        return (f"MATCH p = SHORTEST 1 (s:{quote_label(schema, origin_label)} "
+                f"{{{_key(schema, origin_label)}: $key}})"
+                f"((){left}[r:{_alternatives(schema, types)} WHERE {valid_on('r')}]{right}())"
+                f"{{1,{_checked_hops(max_hops)}}}(m) "
+                f"WHERE m <> s AND ({self._end_filter(schema, end_labels, 'm', every_end)}) "
+                f"RETURN labels(m)[0] AS label, {self._end_columns(schema, end_labels, 'm')}, "
+                f"length(p) AS hops")
+
+    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
+                  ) -> str:
+        arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
+            t=_alternatives(schema, types))
+        far = sorted({b if outgoing else a for t in types
+                      for a, b in schema.relationship(t).endpoints
+                      if (a if outgoing else b) == label})
+        return (f"MATCH (n:{quote_label(schema, label)} {{{_key(schema, label)}: $key}})"
+                f"{arrow}(m) WHERE {valid_on('r')} "
+                f"RETURN type(r) AS type, labels(m)[0] AS label, "
+                f"{self._end_columns(schema, far, 'm')}, r.ratio AS ratio, r.role AS role, "
+                f"r.kind AS kind, {'true' if outgoing else 'false'} AS outgoing")
+
+
+def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequence[str],
+                       max_hops: int, as_of: dt.date,
+                       ends: Iterable[tuple[str, str]] | None = None,
+                       direction: str = "both") -> list[Found]:
+    """Each of ``ends`` (label, key) — or, with ``ends=None``, every subject — within
+    ``max_hops`` valid relations of ``types`` from ``origin``, with its distance; the origin
+    itself is never among them. ``direction`` ``in`` follows relations towards the origin only
+    (its owners, their owners, ...). One query."""
+    if direction not in ARROWS:
+        raise ValueError(f"direction {direction!r}")
+    schema = store.schema
+    label, key = origin
+    touched = _labels_touched(schema, types) if types else set()
+    if label not in touched:
+        return []
+    params: dict[str, Any] = {"key": key, "as_of": as_of}
+    if ends is None:
+        end_labels = sorted(touched)
+    else:
+        wanted: dict[str, set[str]] = {}
+        for end_label, end_key in ends:
+            schema.node(end_label)
+            wanted.setdefault(end_label, set()).add(end_key)
+        end_labels = sorted(set(wanted) & touched)
+        if not end_labels:
+            return []
+        params |= {f"ends_{end}": sorted(wanted[end]) for end in end_labels}
+    query = store.dialect.shortest_search(schema, label, types, max_hops, end_labels,
+                                          direction, ends is None)
+    found = []
+    for row in store.read(query, params):
+        end_key = row[f"key_{row['label']}"]
+        if (row["label"], end_key) == (label, key):
+            continue
+        found.append(Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
+    return found
+
+
+def relations_of(store: GraphStore, node: tuple[str, str], types: Sequence[str],
+                 as_of: dt.date, direction: str = "both") -> list[Relation]:
+    """The relations of ``types`` of one subject valid on the date (``direction`` ``in``:
+    those ending at it): one anchored query per direction (an index look-up, then its own
+    relations only)."""
+    schema = store.schema
+    label, key = node
+    out = []
+    for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
+        chosen = _types_from(schema, label, types, outgoing)
+        if not chosen:
+            continue
+        for row in store.read(store.dialect.relations(schema, label, chosen, outgoing),
+                              {"key": key, "as_of": as_of}):
+            out.append(Relation(row["type"], row["label"], row[f"key_{row['label']}"],
+                                row["name"], row["country"], row["ratio"], row["role"],
+                                row["kind"], bool(row["outgoing"])))
+    return out
