@@ -104,6 +104,10 @@ class Dialect:
     last hop's list-entry test runs as a second query rather than on the server."""
 
     whole_hop = False
+    # a frontier this small is read node by node with anchored queries (an index look-up
+    # each) rather than by one ``UNWIND $keys`` query, which this engine answers by scanning
+    # the relationship tables (about 250 ms a query at 100,000 enterprises)
+    anchored_frontier = 128
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
@@ -165,6 +169,7 @@ class EmbeddedDialect(Dialect):
 
 class Neo4jDialect(Dialect):
     whole_hop = True
+    anchored_frontier = 0  # one round trip for the whole hop is cheaper
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,

@@ -93,12 +93,17 @@ def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequenc
     last hop of a search for listed parties needs no other. Where a hop is one query
     (``Dialect.whole_hop``) the server filters (listed-neighbours.neo4j.cypher); otherwise the
     hop is expanded and then its entries checked."""
+    frontier = list(frontier)
     if store.dialect.whole_hop:
         rows = [row for keys in keyed(frontier)
                 for row in _hop(store, "listed-neighbours", keys, types, as_of, kind=kind)]
         return _edges(rows, types)
     found = expand(store, frontier, types, as_of)
-    listed = entries_in_force(store, {there for _, there, _, _ in found}, kind, as_of)
+    reached = {there for _, there, _, _ in found}
+    if len(reached) <= store.dialect.anchored_frontier:
+        listed = {n for n in listed_in_force(store, kind, as_of) if n in reached}
+    else:
+        listed = set(entries_in_force(store, reached, kind, as_of))
     return [f for f in found if f[1] in listed]
 
 
@@ -127,7 +132,21 @@ def _edges(rows: Iterable[dict], types: Sequence[str]) -> list[tuple[str, str, s
 def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
                     as_of: dt.date) -> Iterable[dict]:
     """One query for the whole hop, or one small query per non-empty label and direction
-    (neighbours-*.embedded.cypher), as the engine's dialect prefers (``Dialect.whole_hop``)."""
+    (neighbours-*.embedded.cypher), as the engine's dialect prefers (``Dialect.whole_hop``);
+    a small frontier node by node with anchored queries where the dialect says that is
+    cheaper (``Dialect.anchored_frontier``)."""
+    frontier = list(frontier)
+    if 0 < len(frontier) <= store.dialect.anchored_frontier:
+        for node in frontier:
+            label, key = split_id(node)
+            if label not in SUBJECTS:
+                raise ValueError(f"not a subject node id: {node!r}")
+            for rel in relations_of(store, (label, key), types, as_of):
+                yield {"from_label": label, "key": key, "outgoing": rel.outgoing,
+                       "type": rel.type, "label": rel.label, "neighbour": rel.key,
+                       "name": rel.name, "country": rel.country, "ratio": rel.ratio,
+                       "role": rel.role, "kind": rel.kind}
+        return
     for keys in keyed(frontier):
         if store.dialect.whole_hop:
             yield from _hop(store, "neighbours", keys, types, as_of)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
-from queries.linked import CONTROL_RELATIONS, Edge, expand, explain, split_id
+from graph.traversal import relations_of, shortest_distances
+from queries.linked import CONTROL_RELATIONS, Edge, display_name, explain, node_id, split_id
 from queries.subjects import Subject, default_as_of
 
 MAX_PATHS = 100
@@ -19,26 +20,14 @@ MAX_PATHS = 100
 def paths(store: GraphStore, source: Subject, target: Subject, max_length: int = 4,
           as_of: dt.date | None = None, relations: Sequence[str] = CONTROL_RELATIONS,
           all_shortest: bool = True) -> pd.DataFrame:
-    """Breadth-first from ``source``, keeping every parent at the shortest distance, until
-    ``target`` is reached or ``max_length`` relations have been followed."""
+    """Every shortest path from ``source`` to ``target`` within ``max_length`` relations (at
+    most MAX_PATHS), or the first one only."""
     as_of = default_as_of(as_of)
     if set(relations) - set(CONTROL_RELATIONS) or not relations:
         raise CreditGraphError(f"relations must be among {', '.join(CONTROL_RELATIONS)}")
     start, goal = source.node_id, target.node_id
     names = {start: source.name, goal: target.name}
-    parents: dict[str, list[tuple[str, Edge]]] = {start: []}
-    frontier = [start]
-    for _ in range(max_length):
-        if goal in parents or not frontier:
-            break
-        level: dict[str, list[tuple[str, Edge]]] = {}
-        for here, there, name, edge in expand(store, frontier, relations, as_of):
-            names.setdefault(there, name)
-            if there in parents:
-                continue
-            level.setdefault(there, []).append((here, edge))
-        parents.update(level)
-        frontier = sorted(level)
+    parents = _shortest_parents(store, start, goal, max_length, relations, as_of, names)
     columns = ["length", "path", "path_labels", "path_names", "path_types", "explanation"]
     if goal not in parents or goal == start:
         return pd.DataFrame(columns=columns)
@@ -66,3 +55,47 @@ def paths(store: GraphStore, source: Subject, target: Subject, max_length: int =
                      "explanation": "；".join(explain(e, names) for e in edges)})
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values("explanation").reset_index(drop=True)
+
+
+def _shortest_parents(store: GraphStore, start: str, goal: str, max_length: int,
+                      relations: Sequence[str], as_of: dt.date, names: dict[str, str]
+                      ) -> dict[str, list[tuple[str, Edge]]]:
+    """Each node on a shortest path from ``start`` to ``goal`` -> its parents one step nearer
+    ``start``, in the order the level-by-level search meets them (parent id, relationship type,
+    start). One native search gives the distance; the walk back from ``goal`` reads each
+    node's relations (anchored) and, per level, which neighbours lie one step nearer."""
+    parents: dict[str, list[tuple[str, Edge]]] = {start: []}
+    if goal == start or max_length < 1:
+        return parents
+    found = shortest_distances(store, split_id(start), relations, max_length, as_of,
+                               [split_id(goal)])
+    if not found:
+        return parents
+    level = {goal}
+    for hops in range(found[0].hops, 0, -1):
+        around = {n: relations_of(store, split_id(n), relations, as_of) for n in sorted(level)}
+        if hops == 1:
+            nearer = {start}
+        else:
+            candidates = {(r.label, r.key) for rels in around.values() for r in rels}
+            nearer = {node_id(f.label, f.key) for f in shortest_distances(
+                store, split_id(start), relations, hops - 1, as_of, candidates)
+                if f.hops == hops - 1}
+        next_level: set[str] = set()
+        for node, rels in around.items():
+            options = []
+            for rel in rels:
+                there = node_id(rel.label, rel.key)
+                if there not in nearer:
+                    continue
+                source, target = (node, there) if rel.outgoing else (there, node)
+                names.setdefault(there, display_name(rel.label, rel.name, rel.country))
+                options.append(((there, rel.type, source), there,
+                                Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)))
+            options.sort(key=lambda o: o[0])
+            parents[node] = [(there, edge) for _, there, edge in options]
+            next_level.update(there for _, there, _ in options)
+        level = next_level - {start}
+        if not level:
+            break
+    return parents

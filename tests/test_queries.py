@@ -392,3 +392,25 @@ def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed
                 "records") == expected, (subject.key, hops)
             rows += len(expected)
     assert rows >= 20
+
+
+def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tmp_path,
+                                                              monkeypatch):
+    """Small frontiers are read with anchored queries, large ones with one query per label:
+    the two give the same neighbours, relations and names, and so the same propagation."""
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    as_of = dt.date(2026, 11, 1)
+    frontier = sorted({f"Enterprise:{r['a']}" for r in linked.run(
+        store, "control-edges", as_of=as_of) if len(r["a"]) == 18})[::9][:60]
+    frontier += [f"Person:{r['key']}" for r in store.read(
+        "MATCH (p:Person) RETURN p.pid AS key ORDER BY key LIMIT 40")]
+    dialect = type(store.dialect)
+    answers = []
+    for threshold in (0, 10_000):
+        monkeypatch.setattr(dialect, "anchored_frontier", threshold)
+        answers.append((linked.expand(store, frontier, linked.CONTROL_RELATIONS, as_of),
+                        linked.listed_neighbours(store, frontier, linked.CONTROL_RELATIONS,
+                                                 as_of)))
+    assert answers[0] == answers[1]
+    assert len(answers[0][0]) > 100 and answers[0][1]
