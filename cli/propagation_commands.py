@@ -80,8 +80,14 @@ def propagate_command(
     write them as Sanction nodes with their evidence paths; idempotent; measures whose source
     entry was repaired, revoked or expired are removed. `load` runs it for what it touched."""
     since = _timestamp(changed_since) if changed_since else None
-    with open_from(ctx) as store, write_lock(store, "propagate"):
-        report = run_propagation(store, rules, _date(as_of) or dt.date.today(), since, fmt)
+    audit.check_ready()  # before anything is opened or locked
+    with open_from(ctx) as store:
+        if problems := store.schema_problems():
+            raise CreditGraphError(f"the store at {store.location()} is not ready to propagate "
+                                   f"({problems[0]}); load data first (`creditgraph load`)")
+        with write_lock(store, "propagate"):
+            report = run_propagation(store, rules, _date(as_of) or dt.date.today(), since,
+                                     fmt)
     print_report(report, fmt)
 
 

@@ -518,15 +518,17 @@ def test_a_load_or_propagation_that_could_not_be_recorded_does_not_start(tmp_pat
     sample = Path(__file__).resolve().parent.parent / "seed" / "sample"
     store = tmp_path / "store"
     never = {"CREDITGRAPH_AUDIT_LOG": str(tmp_path / "never" / "audit.log"),
-             "CREDITGRAPH_STORE": str(store)}
+             "CREDITGRAPH_STORE": str(store), "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
     out = run_cli("load", str(sample), env=never)
     assert out.returncode != 0 and "not initialised" in out.stderr, out.stderr
     assert not (store / "graph.lbug").exists()  # nothing was written, not even the schema
     keyless = {"CREDITGRAPH_AUDIT_KEY": "", "CREDITGRAPH_AUDIT_KEY_FILE":
-               str(tmp_path / "absent.key"), "CREDITGRAPH_STORE": str(store)}
+               str(tmp_path / "absent.key"), "CREDITGRAPH_STORE": str(store),
+               "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
     out = run_cli("load", str(sample), env=keyless)
     assert out.returncode != 0 and "CREDITGRAPH_AUDIT_KEY is not set" in out.stderr
     assert not (store / "graph.lbug").exists()
     out = run_cli("propagate", env=never)
     assert out.returncode != 0 and "not initialised" in out.stderr, out.stderr
-    assert "sanctions written" not in out.stdout
+    out = run_cli("propagate", env={"CREDITGRAPH_STORE": str(store)})  # audit log ready
+    assert out.returncode != 0 and "not ready to propagate" in out.stderr, out.stderr

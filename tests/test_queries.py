@@ -381,9 +381,9 @@ def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed
                    tmp_path / "r")
     as_of = dt.date(2026, 11, 1)
     firms = [Subject("Enterprise", r["key"], r["name"]) for r in store.read(
-        "MATCH (e:Enterprise) RETURN e.uscc AS key, e.name AS name ORDER BY key")][::4][:50]
+        "MATCH (e:Enterprise) RETURN e.uscc AS key, e.name AS name ORDER BY key")][::6][:30]
     persons = [Subject("Person", r["key"], r["name"]) for r in store.read(
-        "MATCH (p:Person) RETURN p.pid AS key, p.name AS name ORDER BY key")][::6][:25]
+        "MATCH (p:Person) RETURN p.pid AS key, p.name AS name ORDER BY key")][::9][:12]
     rows = 0
     for subject in firms + persons:
         for hops in (1, 2, 3):
