@@ -70,6 +70,14 @@ def _checked_hops(max_hops: int) -> int:
     return max_hops
 
 
+def _check_dated(schema: Schema, types: Sequence[str]) -> None:
+    """Searches filter every relation on its dates: only dated (temporal) types qualify."""
+    undated = [t for t in types if not schema.relationship(t).temporal]
+    if undated:
+        raise CreditGraphError(f"relations without dates cannot be searched: "
+                               f"{', '.join(undated)}")
+
+
 def _labels_touched(schema: Schema, types: Sequence[str]) -> set[str]:
     return {label for t in types for pair in schema.relationship(t).endpoints for label in pair}
 
@@ -209,9 +217,11 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
         raise ValueError(f"direction {direction!r}")
     schema = store.schema
     label, key = origin
-    touched = _labels_touched(schema, types) if types else set()
-    if label not in touched:
-        return []
+    _check_dated(schema, types)
+    leaving = {"both": (True, False), "out": (True,), "in": (False,)}[direction]
+    if not any(_types_from(schema, label, types, outgoing) for outgoing in leaving):
+        return []  # no asked-for relation can touch the origin from that side
+    touched = _labels_touched(schema, types)
     params: dict[str, Any] = {"key": key, "as_of": as_of}
     if ends is None:
         end_labels = sorted(touched)
@@ -242,6 +252,7 @@ def relations_of(store: GraphStore, node: tuple[str, str], types: Sequence[str],
     relations only)."""
     schema = store.schema
     label, key = node
+    _check_dated(schema, types)
     out = []
     for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
         chosen = _types_from(schema, label, types, outgoing)

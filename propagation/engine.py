@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from graph.store import GraphStore
 from propagation.rules import Reach, Rule, RuleSet, Step
-from queries.linked import Edge, expand, explain, listed_neighbours, split_id
+from queries.linked import Edge, expand, explain, listed_neighbours, split_id, tie_order
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Neighbourhood:
             self.names.setdefault(there, name)
         self.queries += 1
         for node in missing:
-            cache[node] = sorted(found.get(node, []), key=lambda p: (p[0], p[1].type, p[1].source))
+            cache[node] = sorted(found.get(node, []), key=lambda p: (p[0], *tie_order(p[1])))
 
     def steps(self, node: str, allowed: tuple[Step, ...], min_ratio: float | None,
               listed: str | None = None) -> Iterable[tuple[str, Edge]]:

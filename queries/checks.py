@@ -39,6 +39,7 @@ from queries.subjects import Subject, UnknownSubject, default_as_of, resolve
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
 VERDICTS = ("pass", "review", "restricted")  # in rising order of severity
 MAX_HOPS = 4
+BATCH = 1000  # subjects a batched read asks for at once
 
 
 class CheckError(CreditGraphError):
@@ -185,21 +186,62 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     as_of = default_as_of(as_of)
     hops = rule.max_hops if max_hops is None else max_hops
     listed = {kind: listed_in_force(store, kind, as_of) for kind in ("black", "red")}
-    answers = []
+    found: list[tuple[str, Subject | None, dict[str, Any] | None]] = []
     for code in codes:
         shown = shown_code(code)
         presence_only = not identify_persons and is_personal(code)
         try:
             subject = resolve(store, code, secret)
         except UnknownSubject as exc:
-            answers.append(_unknown(shown, str(exc), presence_only))
+            found.append((shown, None, _unknown(shown, str(exc), presence_only)))
             continue
         if presence_only:
-            answers.append(_blank(shown, True) | {"verdict": None})
+            found.append((shown, None, _blank(shown, True) | {"verdict": None}))
             continue
-        answers.append(_subject_check(store, subject, shown, rule, as_of, hops, relations,
-                                      major_fine, incentive_measures, listed))
-    return answers
+        found.append((shown, subject, None))
+    subjects = [subject for _, subject, _ in found if subject is not None]
+    batch = _Batch(listed, _sanctions(store, subjects, as_of),
+                   _major_penalties(store, subjects, rule, as_of, major_fine))
+    return [answer if subject is None else
+            _subject_check(store, subject, shown, rule, as_of, hops, relations, major_fine,
+                           incentive_measures, batch)
+            for shown, subject, answer in found]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What a batch of checks reads once for all its subjects."""
+
+    listed: dict[str, dict[str, list[dict]]]   # kind -> node id -> entries in force
+    sanctions: dict[str, list[dict]]           # node id -> measures in force
+    penalties: dict[str, list[dict]] | None    # uscc -> major penalties (None: not counted)
+
+
+def _sanctions(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
+               ) -> dict[str, list[dict]]:
+    by_subject: dict[str, list[dict]] = {s.node_id: [] for s in subjects}
+    ids = sorted(by_subject)
+    for start in range(0, len(ids), BATCH):
+        for row in run(store, "sanctions-of-subjects", subject_ids=ids[start:start + BATCH],
+                       as_of=as_of):
+            by_subject[row.pop("subject_id")].append(row)
+    return by_subject
+
+
+def _major_penalties(store: GraphStore, subjects: Sequence[Subject], rule: Purpose,
+                     as_of: dt.date, major_fine: float | None) -> dict[str, list[dict]] | None:
+    if rule.major_penalties is None:
+        return None
+    major = rule.major_penalties
+    keys = sorted({s.key for s in subjects if s.label == "Enterprise"})
+    by_key: dict[str, list[dict]] = {key: [] for key in keys}
+    for start in range(0, len(keys), BATCH):
+        for row in run(store, "major-penalties", keys=keys[start:start + BATCH],
+                       since=as_of.replace(year=as_of.year - major.years), as_of=as_of,
+                       categories=list(major.categories),
+                       min_fine=major.min_fine if major_fine is None else major_fine):
+            by_key[row["key"]].append(row)
+    return by_key
 
 
 def _blank(shown: str, found: bool) -> dict[str, Any]:
@@ -217,14 +259,15 @@ def _unknown(shown: str, message: str, presence_only: bool) -> dict[str, Any]:
 def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpose,
                    as_of: dt.date, hops: int, relations: Sequence[str],
                    major_fine: float | None, incentive_measures: Sequence[str],
-                   listed: dict[str, dict[str, list[dict]]]) -> dict[str, Any]:
+                   batch: _Batch) -> dict[str, Any]:
     verdict, reasons = "pass", []
 
     def worse(level: str) -> None:
         nonlocal verdict
         verdict = max(verdict, level, key=VERDICTS.index)
 
-    sanctions = run(store, "sanctions-of-subject", subject_id=subject.node_id, as_of=as_of)
+    listed = batch.listed
+    sanctions = batch.sanctions.get(subject.node_id, [])
     punish = [s for s in sanctions if s["kind"] != "withheld"]
     own = listed["black"].get(subject.node_id, [])
     for entry in own:
@@ -233,10 +276,7 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
     penalties = []
     if rule.major_penalties is not None and subject.label == "Enterprise":
         major = rule.major_penalties
-        since = as_of.replace(year=as_of.year - major.years)
-        penalties = run(store, "major-penalties", keys=[subject.key], since=since, as_of=as_of,
-                        categories=list(major.categories),
-                        min_fine=major.min_fine if major_fine is None else major_fine)
+        penalties = (batch.penalties or {}).get(subject.key, [])
         for penalty in penalties:
             reasons.append(f"近{major.years}年重大违法 major penalty {penalty['decision_no']} "
                            f"{penalty['decision_date']} ({penalty['category']}, "

@@ -19,8 +19,9 @@ import pandas as pd
 
 from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
+from graph.errors import CreditGraphError
 from graph.store import GraphStore
-from graph.traversal import relations_of, shortest_distances
+from graph.traversal import MAX_HOPS, relations_of, shortest_distances
 from queries.library import run
 from queries.subjects import Subject, default_as_of, display_name
 
@@ -125,8 +126,14 @@ def _edges(rows: Iterable[dict], types: Sequence[str]) -> list[tuple[str, str, s
         edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
         found.append((here, there, display_name(row["label"], row["name"], row["country"]),
                       edge))
-    found.sort(key=lambda f: (f[0], f[1], f[3].type, f[3].source))
+    found.sort(key=lambda f: (f[0], f[1], *tie_order(f[3])))
     return found
+
+
+def tie_order(edge: Edge) -> tuple:
+    """How every search orders the relations between two subjects, so that equal paths are
+    chosen alike everywhere: type, start, then role, kind and share (parallel relations)."""
+    return (edge.type, edge.source, edge.role or "", edge.kind or "", edge.ratio or 0.0)
 
 
 def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
@@ -274,6 +281,9 @@ def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
     result of ``listed_in_force`` for the same date, when the caller has it already."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
+    if not 0 <= max_hops <= MAX_HOPS:
+        raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
+                               f"{max_hops!r}")
     origin = subject.node_id
     listed = dict(black if black is not None else listed_in_force(store, "black", as_of))
     listed.pop(origin, None)
@@ -339,8 +349,7 @@ def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str], max_hops:
                     continue
                 source, target = (node, there) if rel.outgoing else (there, node)
                 edge = Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)
-                options.append(((there, rel.type, source, rel.role or "", rel.kind or "",
-                                 rel.ratio or 0.0), edge,
+                options.append(((there, *tie_order(edge)), edge,
                                 display_name(rel.label, rel.name, rel.country)))
             if not options:  # the data changed between the two reads: not reached after all
                 continue
@@ -418,7 +427,5 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 def _check_relations(relations: Sequence[str]) -> None:
     unknown = set(relations) - set(CONTROL_RELATIONS)
     if unknown or not relations:
-        from graph.errors import CreditGraphError
-
         raise CreditGraphError(f"relations must be among {', '.join(CONTROL_RELATIONS)}; "
                                f"got {', '.join(sorted(unknown)) or 'none'}")

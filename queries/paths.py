@@ -11,7 +11,15 @@ import pandas as pd
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from graph.traversal import relations_of, shortest_distances
-from queries.linked import CONTROL_RELATIONS, Edge, display_name, explain, node_id, split_id
+from queries.linked import (
+    CONTROL_RELATIONS,
+    Edge,
+    display_name,
+    explain,
+    node_id,
+    split_id,
+    tie_order,
+)
 from queries.subjects import Subject, default_as_of
 
 MAX_PATHS = 100
@@ -90,8 +98,8 @@ def _shortest_parents(store: GraphStore, start: str, goal: str, max_length: int,
                     continue
                 source, target = (node, there) if rel.outgoing else (there, node)
                 names.setdefault(there, display_name(rel.label, rel.name, rel.country))
-                options.append(((there, rel.type, source), there,
-                                Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)))
+                edge = Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)
+                options.append(((there, *tie_order(edge)), there, edge))
             options.sort(key=lambda o: o[0])
             parents[node] = [(there, edge) for _, there, edge in options]
             next_level.update(there for _, there, _ in options)

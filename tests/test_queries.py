@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import CreditGraphError
 from graph.identifiers import person_key
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
@@ -371,8 +372,18 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store):
     before = linked.linked_dishonesty(store, subject, 3, dt.date(2019, 6, 1))
     assert before.loc[before["subject_id"] == key[far], "hops"].tolist() == [1]
     assert linked.linked_dishonesty(store, subject, 1, on).empty
-    with pytest.raises(Exception, match="hops must be a whole number"):
+    with pytest.raises(CreditGraphError, match="hops must be a whole number"):
         linked.linked_dishonesty(store, subject, 13, on)
+    from graph.traversal import relations_of, shortest_distances
+
+    with pytest.raises(CreditGraphError, match="without dates cannot be searched: LISTED"):
+        shortest_distances(store, ("Enterprise", key[origin]), ("LISTED",), 2, on)
+    # a person owns but is owned by no one: an upward search from one finds nothing
+    assert shortest_distances(store, ("Person", key[first]), ("SHAREHOLDER_OF",), 3, on,
+                              direction="in") == []
+    assert {r.key for r in relations_of(store, ("Enterprise", key[origin]),
+                                        ("SHAREHOLDER_OF",), on, "in")} == {key[first],
+                                                                            key[second]}
 
 
 def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed_dir, tmp_path):
