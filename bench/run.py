@@ -173,7 +173,12 @@ def main() -> None:
         for store in opened:
             console.print(f"[bold]{store.backend}[/]: {store.version()}")
             for name in chosen:
-                results.setdefault(name, []).extend(BENCHMARKS[name](store, args))
+                rows = BENCHMARKS[name](store, args)
+                results.setdefault(name, []).extend(rows)
+                for row in rows:  # as soon as measured: a later failure loses nothing
+                    console.print(f"{name} · {row['backend']} · {row['what']}: "
+                                  f"{row['seconds']:.2f} (× baseline "
+                                  f"{row['ratio'] if row['ratio'] is not None else '-'})")
     for name, rows in results.items():
         scale = {"store_writes": f"{args.scale:,} nodes per label",
                  "loads": f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations",
