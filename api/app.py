@@ -14,7 +14,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.config import ApiSettings
-from api.deps import Stores
 from api.middleware import BodyLimit, audited
 from api.models import MAX_BATCH, MAX_CODE
 from api.records import CheckStoreError
@@ -22,6 +21,7 @@ from api.routers import checks, health, lists, subjects
 from api.security import RateLimiter
 from graph.errors import CreditGraphError, SettingsError, StoreError
 from graph.identifiers import mask_digit_runs
+from graph.shared_reader import SharedReader
 from propagation.rules import load_rules
 from publication.windows import PeriodsError, load_periods
 from queries.checks import check_measures, load_purposes, shown_code
@@ -50,12 +50,12 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     rules = load_rules()
     check_measures(load_purposes(), rules.measures)
     load_periods()  # a malformed publication-period file stops the service here
-    stores = Stores()
+    stores = SharedReader()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        stores.close()  # the Neo4j driver of this process, at shutdown
+        stores.close()  # this process's store, at shutdown
 
     app = FastAPI(title="CreditGraph 信用核查接口", version="1", lifespan=lifespan,
                   description="Credit checks for departmental systems. Every /v1 call needs "

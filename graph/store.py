@@ -45,6 +45,9 @@ class GraphStore(ABC):
 
     backend: ClassVar[str]
     dialect: ClassVar[Dialect]  # the engine's Cypher where the two differ (graph/traversal.py)
+    # writers in other processes of this machine wait for this store's readers to close it
+    # (the embedded engine); see ``writer_waiting`` and graph/shared_reader.py
+    local_writers: ClassVar[bool] = False
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         self.settings = settings
@@ -64,6 +67,10 @@ class GraphStore(ABC):
     def init_schema(self) -> list[str]:
         """Create constraints, indexes or tables from the schema; idempotent. Returns the
         statements it ran."""
+
+    def writer_waiting(self) -> bool:
+        """A load, init or propagation waits for the readers of this store to close it."""
+        return False
 
     def schema_problems(self) -> list[str]:
         """What ``creditgraph init`` has not made yet, one line each (empty when the schema is

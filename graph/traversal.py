@@ -62,6 +62,22 @@ def valid_on(var: str) -> str:
             f"AND ({var}.end_date IS NULL OR {var}.end_date >= $as_of)")
 
 
+def entry_in_force(var: str) -> str:
+    """A list entry in force on ``$as_of``: started, not ended, and not repaired, revoked or
+    expired by then (信用修复 — such an entry no longer counts)."""
+    return (f"{var}.start_date <= $as_of AND ({var}.end_date IS NULL OR {var}.end_date >= $as_of)"
+            f" AND ({var}.status = 'active' OR ({var}.status_date IS NOT NULL "
+            f"AND {var}.status_date > $as_of))")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Search ends: every subject with a list entry of ``kind`` (black / red) in force on the
+    search's date, tested by the engine on each node reached — no list to send."""
+
+    kind: str
+
+
 def _checked_hops(max_hops: int) -> int:
     if not isinstance(max_hops, int) or isinstance(max_hops, bool) or not (
             1 <= max_hops <= MAX_HOPS):
@@ -119,9 +135,10 @@ class Dialect:
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
-                        every_end: bool) -> str:
+                        ends: str) -> str:
         """``direction``: ``both``, ``out`` (relations leaving the origin's side) or ``in``;
-        ``every_end``: every node reached, else only the keys in ``$ends_<Label>``."""
+        ``ends``: ``every`` node reached, the ``keys`` in ``$ends_<Label>``, or the ``listed``
+        (a list entry of kind ``$list_kind`` in force)."""
         raise NotImplementedError
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
@@ -136,10 +153,13 @@ class Dialect:
         return f"{keys}, {var}.name AS name, {country} AS country"
 
     @staticmethod
-    def _end_filter(schema: Schema, end_labels: Sequence[str], var: str, every_end: bool
-                    ) -> str:
-        if every_end:
+    def _end_filter(schema: Schema, end_labels: Sequence[str], var: str, ends: str) -> str:
+        if ends == "every":
             return "true"
+        if ends == "listed":
+            return (f"EXISTS {{ MATCH (l:{quote_label(schema, 'ListEntry')})"
+                    f"-[:{quote_rel_type(schema, 'LISTED')}]->({var}) "
+                    f"WHERE l.list_kind = $list_kind AND {entry_in_force('l')} }}")
         return " OR ".join(f"{var}.{_key(schema, label)} IN $ends_{label}"
                            for label in end_labels)
 
@@ -150,13 +170,13 @@ ARROWS = {"both": ("-", "-"), "out": ("-", "->"), "in": ("<-", "-")}
 class EmbeddedDialect(Dialect):
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
-                        every_end: bool) -> str:
+                        ends: str) -> str:
         left, right = ARROWS[direction]
         return (f"MATCH p = (s:{quote_label(schema, origin_label)} "
                 f"{{{_key(schema, origin_label)}: $key}})"
                 f"{left}[:{_alternatives(schema, types)}* SHORTEST 1..{_checked_hops(max_hops)} "
                 f"(r, v | WHERE {valid_on('r')})]{right}(m) "
-                f"WHERE {self._end_filter(schema, end_labels, 'm', every_end)} "
+                f"WHERE {self._end_filter(schema, end_labels, 'm', ends)} "
                 f"RETURN label(m) AS label, {self._end_columns(schema, end_labels, 'm')}, "
                 f"length(p) AS hops")
 
@@ -181,13 +201,13 @@ class Neo4jDialect(Dialect):
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
-                        every_end: bool) -> str:
+                        ends: str) -> str:
         left, right = ARROWS[direction]
         return (f"MATCH p = SHORTEST 1 (s:{quote_label(schema, origin_label)} "
                 f"{{{_key(schema, origin_label)}: $key}})"
                 f"((){left}[r:{_alternatives(schema, types)} WHERE {valid_on('r')}]{right}())"
                 f"{{1,{_checked_hops(max_hops)}}}(m) "
-                f"WHERE m <> s AND ({self._end_filter(schema, end_labels, 'm', every_end)}) "
+                f"WHERE m <> s AND ({self._end_filter(schema, end_labels, 'm', ends)}) "
                 f"RETURN labels(m)[0] AS label, {self._end_columns(schema, end_labels, 'm')}, "
                 f"length(p) AS hops")
 
@@ -207,9 +227,10 @@ class Neo4jDialect(Dialect):
 
 def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequence[str],
                        max_hops: int, as_of: dt.date,
-                       ends: Iterable[tuple[str, str]] | None = None,
+                       ends: Iterable[tuple[str, str]] | Listed | None = None,
                        direction: str = "both") -> list[Found]:
-    """Each of ``ends`` (label, key) — or, with ``ends=None``, every subject — within
+    """Each of ``ends`` (label, key) — or every subject listed as ``ends`` (``Listed``) asks,
+    or, with ``ends=None``, every subject — within
     ``max_hops`` valid relations of ``types`` from ``origin``, with its distance; the origin
     itself is never among them. ``direction`` ``in`` follows relations towards the origin only
     (its owners, their owners, ...). One query."""
@@ -224,8 +245,17 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
     touched = _labels_touched(schema, types)
     params: dict[str, Any] = {"key": key, "as_of": as_of}
     if ends is None:
-        end_labels = sorted(touched)
+        end_labels, mode = sorted(touched), "every"
+    elif isinstance(ends, Listed):
+        if ends.kind not in ("black", "red"):
+            raise ValueError(f"list kind {ends.kind!r}")
+        listed = {target for _, target in schema.relationship("LISTED").endpoints}
+        end_labels, mode = sorted(touched & listed), "listed"
+        if not end_labels:
+            return []
+        params["list_kind"] = ends.kind
     else:
+        mode = "keys"
         wanted: dict[str, set[str]] = {}
         for end_label, end_key in ends:
             schema.node(end_label)
@@ -235,7 +265,7 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
             return []
         params |= {f"ends_{end}": sorted(wanted[end]) for end in end_labels}
     query = store.dialect.shortest_search(schema, label, types, max_hops, end_labels,
-                                          direction, ends is None)
+                                          direction, mode)
     found = []
     for row in store.read(query, params):
         end_key = row[f"key_{row['label']}"]

@@ -33,7 +33,7 @@ from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
 from queries.library import run
-from queries.linked import CONTROL_RELATIONS, linked_dishonesty, listed_in_force
+from queries.linked import CONTROL_RELATIONS, entries_in_force, linked_dishonesty
 from queries.subjects import Subject, UnknownSubject, default_as_of, resolve
 
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
@@ -185,7 +185,6 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     rule = purposes[purpose]
     as_of = default_as_of(as_of)
     hops = rule.max_hops if max_hops is None else max_hops
-    listed = {kind: listed_in_force(store, kind, as_of) for kind in ("black", "red")}
     found: list[tuple[str, Subject | None, dict[str, Any] | None]] = []
     for code in codes:
         shown = shown_code(code)
@@ -200,6 +199,8 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
             continue
         found.append((shown, subject, None))
     subjects = [subject for _, subject, _ in found if subject is not None]
+    ids = [s.node_id for s in subjects]
+    listed = {kind: entries_in_force(store, ids, kind, as_of) for kind in ("black", "red")}
     batch = _Batch(listed, _sanctions(store, subjects, as_of),
                    _major_penalties(store, subjects, rule, as_of, major_fine))
     return [answer if subject is None else
@@ -212,7 +213,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
 class _Batch:
     """What a batch of checks reads once for all its subjects."""
 
-    listed: dict[str, dict[str, list[dict]]]   # kind -> node id -> entries in force
+    listed: dict[str, dict[str, list[dict]]]   # kind -> node id -> its own entries in force
     sanctions: dict[str, list[dict]]           # node id -> measures in force
     penalties: dict[str, list[dict]] | None    # uscc -> major penalties (None: not counted)
 
@@ -282,8 +283,8 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
                            f"{penalty['decision_date']} ({penalty['category']}, "
                            f"{penalty['authority']}): {major.basis}")
             worse("restricted")
-    linked = linked_dishonesty(store, subject, hops, as_of, relations,
-                               listed["black"]).to_dict("records") if hops else []
+    linked = linked_dishonesty(store, subject, hops, as_of,
+                               relations).to_dict("records") if hops else []
     for row in linked:
         reasons.append(f"关联失信 linked black-listed party {row['name']} at {row['hops']} "
                        f"hop(s): {', '.join(row['entries'])}")

@@ -21,7 +21,7 @@ from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
-from graph.traversal import MAX_HOPS, relations_of, shortest_distances
+from graph.traversal import MAX_HOPS, Listed, relations_of, shortest_distances
 from queries.library import run
 from queries.subjects import Subject, default_as_of, display_name
 
@@ -100,11 +100,7 @@ def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequenc
                 for row in _hop(store, "listed-neighbours", keys, types, as_of, kind=kind)]
         return _edges(rows, types)
     found = expand(store, frontier, types, as_of)
-    reached = {there for _, there, _, _ in found}
-    if len(reached) <= store.dialect.anchored_frontier:
-        listed = {n for n in listed_in_force(store, kind, as_of) if n in reached}
-    else:
-        listed = set(entries_in_force(store, reached, kind, as_of))
+    listed = set(entries_in_force(store, {there for _, there, _, _ in found}, kind, as_of))
     return [f for f in found if f[1] in listed]
 
 
@@ -224,8 +220,12 @@ def entries_in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: 
     entity: no list entry names one)."""
     entries: dict[str, list[dict]] = defaultdict(list)
     for keys in keyed(nodes, LISTED_LABELS):
+        if not any(keys.values()):
+            continue
         for row in run(store, "list-entries", **keys, kind=kind, as_of=as_of):
             entries[node_id(row["label"], row["key"])].append(row)
+    for found in entries.values():
+        found.sort(key=lambda e: e["entry_id"])  # as ``listed_in_force`` orders them
     return entries
 
 
@@ -278,18 +278,27 @@ def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
                       black: Mapping[str, list[dict]] | None = None) -> pd.DataFrame:
     """Every subject with a black-list entry in force, reachable from ``subject`` within
     ``max_hops`` over the given relations, closest first, with the path. ``black``: the
-    result of ``listed_in_force`` for the same date, when the caller has it already."""
+    result of ``listed_in_force`` for the same date, when the caller has it already (a graph-
+    wide ranking); without it the search tests each node it reaches, so one subject's question
+    never reads the whole list."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
     if not 0 <= max_hops <= MAX_HOPS:
         raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
                                f"{max_hops!r}")
     origin = subject.node_id
-    listed = dict(black if black is not None else listed_in_force(store, "black", as_of))
-    listed.pop(origin, None)
-    if max_hops < 1 or not listed:
+    if max_hops < 1:
         return _frame([])
-    reached, names = shortest_tree(store, origin, listed, max_hops, relations, as_of)
+    if black is None:  # the engine tests each node reached: no list is read or sent
+        reached, names = shortest_tree(store, origin, Listed("black"), max_hops, relations,
+                                       as_of)
+        listed = entries_in_force(store, [n for n in reached if n != origin], "black", as_of)
+    else:
+        listed = dict(black)
+        listed.pop(origin, None)
+        if not listed:
+            return _frame([])
+        reached, names = shortest_tree(store, origin, listed, max_hops, relations, as_of)
     names[origin] = subject.name
     rows = [_row(node, found.hops, listed[node], path_to(reached, node), names)
             for node, found in reached.items() if node in listed]
@@ -311,7 +320,7 @@ def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_ho
                    for node, found in entries.items()])
 
 
-def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str], max_hops: int,
+def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str] | Listed, max_hops: int,
                   types: Sequence[str], as_of: dt.date
                   ) -> tuple[dict[str, Reached], dict[str, str]]:
     """The ``ends`` within ``max_hops`` of ``origin``, each with one shortest path: the one
@@ -327,8 +336,8 @@ def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str], max_hops:
     reached = {origin: Reached(0, None, None, {origin})}
     names: dict[str, str] = {}
     pending: dict[str, int] = {}
-    for found in shortest_distances(store, origin_ref, types, max_hops, as_of,
-                                    (split_id(n) for n in ends)):
+    wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
+    for found in shortest_distances(store, origin_ref, types, max_hops, as_of, wanted):
         node = node_id(found.label, found.key)
         pending[node] = found.hops
         names[node] = display_name(found.label, found.name, found.country)

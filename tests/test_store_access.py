@@ -15,6 +15,7 @@ import pytest
 
 from graph.errors import StoreError, StoreUnavailableError
 from graph.settings import Settings
+from graph.shared_reader import SharedReader
 from graph.store import open_store
 
 CLI = str(Path(sys.executable).with_name("creditgraph"))
@@ -22,6 +23,7 @@ USCC = "91330100799655058B"
 HOLD = """
 import sys, time
 from graph.settings import Settings
+from graph.shared_reader import SharedReader
 from graph.store import open_store
 store = open_store(Settings(backend="embedded", store_path=sys.argv[1]),
                    read_only=sys.argv[2] == "read")
@@ -141,3 +143,52 @@ def test_a_reader_never_creates_a_store(tmp_path):
     with pytest.raises(StoreError, match="holds no graph yet"):
         open_store(Settings(backend="embedded", store_path=tmp_path / "none"), read_only=True)
     assert not (tmp_path / "none").exists()
+
+
+WRITE = """
+import sys
+from graph.settings import Settings
+from graph.shared_reader import SharedReader
+from graph.store import open_store
+with open_store(Settings(backend="embedded", store_path=sys.argv[1])) as store:
+    store.merge_nodes("Enterprise", [{"uscc": sys.argv[2], "name": sys.argv[3]}])
+print("written", flush=True)
+"""
+
+
+def test_a_shared_reader_lends_one_store_and_gives_it_up_to_a_waiting_writer(path):
+    """The API's store (graph/shared_reader.py): one open store for every request, closed as
+    soon as a writer waits (while no request runs too), opened again after the write, which
+    the next request then reads."""
+    settings = Settings(backend="embedded", store_path=path)
+    reader = SharedReader(lambda: settings)
+    env = {**os.environ, "CREDITGRAPH_STORE_WAIT": "20"}
+    try:
+        with reader.borrow() as first, reader.borrow() as second:
+            assert first is second and first.node_counts()["Enterprise"] == 1
+        with reader.borrow() as idle:
+            pass  # kept open between requests: the writer below has to wait for it
+        started = time.monotonic()
+        written = subprocess.run([sys.executable, "-c", WRITE, str(path), USCC, "杭州丁"],
+                                 env=env, capture_output=True, text=True, timeout=60,
+                                 cwd=Path(__file__).parents[1])
+        assert written.returncode == 0 and "written" in written.stdout, written.stderr
+        assert time.monotonic() - started < 15  # given up at once, not after the 20 s wait
+        with reader.borrow() as after:
+            assert after is not idle
+            assert [r["name"] for r in after.read("MATCH (e:Enterprise) RETURN e.name AS name")
+                    ] == ["杭州丁"]
+        with reader.borrow() as busy:  # a request in flight: the writer waits for it only
+            writer = subprocess.Popen([sys.executable, "-c", WRITE, str(path), USCC, "杭州戊"],
+                                      env=env, stdout=subprocess.PIPE, text=True,
+                                      cwd=Path(__file__).parents[1])
+            time.sleep(1.0)
+            assert writer.poll() is None  # still waiting for this request
+            assert busy.node_counts()["Enterprise"] == 1
+        assert writer.wait(timeout=30) == 0
+        with reader.borrow() as last:
+            assert [r["name"] for r in last.read("MATCH (e:Enterprise) RETURN e.name AS name")
+                    ] == ["杭州戊"]
+    finally:
+        reader.close()
+    assert names(path) == ["杭州戊"]

@@ -142,6 +142,11 @@ def _open(path: Path) -> int:
         raise StoreError(f"cannot use the lock file {path}: {exc.strerror}") from None
 
 
+def writer_waiting(directory: Path) -> bool:
+    """A writer holds the turnstile while it waits for the readers: one lock probe, no wait."""
+    return not _passes_turnstile(directory.resolve() / TURNSTILE)
+
+
 def _passes_turnstile(path: Path) -> bool:
     fd = _open(path)
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import ladybug
 
 from graph import cypher, ddl
-from graph.backends.access_lock import AccessLock
+from graph.backends.access_lock import AccessLock, writer_waiting
 from graph.errors import StoreError, StoreUnavailableError
 from graph.schema import Schema
 from graph.settings import Settings
@@ -32,6 +32,7 @@ DATABASE_FILE = "graph.lbug"
 class EmbeddedStore(GraphStore):
     backend = "embedded"
     dialect = EmbeddedDialect()
+    local_writers = True
 
     def __init__(self, settings: Settings, schema: Schema, read_only: bool = False) -> None:
         super().__init__(settings, schema)
@@ -93,6 +94,9 @@ class EmbeddedStore(GraphStore):
 
     def location(self) -> str:
         return str(self._directory)
+
+    def writer_waiting(self) -> bool:
+        return writer_waiting(self._directory)
 
     def init_schema(self) -> list[str]:
         statements = ddl.ladybug_statements(self.schema)
