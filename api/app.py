@@ -19,6 +19,7 @@ from api.models import MAX_BATCH, MAX_CODE
 from api.records import CheckStoreError
 from api.routers import checks, health, lists, subjects
 from api.security import RateLimiter
+from graph.divisions import known
 from graph.errors import CreditGraphError, SettingsError, StoreError
 from graph.identifiers import mask_digit_runs
 from graph.shared_reader import SharedReader
@@ -50,6 +51,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     rules = load_rules()
     check_measures(load_purposes(), rules.measures)
     load_periods()  # a malformed publication-period file stops the service here
+    known("330102")  # the division table is read now, not by the first caller (about a second)
     stores = SharedReader()
 
     @asynccontextmanager

@@ -70,6 +70,16 @@ def _endpoint(request: Request) -> str:
     return getattr(route, "path", None) or "<unmatched>"
 
 
+def record_call(request: Request, status: int) -> None:
+    """Append the call's ``api-call`` record; raises when it cannot be written. A route that
+    records its own call before answering (a stored check) saves the guard a second record."""
+    details: dict[str, Any] = {"endpoint": _endpoint(request), "method": request.method,
+                               "status": status, **getattr(request.state, "audit", {})}
+    actor = getattr(request.state, "key_name", None) or "api:unauthenticated"
+    audit.append("api-call", actor=actor, **json.loads(json.dumps(details, default=str)))
+    request.state.recorded_status = status
+
+
 async def audited(request: Request, call_next: Callable[[Request], Awaitable[Response]]
                   ) -> Response:
     if request.url.path in UNAUDITED:
@@ -79,13 +89,10 @@ async def audited(request: Request, call_next: Callable[[Request], Awaitable[Res
         response = await call_next(request)
     except Exception:  # recorded as a 500 like any answer, then answered as one
         response = _error(500, "internal error (recorded in the audit log)")
-    details: dict[str, Any] = {"endpoint": _endpoint(request), "method": request.method,
-                               "status": response.status_code,
-                               **getattr(request.state, "audit", {})}
-    actor = getattr(request.state, "key_name", None) or "api:unauthenticated"
+    if getattr(request.state, "recorded_status", None) == response.status_code:
+        return response  # the route recorded this very answer
     try:
-        await run_in_threadpool(audit.append, "api-call", actor=actor,
-                                **json.loads(json.dumps(details, default=str)))
+        await run_in_threadpool(record_call, request, response.status_code)
     except Exception:  # any failure to record: answer nothing rather than answer unaudited
         return _error(503, "the audit log cannot be written: nothing is answered unaudited "
                            "(the operator runs `creditgraph audit verify`)")

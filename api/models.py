@@ -6,9 +6,10 @@ see them (docs/api.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from graph.documents import ALIASES, DOCUMENT_TYPES, NAMES
 
@@ -20,6 +21,21 @@ DocTypeName = Literal.__getitem__(  # type: ignore[attr-defined]
     (*NAMES.values(), *ALIASES, *DOCUMENT_TYPES))
 Purpose = Literal["procurement", "bond", "subsidy", "tender", "license", "appointment"]
 Verdict = Literal["pass", "restricted", "review"]
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date is written YYYY-MM-DD: pydantic alone would read ``0.0`` as 1970-01-01."""
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Model(BaseModel):
@@ -180,7 +196,7 @@ class Lookup(Model):
     doc_type: DocTypeName | None = Field(None, description="证件类型 where the number's shape "
                                                           "cannot tell it: the standard name or "
                                                           "its code")
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
 
 
 class CheckRequest(Model):
@@ -188,7 +204,7 @@ class CheckRequest(Model):
     purpose: Purpose
     subjects: list[str] = Field(min_length=1, max_length=MAX_BATCH,
                                 description=f"1-{MAX_BATCH} codes")
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
 
 
 class Linked(Model):

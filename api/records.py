@@ -9,6 +9,7 @@ atomically (temporary file, fsync, rename), mode 600, in a directory of mode 700
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
@@ -38,6 +39,12 @@ def save(directory: Path, record: dict[str, Any]) -> None:
     except OSError as exc:
         raise CheckStoreError(f"cannot store the check in {directory}: "
                               f"{exc.strerror or exc}") from None
+
+
+def discard(directory: Path, check_id: str) -> None:
+    """Remove a stored check that could not be audited: it was never answered."""
+    with contextlib.suppress(FileNotFoundError):
+        (directory / f"{check_id}.json").unlink()
 
 
 def load(directory: Path, check_id: str) -> dict[str, Any] | None:

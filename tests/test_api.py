@@ -364,6 +364,8 @@ def test_lists_are_paged_with_a_cursor(service):
     assert case["active_entry"] in seen and case["repaired_entry"] not in seen
     assert service.get("/v1/lists", kind="grey").status_code == 422
     assert service.get("/v1/lists", kind="black", cursor="%%%").status_code == 422
+    for not_a_date in ("0.0", "20260102", "2026-1-2"):  # pydantic alone read 0.0 as 1970
+        assert service.get("/v1/lists", kind="black", since=not_a_date).status_code == 422
     viewer = service.get("/v1/lists", key="housing", kind="black", limit=500).json()
     assert all(r["name"] is None for r in viewer["entries"] if r["label"] == "Person")
     district = service.get("/v1/lists", kind="black", district="9999", limit=500).json()
@@ -415,9 +417,19 @@ def test_audit_failure_answers_503(service):
         red = service.cases["red_black_conflict"]["red"]
         answer = service.get(f"/v1/subjects/{red}")
         assert answer.status_code == 503 and "audit" in answer.json()["detail"]
+        stored = set((service.root / "checks").glob("*.json"))
+        refused = service.post("/v1/checks", {"purpose": "procurement", "subjects": [red]})
+        assert refused.status_code == 503 and "audit" in refused.json()["detail"]
+        assert set((service.root / "checks").glob("*.json")) == stored  # nothing kept
     finally:
         shutil.move(aside, head)
     assert service.get(f"/v1/subjects/{red}").status_code == 200
+    answered = service.post("/v1/checks", {"purpose": "procurement", "subjects": [red]}).json()
+    records = [json.loads(line) for line in
+               (service.root / "audit.log").read_text().splitlines()]
+    mine = [r for r in records if r["details"].get("check_id") == answered["check_id"]]
+    assert [(r["action"], r["details"]["status"], r["details"]["verdicts"]) for r in mine] == [
+        ("api-call", 200, [answered["results"][0]["verdict"]])]  # one record for the call
 
 
 def test_stored_check_unchanged_after_a_later_load(service):

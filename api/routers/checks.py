@@ -10,10 +10,9 @@ from fastapi import APIRouter, HTTPException, Path, Request
 
 from api import privacy, records
 from api.deps import Caller, IdKey, Service, Store
+from api.middleware import record_call
 from api.models import ERRORS, CheckRecord, CheckRequest
 from api.security import allow_purpose
-from graph import audit
-from graph.errors import CreditGraphError
 from queries.checks import check, is_personal, shown_code, snapshot
 from queries.subjects import default_as_of
 
@@ -26,8 +25,8 @@ def post_check(request: Request, body: CheckRequest, key: Caller,
                settings: Service) -> dict[str, Any]:
     """Per subject a verdict (pass / restricted / review) with the measures that reach the
     purpose, own black-list entries, major penalties where the purpose's law counts them,
-    black-listed parties within reach and red-list incentives. The answer is stored first:
-    ``GET /v1/checks/{check_id}`` returns it unchanged."""
+    black-listed parties within reach and red-list incentives. The answer is stored and
+    audited before it is sent: ``GET /v1/checks/{check_id}`` returns it unchanged."""
     shown = [shown_code(code) for code in body.subjects]
     request.state.audit.update(purpose=body.purpose, subjects=len(body.subjects),
                                codes=shown)
@@ -42,16 +41,15 @@ def post_check(request: Request, body: CheckRequest, key: Caller,
               "asked_by": key.name, "purpose": body.purpose, "as_of": day.isoformat(),
               "subjects": shown, "results": results, "snapshot": snapshot(opened)}
     record = CheckRecord.model_validate(record).model_dump(mode="json")
-    try:  # on record before it is stored: a check that cannot be audited is neither kept nor sent
-        audit.append("api-check", actor=key.name, check_id=record["check_id"],
-                     purpose=body.purpose, codes=shown,
-                     verdicts=[r["verdict"] for r in results])
-    except CreditGraphError:
-        raise HTTPException(503, "the audit log cannot be written: the check is not stored "
-                                 "or answered") from None
     records.save(settings.checks_dir, record)
     request.state.audit.update(check_id=record["check_id"],
                                verdicts=[r["verdict"] for r in results])
+    try:  # the call's one record, before the answer leaves; without it nothing is kept or sent
+        record_call(request, 200)
+    except Exception:
+        records.discard(settings.checks_dir, record["check_id"])
+        raise HTTPException(503, "the audit log cannot be written: the check is not stored "
+                                 "or answered") from None
     return record
 
 

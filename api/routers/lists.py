@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api import privacy
 from api.deps import Caller, Store
-from api.models import ERRORS, ListPage
+from api.models import ERRORS, IsoDate, ListPage
 from queries.checks import jsonable
 from queries.lists import MAX_PAGE, list_page
 from queries.subjects import default_as_of
@@ -39,8 +38,8 @@ def get_lists(request: Request, key: Caller, opened: Store,
               district: Annotated[str, Query(max_length=12, pattern="^[0-9]*$",
                                              description="division code or its prefix "
                                                          "(3301: 杭州市)")] = "",
-              since: Annotated[dt.date | None, Query(description="listed on or after")] = None,
-              as_of: dt.date | None = None,
+              since: Annotated[IsoDate | None, Query(description="listed on or after")] = None,
+              as_of: IsoDate | None = None,
               cursor: Annotated[str | None, Query(max_length=200)] = None,
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> dict[str, Any]:
     request.state.audit.update(kind=kind, district=district, page=bool(cursor))

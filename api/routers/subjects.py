@@ -15,6 +15,7 @@ from api.models import (
     ERRORS,
     MAX_CODE,
     Identity,
+    IsoDate,
     LinkedAnswer,
     Lookup,
     OwnershipAnswer,
@@ -38,7 +39,7 @@ CodePath = Annotated[str, Path(max_length=MAX_CODE,
                                description="USCC, legacy registration number or organisation "
                                            "code, person key (pid) or overseas entity id — "
                                            "never a document number")]
-AsOf = Annotated[dt.date | None, Query(description="the date asked about (default today)")]
+AsOf = Annotated[IsoDate | None, Query(description="the date asked about (default today)")]
 
 
 def _url_code(request: Request, code: str) -> str:
