@@ -33,7 +33,7 @@ from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
 from queries.library import run
-from queries.linked import CONTROL_RELATIONS, entries_in_force, linked_dishonesty
+from queries.linked import CONTROL_RELATIONS, entries_by_kind, linked_dishonesty
 from queries.subjects import Subject, UnknownSubject, default_as_of, resolve
 
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
@@ -200,7 +200,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
         found.append((shown, subject, None))
     subjects = [subject for _, subject, _ in found if subject is not None]
     ids = [s.node_id for s in subjects]
-    listed = {kind: entries_in_force(store, ids, kind, as_of) for kind in ("black", "red")}
+    listed = entries_by_kind(store, ids, ("black", "red"), as_of)
     batch = _Batch(listed, _sanctions(store, subjects, as_of),
                    _major_penalties(store, subjects, rule, as_of, major_fine))
     return [answer if subject is None else
