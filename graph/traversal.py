@@ -135,10 +135,11 @@ class Dialect:
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
-                        ends: str) -> str:
+                        ends: str, many: bool = False) -> str:
         """``direction``: ``both``, ``out`` (relations leaving the origin's side) or ``in``;
         ``ends``: ``every`` node reached, the ``keys`` in ``$ends_<Label>``, or the ``listed``
-        (a list entry of kind ``$list_kind`` in force)."""
+        (a list entry of kind ``$list_kind`` in force); ``many``: from every origin in
+        ``$keys`` at once (each row names its ``origin``), else from ``$key``."""
         raise NotImplementedError
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
@@ -170,15 +171,19 @@ ARROWS = {"both": ("-", "-"), "out": ("-", "->"), "in": ("<-", "-")}
 class EmbeddedDialect(Dialect):
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
-                        ends: str) -> str:
+                        ends: str, many: bool = False) -> str:
         left, right = ARROWS[direction]
-        return (f"MATCH p = (s:{quote_label(schema, origin_label)} "
-                f"{{{_key(schema, origin_label)}: $key}})"
+        label, key = quote_label(schema, origin_label), _key(schema, origin_label)
+        # many: ``IN $keys``, never ``UNWIND``: this engine would run the search per row
+        # over whole tables (minutes for a thousand origins, against two seconds)
+        start = (f"MATCH (s:{label}) WHERE s.{key} IN $keys MATCH p = (s)" if many
+                 else f"MATCH p = (s:{label} {{{key}: $key}})")
+        return (f"{start}"
                 f"{left}[:{_alternatives(schema, types)}* SHORTEST 1..{_checked_hops(max_hops)} "
                 f"(r, v | WHERE {valid_on('r')})]{right}(m) "
                 f"WHERE {self._end_filter(schema, end_labels, 'm', ends)} "
-                f"RETURN label(m) AS label, {self._end_columns(schema, end_labels, 'm')}, "
-                f"length(p) AS hops")
+                f"RETURN s.{key} AS origin, label(m) AS label, "
+                f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
                   ) -> str:
@@ -201,15 +206,18 @@ class Neo4jDialect(Dialect):
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
-                        ends: str) -> str:
+                        ends: str, many: bool = False) -> str:
         left, right = ARROWS[direction]
-        return (f"MATCH p = SHORTEST 1 (s:{quote_label(schema, origin_label)} "
-                f"{{{_key(schema, origin_label)}: $key}})"
+        label, key = quote_label(schema, origin_label), _key(schema, origin_label)
+        start = (f"UNWIND $keys AS origin MATCH (s:{label} {{{key}: origin}}) "
+                 f"MATCH p = SHORTEST 1 (s)" if many
+                 else f"MATCH p = SHORTEST 1 (s:{label} {{{key}: $key}})")
+        return (f"{start}"
                 f"((){left}[r:{_alternatives(schema, types)} WHERE {valid_on('r')}]{right}())"
                 f"{{1,{_checked_hops(max_hops)}}}(m) "
                 f"WHERE m <> s AND ({self._end_filter(schema, end_labels, 'm', ends)}) "
-                f"RETURN labels(m)[0] AS label, {self._end_columns(schema, end_labels, 'm')}, "
-                f"length(p) AS hops")
+                f"RETURN s.{key} AS origin, labels(m)[0] AS label, "
+                f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
                   ) -> str:
@@ -230,20 +238,29 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
                        ends: Iterable[tuple[str, str]] | Listed | None = None,
                        direction: str = "both") -> list[Found]:
     """Each of ``ends`` (label, key) — or every subject listed as ``ends`` (``Listed``) asks,
-    or, with ``ends=None``, every subject — within
-    ``max_hops`` valid relations of ``types`` from ``origin``, with its distance; the origin
-    itself is never among them. ``direction`` ``in`` follows relations towards the origin only
-    (its owners, their owners, ...). One query."""
+    or, with ``ends=None``, every subject — within ``max_hops`` valid relations of ``types``
+    from ``origin``, with its distance; the origin itself is never among them. ``direction``
+    ``in`` follows relations towards the origin only (its owners, their owners, ...). One
+    query."""
+    return shortest_distances_from(store, [origin], types, max_hops, as_of, ends,
+                                   direction).get(origin, [])
+
+
+BATCH = 1000  # origins a many-origin search asks for at once
+
+
+def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]],
+                            types: Sequence[str], max_hops: int, as_of: dt.date,
+                            ends: Iterable[tuple[str, str]] | Listed | None = None,
+                            direction: str = "both") -> dict[tuple[str, str], list[Found]]:
+    """``shortest_distances`` for many origins: one query per origin label and ``BATCH``
+    origins, not one per origin. Origins that reach nothing are left out."""
     if direction not in ARROWS:
         raise ValueError(f"direction {direction!r}")
     schema = store.schema
-    label, key = origin
     _check_dated(schema, types)
-    leaving = {"both": (True, False), "out": (True,), "in": (False,)}[direction]
-    if not any(_types_from(schema, label, types, outgoing) for outgoing in leaving):
-        return []  # no asked-for relation can touch the origin from that side
     touched = _labels_touched(schema, types)
-    params: dict[str, Any] = {"key": key, "as_of": as_of}
+    params: dict[str, Any] = {"as_of": as_of}
     if ends is None:
         end_labels, mode = sorted(touched), "every"
     elif isinstance(ends, Listed):
@@ -251,8 +268,6 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
             raise ValueError(f"list kind {ends.kind!r}")
         listed = {target for _, target in schema.relationship("LISTED").endpoints}
         end_labels, mode = sorted(touched & listed), "listed"
-        if not end_labels:
-            return []
         params["list_kind"] = ends.kind
     else:
         mode = "keys"
@@ -261,17 +276,30 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
             schema.node(end_label)
             wanted.setdefault(end_label, set()).add(end_key)
         end_labels = sorted(set(wanted) & touched)
-        if not end_labels:
-            return []
         params |= {f"ends_{end}": sorted(wanted[end]) for end in end_labels}
-    query = store.dialect.shortest_search(schema, label, types, max_hops, end_labels,
-                                          direction, mode)
-    found = []
-    for row in store.read(query, params):
-        end_key = row[f"key_{row['label']}"]
-        if (row["label"], end_key) == (label, key):
-            continue
-        found.append(Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
+    found: dict[tuple[str, str], list[Found]] = {}
+    if not end_labels:
+        return found
+    leaving = {"both": (True, False), "out": (True,), "in": (False,)}[direction]
+    by_label: dict[str, list[str]] = {}
+    for label, key in dict.fromkeys(origins):
+        schema.node(label)
+        by_label.setdefault(label, []).append(key)
+    for label, keys in by_label.items():
+        if not any(_types_from(schema, label, types, outgoing) for outgoing in leaving):
+            continue  # no asked-for relation can touch such an origin from that side
+        many = len(keys) > 1
+        query = store.dialect.shortest_search(schema, label, types, max_hops, end_labels,
+                                              direction, mode, many)
+        for start in range(0, len(keys), BATCH if many else 1):
+            chunk = keys[start:start + BATCH]
+            asked = params | ({"keys": chunk} if many else {"key": chunk[0]})
+            for row in store.read(query, asked):
+                end_key = row[f"key_{row['label']}"]
+                if (row["label"], end_key) == (label, row["origin"]):
+                    continue
+                found.setdefault((label, row["origin"]), []).append(
+                    Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
     return found
 
 

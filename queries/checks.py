@@ -32,9 +32,15 @@ from graph.documents import mask_personal_text, read_reference
 from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
+from graph.traversal import Found
 from queries.library import run
-from queries.linked import CONTROL_RELATIONS, entries_by_kind, linked_dishonesty
-from queries.subjects import Subject, UnknownSubject, default_as_of, resolve
+from queries.linked import (
+    CONTROL_RELATIONS,
+    entries_by_kind,
+    linked_rows,
+    listed_within,
+)
+from queries.subjects import Subject, UnknownSubject, default_as_of, resolve_many
 
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
 VERDICTS = ("pass", "review", "restricted")  # in rising order of severity
@@ -185,14 +191,13 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     rule = purposes[purpose]
     as_of = default_as_of(as_of)
     hops = rule.max_hops if max_hops is None else max_hops
+    codes = list(codes)
     found: list[tuple[str, Subject | None, dict[str, Any] | None]] = []
-    for code in codes:
+    for code, subject in zip(codes, resolve_many(store, codes, secret), strict=True):
         shown = shown_code(code)
         presence_only = not identify_persons and is_personal(code)
-        try:
-            subject = resolve(store, code, secret)
-        except UnknownSubject as exc:
-            found.append((shown, None, _unknown(shown, str(exc), presence_only)))
+        if isinstance(subject, UnknownSubject):
+            found.append((shown, None, _unknown(shown, str(subject), presence_only)))
             continue
         if presence_only:
             found.append((shown, None, _blank(shown, True) | {"verdict": None}))
@@ -201,8 +206,10 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     subjects = [subject for _, subject, _ in found if subject is not None]
     ids = [s.node_id for s in subjects]
     listed = entries_by_kind(store, ids, ("black", "red"), as_of)
+    near = (listed_within(store, subjects, hops, as_of, relations)
+            if hops and len(subjects) > 1 else None)
     batch = _Batch(listed, _sanctions(store, subjects, as_of),
-                   _major_penalties(store, subjects, rule, as_of, major_fine))
+                   _major_penalties(store, subjects, rule, as_of, major_fine), near)
     return [answer if subject is None else
             _subject_check(store, subject, shown, rule, as_of, hops, relations, major_fine,
                            incentive_measures, batch)
@@ -216,6 +223,7 @@ class _Batch:
     listed: dict[str, dict[str, list[dict]]]   # kind -> node id -> its own entries in force
     sanctions: dict[str, list[dict]]           # node id -> measures in force
     penalties: dict[str, list[dict]] | None    # uscc -> major penalties (None: not counted)
+    near: dict[str, list[Found]] | None        # node id -> listed parties within reach
 
 
 def _sanctions(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
@@ -283,8 +291,9 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
                            f"{penalty['decision_date']} ({penalty['category']}, "
                            f"{penalty['authority']}): {major.basis}")
             worse("restricted")
-    linked = linked_dishonesty(store, subject, hops, as_of,
-                               relations).to_dict("records") if hops else []
+    found = None if batch.near is None else batch.near.get(subject.node_id, [])
+    linked = linked_rows(store, subject, hops, as_of, relations,
+                         found=found) if hops else []
     for row in linked:
         reasons.append(f"关联失信 linked black-listed party {row['name']} at {row['hops']} "
                        f"hop(s): {', '.join(row['entries'])}")

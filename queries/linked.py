@@ -21,7 +21,14 @@ from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
-from graph.traversal import MAX_HOPS, Listed, relations_of, shortest_distances
+from graph.traversal import (
+    MAX_HOPS,
+    Found,
+    Listed,
+    relations_of,
+    shortest_distances,
+    shortest_distances_from,
+)
 from queries.library import run
 from queries.subjects import Subject, default_as_of, display_name
 
@@ -283,12 +290,22 @@ def listed_in_force(store: GraphStore, kind: str, as_of: dt.date) -> dict[str, l
 def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
                       as_of: dt.date | None = None,
                       relations: Sequence[str] = CONTROL_RELATIONS,
-                      black: Mapping[str, list[dict]] | None = None) -> pd.DataFrame:
+                      black: Mapping[str, list[dict]] | None = None,
+                      found: Sequence[Found] | None = None) -> pd.DataFrame:
+    """``linked_rows`` as a table (the CLI's and the dashboard's)."""
+    return _frame(linked_rows(store, subject, max_hops, as_of, relations, black, found))
+
+
+def linked_rows(store: GraphStore, subject: Subject, max_hops: int = 2,
+                as_of: dt.date | None = None, relations: Sequence[str] = CONTROL_RELATIONS,
+                black: Mapping[str, list[dict]] | None = None,
+                found: Sequence[Found] | None = None) -> list[dict]:
     """Every subject with a black-list entry in force, reachable from ``subject`` within
     ``max_hops`` over the given relations, closest first, with the path. ``black``: the
     result of ``listed_in_force`` for the same date, when the caller has it already (a graph-
     wide ranking); without it the search tests each node it reaches, so one subject's question
-    never reads the whole list."""
+    never reads the whole list. ``found``: this subject's share of ``listed_within`` (a batch
+    searched at once), so that only the paths remain to be walked."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
     if not 0 <= max_hops <= MAX_HOPS:
@@ -296,21 +313,34 @@ def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
                                f"{max_hops!r}")
     origin = subject.node_id
     if max_hops < 1:
-        return _frame([])
+        return []
     if black is None:  # the engine tests each node reached: no list is read or sent
         reached, names = shortest_tree(store, origin, Listed("black"), max_hops, relations,
-                                       as_of)
+                                       as_of, found)
         listed = entries_in_force(store, [n for n in reached if n != origin], "black", as_of)
     else:
         listed = dict(black)
         listed.pop(origin, None)
         if not listed:
-            return _frame([])
+            return []
         reached, names = shortest_tree(store, origin, listed, max_hops, relations, as_of)
     names[origin] = subject.name
-    rows = [_row(node, found.hops, listed[node], path_to(reached, node), names)
-            for node, found in reached.items() if node in listed]
-    return _frame(rows)
+    rows = [_row(node, there.hops, listed[node], path_to(reached, node), names)
+            for node, there in reached.items() if node in listed]
+    return sorted(rows, key=lambda row: (row["hops"], row["subject_id"]))  # as ``_frame``
+
+
+def listed_within(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
+                  as_of: dt.date, relations: Sequence[str] = CONTROL_RELATIONS
+                  ) -> dict[str, list[Found]]:
+    """For many subjects at once, the black-listed parties within ``max_hops`` and their
+    distances (one search per thousand subjects): what ``linked_dishonesty(found=...)`` takes
+    so that a batch of checks does not search subject by subject. Subjects with none are
+    left out."""
+    _check_relations(relations)
+    found = shortest_distances_from(store, [split_id(s.node_id) for s in subjects], relations,
+                                    max_hops, as_of, Listed("black"))
+    return {node_id(*origin): parties for origin, parties in found.items()}
 
 
 def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_hops: int,
@@ -329,7 +359,7 @@ def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_ho
 
 
 def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str] | Listed, max_hops: int,
-                  types: Sequence[str], as_of: dt.date
+                  types: Sequence[str], as_of: dt.date, first: Sequence[Found] | None = None
                   ) -> tuple[dict[str, Reached], dict[str, str]]:
     """The ``ends`` within ``max_hops`` of ``origin``, each with one shortest path: the one
     ``search`` picks level by level — at every node the parent one step nearer that comes
@@ -345,7 +375,9 @@ def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str] | Listed, 
     names: dict[str, str] = {}
     pending: dict[str, int] = {}
     wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
-    for found in shortest_distances(store, origin_ref, types, max_hops, as_of, wanted):
+    if first is None:  # else the caller searched for this origin among others
+        first = shortest_distances(store, origin_ref, types, max_hops, as_of, wanted)
+    for found in first:
         node = node_id(found.label, found.key)
         pending[node] = found.hops
         names[node] = display_name(found.label, found.name, found.country)

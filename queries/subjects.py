@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.countries import chinese_name
@@ -68,6 +69,33 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
         raise UnknownSubject(f"no subject with the code {check.public()['input']!r} in the graph")
     row = rows[0]
     return Subject(row["label"], row["key"], row["name"])
+
+
+BATCH = 1000  # codes a batched look-up asks for at once
+
+
+def resolve_many(store: GraphStore, texts: Sequence[str], secret: bytes | None
+                 ) -> list[Subject | UnknownSubject]:
+    """``resolve`` for a batch of codes, in order: each subject, or the UnknownSubject
+    ``resolve`` would raise. The USCCs that name an enterprise directly — nearly all of a
+    departmental batch — are looked up together; every other code goes through ``resolve``."""
+    direct: dict[str, Subject] = {}
+    usccs = sorted({c.normalized for t in texts
+                    if (c := read_reference(t)).kind == "uscc" and c.valid})
+    for start in range(0, len(usccs), BATCH):
+        for row in run(store, "subjects-enterprise", values=usccs[start:start + BATCH]):
+            direct[row["key"]] = Subject(row["label"], row["key"], row["name"])
+    answers: list[Subject | UnknownSubject] = []
+    for text in texts:
+        check = read_reference(text)
+        if check.kind == "uscc" and check.valid and check.normalized in direct:
+            answers.append(direct[check.normalized])
+            continue
+        try:
+            answers.append(resolve(store, text, secret))
+        except UnknownSubject as exc:
+            answers.append(exc)
+    return answers
 
 
 def default_as_of(as_of: dt.date | None) -> dt.date:

@@ -28,7 +28,7 @@ from queries import (
     risk,
     screening,
 )
-from queries.subjects import Subject, UnknownSubject, resolve
+from queries.subjects import Subject, UnknownSubject, resolve, resolve_many
 from seed.generator import generate
 
 SECRET = b"test-secret-key-0123456789"
@@ -445,6 +445,14 @@ def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
     listed = [node.partition(":")[2] for kind in ("black", "red")
               for node in sorted(linked.listed_in_force(store, kind, as_of))[:5]]
     codes = firms + listed + ["91330000000000000X", "not a code"]
+    one_by_one = []
+    for code in codes:
+        try:
+            one_by_one.append(resolve(store, code, SECRET))
+        except UnknownSubject as exc:
+            one_by_one.append(str(exc))
+    assert [a if isinstance(a, Subject) else str(a) for a in resolve_many(store, codes, SECRET)
+            ] == one_by_one
     for purpose in ("procurement", "appointment"):
         together = check(store, codes, purpose, SECRET, as_of)
         alone = [check(store, [code], purpose, SECRET, as_of)[0] for code in codes]
