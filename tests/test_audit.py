@@ -372,6 +372,44 @@ def test_four_processes_appending_at_once_keep_one_chain(log):
         (w, n) for w in range(4) for n in range(50)]
 
 
+def test_threads_appending_at_once_each_get_their_own_record_on_one_chain(log):
+    """Group commit (the API's requests): 16 threads × 25 appends; every caller gets back the
+    record holding its own details, sealed in place on one chain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(n: int) -> tuple[int, dict]:
+        return n, audit.append("api-call", actor=f"t{n % 16}", n=n)
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(one, range(400)))
+    assert all(record["details"] == {"n": n} and record["user"] == f"t{n % 16}"
+               for n, record in answers)
+    assert audit.verify() == (400, [])
+    written = records(log)
+    assert [r["seq"] for r in written] == list(range(1, 401))
+    assert {r["hash"] for r in written} == {record["hash"] for _, record in answers}
+
+
+def test_threads_appending_to_a_broken_log_all_fail_and_write_nothing(log):
+    from concurrent.futures import ThreadPoolExecutor
+
+    audit.append("first")
+    audit.head_path(log).unlink()
+    before = log.read_bytes()
+
+    def one(n: int) -> str:
+        try:
+            audit.append("api-call", n=n)
+        except audit.AuditLogError as exc:
+            return str(exc)
+        return "written"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(one, range(40)))
+    assert all("head file" in outcome for outcome in outcomes), outcomes[:3]
+    assert log.read_bytes() == before
+
+
 # -- 5. who ---------------------------------------------------------------------------------------
 
 def test_the_actor_is_the_user_and_a_user_keyword_stays_a_detail(log, monkeypatch):
