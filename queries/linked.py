@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from graph.countries import chinese_name
+from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
@@ -25,6 +26,7 @@ from graph.traversal import (
     MAX_HOPS,
     Found,
     Listed,
+    entry_in_force,
     relations_of,
     shortest_distances,
     shortest_distances_from,
@@ -228,16 +230,39 @@ def entries_in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: 
     return entries_by_kind(store, nodes, (kind,), as_of)[kind]
 
 
+ANCHORED_ENTRIES = 8  # this few subjects: one anchored query each (see ``_entries_of``)
+
+
+def _entries_of(store: GraphStore, label: str) -> str:
+    """list-entries.cypher for one subject, anchored on its key. The embedded engine finds an
+    anchored node by its primary key (about 0.4 ms at 100,000 enterprises) but answers ``IN
+    $keys`` by scanning the table (about 3 ms): a single check reads its entries this way."""
+    schema = store.schema
+    key = quote_property(schema.node(label).key)
+    return (f"MATCH (l:{quote_label(schema, 'ListEntry')})-[:{quote_rel_type(schema, 'LISTED')}]"
+            f"->(s:{quote_label(schema, label)} {{{key}: $key}}) "
+            f"WHERE l.list_kind IN $kinds AND {entry_in_force('l')} "
+            f"RETURN '{label}' AS label, s.{key} AS key, l.list_kind AS kind, "
+            "l.entry_id AS entry_id, l.list_type AS list_type, l.start_date AS start_date, "
+            "l.end_date AS end_date, l.authority AS authority, s.name AS name")
+
+
 def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str],
                     as_of: dt.date) -> dict[str, dict[str, list[dict]]]:
     """``entries_in_force`` for several kinds in one read: kind -> node id -> entries, each
     node's ordered by entry id as ``listed_in_force`` orders them."""
     found: dict[str, dict[str, list[dict]]] = {kind: defaultdict(list) for kind in kinds}
-    for keys in keyed(nodes, LISTED_LABELS):
-        if not any(keys.values()):
-            continue
-        for row in run(store, "list-entries", **keys, kinds=list(kinds), as_of=as_of):
-            found[row.pop("kind")][node_id(row["label"], row["key"])].append(row)
+    nodes = list(nodes)
+    if store.dialect.anchored_frontier and len(nodes) <= ANCHORED_ENTRIES:
+        rows = [row for node in nodes if split_id(node)[0] in LISTED_LABELS
+                for row in store.read(_entries_of(store, split_id(node)[0]),
+                                      {"key": split_id(node)[1], "kinds": list(kinds),
+                                       "as_of": as_of})]
+    else:
+        rows = [row for keys in keyed(nodes, LISTED_LABELS) if any(keys.values())
+                for row in run(store, "list-entries", **keys, kinds=list(kinds), as_of=as_of)]
+    for row in rows:
+        found[row.pop("kind")][node_id(row["label"], row["key"])].append(row)
     for entries in found.values():
         for listed in entries.values():
             listed.sort(key=lambda e: e["entry_id"])

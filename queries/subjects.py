@@ -72,6 +72,7 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
 
 
 BATCH = 1000  # codes a batched look-up asks for at once
+FEW = 8  # codes looked up one by one
 
 
 def resolve_many(store: GraphStore, texts: Sequence[str], secret: bytes | None
@@ -82,6 +83,8 @@ def resolve_many(store: GraphStore, texts: Sequence[str], secret: bytes | None
     direct: dict[str, Subject] = {}
     usccs = sorted({c.normalized for t in texts
                     if (c := read_reference(t)).kind == "uscc" and c.valid})
+    if len(usccs) <= FEW:
+        usccs = []  # one anchored look-up each is cheaper (the embedded engine scans for IN)
     for start in range(0, len(usccs), BATCH):
         for row in run(store, "subjects-enterprise", values=usccs[start:start + BATCH]):
             direct[row["key"]] = Subject(row["label"], row["key"], row["name"])
