@@ -29,10 +29,8 @@ import hmac
 import json
 import math
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -311,101 +309,39 @@ def check_ready() -> None:
         _tail(log, key)
 
 
-@dataclass
-class _Pending:
-    """One record waiting for the process's writer (see ``append``)."""
-
-    log: Path
-    key: bytes
-    action: str
-    actor: str | None
-    details: dict[str, Any]
-    record: dict[str, Any] | None = None
-    error: BaseException | None = None
-    done: bool = False
-
-
-_QUEUE: list[_Pending] = []
-_QUEUE_GUARD = threading.Lock()
-_WRITER = threading.Lock()  # one thread of this process writes at a time
-
-
 def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[str, Any]:
     """Record who did what, when; returns the record written. `actor` is the signed-in user
     when the caller knows one, else CREDITGRAPH_USER, else the OS account; a `user=` keyword
-    is a detail like any other (the name tried at a login, the user a command created).
-
-    Group commit: threads of one process that append at the same moment (the API's requests)
-    queue their records; whichever holds the writer seals and writes all that are queued for
-    the same log under one lock, one write and one fsync, in queue order. Each caller returns
-    only once its own record is on disk — or raises what the write raised."""
+    is a detail like any other (the name tried at a login, the user a command created)."""
     key = _secret()
     log = log_path()
     if not log.parent.is_dir():  # not even the lock file can be made: nothing was initialised
         raise _not_initialised(log)
-    # bounded (and so serialised) here: a detail that cannot be written fails its own
-    # caller, not the batch it would have joined
-    mine = _Pending(log, key, action, actor, _bounded_details(details))
-    with _QUEUE_GUARD:
-        _QUEUE.append(mine)
-    with _WRITER:
-        if not mine.done:  # no writer took it along: write it and whatever else waits
-            with _QUEUE_GUARD:
-                batch = [p for p in _QUEUE if (p.log, p.key) == (log, key)]
-                _QUEUE[:] = [p for p in _QUEUE if (p.log, p.key) != (log, key)]
-            try:
-                with _locked(log):
-                    written = _append_many_locked(log, key, batch)
-                for pending, record in zip(batch, written, strict=True):
-                    pending.record = record
-            except BaseException as exc:
-                for pending in batch:
-                    pending.error = exc
-                raise
-            finally:
-                for pending in batch:
-                    pending.done = True
-    if mine.error is not None:
-        raise mine.error
-    assert mine.record is not None
-    return mine.record
+    with _locked(log):
+        return _append_locked(log, key, action, actor, details)
 
 
 def _append_locked(log: Path, key: bytes, action: str, actor: str | None,
                    details: dict[str, Any]) -> dict[str, Any]:
     """The append proper, for a caller already holding the exclusive lock (flock is per open
     file, so taking it a second time in the same process would wait forever)."""
-    pending = _Pending(log, key, action, actor, _bounded_details(details))
-    return _append_many_locked(log, key, [pending])[0]
-
-
-def _append_many_locked(log: Path, key: bytes, batch: list[_Pending]) -> list[dict[str, Any]]:
-    """Seal ``batch`` onto the chain in order, write it with one write and one fsync, then
-    the head: a crash leaves at most a torn last line (``audit repair``), never a gap."""
     count, previous = _tail(log, key)
-    records, lines = [], []
-    for pending in batch:
-        count += 1
-        body = {"seq": count,
-                "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "user": _cap_text(pending.actor or os.environ.get("CREDITGRAPH_USER")
-                                  or _os_user()),
-                "action": _cap_text(str(pending.action)),
-                "details": pending.details, "previous": previous}
-        record = {**body, "hash": _seal(key, previous, body)}
-        previous = record["hash"]
-        records.append(record)
-        lines.append(json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n")
-    data = "".join(lines).encode("ascii")
+    body = {"seq": count + 1,
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "user": _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user()),
+            "action": _cap_text(str(action)), "details": _bounded_details(details),
+            "previous": previous}
+    record = {**body, "hash": _seal(key, previous, body)}
+    line = (json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: `init` made it (see _tail)
     try:
-        while data:  # one write for a batch of bounded records; a loop all the same
-            data = data[os.write(fd, data):]
+        while line:  # one write for any record of bounded size; a loop all the same
+            line = line[os.write(fd, line):]
         os.fsync(fd)
     finally:
         os.close(fd)
-    _write_head(head_path(log), key, count, previous)
-    return records
+    _write_head(head_path(log), key, count + 1, record["hash"])
+    return record
 
 
 # -- init ----------------------------------------------------------------------------------------

@@ -14,16 +14,24 @@ pool) stays open until ``close``.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from graph.errors import CreditGraphError
-from graph.settings import Settings
+from graph.errors import CreditGraphError, StoreUnavailableError
+from graph.settings import Settings, whole_number
 from graph.store import GraphStore, open_store
 
 POLL_S = 0.05  # how often the watcher asks whether a writer waits, while no request runs
+
+
+def _writer_waiting(store: GraphStore) -> bool:
+    try:
+        return store.writer_waiting()
+    except CreditGraphError:
+        return True  # cannot tell: give the store up rather than shut a writer out
 
 
 class SharedReader:
@@ -61,14 +69,24 @@ class SharedReader:
 
     def _take(self) -> GraphStore:
         asked = time.monotonic()
+        deadline = asked + whole_number(os.environ, "CREDITGRAPH_STORE_WAIT", 30, least=0)
         while True:
             settings = self._settings()  # read per request, as before: a changed store is used
             with self._cond:
+                if self._shut:
+                    raise StoreUnavailableError("the service is shutting down")
                 while self._draining:  # the writer's turn: wait until the store is closed
-                    self._cond.wait()
+                    # bounded: a borrower still needs threadpool threads to finish and give the
+                    # store back, and waiters that never gave up could hold every one of them
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise StoreUnavailableError(
+                            "the store is about to be written: a load, init or propagation "
+                            "waits for it; try again when it has finished")
+                    self._cond.wait(left)
                 store = self._store
                 if store is not None:
-                    if store.settings == settings and not store.writer_waiting():
+                    if store.settings == settings and not _writer_waiting(store):
                         self._users += 1
                         return store
                     self._drain_locked()
@@ -99,9 +117,13 @@ class SharedReader:
 
     def _close_locked(self) -> None:
         store, self._store, self._draining = self._store, None, False
-        if store is not None:
-            store.close()
-        self._cond.notify_all()
+        try:
+            if store is not None:
+                store.close()
+        except Exception:
+            pass
+        finally:
+            self._cond.notify_all()
 
     def _watch(self, store: GraphStore) -> None:
         """While ``store`` is the one lent out: give it up as soon as a writer waits."""
@@ -110,5 +132,5 @@ class SharedReader:
             with self._cond:
                 if self._store is not store:
                     return
-                if not self._draining and store.writer_waiting():
+                if not self._draining and _writer_waiting(store):
                     self._drain_locked()

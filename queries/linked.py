@@ -252,7 +252,7 @@ def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str
     """``entries_in_force`` for several kinds in one read: kind -> node id -> entries, each
     node's ordered by entry id as ``listed_in_force`` orders them."""
     found: dict[str, dict[str, list[dict]]] = {kind: defaultdict(list) for kind in kinds}
-    nodes = list(nodes)
+    nodes = list(dict.fromkeys(nodes))  # a subject asked for twice is read once, as by IN
     if store.dialect.anchored_frontier and len(nodes) <= ANCHORED_ENTRIES:
         rows = [row for node in nodes if split_id(node)[0] in LISTED_LABELS
                 for row in store.read(_entries_of(store, split_id(node)[0]),

@@ -457,4 +457,6 @@ def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
         together = check(store, codes, purpose, SECRET, as_of)
         alone = [check(store, [code], purpose, SECRET, as_of)[0] for code in codes]
         assert alone == together, purpose
+        twice = check(store, [listed[0], listed[0]], purpose, SECRET, as_of)
+        assert twice == [together[codes.index(listed[0])]] * 2  # entries read once, not twice
         assert sum(a["found"] and a["verdict"] != "pass" for a in together) >= 5  # not vacuous

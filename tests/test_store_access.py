@@ -185,6 +185,17 @@ def test_a_shared_reader_lends_one_store_and_gives_it_up_to_a_waiting_writer(pat
             time.sleep(1.0)
             assert writer.poll() is None  # still waiting for this request
             assert busy.node_counts()["Enterprise"] == 1
+            # a request that comes now waits for the write, at most CREDITGRAPH_STORE_WAIT:
+            # waiters that never gave up could hold every thread the busy one needs to finish
+            os.environ["CREDITGRAPH_STORE_WAIT"] = "1"
+            try:
+                started = time.monotonic()
+                with pytest.raises(StoreUnavailableError, match="about to be written"), \
+                        reader.borrow():
+                    pass
+                assert time.monotonic() - started < 5
+            finally:
+                del os.environ["CREDITGRAPH_STORE_WAIT"]
         assert writer.wait(timeout=30) == 0
         with reader.borrow() as last:
             assert [r["name"] for r in last.read("MATCH (e:Enterprise) RETURN e.name AS name")
