@@ -206,8 +206,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     subjects = [subject for _, subject, _ in found if subject is not None]
     ids = [s.node_id for s in subjects]
     listed = entries_by_kind(store, ids, ("black", "red"), as_of)
-    near = (listed_within(store, subjects, hops, as_of, relations)
-            if hops and len(subjects) > 1 else None)
+    near = listed_within(store, subjects, hops, as_of, relations) if hops else {}
     batch = _Batch(listed, _sanctions(store, subjects, as_of),
                    _major_penalties(store, subjects, rule, as_of, major_fine), near)
     return [answer if subject is None else
@@ -223,7 +222,7 @@ class _Batch:
     listed: dict[str, dict[str, list[dict]]]   # kind -> node id -> its own entries in force
     sanctions: dict[str, list[dict]]           # node id -> measures in force
     penalties: dict[str, list[dict]] | None    # uscc -> major penalties (None: not counted)
-    near: dict[str, list[Found]] | None        # node id -> listed parties within reach
+    near: dict[str, list[Found]]               # node id -> listed parties within reach
 
 
 def _sanctions(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
@@ -291,9 +290,8 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
                            f"{penalty['decision_date']} ({penalty['category']}, "
                            f"{penalty['authority']}): {major.basis}")
             worse("restricted")
-    found = None if batch.near is None else batch.near.get(subject.node_id, [])
     linked = linked_rows(store, subject, hops, as_of, relations,
-                         found=found) if hops else []
+                         found=batch.near.get(subject.node_id, [])) if hops else []
     for row in linked:
         reasons.append(f"关联失信 linked black-listed party {row['name']} at {row['hops']} "
                        f"hop(s): {', '.join(row['entries'])}")

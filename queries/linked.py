@@ -230,18 +230,17 @@ def entries_in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: 
     return entries_by_kind(store, nodes, (kind,), as_of)[kind]
 
 
-ANCHORED_ENTRIES = 8  # this few subjects: one anchored query each (see ``_entries_of``)
-
-
-def _entries_of(store: GraphStore, label: str) -> str:
-    """list-entries.cypher for one subject, anchored on its key. The embedded engine finds an
-    anchored node by its primary key (about 0.4 ms at 100,000 enterprises) but answers ``IN
-    $keys`` by scanning the table (about 3 ms): a single check reads its entries this way."""
+def _entries_query(store: GraphStore, label: str, anchored: bool) -> str:
+    """The list entries of kinds ``$kinds`` in force on ``$as_of`` of one subject (``$key``,
+    ``anchored``) or of several (``$keys``) of ``label``."""
     schema = store.schema
     key = quote_property(schema.node(label).key)
+    subject = (f"(s:{quote_label(schema, label)} {{{key}: $key}})" if anchored
+               else f"(s:{quote_label(schema, label)})")
     return (f"MATCH (l:{quote_label(schema, 'ListEntry')})-[:{quote_rel_type(schema, 'LISTED')}]"
-            f"->(s:{quote_label(schema, label)} {{{key}: $key}}) "
-            f"WHERE l.list_kind IN $kinds AND {entry_in_force('l')} "
+            f"->{subject} "
+            f"WHERE {'' if anchored else f's.{key} IN $keys AND '}l.list_kind IN $kinds "
+            f"AND {entry_in_force('l')} "
             f"RETURN '{label}' AS label, s.{key} AS key, l.list_kind AS kind, "
             "l.entry_id AS entry_id, l.list_type AS list_type, l.start_date AS start_date, "
             "l.end_date AS end_date, l.authority AS authority, s.name AS name")
@@ -250,17 +249,26 @@ def _entries_of(store: GraphStore, label: str) -> str:
 def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str],
                     as_of: dt.date) -> dict[str, dict[str, list[dict]]]:
     """``entries_in_force`` for several kinds in one read: kind -> node id -> entries, each
-    node's ordered by entry id as ``listed_in_force`` orders them."""
+    node's ordered by entry id as ``listed_in_force`` orders them. Basis: 信用修复 — a
+    repaired, revoked or expired entry no longer counts, nor anything derived from it."""
     found: dict[str, dict[str, list[dict]]] = {kind: defaultdict(list) for kind in kinds}
-    nodes = list(dict.fromkeys(nodes))  # a subject asked for twice is read once, as by IN
-    if store.dialect.anchored_frontier and len(nodes) <= ANCHORED_ENTRIES:
-        rows = [row for node in nodes if split_id(node)[0] in LISTED_LABELS
-                for row in store.read(_entries_of(store, split_id(node)[0]),
-                                      {"key": split_id(node)[1], "kinds": list(kinds),
-                                       "as_of": as_of})]
-    else:
-        rows = [row for keys in keyed(nodes, LISTED_LABELS) if any(keys.values())
-                for row in run(store, "list-entries", **keys, kinds=list(kinds), as_of=as_of)]
+    by_label: dict[str, list[str]] = {}
+    for node in dict.fromkeys(nodes):  # a subject asked for twice is read once
+        label, key = split_id(node)
+        if label not in SUBJECTS:
+            raise ValueError(f"not a subject node id: {node!r}")
+        if label in LISTED_LABELS:  # no list entry names an overseas entity
+            by_label.setdefault(label, []).append(key)
+    params = {"kinds": list(kinds), "as_of": as_of}
+    rows = []
+    for label, keys in by_label.items():
+        if len(keys) <= store.dialect.anchored_keys:
+            query = _entries_query(store, label, anchored=True)
+            rows += [row for key in keys for row in store.read(query, params | {"key": key})]
+        else:
+            query = _entries_query(store, label, anchored=False)
+            rows += [row for start in range(0, len(keys), CHUNK)
+                     for row in store.read(query, params | {"keys": keys[start:start + CHUNK]})]
     for row in rows:
         found[row.pop("kind")][node_id(row["label"], row["key"])].append(row)
     for entries in found.values():

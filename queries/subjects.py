@@ -72,27 +72,27 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
 
 
 BATCH = 1000  # codes a batched look-up asks for at once
-FEW = 8  # codes looked up one by one
 
 
 def resolve_many(store: GraphStore, texts: Sequence[str], secret: bytes | None
                  ) -> list[Subject | UnknownSubject]:
     """``resolve`` for a batch of codes, in order: each subject, or the UnknownSubject
     ``resolve`` would raise. The USCCs that name an enterprise directly — nearly all of a
-    departmental batch — are looked up together; every other code goes through ``resolve``."""
+    departmental batch — are looked up together (unless so few that one anchored look-up each
+    is cheaper: ``Dialect.anchored_keys``); every other code goes through ``resolve``."""
+    usccs = [c.normalized if c.kind == "uscc" and c.valid else None
+             for c in map(read_reference, texts)]
+    wanted = sorted({u for u in usccs if u is not None})
+    if len(wanted) <= store.dialect.anchored_keys:
+        wanted = []
     direct: dict[str, Subject] = {}
-    usccs = sorted({c.normalized for t in texts
-                    if (c := read_reference(t)).kind == "uscc" and c.valid})
-    if len(usccs) <= FEW:
-        usccs = []  # one anchored look-up each is cheaper (the embedded engine scans for IN)
-    for start in range(0, len(usccs), BATCH):
-        for row in run(store, "subjects-enterprise", values=usccs[start:start + BATCH]):
+    for start in range(0, len(wanted), BATCH):
+        for row in run(store, "subjects-enterprise", values=wanted[start:start + BATCH]):
             direct[row["key"]] = Subject(row["label"], row["key"], row["name"])
     answers: list[Subject | UnknownSubject] = []
-    for text in texts:
-        check = read_reference(text)
-        if check.kind == "uscc" and check.valid and check.normalized in direct:
-            answers.append(direct[check.normalized])
+    for text, uscc in zip(texts, usccs, strict=True):
+        if uscc in direct:
+            answers.append(direct[uscc])
             continue
         try:
             answers.append(resolve(store, text, secret))
