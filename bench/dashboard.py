@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from graph.settings import Settings
 from graph.store import open_store
+from loaders.bulk import writer_for
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
-from loaders.writers import StoreWriter
 from propagation.rules import load_rules
 from propagation.service import propagate
 from seed.generator import generate
@@ -53,7 +53,7 @@ def run(enterprises: int = 2000) -> list[dict]:
     answers = generate(root / "seed", enterprises, seed=2016)
     with open_store(Settings(store_path=root / "store")) as store:
         store.init_schema()
-        load_directory(root / "seed", StoreWriter(store), store.schema, load_spec(),
+        load_directory(root / "seed", writer_for(store), store.schema, load_spec(),
                        SECRET.encode(), root / "report")
         propagate(store, load_rules(), AS_OF)
     os.environ.update({"CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_STORE":

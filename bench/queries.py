@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from graph.store import GraphStore
+from loaders.bulk import writer_for
 from loaders.pipeline import LoadOptions, load_directory
 from loaders.spec import load_spec
-from loaders.writers import StoreWriter
 from queries.library import run as run_query
 from queries.linked import (
     linked_dishonesty,
@@ -41,7 +41,7 @@ def prepare(store: GraphStore, enterprises: int) -> float:
     store.wipe()
     store.init_schema()
     start = time.perf_counter()
-    load_directory(directory / "seed", StoreWriter(store), store.schema, load_spec(), SECRET,
+    load_directory(directory / "seed", writer_for(store), store.schema, load_spec(), SECRET,
                    directory / "report", LoadOptions(batch_size=store.settings.batch_size))
     return time.perf_counter() - start
 

@@ -1,7 +1,8 @@
 """``make bench``: the benchmarks on both backends in one run, each against a baseline measured
 in the same run, with a printed report.
 
-    python -m bench.run [--only store_writes|loads|seed|queries|propagation|dashboard|api]
+    python -m bench.run [--only store_writes|loads|seed|algorithms|queries|propagation|
+                                dashboard|api]
                         [--scale N] [--enterprises N] [--baseline-rows N] [--reuse]
                         [--backend embedded|neo4j|both]
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import api, dashboard, loads, propagation, queries, seed_gen, store_writes
+from bench import algorithms, api, dashboard, loads, propagation, queries, seed_gen, store_writes
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -69,8 +70,9 @@ def bench_loads(store: GraphStore, args: argparse.Namespace) -> list[dict]:
     directory = Path(tempfile.mkdtemp(prefix="creditgraph-bench-"))
     loads.write_inputs(directory / "input", args.enterprises)
     loads.write_inputs(directory / "warm-up", max(args.enterprises // 20, 1000))
-    timings, baseline, writes = loads.run(store, directory / "input", directory / "report",
-                                          args.baseline_rows, directory / "warm-up")
+    timings, baseline, writes, bulk = loads.run(store, directory / "input",
+                                                directory / "report", args.baseline_rows,
+                                                directory / "warm-up")
     rows = [{"backend": store.backend, "what": "relations, per-row MERGE (baseline)",
              "rows": args.baseline_rows, "seconds": args.baseline_rows / baseline,
              "rate": baseline, "ratio": 1.0}]
@@ -79,6 +81,16 @@ def bench_loads(store: GraphStore, args: argparse.Namespace) -> list[dict]:
         rows.append({"backend": store.backend, "what": f"load {timing.name} end to end",
                      "rows": timing.rows, "seconds": timing.seconds, "rate": rate,
                      "ratio": rate / baseline if timing.name == "relations.csv" else None})
+    rows_all = sum(t.rows for t in timings)
+    seconds_all = sum(t.seconds for t in timings)
+    rows.append({"backend": store.backend, "what": "first load, all files end to end, batch by "
+                 "batch (baseline of the bulk path)", "rows": rows_all, "seconds": seconds_all,
+                 "rate": rows_all / seconds_all, "ratio": 1.0})
+    if bulk is not None:
+        rows.append({"backend": store.backend, "what": "first load, all files end to end, bulk "
+                     "path (COPY FROM, one transaction)", "rows": bulk.rows,
+                     "seconds": bulk.seconds, "rate": bulk.rows / bulk.seconds,
+                     "ratio": bulk.rows / bulk.seconds / (rows_all / seconds_all)})
     if store.backend == "neo4j":
         exported, imported, relationships = loads.offline(store, directory / "input",
                                                           directory / "import")
@@ -107,6 +119,13 @@ def bench_seed(store: GraphStore, args: argparse.Namespace) -> list[dict]:
                      "rate": figure["rows"] / figure["seconds"],
                      "ratio": figure["seconds"] / figure["floor_seconds"]})
     return rows
+
+
+def bench_algorithms(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    if store.backend != "embedded":  # in memory, no store: run it once
+        return []
+    return [{"backend": "-", "what": r["what"], "rows": 0, "seconds": r["seconds"], "rate": 0.0,
+             "ratio": r["ratio"]} for r in algorithms.run(args.algorithm_scales)]
 
 
 def bench_queries(store: GraphStore, args: argparse.Namespace) -> list[dict]:
@@ -140,6 +159,7 @@ def bench_api(store: GraphStore, args: argparse.Namespace) -> list[dict]:
 
 
 BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
+              "algorithms": bench_algorithms,
               "queries": bench_queries, "propagation": bench_propagation,
               "dashboard": bench_dashboard, "api": bench_api}
 
@@ -155,6 +175,8 @@ def main() -> None:
                         help="rows written one by one for the per-row baselines")
     parser.add_argument("--seed-scales", type=int, nargs="+", default=[100_000, 1_000_000],
                         help="seed: enterprise counts to generate")
+    parser.add_argument("--algorithm-scales", type=int, nargs="+", default=[100_000, 2_000_000],
+                        help="algorithms: enterprise counts of the in-memory control graph")
     parser.add_argument("--query-enterprises", type=int, default=100_000,
                         help="queries: seed size on the embedded backend")
     parser.add_argument("--query-enterprises-neo4j", type=int, default=1_000_000,
@@ -183,6 +205,7 @@ def main() -> None:
         scale = {"store_writes": f"{args.scale:,} nodes per label",
                  "loads": f"{args.enterprises:,} enterprises, {3 * args.enterprises:,} relations",
                  "seed": "× baseline = generator time ÷ time to write as many plain csv rows",
+                 "algorithms": "× baseline = speed-up over networkx in the same run",
                  "queries": "rows = enterprises; 'seconds' column holds the value in the "
                             "unit named",
                  "propagation": "rows = enterprises; 'seconds' column holds the value in the "

@@ -17,10 +17,11 @@ from cli.propagation_commands import print_report, run_propagation
 from graph import audit
 from graph.schema import default_schema
 from graph.write_lock import write_lock
+from loaders.bulk import writer_for
 from loaders.neo4j_import import ImportCsvWriter
 from loaders.pipeline import DEFAULT_MAX_END_SHARE, LoadOptions, LoadReport, load_directory
 from loaders.spec import load_spec
-from loaders.writers import DryRunWriter, StoreWriter
+from loaders.writers import DryRunWriter
 from propagation.rules import load_rules
 
 REPORT_COLUMNS = ["file", "kind", "rows", "loaded", "merged", "rejected", "warnings", "ended"]
@@ -39,6 +40,10 @@ MaxEndShareOption = Annotated[float, typer.Option(
     "--max-end-share", min=0.0, max=1.0,
     help="a load that would end more than this share of a feed's open relations ends none "
          "and says how many it would have ended")]
+BulkOption = Annotated[bool, typer.Option(
+    help="a first load into an empty embedded store is checked in memory and written in one "
+         "transaction through the engine's bulk path (COPY FROM): all or nothing, many times "
+         "faster. --no-bulk writes batch by batch, as every later load does")]
 AllowMassEndOption = Annotated[bool, typer.Option(
     "--allow-mass-end", help="end the unlisted relations even above --max-end-share (after "
                              "checking that the feed really is complete)")]
@@ -76,7 +81,7 @@ def _progress(fmt: OutputFormat) -> Iterator[_Bars]:
 def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mapping: Path | None,
          report_dir: Path | None, source: str | None, fmt: OutputFormat,
          propagate: bool = False, max_end_share: float = DEFAULT_MAX_END_SHARE,
-         allow_mass_end: bool = False) -> None:
+         allow_mass_end: bool = False, bulk: bool = True) -> None:
     settings = settings_of(ctx)
     secret = settings.id_secret()
     spec = load_spec(mapping)
@@ -92,7 +97,7 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
             if not dry_run:  # a dry run leaves even the schema alone, and takes no lock
                 store.init_schema()
                 held.enter_context(write_lock(store, "load"))
-            writer = DryRunWriter(store) if dry_run else StoreWriter(store)
+            writer = DryRunWriter(store) if dry_run else writer_for(store, bulk)
             with _progress(fmt) as bars:
                 report = load_directory(directory, writer, store.schema, spec, secret,
                                         report_dir, options, bars)
@@ -152,6 +157,7 @@ def load(
     source: SourceOption = None,
     max_end_share: MaxEndShareOption = DEFAULT_MAX_END_SHARE,
     allow_mass_end: AllowMassEndOption = False,
+    bulk: BulkOption = True,
     propagate: Annotated[bool, typer.Option(
         help="afterwards recompute the joint-punishment measures the loaded entries and "
              "relations touch (creditgraph propagate --changed-since)")] = True,
@@ -163,7 +169,7 @@ def load(
     no rows over several lines) and within --max-end-share. Then the joint-punishment measures
     the load touched are recomputed (--no-propagate to skip)."""
     _run(ctx, directory, dry_run, strict, mapping, report_dir, source, fmt, propagate,
-         max_end_share, allow_mass_end)
+         max_end_share, allow_mass_end, bulk)
 
 
 @app.command()

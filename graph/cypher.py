@@ -30,9 +30,13 @@ def quote_property(name: str) -> str:
 
 
 def _quote(name: str, pattern: re.Pattern[str]) -> str:
+    return f"`{_checked_name(name, pattern)}`"
+
+
+def _checked_name(name: str, pattern: re.Pattern[str]) -> str:
     if not isinstance(name, str) or not pattern.match(name):
         raise SchemaError(f"name {name!r} may not appear in a query")
-    return f"`{name}`"
+    return name
 
 
 def _quote_properties(allowed: Iterable[str], names: Iterable[str], owner: str) -> list[str]:
@@ -157,6 +161,26 @@ def lookup(schema: Schema, label: str, prop: str) -> str:
         f"UNWIND $values AS value MATCH (n:{quote_label(schema, label)} {{{quoted}: value}}) "
         f"RETURN value, n.{key} AS key, {name} AS name, {resolved} AS resolved_to"
     )
+
+
+def copy_nodes(schema: Schema, label: str) -> str:
+    """The embedded engine's bulk path: ``COPY`` a table of new nodes (``$rows``, one column per
+    property of the label, in schema order) into an empty store."""
+    node = schema.node(label)
+    columns = ", ".join(quote_property(p) for p in node.properties)
+    return f"COPY {quote_label(schema, label)}({columns}) FROM $rows"
+
+
+def copy_relationships(schema: Schema, rel_type: str, source_label: str,
+                       target_label: str) -> str:
+    """The embedded engine's bulk path for relationships: ``$rows`` has the source and target
+    keys first, then one column per property of the type, in schema order."""
+    rel = schema.endpoint(rel_type, source_label, target_label)
+    columns = ", ".join(quote_property(p) for p in rel.properties)
+    source, target = (_checked_name(label, LABEL_PATTERN) for label in (source_label,
+                                                                        target_label))
+    return (f"COPY {quote_rel_type(schema, rel_type)}({columns}) FROM $rows "
+            f"(from='{source}', to='{target}')")
 
 
 def create_nodes(schema: Schema, label: str, properties: Iterable[str],

@@ -75,6 +75,7 @@ def divisions(code: str) -> tuple[Division, ...]:
     return tuple({d.name: d for d in reversed(found)}.values())[::-1]
 
 
+@cache  # asked once per row of a load: a few thousand codes, millions of rows
 def known(code: str, year: int | None = None) -> bool:
     """Was this code in use (in that year, when given)?"""
     return any(d.in_use(year) for d in divisions(code))

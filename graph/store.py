@@ -13,12 +13,13 @@ from typing import Any, ClassVar, Self
 
 from graph import cypher
 from graph.errors import SchemaError, StoreError
-from graph.schema import UNKNOWN_START, Schema, coerce_rows, default_schema
+from graph.schema import UNKNOWN_START, RelationshipType, Schema, coerce_rows, default_schema
 from graph.settings import Settings
 from graph.traversal import Dialect
 
 Row = dict[str, Any]
 ENDPOINT_FIELDS = ("src_key", "dst_key")
+LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): not data
 FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
 ProgressCallback = Callable[[int], None]
@@ -48,6 +49,8 @@ class GraphStore(ABC):
     # writers in other processes of this machine wait for this store's readers to close it
     # (the embedded engine); see ``writer_waiting`` and graph/shared_reader.py
     local_writers: ClassVar[bool] = False
+    # the engine has a bulk path for a first load into an empty store (``bulk_insert``)
+    bulk_insert_path: ClassVar[bool] = False
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         self.settings = settings
@@ -98,6 +101,19 @@ class GraphStore(ABC):
     def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
         """Run the statements in one transaction: all take effect or none does."""
 
+    def is_empty(self) -> bool:
+        """No subject, record or relationship (the write lock does not count)."""
+        return (not any(n for label, n in self.node_counts().items() if label != LOCK_LABEL)
+                and not any(self.relationship_counts().values()))
+
+    def bulk_insert(self, nodes: Mapping[str, Sequence[Row]],
+                    relationships: Mapping[tuple[str, str, str], Sequence[Row]]) -> None:
+        """Insert new nodes (per label) and relationships (per type, source and target label,
+        rows with ``src_key`` / ``dst_key``) through the engine's bulk path, all in one
+        transaction. Only for rows checked against the schema, keys unique, endpoints present:
+        the first load of an empty store (loaders/bulk.py)."""
+        raise StoreError(f"the {self.backend} store has no bulk insert path")
+
     @abstractmethod
     def wipe(self) -> None:
         """Delete every node and relationship; the schema stays."""
@@ -143,7 +159,8 @@ class GraphStore(ABC):
         node = self.schema.node(label)
         written = 0
         for batch in _batches(rows, batch_size or self.settings.batch_size):
-            checked = _combine(coerce_rows(node.properties, batch, f"{label} batch"), (node.key,))
+            checked = combine_rows(coerce_rows(node.properties, batch, f"{label} batch"),
+                                   (node.key,))
             present = _present(checked)
             shared = _shared(checked, present, keep=(node.key,))
             rows_out = _uniform(checked, [p for p in present if p not in shared])
@@ -175,15 +192,8 @@ class GraphStore(ABC):
         identity = (*ENDPOINT_FIELDS, *rel.identity)
         written = 0
         for batch in _batches(rows, batch_size or self.settings.batch_size):
-            checked = []
-            for index, row in enumerate(batch):
-                ends = {k: row.get(k) for k in ENDPOINT_FIELDS}
-                for name, value in ends.items():
-                    if not isinstance(value, str) or not value:
-                        raise SchemaError(f"{rel_type} batch row {index + 1}: {name} is missing")
-                props = rel.with_identity({k: v for k, v in row.items() if k not in ends})
-                checked.append(coerce_rows(rel.properties, [props], f"{rel_type} batch")[0] | ends)
-            combined = _combine(checked, identity)
+            checked = checked_relationships(rel, rel_type, batch)
+            combined = combine_rows(checked, identity)
             present = _present(combined)
             shared = _shared(combined, present, keep=identity)
             query = cypher.merge_relationships(
@@ -306,7 +316,22 @@ def _count_of(result: list[Row], column: str) -> int:
     return int(result[0][column] or 0) if result else 0
 
 
-def _combine(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:
+def checked_relationships(rel: RelationshipType, rel_type: str,
+                          rows: Sequence[Mapping[str, Any]]) -> list[Row]:
+    """Relationship rows checked against the schema before anything is written: both endpoint
+    keys present, a temporal relationship's period filled in, every property of its type."""
+    checked = []
+    for index, row in enumerate(rows):
+        ends = {k: row.get(k) for k in ENDPOINT_FIELDS}
+        for name, value in ends.items():
+            if not isinstance(value, str) or not value:
+                raise SchemaError(f"{rel_type} batch row {index + 1}: {name} is missing")
+        props = rel.with_identity({k: v for k, v in row.items() if k not in ends})
+        checked.append(coerce_rows(rel.properties, [props], f"{rel_type} batch")[0] | ends)
+    return checked
+
+
+def combine_rows(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:
     """Fold rows that share a key into one, later non-null values winning. Without this the
     backends differ: Neo4j applies repeated MERGE rows in turn, the embedded engine keeps the
     first."""

@@ -2,9 +2,9 @@
 ``creditgraph load``, written as CSV files for ``neo4j-admin database import full`` instead of
 through transactions.
 
-Nodes and relationships are merged in memory (later non-null values win, as in a load) and
-written at the end, so the import tool sees each node and relationship once. Memory grows with
-the data: about 1 GB per million nodes and relationships.
+Nodes and relationships are held in memory, folded as a load folds them
+(loaders/first_load.py), and written at the end, so the import tool sees each node and
+relationship once.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shlex
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from graph.schema import UNKNOWN_START, PropertySpec, Schema, coerce_rows
-from graph.store import ENDPOINT_FIELDS
+from graph.schema import UNKNOWN_START, PropertySpec, Schema
+from loaders.first_load import FirstLoad
 
 IMPORT_TYPES = {"string": "string", "integer": "long", "float": "double", "boolean": "boolean",
                 "date": "date", "datetime": "datetime", "string_list": "string[]"}
@@ -32,8 +31,7 @@ class ImportCsvWriter:
     def __init__(self, schema: Schema, out: Path) -> None:
         self.schema = schema
         self.out = out
-        self._nodes: dict[str, dict[str, dict[str, Any]]] = {}
-        self._rels: dict[tuple[str, str, str], dict[tuple[Any, ...], dict[str, Any]]] = {}
+        self.held = FirstLoad(schema)
         self.arguments: list[str] = []  # for neo4j-admin database import full, once written
 
     def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]:
@@ -47,34 +45,24 @@ class ImportCsvWriter:
         return set()
 
     def merge_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
-        node = self.schema.node(label)
-        table = self._nodes.setdefault(label, {})
-        for row in coerce_rows(node.properties, rows, f"{label} batch"):
-            _fold(table, row[node.key], row)
+        self.held.merge_nodes(label, rows)
 
     def merge_relationships(self, rel_type: str, source: str, target: str,
                             rows: list[dict[str, Any]],
                             authoritative: tuple[str, ...] = ()) -> list[Any]:
-        rel = self.schema.endpoint(rel_type, source, target)
-        table = self._rels.setdefault((rel_type, source, target), {})
-        nodes_src = self._nodes.get(source, {})
-        nodes_dst = self._nodes.get(target, {})
-        missing = []
-        for row in rows:
-            if row["src_key"] not in nodes_src or row["dst_key"] not in nodes_dst:
-                missing.append(row)
-                continue
-            props = rel.with_identity({k: v for k, v in row.items() if k not in ENDPOINT_FIELDS})
-            checked = coerce_rows(rel.properties, [props], f"{rel_type} batch")[0]
-            _fold(table, (row["src_key"], row["dst_key"], *(checked[p] for p in rel.identity)),
-                  checked)
-        return missing
+        return self.held.merge_relationships(rel_type, source, target, rows, authoritative)
+
+    def rows_to_flush(self) -> int:
+        return 0  # no store to flush to: write() puts the rows in files
+
+    def flush(self) -> int:
+        return 0
 
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
         """Unresolved persons resolved within the same first load: their relations never
         counted (the import writes what the table holds, so end them in it)."""
         done, wanted = 0, set(pids)
-        for (rel_type, source, _), table in self._rels.items():
+        for (rel_type, source, _), table in self.held.relationships.items():
             if rel_type not in rel_types or source != "Person":
                 continue
             for (src, *_), row in table.items():
@@ -98,7 +86,7 @@ class ImportCsvWriter:
         self.out.mkdir(parents=True, exist_ok=True)
         counts: dict[str, int] = {}
         arguments: list[str] = []
-        for label, table in self._nodes.items():
+        for label, table in self.held.nodes.items():
             node = self.schema.node(label)
             name = f"nodes-{label}.csv"
             header = [f"{node.key}:ID({label})"] + [
@@ -112,7 +100,7 @@ class ImportCsvWriter:
                     out.writerow([key, *(_cell(row.get(p)) for p in names), label])
             counts[name] = len(table)
             arguments.append(f"--nodes={label}={name}")
-        for (rel_type, source, target), table in self._rels.items():
+        for (rel_type, source, target), table in self.held.relationships.items():
             rel = self.schema.relationship(rel_type)
             name = f"relationships-{rel_type}-{source}-{target}.csv"
             names = list(rel.properties)
@@ -138,13 +126,6 @@ class ImportCsvWriter:
         (self.out / "import.sh").chmod(0o755)
         self.arguments = [f"--array-delimiter={ARRAY_DELIMITER}", *arguments]
         return counts
-
-
-def _fold(table: dict[Any, dict[str, Any]], key: Any, row: Mapping[str, Any]) -> None:
-    if key in table:
-        table[key].update({k: v for k, v in row.items() if v is not None})
-    else:
-        table[key] = dict(row)
 
 
 def _column(spec: PropertySpec) -> str:

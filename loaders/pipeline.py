@@ -48,6 +48,8 @@ class Writer(Protocol):
     def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]: ...
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int: ...
+    def rows_to_flush(self) -> int: ...
+    def flush(self) -> int: ...
 
 
 class Progress(Protocol):
@@ -198,6 +200,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
                 reports.append(file_report)
             if progress:
                 progress.finish()
+        _flush(writer, report, progress)
         for tag, (types, reports) in sorted(listings.items()):
             _end_unlisted(writer, report, tag, sorted(types), reports, load_id,
                           options.today or now.date(), options)
@@ -249,6 +252,22 @@ def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOpt
             writes.submit(plans, buckets)
             if progress:
                 progress.advance(len(chunk))
+
+
+def _flush(writer: Writer, report: LoadReport, progress: Progress | None) -> None:
+    """A writer that held the files' rows (the bulk path) writes them now, before the steps
+    that read what the load wrote."""
+    held = writer.rows_to_flush()
+    if not held:
+        return
+    if progress:
+        progress.start(f"bulk write, one transaction ({held:,} nodes and relationships)")
+    writer.flush()
+    report.notes.append(f"first load of an empty store: {held:,} nodes and relationships "
+                        "written in one transaction through the engine's bulk path")
+    if progress:
+        progress.advance(held)
+        progress.finish()
 
 
 def _count(plans: list[tuple[SourceRow, Plan]], ctx: Context, writer: Writer,

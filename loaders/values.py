@@ -8,6 +8,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 
@@ -56,8 +57,11 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _excel_serial(float(value))
     raw = text(value)
-    if raw is None:
-        return None
+    return None if raw is None else _date_of_text(raw)
+
+
+@lru_cache(maxsize=65_536)  # a feed's dates repeat: a few thousand days, millions of rows
+def _date_of_text(raw: str) -> dt.date:
     raw = unicodedata.normalize("NFKC", raw)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(raw)

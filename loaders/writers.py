@@ -10,7 +10,7 @@ from typing import Any
 
 from graph import cypher
 from graph.schema import UNKNOWN_START, coerce_rows
-from graph.store import ENDPOINT_FIELDS, GraphStore
+from graph.store import GraphStore, checked_relationships
 
 LOOKUP_CHUNK = 5000
 
@@ -27,6 +27,9 @@ class StoreWriter:
         # could find there, this load put there and the registry already knows.
         self.empty_at_start = {label for label, n in store.node_counts().items() if not n} | {
             rel for rel, n in store.relationship_counts().items() if not n}
+        # ... except the periods of a temporal relation, which this load may have written
+        # in an earlier batch and a later undated row must join
+        self.written_types: set[str] = set()
 
     def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]:
         if label in self.empty_at_start:
@@ -65,42 +68,32 @@ class StoreWriter:
         self.store.merge_relationships(rel_type, source, target, rows,
                                        batch_size=max(len(rows), 1), on_missing=missing.append,
                                        authoritative=authoritative)
+        self.written_types.add(rel_type)
         return missing
 
     def _settle_periods(self, rel_type: str, source: str, target: str,
                         rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """A source that gives no start date speaks of the period the graph already has for
-        the pair, and one that dates a period stored without a start dates that period: in
-        neither case may a second relationship appear beside the first and count twice.
-        (Two dated periods stay two: 2015-2018 and from 2021.)"""
+        """Rows settled against the periods the store holds for their pairs (settle_periods)."""
         pairs = sorted({(row["src_key"], row["dst_key"]) for row in rows})
         stored: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        if rel_type not in self.empty_at_start:
+        if rel_type not in self.empty_at_start or rel_type in self.written_types:
             query = cypher.periods(self.schema, rel_type, source, target)
             for start in range(0, len(pairs), LOOKUP_CHUNK):
                 chunk = [{"src_key": a, "dst_key": b} for a, b in pairs[start:start + LOOKUP_CHUNK]]
                 for found in self.store.read(query, {"pairs": chunk}):
                     stored[(found["src_key"], found["dst_key"])].append(found)
-        grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for row in rows:
-            grouped[(row["src_key"], row["dst_key"])].append(row)
-        settled, moves = [], []
-        for (src_key, dst_key), group in grouped.items():
-            known = [p for p in stored[(src_key, dst_key)] if p["period"] != UNKNOWN_START]
-            undated_stored = len(known) < len(stored[(src_key, dst_key)])
-            starts = sorted({row["start_date"] for row in group if row.get("start_date")})
-            if starts and undated_stored and not known:
-                moves.append({"src_key": src_key, "dst_key": dst_key, "old": UNKNOWN_START,
-                              "new": starts[0]})
-            current = _current_period(known, starts)
-            for row in group:
-                if current and not row.get("start_date") and row.get("period") is None:
-                    row = {**row, "period": current}
-                settled.append(row)
+        settled, moves = settle_periods(rows, stored)
         if moves:
             self.store.write(cypher.move_periods(self.schema, rel_type, source, target),
                              {"rows": moves, "now": dt.datetime.now(dt.UTC)})
         return settled
+
+    def rows_to_flush(self) -> int:
+        return 0
+
+    def flush(self) -> int:
+        """Nothing is held back: every batch was written in its own transaction."""
+        return 0
 
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
         """The relations of unresolved persons now resolved to a real one stop counting."""
@@ -132,6 +125,35 @@ class StoreWriter:
         return int(rows[0]["ended"]) if rows else 0
 
 
+def settle_periods(rows: list[dict[str, Any]],
+                   stored: Mapping[tuple[str, str], list[dict[str, Any]]],
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A source that gives no start date speaks of the period the graph already has for
+    the pair, and one that dates a period stored without a start dates that period: in
+    neither case may a second relationship appear beside the first and count twice.
+    (Two dated periods stay two: 2015-2018 and from 2021.) ``stored``: the periods the graph
+    holds per pair. Returns the rows with their period, and the stored undated periods to
+    move to the start now given."""
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[(row["src_key"], row["dst_key"])].append(row)
+    settled, moves = [], []
+    for (src_key, dst_key), group in grouped.items():
+        held = stored.get((src_key, dst_key), [])
+        known = [p for p in held if p["period"] != UNKNOWN_START]
+        undated_stored = len(known) < len(held)
+        starts = sorted({row["start_date"] for row in group if row.get("start_date")})
+        if starts and undated_stored and not known:
+            moves.append({"src_key": src_key, "dst_key": dst_key, "old": UNKNOWN_START,
+                          "new": starts[0]})
+        current = _current_period(known, starts)
+        for row in group:
+            if current and not row.get("start_date") and row.get("period") is None:
+                row = {**row, "period": current}
+            settled.append(row)
+    return settled, moves
+
+
 def _current_period(stored: list[dict[str, Any]], starts: list[dt.date]) -> dt.date | None:
     """The period an undated row speaks of: the one still open in the graph, else the latest
     start this load or the graph knows."""
@@ -153,9 +175,7 @@ class DryRunWriter(StoreWriter):
     def merge_relationships(self, rel_type: str, source: str, target: str,
                             rows: list[dict[str, Any]],
                             authoritative: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
-        rel = self.schema.endpoint(rel_type, source, target)
-        coerce_rows(rel.properties, [{k: v for k, v in r.items() if k not in ENDPOINT_FIELDS}
-                                     for r in rows], f"{rel_type} batch")
+        checked_relationships(self.schema.endpoint(rel_type, source, target), rel_type, rows)
         return []
 
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
