@@ -54,8 +54,9 @@ chromium:  ## Debian's chromium for the dashboard's browser test (installed when
 test: setup neo4j-test-server chromium lint  ## the whole suite on both backends (starts a private Neo4j)
 	$(PY) -m pytest
 
+# SCALE=city: two million enterprises into Neo4j and every figure at that scale (about an hour)
 bench: setup neo4j-test-server  ## benchmarks; figures are ratios against a baseline of the same run
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(if $(filter city,$(SCALE)),--only city)
 
 neo4j-dev: setup neo4j-test-server  ## a throw-away local Neo4j for trying --backend neo4j
 	$(PY) -m tests.neo4j_server.launcher

@@ -2,7 +2,7 @@
 in the same run, with a printed report.
 
     python -m bench.run [--only store_writes|loads|seed|algorithms|queries|propagation|
-                                dashboard|api]
+                                dashboard|api|city] [--city-enterprises N]
                         [--scale N] [--enterprises N] [--baseline-rows N] [--reuse]
                         [--backend embedded|neo4j|both]
 
@@ -25,7 +25,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import algorithms, api, dashboard, loads, propagation, queries, seed_gen, store_writes
+from bench import (
+    algorithms,
+    api,
+    city,
+    dashboard,
+    loads,
+    propagation,
+    queries,
+    seed_gen,
+    store_writes,
+)
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -158,6 +168,13 @@ def bench_api(store: GraphStore, args: argparse.Namespace) -> list[dict]:
             for r in api.run(store, size, reuse=True, workers=args.api_workers)]
 
 
+def bench_city(args: argparse.Namespace) -> list[dict]:
+    """Not in a plain ``make bench``: about an hour (``make bench SCALE=city``)."""
+    return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})",
+             "rows": args.city_enterprises, "seconds": r["value"], "rate": 0.0,
+             "ratio": r["ratio"]} for r in city.run(args.city_enterprises)]
+
+
 BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
               "algorithms": bench_algorithms,
               "queries": bench_queries, "propagation": bench_propagation,
@@ -166,7 +183,9 @@ BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("--only", choices=sorted([*BENCHMARKS, "city"]), action="append")
+    parser.add_argument("--city-enterprises", type=int, default=2_000_000,
+                        help="city: enterprises seeded and loaded into Neo4j")
     parser.add_argument("--scale", type=int, default=20_000,
                         help="store_writes: nodes per label (relationships: 3×)")
     parser.add_argument("--enterprises", type=int, default=100_000,
@@ -191,6 +210,10 @@ def main() -> None:
     chosen = args.only or list(BENCHMARKS)
     backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
     results: dict[str, list[dict]] = {}
+    if "city" in chosen:  # starts its own server on the imported store
+        results["city"] = bench_city(args)
+        chosen = [name for name in chosen if name != "city"]
+        backends = backends if chosen else []
     with ExitStack() as stack, stores(backends, stack) as opened:
         for store in opened:
             console.print(f"[bold]{store.backend}[/]: {store.version()}")
@@ -212,6 +235,8 @@ def main() -> None:
                                 "unit named; × baseline = speed-up",
                  "dashboard": "demo data, AppTest, caches emptied; × baseline = times a "
                               "one-line page",
+                 "city": "rows = enterprises; 'seconds' column holds the value in the unit "
+                         "named; Neo4j loaded offline",
                  "api": "rows = enterprises; 'seconds' column holds the value in the unit "
                         "named; × baseline = against GET /healthz at the same concurrency"}[name]
         table = Table(title=f"{name} · {scale} · {os.cpu_count()} cores")

@@ -54,8 +54,9 @@ class BulkWriter(StoreWriter):
         held = self._holding()
         written = held.rows_to_flush()
         self.store.bulk_insert(
-            {label: list(rows.values()) for label, rows in held.nodes.items()},
-            {table: list(rows.values()) for table, rows in held.relationships.items()})
+            {label: [row for _, row in rows.dicts()] for label, rows in held.nodes.items()},
+            {table: [row for _, row in rows.dicts()]
+             for table, rows in held.relationships.items()})
         self.held = None
         self.empty_at_start = set()  # from here on, the store holds the load
         return written

@@ -65,9 +65,9 @@ class ImportCsvWriter:
         for (rel_type, source, _), table in self.held.relationships.items():
             if rel_type not in rel_types or source != "Person":
                 continue
-            for (src, *_), row in table.items():
-                if src in wanted and row.get("ended_by") != "resolved":
-                    row.update(end_date=UNKNOWN_START, ended_by="resolved")
+            for key in list(table.rows):
+                if key[0] in wanted and table.value(key, "ended_by") != "resolved":
+                    table.fold(key, {"end_date": UNKNOWN_START, "ended_by": "resolved"})
                     done += 1
         return done
 
@@ -96,7 +96,7 @@ class ImportCsvWriter:
             with (self.out / name).open("w", encoding="utf-8", newline="") as handle:
                 out = csv.writer(handle)
                 out.writerow(header)
-                for key, row in table.items():
+                for key, row in table.dicts():
                     out.writerow([key, *(_cell(row.get(p)) for p in names), label])
             counts[name] = len(table)
             arguments.append(f"--nodes={label}={name}")
@@ -108,7 +108,7 @@ class ImportCsvWriter:
                 out = csv.writer(handle)
                 out.writerow([f":START_ID({source})", f":END_ID({target})",
                               *(_column(rel.properties[p]) for p in names), ":TYPE"])
-                for (src, dst, *_), row in table.items():
+                for (src, dst, *_), row in table.dicts():
                     out.writerow([src, dst, *(_cell(row.get(p)) for p in names), rel_type])
             counts[name] = len(table)
             arguments.append(f"--relationships={rel_type}={name}")
