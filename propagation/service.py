@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from graph.store import GraphStore
+from graph.traversal import Listed, shortest_distances_from
 from propagation import sync
 from propagation.engine import ListedEntry, compute
 from propagation.rules import RuleSet
 from queries.library import run
-from queries.linked import entries_in_force, listed_neighbours, node_id, search
+from queries.linked import entries_in_force, node_id, split_id
 
 
 @dataclass
@@ -98,21 +99,24 @@ def _changed_scope(store: GraphStore, rules: RuleSet, as_of: dt.date, since: dt.
     for row in run(store, "changed-relations", since=since):
         touched.add(node_id(row["a_label"], row["a"]))
         touched.add(node_id(row["b_label"], row["b"]))
-    types = rules.relation_types
     if touched:
-        near, _ = search(store, sorted(touched), rules.reach, types, as_of)
+        near = _listed_within(store, touched, rules, as_of, "black")
         known = {e.entry_id for e in black}
         black += [e for e in _in_force(store, near, "black", as_of) if e.entry_id not in known]
         scope |= {e.entry_id for e in black}
     if not black:
         return scope, [], []
-    # the red-listed subjects within reach: all levels but the last walked in full, the last
-    # asking only for red-listed neighbours
-    origins = sorted({e.node for e in black})
-    around, _ = search(store, origins, rules.reach - 1, types, as_of)
-    edge = [n for n, r in around.items() if r.hops == rules.reach - 1]
-    near_red = {there for _, there, _, _ in listed_neighbours(store, edge, types, as_of, "red")}
-    return scope, black, _in_force(store, set(around) | near_red, "red", as_of)
+    near_red = _listed_within(store, {e.node for e in black}, rules, as_of, "red")
+    return scope, black, _in_force(store, near_red, "red", as_of)
+
+
+def _listed_within(store: GraphStore, nodes: set[str], rules: RuleSet, as_of: dt.date,
+                   kind: str) -> set[str]:
+    """The nodes and every subject listed as ``kind`` within the rules' reach of them: one
+    native search per thousand nodes (graph/traversal.py), not one query per hop."""
+    found = shortest_distances_from(store, [split_id(n) for n in sorted(nodes)],
+                                    rules.relation_types, rules.reach, as_of, Listed(kind))
+    return nodes | {node_id(f.label, f.key) for parties in found.values() for f in parties}
 
 
 def _in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date
