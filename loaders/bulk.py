@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graph.store import GraphStore
+from graph.store import LOCK_LABEL, GraphStore
 from loaders.first_load import FirstLoad
 from loaders.writers import StoreWriter
 
@@ -33,7 +33,8 @@ class BulkWriter(StoreWriter):
 
     def __init__(self, store: GraphStore) -> None:
         super().__init__(store)
-        if not bulk_possible(store):
+        empty = (set(store.schema.labels) - {LOCK_LABEL}) | set(store.schema.relationship_types)
+        if not store.bulk_insert_path or not empty <= self.empty_at_start:
             raise ValueError("the bulk path is for the first load of an empty store")
         self.held: FirstLoad | None = FirstLoad(store.schema)
 
