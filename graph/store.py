@@ -22,6 +22,7 @@ ENDPOINT_FIELDS = ("src_key", "dst_key")
 LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): not data
 FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
+Columns = Mapping[str, Sequence[Any]]  # a table by column: name → values, row by row
 ProgressCallback = Callable[[int], None]
 
 
@@ -106,12 +107,13 @@ class GraphStore(ABC):
         return (not any(n for label, n in self.node_counts().items() if label != LOCK_LABEL)
                 and not any(self.relationship_counts().values()))
 
-    def bulk_insert(self, nodes: Mapping[str, Sequence[Row]],
-                    relationships: Mapping[tuple[str, str, str], Sequence[Row]]) -> None:
+    def bulk_insert(self, nodes: Mapping[str, Columns],
+                    relationships: Mapping[tuple[str, str, str], Columns]) -> None:
         """Insert new nodes (per label) and relationships (per type, source and target label,
-        rows with ``src_key`` / ``dst_key``) through the engine's bulk path, all in one
-        transaction. Only for rows checked against the schema, keys unique, endpoints present:
-        the first load of an empty store (loaders/bulk.py)."""
+        with ``src_key`` / ``dst_key`` columns) through the engine's bulk path, all in one
+        transaction. Each table comes by column (name → values; a column not given is null
+        throughout). Only for values checked against the schema, keys unique, endpoints
+        present: the first load of an empty store (loaders/bulk.py)."""
         raise StoreError(f"the {self.backend} store has no bulk insert path")
 
     @abstractmethod

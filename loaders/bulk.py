@@ -54,11 +54,12 @@ class BulkWriter(StoreWriter):
         """Write what the load holds in one transaction; returns the rows written."""
         held = self._holding()
         written = held.rows_to_flush()
-        self.store.bulk_insert(
-            {label: [row for _, row in rows.dicts()] for label, rows in held.nodes.items()},
-            {table: [row for _, row in rows.dicts()]
-             for table, rows in held.relationships.items()})
         self.held = None
+        # by column, each table let go of as it is turned: the rows are not held twice
+        nodes = {label: held.nodes.pop(label).by_column() for label in list(held.nodes)}
+        relationships = {table: held.relationships.pop(table).by_column()
+                         for table in list(held.relationships)}
+        self.store.bulk_insert(nodes, relationships)
         self.empty_at_start = set()  # from here on, the store holds the load
         return written
 

@@ -61,6 +61,13 @@ class Packed:
             values[self.position[name]] = value
         self.rows[new] = tuple(values)
 
+    def by_column(self) -> dict[str, list[Any]]:
+        """The rows by column (what a bulk insert takes)."""
+        by_column = zip(*self.rows.values(), strict=True) if self.rows else [()] * len(
+            self.columns)
+        return {name: list(values) for name, values in zip(self.columns, by_column,
+                                                            strict=True)}
+
     def dicts(self) -> Iterator[tuple[Any, Row]]:
         """Each key with its row as a dict of the columns that have a value."""
         for key, values in self.rows.items():

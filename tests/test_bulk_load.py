@@ -125,9 +125,10 @@ def test_a_bulk_insert_the_engine_refuses_leaves_the_store_empty(tmp_path):
     store = _open(tmp_path / "store")
     try:
         now = dt.datetime.now(dt.UTC)
-        nodes = {"Enterprise": [{"uscc": "91330106MA27XAAA1X", "name": "甲", "updated_at": now}]}
-        rels = {("BRANCH_OF", "Enterprise", "Enterprise"): [
-            {"src_key": "91330106MA27XAAA1X", "dst_key": "no such firm"}]}
+        nodes = {"Enterprise": {"uscc": ["91330106MA27XAAA1X"], "name": ["甲"],
+                                "updated_at": [now]}}
+        rels = {("BRANCH_OF", "Enterprise", "Enterprise"): {
+            "src_key": ["91330106MA27XAAA1X"], "dst_key": ["no such firm"]}}
         with pytest.raises(StoreError):
             store.bulk_insert(nodes, rels)
         assert not any(store.node_counts().values())

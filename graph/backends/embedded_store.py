@@ -24,7 +24,7 @@ from graph.backends.access_lock import AccessLock, writer_waiting
 from graph.errors import StoreError, StoreUnavailableError
 from graph.schema import PropertySpec, Schema
 from graph.settings import Settings
-from graph.store import GraphStore, Row, Statement, shared_params
+from graph.store import ENDPOINT_FIELDS, Columns, GraphStore, Row, Statement, shared_params
 from graph.traversal import EmbeddedDialect
 
 DATABASE_FILE = "graph.lbug"
@@ -163,21 +163,21 @@ class EmbeddedStore(GraphStore):
 
     bulk_insert_path = True
 
-    def bulk_insert(self, nodes: Mapping[str, Sequence[Row]],
-                    relationships: Mapping[tuple[str, str, str], Sequence[Row]]) -> None:
+    def bulk_insert(self, nodes: Mapping[str, Columns],
+                    relationships: Mapping[tuple[str, str, str], Columns]) -> None:
         """``COPY ... FROM`` typed Arrow tables, nodes before relationships, in one
         transaction: a load killed or refused here leaves the store as empty as it was."""
         if not self.is_empty():  # COPY would add a second copy of what is there
             raise StoreError("the bulk path is for an empty store; this one holds data")
         statements: list[Statement] = []
-        for label, rows in nodes.items():
-            if rows:
-                table = _arrow(rows, self.schema.node(label).properties.values())
+        for label, columns in nodes.items():
+            table = _arrow(columns, self.schema.node(label).properties.values())
+            if table.num_rows:
                 statements.append((cypher.copy_nodes(self.schema, label), {"rows": table}))
-        for (rel_type, source, target), rows in relationships.items():
-            if rows:
-                rel = self.schema.endpoint(rel_type, source, target)
-                table = _arrow(rows, rel.properties.values(), ("src_key", "dst_key"))
+        for (rel_type, source, target), columns in relationships.items():
+            rel = self.schema.endpoint(rel_type, source, target)
+            table = _arrow(columns, rel.properties.values(), ENDPOINT_FIELDS)
+            if table.num_rows:
                 statements.append((cypher.copy_relationships(self.schema, rel_type, source,
                                                              target), {"rows": table}))
         self.write_all(statements)
@@ -259,14 +259,20 @@ class EmbeddedStore(GraphStore):
             self._connection.execute("ROLLBACK")
 
 
-def _arrow(rows: Sequence[Row], properties: Iterable[PropertySpec],
+def _arrow(columns: Columns, properties: Iterable[PropertySpec],
            keys: Sequence[str] = ()) -> pa.Table:
-    """The rows as an Arrow table typed by the schema (a column of nulls keeps its type)."""
-    columns = {key: pa.array([row[key] for row in rows], pa.string()) for key in keys}
+    """An Arrow table typed by the schema: the key columns (strings), then one column per
+    property, in schema order (a column not given, or null throughout, keeps its type)."""
+    rows = len(next(iter(columns.values()), ()))
+    unknown = set(columns) - set(keys) - {spec.name for spec in properties}
+    if unknown:
+        raise StoreError(f"bulk insert: unknown column(s) {', '.join(sorted(unknown))}")
+    arrays = {key: pa.array(columns[key], pa.string()) for key in keys}
     for spec in properties:
-        columns[spec.name] = pa.array([row.get(spec.name) for row in rows],
-                                      ARROW_TYPES[spec.type])
-    return pa.table(columns)
+        values = columns.get(spec.name)
+        arrays[spec.name] = (pa.array(values, ARROW_TYPES[spec.type]) if values is not None
+                             else pa.nulls(rows, ARROW_TYPES[spec.type]))
+    return pa.table(arrays)
 
 
 def _native(value: Any) -> Any:
