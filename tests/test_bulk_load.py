@@ -8,10 +8,8 @@ import csv
 import datetime as dt
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from loaders.pipeline import LoadOptions, load_directory
 from loaders.spec import load_spec
 from loaders.writers import StoreWriter
 from seed.generator import generate
-from tests.test_faults import fingerprint
+from tests.test_faults import fingerprint, kill_under_way
 
 SECRET = "test-secret-key-0123456789"
 
@@ -154,17 +152,7 @@ def test_a_killed_first_load_leaves_the_store_empty_never_partial(tmp_path):
            "CREDITGRAPH_STORE": str(tmp_path / "killed")}
     command = [str(Path(sys.executable).with_name("creditgraph")), "load", str(seed_dir),
                "--no-propagate", "--report-dir", str(tmp_path / "killed-report")]
-    loader = subprocess.Popen(command, env={**env, "CREDITGRAPH_BATCH_SIZE": "25"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while loader.poll() is None and time.monotonic() < deadline:
-        if (tmp_path / "killed-report" / "warnings.csv").exists():
-            time.sleep(0.3)
-            break
-        time.sleep(0.05)
-    assert loader.poll() is None, "the load finished before it could be killed"
-    os.kill(loader.pid, signal.SIGKILL)
-    loader.wait()
+    kill_under_way(command, env, tmp_path / "killed-report", after=0.3)
     target = _open(tmp_path / "killed")
     try:
         after_kill = fingerprint(target)

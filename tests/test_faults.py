@@ -62,6 +62,24 @@ def seed_dir(tmp_path_factory):
     return out
 
 
+def kill_under_way(command: list[str], env: dict[str, str], report_dir: Path,
+                   after: float) -> None:
+    """Start a load and SIGKILL it ``after`` seconds past the moment it began reading (its
+    report files exist). Small write batches make a load long enough to be killed in the middle
+    of its writes."""
+    loader = subprocess.Popen(command, env={**env, "CREDITGRAPH_BATCH_SIZE": "25"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while loader.poll() is None and time.monotonic() < deadline:
+        if (report_dir / "warnings.csv").exists():
+            time.sleep(after)
+            break
+        time.sleep(0.05)
+    assert loader.poll() is None, "the load finished before it could be killed"
+    os.kill(loader.pid, signal.SIGKILL)
+    loader.wait()
+
+
 def cli(env: dict[str, str], *args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("creditgraph")), *args]
 
@@ -86,19 +104,7 @@ def test_a_killed_load_rerun_equals_a_clean_load(store, seed_dir, tmp_path):
     # batch by batch: a first load through the bulk path is all or nothing (test_bulk_load)
     command = cli(env, "load", str(seed_dir), "--no-propagate", "--no-bulk", "--report-dir",
                   str(tmp_path / "killed-report"))
-    # small write batches make the load long enough to be killed in the middle of its writes
-    loader = subprocess.Popen(command, env={**env, "CREDITGRAPH_BATCH_SIZE": "25"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    report = tmp_path / "killed-report" / "warnings.csv"
-    while loader.poll() is None and time.monotonic() < deadline:
-        if report.exists():
-            time.sleep(2.0)
-            break
-        time.sleep(0.1)
-    assert loader.poll() is None, "the load finished before it could be killed"
-    os.kill(loader.pid, signal.SIGKILL)
-    loader.wait()
+    kill_under_way(command, env, tmp_path / "killed-report", after=2.0)
     if store.backend == "embedded":
         target = open_store(Settings(store_path=tmp_path / "killed"))
         partial = target.node_counts()  # the store opens again after the kill
