@@ -76,6 +76,24 @@ class GraphStore(ABC):
         """A load, init or propagation waits for the readers of this store to close it."""
         return False
 
+    @property
+    def frozen(self) -> bool:
+        """Nothing can change the data while this store is open: an embedded store opened read
+        only (every writer waits until its readers have closed it)."""
+        return False
+
+    def read_once(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """``read``, kept for the life of a frozen store: the same answer cannot change (a
+        check's data snapshot costs a scan of every list entry and measure on the embedded
+        engine, once per opened store instead of once per check). Elsewhere a plain read."""
+        if not self.frozen:
+            return self.read(query, params)
+        memo: dict[tuple[str, str], list[Row]] = self.__dict__.setdefault("_read_once", {})
+        slot = (query, repr(sorted((params or {}).items())))
+        if slot not in memo:
+            memo[slot] = self.read(query, params)
+        return [dict(row) for row in memo[slot]]
+
     def schema_problems(self) -> list[str]:
         """What ``creditgraph init`` has not made yet, one line each (empty when the schema is
         current). Here: every label and relationship type can be read — the embedded engine

@@ -33,7 +33,8 @@ from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
 from graph.traversal import Found
-from queries.library import run
+from queries import check_reads
+from queries.library import run_once
 from queries.linked import (
     CONTROL_RELATIONS,
     entries_by_kind,
@@ -45,7 +46,6 @@ from queries.subjects import Subject, UnknownSubject, default_as_of, resolve_man
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
 VERDICTS = ("pass", "review", "restricted")  # in rising order of severity
 MAX_HOPS = 4
-BATCH = 1000  # subjects a batched read asks for at once
 
 
 class CheckError(CreditGraphError):
@@ -207,7 +207,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     ids = [s.node_id for s in subjects]
     listed = entries_by_kind(store, ids, ("black", "red"), as_of)
     near = listed_within(store, subjects, hops, as_of, relations) if hops else {}
-    batch = _Batch(listed, _sanctions(store, subjects, as_of),
+    batch = _Batch(listed, check_reads.sanctions(store, subjects, as_of),
                    _major_penalties(store, subjects, rule, as_of, major_fine), near)
     return [answer if subject is None else
             _subject_check(store, subject, shown, rule, as_of, hops, relations, major_fine,
@@ -225,31 +225,16 @@ class _Batch:
     near: dict[str, list[Found]]               # node id -> listed parties within reach
 
 
-def _sanctions(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
-               ) -> dict[str, list[dict]]:
-    by_subject: dict[str, list[dict]] = {s.node_id: [] for s in subjects}
-    ids = sorted(by_subject)
-    for start in range(0, len(ids), BATCH):
-        for row in run(store, "sanctions-of-subjects", subject_ids=ids[start:start + BATCH],
-                       as_of=as_of):
-            by_subject[row.pop("subject_id")].append(row)
-    return by_subject
-
-
 def _major_penalties(store: GraphStore, subjects: Sequence[Subject], rule: Purpose,
                      as_of: dt.date, major_fine: float | None) -> dict[str, list[dict]] | None:
     if rule.major_penalties is None:
         return None
     major = rule.major_penalties
-    keys = sorted({s.key for s in subjects if s.label == "Enterprise"})
-    by_key: dict[str, list[dict]] = {key: [] for key in keys}
-    for start in range(0, len(keys), BATCH):
-        for row in run(store, "major-penalties", keys=keys[start:start + BATCH],
-                       since=as_of.replace(year=as_of.year - major.years), as_of=as_of,
-                       categories=list(major.categories),
-                       min_fine=major.min_fine if major_fine is None else major_fine):
-            by_key[row["key"]].append(row)
-    return by_key
+    return check_reads.major_penalties(
+        store, sorted({s.key for s in subjects if s.label == "Enterprise"}),
+        since=as_of.replace(year=as_of.year - major.years), as_of=as_of,
+        categories=major.categories,
+        min_fine=major.min_fine if major_fine is None else major_fine)
 
 
 def _blank(shown: str, found: bool) -> dict[str, Any]:
@@ -353,7 +338,7 @@ def snapshot(store: GraphStore) -> dict[str, Any]:
     """The data a check was answered from: list entries and propagated measures, counted, with
     when each last changed, and the purpose file's digest. A later load or propagation changes
     it, so a stored check says which state of the graph it describes."""
-    rows = {row["label"]: row for row in run(store, "check-snapshot")}
+    rows = {row["label"]: row for row in run_once(store, "check-snapshot")}
     return jsonable({
         "backend": store.backend,
         "list_entries": (rows.get("ListEntry") or {}).get("n", 0),

@@ -50,3 +50,9 @@ def cypher_file(name: str, backend: str) -> CypherFile:
 def run(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     """Run a named query on the store's backend; every value is a parameter."""
     return store.read(cypher_file(name, store.backend).text, params)
+
+
+def run_once(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
+    """``run``, answered once for the life of a store whose data cannot change while it is
+    open (``GraphStore.read_once``)."""
+    return store.read_once(cypher_file(name, store.backend).text, params)

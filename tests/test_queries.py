@@ -459,8 +459,9 @@ def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tm
 
 
 def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
-    """The departmental check reads a batch's entries, measures and penalties once: each code
-    checked on its own gets the answer it gets among 60 others, on both engines."""
+    """The departmental check reads a batch's entries, measures and penalties once (a code on
+    its own by anchored reads, ``queries/check_reads.py``): each code checked on its own gets
+    the answer it gets among 60 others, on both engines."""
     from queries.checks import check
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
@@ -471,7 +472,10 @@ def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
         "MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key")][::3][:50]
     listed = [node.partition(":")[2] for kind in ("black", "red")
               for node in sorted(linked.listed_in_force(store, kind, as_of))[:5]]
-    codes = firms + listed + ["91330000000000000X", "not a code"]
+    penalized = [r["key"] for r in store.read(
+        "MATCH (p:Penalty)-[:PENALIZED]->(e:Enterprise) RETURN DISTINCT e.uscc AS key "
+        "ORDER BY key LIMIT 5")]
+    codes = firms + listed + penalized + ["91330000000000000X", "not a code"]
     one_by_one = []
     for code in codes:
         try:
@@ -487,3 +491,19 @@ def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
         twice = check(store, [listed[0], listed[0]], purpose, SECRET, as_of)
         assert twice == [together[codes.index(listed[0])]] * 2  # entries read once, not twice
         assert sum(a["found"] and a["verdict"] != "pass" for a in together) >= 5  # not vacuous
+        assert any(a["measures"] for a in together)  # measures read alone and in a batch
+    assert any(a["major_penalties"] for a in check(store, codes, "procurement", SECRET, as_of))
+
+
+def test_a_check_snapshot_follows_the_data_of_a_store_that_can_change(store, seed_dir,
+                                                                      tmp_path):
+    """A check's data snapshot is read once per opened store only where nothing can write
+    while it is open (an embedded store opened read only); here it follows a load."""
+    from queries.checks import snapshot
+
+    assert not store.frozen
+    before = snapshot(store)
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    after = snapshot(store)
+    assert before["list_entries"] == 0 < after["list_entries"]

@@ -108,6 +108,10 @@ class EmbeddedStore(GraphStore):
     def writer_waiting(self) -> bool:
         return writer_waiting(self._directory)
 
+    @property
+    def frozen(self) -> bool:
+        return self.read_only
+
     def init_schema(self) -> list[str]:
         statements = ddl.ladybug_statements(self.schema)
         with self._lock:
