@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from graph.store import GraphStore
+from queries import subject_reads
 from queries.library import run
 from queries.subjects import Subject, default_as_of
 
@@ -21,8 +22,7 @@ MEASURE_COLUMNS = ["subject_id", "name", "measure", "kind", "departments", "entr
 def subject_sanctions(store: GraphStore, subject: Subject, as_of: dt.date | None = None
                       ) -> pd.DataFrame:
     """The measures in force on a subject on a date, as the last propagation computed them."""
-    rows = run(store, "sanctions-of-subject", subject_id=subject.node_id,
-               as_of=default_as_of(as_of))
+    rows = subject_reads.sanctions(store, [subject], default_as_of(as_of))[subject.node_id]
     return pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
 
 

@@ -33,7 +33,7 @@ from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
 from graph.traversal import Found
-from queries import check_reads
+from queries import subject_reads
 from queries.library import run_once
 from queries.linked import (
     CONTROL_RELATIONS,
@@ -207,7 +207,7 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     ids = [s.node_id for s in subjects]
     listed = entries_by_kind(store, ids, ("black", "red"), as_of)
     near = listed_within(store, subjects, hops, as_of, relations) if hops else {}
-    batch = _Batch(listed, check_reads.sanctions(store, subjects, as_of),
+    batch = _Batch(listed, subject_reads.sanctions(store, subjects, as_of),
                    _major_penalties(store, subjects, rule, as_of, major_fine), near)
     return [answer if subject is None else
             _subject_check(store, subject, shown, rule, as_of, hops, relations, major_fine,
@@ -230,7 +230,7 @@ def _major_penalties(store: GraphStore, subjects: Sequence[Subject], rule: Purpo
     if rule.major_penalties is None:
         return None
     major = rule.major_penalties
-    return check_reads.major_penalties(
+    return subject_reads.major_penalties(
         store, sorted({s.key for s in subjects if s.label == "Enterprise"}),
         since=as_of.replace(year=as_of.year - major.years), as_of=as_of,
         categories=major.categories,

@@ -22,6 +22,7 @@ import pandas as pd
 from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.store import GraphStore
+from queries import subject_reads
 from queries.library import run
 from queries.linked import CONTROL_RELATIONS, display_name, expand, explain, split_id
 from queries.subjects import Subject, default_as_of
@@ -60,8 +61,8 @@ def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
                           "kind": edge.kind, "explanation": explain(edge, names)})
     file["relations"] = pd.DataFrame(relations)
     if subject.label == "OverseasEntity":
-        file["sanctions"] = pd.DataFrame(run(store, "sanctions-of-subject",
-                                             subject_id=subject.node_id, as_of=as_of))
+        file["sanctions"] = pd.DataFrame(
+            subject_reads.sanctions(store, [subject], as_of)[subject.node_id])
     return file
 
 

@@ -460,7 +460,7 @@ def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tm
 
 def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
     """The departmental check reads a batch's entries, measures and penalties once (a code on
-    its own by anchored reads, ``queries/check_reads.py``): each code checked on its own gets
+    its own by anchored reads, ``queries/subject_reads.py``): each code checked on its own gets
     the answer it gets among 60 others, on both engines."""
     from queries.checks import check
 

@@ -1,5 +1,6 @@
-"""What a credit check reads about its subjects besides list entries and reach: the
-joint-punishment measures in force on them and the major penalties in a purpose's window.
+"""Reads about given subjects that a credit check, the API's subject answer and the credit
+file share: the joint-punishment measures in force on them, and the major penalties in a
+purpose's window.
 
 Each read has two forms of one query: anchored on one subject's key (``$key``), and batched
 over many (``$keys`` / ``$subject_ids``). The engine decides which is cheaper
