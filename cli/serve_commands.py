@@ -27,10 +27,11 @@ def serve(
     """Start the credit-check API on http://ADDRESS:PORT (OpenAPI at /openapi.json, docs at
     /docs). Callers need a key from `creditgraph api-keys add`.
 
-    This process becomes uvicorn (exec), so SIGTERM or Ctrl-C stops it — and its workers —
-    and frees the port. Its access log is off: a URL may hold what callers must not send in
-    one, and every call is in the audit log instead. Store, key, audit and check paths are
-    handed on as absolute paths."""
+    With one worker this process becomes uvicorn (exec); with more it supervises them, each
+    listening on the port itself so that the kernel spreads connections (api/workers.py).
+    Either way SIGTERM or Ctrl-C stops every worker and frees the port. Its access log is
+    off: a URL may hold what callers must not send in one, and every call is in the audit log
+    instead. Store, key, audit and check paths are handed on as absolute paths."""
     from api.app import create_app
     from api.config import ApiSettings
 
@@ -44,13 +45,20 @@ def serve(
     env = {**os.environ, **dashboard_paths(settings), "CREDITGRAPH_BACKEND": settings.backend,
            "CREDITGRAPH_API_KEYS": str(keys_file()),
            "CREDITGRAPH_CHECKS": str(Path(api.checks_dir).absolute())}
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-               "--host", address, "--port", str(port), "--workers", str(workers),
-               "--no-access-log", "--timeout-graceful-shutdown", "10"]
+    if workers > 1:
+        from api.workers import refuse_port_in_use, serve_workers
+
+        refuse_port_in_use(address, port)
     console.print(f"credit-check API on http://{address}:{port} ({settings.backend} backend, "
                   f"{workers} worker(s))")
     sys.stdout.flush()
     sys.stderr.flush()
-    # exec, not a child process: a supervisor's signal reaches uvicorn itself, which stops its
-    # workers, and no orphaned server is left holding the port.
+    if workers > 1:  # one socket per worker, connections spread by the kernel (api/workers.py)
+        os.environ.update(env)
+        raise typer.Exit(serve_workers(address, port, workers))
+    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+               "--host", address, "--port", str(port), "--no-access-log",
+               "--timeout-graceful-shutdown", "10"]
+    # exec, not a child process: a supervisor's signal reaches uvicorn itself, and no orphaned
+    # server is left holding the port.
     os.execve(sys.executable, command, env)

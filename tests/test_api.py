@@ -523,3 +523,90 @@ def test_free_text_of_penalties_has_every_number_masked(service):
         assert penalty["content"].startswith("对当事人及其法定代表人（公民身份号码")
         assert "*" in penalty["content"] and "*" in penalty["basis"]
         assert number not in answer.text and not leaked(answer.text)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:  # the parent pid, after the state field
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _workers(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
+    found = []
+    for child in _children(pid):
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+    return found
+
+
+def _connections_to(port: int, pids: list[int]) -> dict[int, int]:
+    """Established connections to ``port`` held by each process (from /proc/net/tcp)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
+            inodes.add(f"socket:[{fields[9]}]")
+    held = {}
+    for pid in pids:
+        links = []
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                links.append(os.readlink(fd))
+        held[pid] = sum(link in inodes for link in links)
+    return held
+
+
+def test_workers_share_the_connections_and_stop_together(service):
+    """``serve --workers 2``: kept-alive connections are spread over both workers (each
+    listens on the port itself), a second server on the same port is refused, a worker that
+    dies is replaced, and SIGTERM to the supervisor stops every worker and frees the port."""
+    port = free_port()
+    log = service.root / "workers.log"
+    with open(log, "ab") as out:
+        server = subprocess.Popen([CLI, "serve", "--port", str(port), "--workers", "2"],
+                                  env=service.env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while len(_workers(server.pid)) < 2 or not _answers(url):
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        time.sleep(2)  # both workers listening: each started its app
+        second = service.cli("serve", "--port", str(port), "--workers", "2")
+        assert second.returncode != 0 and "Address already in use" in second.stderr
+        clients = [httpx.Client(base_url=url, timeout=30) for _ in range(16)]
+        try:
+            assert all(c.get("/healthz").status_code == 200 for c in clients)
+            workers = _workers(server.pid)
+            held = _connections_to(port, workers)
+            assert len(held) == 2 and sum(held.values()) == 16, held
+            assert min(held.values()) >= 1, held  # not every connection on one worker
+        finally:
+            for client in clients:
+                client.close()
+        os.kill(workers[0], signal.SIGKILL)  # a worker that dies is replaced
+        deadline = time.monotonic() + 60
+        while len(set(_workers(server.pid)) - {workers[0]}) < 2:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        assert _answers(url)
+        workers = _workers(server.pid)
+        os.kill(server.pid, signal.SIGTERM)  # the supervisor alone, not its group
+        assert server.wait(timeout=30) == 0
+        assert not [p for p in workers if Path(f"/proc/{p}").exists()]
+        assert not _answers(url)
+    finally:
+        stop(server)
+
+
+def _answers(url: str) -> bool:
+    with contextlib.suppress(httpx.HTTPError):
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    return False
