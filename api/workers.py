@@ -48,6 +48,9 @@ def _listening_socket(address: str, port: int) -> socket.socket:
     sock = socket.socket(_family(address), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    # inherited by every accepted connection: without it an answer sent in two writes waits
+    # for the caller's delayed acknowledgement (≈ 40 ms a call, measured)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((address, port))
     sock.listen(BACKLOG)
     return sock
