@@ -46,16 +46,16 @@ def serve(
            "CREDITGRAPH_API_KEYS": str(keys_file()),
            "CREDITGRAPH_CHECKS": str(Path(api.checks_dir).absolute())}
     if workers > 1:
-        from api.workers import refuse_port_in_use, serve_workers
+        from api.workers import listening_sockets, serve_workers
 
-        refuse_port_in_use(address, port)
+        sockets = listening_sockets(address, port, workers)
     console.print(f"credit-check API on http://{address}:{port} ({settings.backend} backend, "
                   f"{workers} worker(s))")
     sys.stdout.flush()
     sys.stderr.flush()
     if workers > 1:  # one socket per worker, connections spread by the kernel (api/workers.py)
         os.environ.update(env)
-        raise typer.Exit(serve_workers(address, port, workers))
+        raise typer.Exit(serve_workers(sockets))
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", address, "--port", str(port), "--no-access-log",
                "--timeout-graceful-shutdown", "10"]

@@ -46,3 +46,12 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
         day += dt.timedelta(days=1)
         count += is_workday(day)
     return count
+
+
+def years_from(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (negative: earlier); 29 February becomes
+    28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

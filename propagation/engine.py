@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph.store import GraphStore
+from graph.workdays import years_from
 from propagation.rules import Reach, Rule, RuleSet, Step
 from queries.linked import Edge, expand, explain, listed_neighbours, split_id, tie_order
 
@@ -298,11 +299,7 @@ def _keep_closest(chosen: dict[str, Sanction], candidate: Sanction) -> None:
 def _valid_to(entry: ListedEntry, rule: Rule) -> dt.date | None:
     ends = [entry.end_date] if entry.end_date else []
     if rule.years:
-        start = entry.start_date
-        try:
-            ends.append(start.replace(year=start.year + rule.years))
-        except ValueError:  # 29 February
-            ends.append(start.replace(year=start.year + rule.years, day=28))
+        ends.append(years_from(entry.start_date, rule.years))
     return min(ends) if ends else None
 
 

@@ -33,6 +33,7 @@ from graph.errors import CreditGraphError
 from graph.identifiers import CodeCheck
 from graph.store import GraphStore
 from graph.traversal import Found
+from graph.workdays import years_from
 from queries import subject_reads
 from queries.library import run_once
 from queries.linked import (
@@ -232,7 +233,7 @@ def _major_penalties(store: GraphStore, subjects: Sequence[Subject], rule: Purpo
     major = rule.major_penalties
     return subject_reads.major_penalties(
         store, sorted({s.key for s in subjects if s.label == "Enterprise"}),
-        since=as_of.replace(year=as_of.year - major.years), as_of=as_of,
+        since=years_from(as_of, -major.years), as_of=as_of,
         categories=major.categories,
         min_fine=major.min_fine if major_fine is None else major_fine)
 

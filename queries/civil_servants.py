@@ -12,6 +12,7 @@ import pandas as pd
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
+from graph.workdays import years_from
 from queries.library import run
 from queries.subjects import Subject, default_as_of
 
@@ -84,7 +85,7 @@ def _promotion(records: pd.DataFrame, for_profit: pd.DataFrame, conflicts: pd.Da
     reasons = []
     if not serving:
         reasons.append("无在任职务 not serving on this date")
-    since = as_of.replace(year=as_of.year - LOOKBACK_YEARS)
+    since = years_from(as_of, -LOOKBACK_YEARS)
     if not records.empty:
         recent = records[records["record_date"] > since]
         for row in recent[recent["record_type"].isin(VIOLATIONS)].to_dict("records"):

@@ -493,6 +493,8 @@ def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
         assert sum(a["found"] and a["verdict"] != "pass" for a in together) >= 5  # not vacuous
         assert any(a["measures"] for a in together)  # measures read alone and in a batch
     assert any(a["major_penalties"] for a in check(store, codes, "procurement", SECRET, as_of))
+    leap = check(store, penalized, "procurement", SECRET, dt.date(2028, 2, 29))  # years back:
+    assert len(leap) == len(penalized)  # 2025-02-28, not a ValueError (a 500 in the API)
 
 
 def test_a_check_snapshot_follows_the_data_of_a_store_that_can_change(store, seed_dir,

@@ -387,3 +387,11 @@ def _cluster(store, case):
     links = store.read("MATCH (a:Enterprise)-[r]-(b:Enterprise) WHERE a.uscc IN $s AND "
                        "b.uscc IN $s RETURN count(r) AS n", {"s": case["subjects"]})
     assert links == [{"n": 0}]
+
+
+def test_years_from_a_leap_day():
+    from graph.workdays import years_from
+
+    assert years_from(dt.date(2028, 2, 29), -3) == dt.date(2025, 2, 28)
+    assert years_from(dt.date(2028, 2, 29), 4) == dt.date(2032, 2, 29)
+    assert years_from(dt.date(2026, 11, 1), -3) == dt.date(2023, 11, 1)

@@ -20,6 +20,7 @@ from graph.store import open_store
 
 CLI = str(Path(sys.executable).with_name("creditgraph"))
 USCC = "91330100799655058B"
+OTHER = "91330100799655060K"
 HOLD = """
 import sys, time
 from graph.settings import Settings
@@ -120,6 +121,20 @@ def test_one_process_writes_only_after_its_own_reads(path, short_wait):
         with open_store(settings, read_only=True) as own:  # a writer may read what it wrote
             assert own.node_counts()["Enterprise"] == 1
     assert names(path) == ["杭州丙"]
+
+
+def test_a_reader_answers_once_only_while_nothing_can_write(path, short_wait):
+    """``read_once`` keeps an answer for a read-only store's life only where no write can
+    happen meanwhile: not for a reader opened inside this process's own write."""
+    settings = Settings(backend="embedded", store_path=path)
+    count = "MATCH (e:Enterprise) RETURN count(e) AS n"
+    with open_store(settings, read_only=True) as reader:
+        assert reader.frozen and reader.read_once(count) == [{"n": 1}]
+    with open_store(settings) as writer, open_store(settings, read_only=True) as own:
+        assert not writer.frozen and not own.frozen  # this process may write meanwhile
+        writer.merge_nodes("Enterprise", [{"uscc": OTHER, "name": "杭州丁"}])
+    with open_store(settings, read_only=True) as reader:  # a new store reads afresh
+        assert reader.read_once(count) == [{"n": 2}]
 
 
 def test_a_waiting_load_is_not_starved_by_readers_that_come_after_it(path, short_wait):

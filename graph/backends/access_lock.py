@@ -68,6 +68,14 @@ class AccessLock:
             if turnstile >= 0:
                 os.close(turnstile)
 
+    @property
+    def among_readers_only(self) -> bool:
+        """This process holds the store for reading alone: no write of its own (and none of
+        another process) can happen while the lock is held."""
+        with _GUARD:
+            held = _HELD.get(self.directory)
+            return held is not None and not held.exclusive
+
     def _try(self) -> bool:
         with _GUARD:
             held = _HELD.get(self.directory)

@@ -110,7 +110,8 @@ class EmbeddedStore(GraphStore):
 
     @property
     def frozen(self) -> bool:
-        return self.read_only
+        # read-only, and not opened inside this process's own write (which may go on writing)
+        return self.read_only and self._access.among_readers_only
 
     def init_schema(self) -> list[str]:
         statements = ddl.ladybug_statements(self.schema)
