@@ -11,10 +11,10 @@ and the other idle, at 52 checks/s against 67 when shared.
 The supervisor (this process) binds the N sockets itself before any worker starts, and keeps
 them: a port in use is refused in one line (checked the moment before the binds); a worker
 that dies leaves its socket (and the connections queued on it) to the worker started in its
-place. Workers that keep dying soon
-after they start (a broken setting) stop the service with a non-zero status instead of being
-restarted forever. On SIGTERM or SIGINT every worker finishes its calls in flight (up to
-``GRACE_S``) and stops; a worker whose supervisor is killed outright stops too."""
+place. Workers that keep dying soon after they start (a broken setting) stop the service
+with a non-zero status instead of being restarted forever. On SIGTERM or SIGINT every worker
+finishes its calls in flight (up to ``GRACE_S``) and stops; a worker whose supervisor is killed
+outright stops too."""
 
 from __future__ import annotations
 
