@@ -29,12 +29,14 @@ import hmac
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from graph.errors import CreditGraphError, SettingsError
+from graph.group_commit import GroupCommit
 
 DEFAULT_LOG = Path("data") / "audit.log"
 DEFAULT_KEY_FILE = Path("data") / "audit.key"
@@ -46,6 +48,7 @@ MAX_DEPTH = 6           # nesting kept; deeper values become their (capped) text
 MAX_DETAILS = 16_384    # characters of the serialised details, whatever their shape
 MAX_PROBLEMS = 1000     # problems listed by verify before it summarises the rest
 MAX_RECORD_BYTES = 1 << 20  # far above any capped record: a longer torn tail is not one
+MAX_BATCH = 64          # records one append writes at most (threads appending at once)
 _RECORD_DOMAIN = b"creditgraph-audit-record\x00"
 _HEAD_DOMAIN = b"creditgraph-audit-head\x00"
 
@@ -228,8 +231,7 @@ def _locked(log: Path, *, shared: bool = False) -> Iterator[None]:
 
 
 def _last_line(path: Path) -> bytes | None:
-    """The last record's bytes, read backwards from the end until the b"\\n" before it,
-    however long it is. None for an absent or empty log."""
+    """The last record's bytes. None for an absent or empty log."""
     if not path.exists():
         return None
     with path.open("rb") as handle:
@@ -240,18 +242,7 @@ def _last_line(path: Path) -> bytes | None:
         if handle.read(1) != b"\n":
             raise AuditLogError(f"{path}: the last line is incomplete (an interrupted write or a "
                                 "cut); run `creditgraph audit verify`")
-        start, pieces = size - 1, []  # pieces: the bytes before the final b"\n", backwards
-        while start > 0:
-            step = min(65536, start)
-            start -= step
-            handle.seek(start)
-            chunk = handle.read(step)
-            cut = chunk.rfind(b"\n")
-            if cut >= 0:
-                pieces.append(chunk[cut + 1:])
-                break
-            pieces.append(chunk)
-        return b"".join(reversed(pieces))
+    return _last_lines(path, 1)[0]
 
 
 def _not_initialised(log: Path) -> AuditLogError:
@@ -259,11 +250,11 @@ def _not_initialised(log: Path) -> AuditLogError:
                          "deleted): run `creditgraph audit init`")
 
 
-def _tail(log: Path, key: bytes) -> tuple[int, str]:
+def _tail(log: Path, key: bytes, head_file: Path | None = None) -> tuple[int, str]:
     """(records so far, last seal) after checking the log against its head, so an append can
     never paper over a cut, a deleted log or a deleted head by writing a fresh head, nor start
     a chain where none was initialised (both deleted looks the same as never made)."""
-    head_file = head_path(log)
+    head_file = head_file or head_path(log)
     head = _read_head(head_file, key)
     if isinstance(head, str):
         raise AuditLogError(f"{head}; run `creditgraph audit verify`")
@@ -289,13 +280,55 @@ def _tail(log: Path, key: bytes) -> tuple[int, str]:
                             "`creditgraph audit verify` (docs/audit.md: start a new log)") from None
     if head == (seq, seal):
         return seq, seal
-    body = {k: v for k, v in last.items() if k != "hash"}
-    interrupted = (seq == head[0] + 1 and last.get("previous") == head[1]
-                   and hmac.compare_digest(seal, _seal(key, head[1], body)))
-    if interrupted:  # a sealed record written before a crash kept its head from being updated
-        return seq, seal
+    if _chain_after(_last_lines(log, MAX_BATCH + 1), head, key):
+        return seq, seal  # a batch written before a crash kept its head from being updated
     raise AuditLogError(f"{log} does not match its head {head_file} (records cut off or "
                         "added); run `creditgraph audit verify`")
+
+
+def _last_lines(path: Path, count: int, end: int | None = None) -> list[bytes]:
+    """The last ``count`` complete lines (fewer in a shorter log) without their b"\\n", of the
+    whole file or of its first ``end`` bytes, read backwards however long the lines are."""
+    with path.open("rb") as handle:
+        end = handle.seek(0, os.SEEK_END) if end is None else end
+        data = b""
+        while end > 0 and data.count(b"\n") <= count:
+            step = min(65536, end)
+            end -= step
+            handle.seek(end)
+            data = handle.read(step) + data
+    lines = data.split(b"\n")[:-1]  # what follows the last b"\n" is no complete line
+    if end > 0:
+        lines = lines[1:]  # the first piece may be the end of a longer line
+    return lines[-count:]
+
+
+def _chain_after(lines: Sequence[bytes], head: tuple[int, str], key: bytes) -> bool:
+    """Whether the log's last lines end with at most MAX_BATCH records that follow the one the
+    head seals, each chained to the one before and sealed: records of one append (a batch)
+    written before a crash kept the head from being updated. Anything else is a cut, an
+    insertion or an edit."""
+    try:
+        parsed = [json.loads(line) for line in lines]
+        records = [(int(r["seq"]), str(r["hash"]), r.get("previous"),
+                    {k: v for k, v in r.items() if k != "hash"}) for r in parsed]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    count, last = head
+    start = next((i + 1 for i, (seq, seal, _, _) in enumerate(records)
+                  if (seq, seal) == head), None)
+    if start is None:  # the head's record is not among them: only a log the head counts 0 of
+        start = 0 if count == 0 and last == GENESIS and len(records) <= MAX_BATCH else None
+    if start is None or start == len(records):
+        return False
+    previous = last
+    for seq, seal, chained_to, body in records[start:]:
+        count += 1
+        if (seq != count or chained_to != previous
+                or not hmac.compare_digest(seal, _seal(key, previous, body))):
+            return False
+        previous = seal
+    return True
 
 
 def check_ready() -> None:
@@ -310,38 +343,75 @@ def check_ready() -> None:
 
 
 def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[str, Any]:
-    """Record who did what, when; returns the record written. `actor` is the signed-in user
-    when the caller knows one, else CREDITGRAPH_USER, else the OS account; a `user=` keyword
-    is a detail like any other (the name tried at a login, the user a command created)."""
+    """Record who did what, when; returns the record written, once it is on disk. `actor` is
+    the signed-in user when the caller knows one, else CREDITGRAPH_USER, else the OS account; a
+    `user=` keyword is a detail like any other (the name tried at a login, the user a command
+    created). Threads appending at once share one write (group commit, `_COMMITS`)."""
     key = _secret()
     log = log_path()
     if not log.parent.is_dir():  # not even the lock file can be made: nothing was initialised
         raise _not_initialised(log)
-    with _locked(log):
-        return _append_locked(log, key, action, actor, details)
+    user = _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user())
+    entry = _Entry(log, head_path(log), key, user, _cap_text(str(action)),
+                   _bounded_details(details))
+    return _COMMITS.submit(entry)
 
 
-def _append_locked(log: Path, key: bytes, action: str, actor: str | None,
-                   details: dict[str, Any]) -> dict[str, Any]:
+class _Entry(NamedTuple):
+    """One record to append, all but its place in the chain."""
+
+    log: Path
+    head: Path
+    key: bytes
+    user: str
+    action: str
+    details: dict[str, Any]
+
+
+def _commit(entries: Sequence[_Entry]) -> list[dict[str, Any] | BaseException]:
+    """Each run of entries for one log in one locked write; a log that cannot be appended to
+    fails its own entries only."""
+    outcomes: list[dict[str, Any] | BaseException] = []
+    for (log, head, key), run in groupby(entries, key=lambda e: (e.log, e.head, e.key)):
+        group = list(run)
+        try:
+            with _locked(log):
+                outcomes += _append_locked(log, head, key, group)
+        except Exception as exc:  # raised in each caller of the run
+            outcomes += [exc] * len(group)
+    return outcomes
+
+
+def _append_locked(log: Path, head: Path, key: bytes, entries: Sequence[_Entry]
+                   ) -> list[dict[str, Any]]:
     """The append proper, for a caller already holding the exclusive lock (flock is per open
-    file, so taking it a second time in the same process would wait forever)."""
-    count, previous = _tail(log, key)
-    body = {"seq": count + 1,
-            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "user": _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user()),
-            "action": _cap_text(str(action)), "details": _bounded_details(details),
-            "previous": previous}
-    record = {**body, "hash": _seal(key, previous, body)}
-    line = (json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
+    file, so taking it a second time in the same process would wait forever): the records
+    chained after the log's last, written at once, synced, then the head sealing the last."""
+    count, previous = _tail(log, key, head)
+    written, lines = [], []
+    for entry in entries:
+        count += 1
+        body = {"seq": count, "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "user": entry.user, "action": entry.action, "details": entry.details,
+                "previous": previous}
+        record = {**body, "hash": _seal(key, previous, body)}
+        lines.append((json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n"
+                      ).encode("ascii"))
+        written.append(record)
+        previous = record["hash"]
+    data = memoryview(b"".join(lines))
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: `init` made it (see _tail)
     try:
-        while line:  # one write for any record of bounded size; a loop all the same
-            line = line[os.write(fd, line):]
+        while data:
+            data = data[os.write(fd, data):]
         os.fsync(fd)
     finally:
         os.close(fd)
-    _write_head(head_path(log), key, count + 1, record["hash"])
-    return record
+    _write_head(head, key, count, previous)
+    return written
+
+
+_COMMITS: GroupCommit[_Entry, dict[str, Any]] = GroupCommit(_commit, MAX_BATCH)
 
 
 # -- init ----------------------------------------------------------------------------------------
@@ -432,27 +502,28 @@ def _check_torn(log: Path, head_file: Path, key: bytes) -> Repair:
     if start == size:
         raise AuditLogError(f"nothing to repair: {log} does not end in a partial line (repair "
                             "only moves aside a torn last line; run `creditgraph audit verify`)")
-    with log.open("rb") as handle:
-        handle.seek(start)
-        tail = handle.read(MAX_RECORD_BYTES + 1)
-    head = _read_head(head_file, key)
-    if isinstance(head, tuple) and len(tail) <= MAX_RECORD_BYTES:
-        try:
-            record = json.loads(tail)
-            body = {k: v for k, v in record.items() if k != "hash"}
-            whole = (record.get("previous") == head[1]
-                     and hmac.compare_digest(str(record["hash"]), _seal(key, head[1], body)))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            whole = False
-        if whole:
-            raise AuditLogError(f"not repairing: the last line of {log} is a whole sealed record "
-                                "missing only its newline, not a torn one (docs/audit.md)")
-    count, problems = _verify(log, head_file, key, limit=start)
+    count, problems = _verify(log, head_file, key, limit=start, unheaded=MAX_BATCH)
     if problems:
         shown = "; ".join(problems[:3]) + (f"; …{len(problems) - 3} more" if len(problems) > 3
                                             else "")
         raise AuditLogError(f"not repairing: the {count} complete record(s) before the partial "
                             f"line of {log} do not verify against the head ({shown})")
+    with log.open("rb") as handle:
+        handle.seek(start)
+        tail = handle.read(MAX_RECORD_BYTES + 1)
+    complete = next(iter(_last_lines(log, 1, end=start)), None)
+    if len(tail) <= MAX_RECORD_BYTES:
+        try:
+            record = json.loads(tail)
+            body = {k: v for k, v in record.items() if k != "hash"}
+            chain_end = json.loads(complete)["hash"] if complete is not None else GENESIS
+            whole = (record.get("previous") == chain_end
+                     and hmac.compare_digest(str(record["hash"]), _seal(key, chain_end, body)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            whole = False
+        if whole:
+            raise AuditLogError(f"not repairing: the last line of {log} is a whole sealed record "
+                                "missing only its newline, not a torn one (docs/audit.md)")
     return Repair(start, size - start, _torn_path(log))
 
 
@@ -490,8 +561,10 @@ def repair(*, apply: bool = False) -> Repair:
             os.fsync(fd)
         finally:
             os.close(fd)
-        _append_locked(log, key, "audit-repair", None,
-                       {"saved": str(plan.saved), "bytes": plan.size})
+        entry = _Entry(log, head_file, key, _cap_text(os.environ.get("CREDITGRAPH_USER")
+                                                      or _os_user()),
+                       "audit-repair", {"saved": str(plan.saved), "bytes": plan.size})
+        _append_locked(log, head_file, key, [entry])
     return plan
 
 
@@ -523,8 +596,10 @@ def verify(path: Path | None = None, head: Path | None = None) -> tuple[int, lis
         return _verify(log, head_file, key)
 
 
-def _verify(log: Path, head_file: Path, key: bytes,
-            limit: int | None = None) -> tuple[int, list[str]]:
+def _verify(log: Path, head_file: Path, key: bytes, limit: int | None = None,
+            unheaded: int = 0) -> tuple[int, list[str]]:
+    """``unheaded``: how many chained records past the head's last to accept (repair: those
+    of a batch whose head a crash kept from being written)."""
     problems: list[str] = []
     seals: list[str | None] = []
     chain_broken = False
@@ -564,7 +639,8 @@ def _verify(log: Path, head_file: Path, key: bytes,
         problems.insert(0, f"no line's seal matches the key ({count} lines): the log was "
                            "rewritten, or CREDITGRAPH_AUDIT_KEY is not the key it was written "
                            "with")
-    problems += _head_problems(log, head_file, key, count, seals, last_seq, chain_broken)
+    problems += _head_problems(log, head_file, key, count, seals, last_seq, chain_broken,
+                               unheaded)
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS],
                     f"…and {len(problems) - MAX_PROBLEMS} more problem(s)"]
@@ -573,7 +649,7 @@ def _verify(log: Path, head_file: Path, key: bytes,
 
 def _head_problems(log: Path, head_file: Path, key: bytes, count: int,
                    seals: list[str | None], last_seq: int | None,
-                   chain_broken: bool) -> list[str]:
+                   chain_broken: bool, unheaded: int = 0) -> list[str]:
     """What the head says that the lines alone cannot: a cut end, a deleted log or head."""
     head = _read_head(head_file, key)
     if isinstance(head, str):
@@ -595,6 +671,8 @@ def _head_problems(log: Path, head_file: Path, key: bytes, count: int,
         return []
     if last in seals or (records == 0 and last == GENESIS and count):
         sealed = seals.index(last) + 1 if last in seals else 0
+        if count - sealed <= unheaded and sealed == records and not chain_broken:
+            return []
         lines = f"line {count}" if sealed + 1 == count else f"lines {sealed + 1}-{count}"
         sealed_text = f"line {sealed}" if sealed else "none: the head counts 0 records"
         return [f"{lines}: after the last record the head seals ({sealed_text}); added "

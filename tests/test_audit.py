@@ -311,6 +311,58 @@ def test_an_interrupted_append_is_named_then_sealed_by_the_next_append(log):
     assert audit.verify() == (4, [])
 
 
+def test_an_interrupted_batch_is_named_then_sealed_by_the_next_append(log):
+    """Threads appending at once share one write (group commit): a crash between it and the
+    head leaves up to MAX_BATCH chained records past the head; the next append accepts them."""
+    write_some(2)
+    old_head = audit.head_path().read_bytes()
+    write_some(5)
+    audit.head_path().write_bytes(old_head)
+    assert audit.verify()[1] == ["lines 3-7: after the last record the head seals (line 2); "
+                                 "added without updating the head, or an append was "
+                                 "interrupted"]
+    audit.append("search", query="r")
+    assert audit.verify() == (8, [])
+
+
+def test_more_records_past_the_head_than_one_batch_are_refused(log):
+    old_head = audit.head_path().read_bytes()
+    write_some(audit.MAX_BATCH + 1)
+    audit.head_path().write_bytes(old_head)
+    with pytest.raises(audit.AuditLogError, match="does not match its head"):
+        audit.append("search", query="refused")
+    assert len(records(log)) == audit.MAX_BATCH + 1
+
+
+def test_records_past_the_head_that_do_not_chain_are_refused(log):
+    write_some(2)
+    old_head = audit.head_path().read_bytes()
+    write_some(3)
+    audit.head_path().write_bytes(old_head)
+    lines = log.read_bytes().split(b"\n")[:-1]
+    log.write_bytes(b"".join(line + b"\n" for line in [*lines[:3], lines[4], lines[3]]))
+    with pytest.raises(audit.AuditLogError, match="does not match its head"):
+        audit.append("search", query="refused")
+
+
+def test_concurrent_appends_share_writes(log, monkeypatch):
+    """The point of the group commit: fewer head writes (each with its fsyncs) than records."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    heads: list[int] = []
+    write_head = audit._write_head
+
+    def counted(*args):  # the real write, counted
+        heads.append(1)
+        write_head(*args)
+
+    monkeypatch.setattr(audit, "_write_head", counted)
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda n: audit.append("api-call", n=n), range(320)))
+    assert audit.verify() == (320, [])
+    assert len(heads) < 320 / 2, len(heads)
+
+
 def test_the_cli_names_a_cut_log(log, run_cli):
     write_some(3)
     cut_lines(log, 1)
@@ -494,6 +546,18 @@ def test_a_torn_first_record_is_repaired_too(log):
     assert done.saved.read_bytes() == torn and done.start == 0
     assert [r["action"] for r in records(log)] == ["audit-repair"]
     assert audit.verify() == (1, [])
+
+
+def test_a_torn_line_after_an_interrupted_batch_is_repaired(log):
+    write_some(2)
+    old_head = audit.head_path().read_bytes()
+    write_some(3)
+    audit.head_path().write_bytes(old_head)
+    torn = tear_an_append(log)
+    done = audit.repair(apply=True)
+    assert done.saved.read_bytes() == torn
+    assert [r["action"] for r in records(log)][-1] == "audit-repair"
+    assert audit.verify() == (6, [])
 
 
 def refused(path: Path, match: str) -> None:
