@@ -6,6 +6,7 @@ from cli import (  # noqa: F401  (importing registers the commands)
     codes_commands,
     load_commands,
     propagation_commands,
+    publish_commands,
     query_commands,
     seed_commands,
     serve_commands,

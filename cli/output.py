@@ -52,6 +52,18 @@ def print_rows(
         console.print(table)
 
 
+def print_record(record: Mapping[str, Any], fmt: OutputFormat, title: str = "") -> None:
+    """One result (a summary): as JSON, one CSV row, or a two-column table that fits an
+    80-column terminal however many fields it has."""
+    if fmt is OutputFormat.table:
+        print_rows([{"field": k, "value": v} for k, v in record.items()], ("field", "value"),
+                   fmt, title)
+    elif fmt is OutputFormat.json:
+        print_json(dict(record))
+    else:
+        print_rows([record], list(record), fmt)
+
+
 def fail(message: str) -> None:
     """One clear line on stderr; the caller exits non-zero."""
     error_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)

@@ -36,6 +36,7 @@ supervise = [page("screening", ":material/fact_check:")]
 if user.can("supervisor"):
     supervise.insert(0, page("civil_servants", ":material/account_balance:"))
 sections = {t("investigate"): investigate, t("supervise"): supervise,
+            t("publish"): [page("lists", ":material/campaign:")],
             t("data"): [page("quality", ":material/rule:")]}
 if user.can("admin") and user is not DEMO:
     sections[t("admin")] = [page("users", ":material/manage_accounts:")]

@@ -34,6 +34,7 @@ from graph.errors import SettingsError, StoreError
 from graph.identifiers import CodeCheck, mask_digit_runs
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
+from publication.lists import PublishedList, published_list
 from queries import audits, civil_servants, linked, ownership, profile, screening
 from queries.library import run
 from queries.subjects import Subject, UnknownSubject, display_name, overseas_subject, resolve
@@ -406,3 +407,9 @@ def personal_rows(frame: pd.DataFrame, codes: Sequence[str], identify_persons: b
 def publication(day: dt.date, since: dt.date) -> pd.DataFrame:
     with opened() as store:
         return audits.publication_audit(store, since, day, day)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def published(kind: str, day: dt.date, district: str, authority: str) -> PublishedList:
+    with opened() as store:
+        return published_list(store, kind, day, district=district, authority=authority)

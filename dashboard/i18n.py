@@ -18,6 +18,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "screening": ("采购审查", "Screening"),
     "quality": ("数据质量", "Data quality"),
     "export": ("证据导出", "Evidence export"),
+    "lists": ("名单发布", "Published lists"),
+    "publish": ("发布", "Publish"),
+    "lists_help": ("查询日期有效的名单条目，供对外公示：已信用修复、撤销或届满的条目不列入，"
+                   "自然人证件号码脱敏。与 creditgraph publish lists 的文件相同。",
+                   "The entries in force on the chosen date, for public release: repaired, "
+                   "revoked and expired entries left out, persons' document numbers masked. "
+                   "The same files as creditgraph publish lists."),
+    "list_kind": ("名单", "List"),
+    "black_list": ("失信黑名单", "Black list"),
+    "red_list": ("守信红名单", "Red list"),
+    "whole_city": ("全市", "Whole city"),
+    "authority_code": ("认定部门代码（可选）", "Issuing department code (optional)"),
     "users": ("用户管理", "Users"),
     "admin": ("管理", "Admin"),
     "demo_mode": ("演示模式（CREDITGRAPH_DEMO=1）：没有用户，"

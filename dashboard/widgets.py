@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
+from publication.spreadsheet import safe_cell
 
-FORMULA = re.compile(r"^[=+\-@\t\r]")
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$/@&])")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,16 +29,9 @@ def md(text: object) -> str:
 
 
 def neutralized(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cells a spreadsheet would run as a formula (= + - @) get a leading apostrophe;
-    lists become text."""
-    def cell(value: object) -> object:
-        if isinstance(value, list | tuple):
-            value = "; ".join(map(str, value))
-        if isinstance(value, str) and FORMULA.match(value):
-            return "'" + value
-        return value
-
-    return frame.map(cell) if not frame.empty else frame
+    """Cells a spreadsheet would run as a formula get a leading apostrophe; lists become text
+    (publication/spreadsheet.py)."""
+    return frame.map(safe_cell) if not frame.empty else frame
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

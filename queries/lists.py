@@ -18,15 +18,29 @@ EARLIEST = dt.date(1900, 1, 1)  # "since" not given: every start date counts
 
 
 def list_page(store: GraphStore, kind: str, as_of: dt.date | None = None, *, after: str = "",
-              district: str = "", since: dt.date | None = None, limit: int = 100
-              ) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of entries in force and the entry id to continue after (None: last page)."""
+              district: str = "", authority: str = "", since: dt.date | None = None,
+              limit: int = 100) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of entries in force and the entry id to continue after (None: last page).
+    ``district``: a division code or its prefix; ``authority``: the issuing department's code."""
     if kind not in KINDS:
         raise CreditGraphError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     if not 1 <= limit <= MAX_PAGE:
         raise CreditGraphError(f"limit must be 1-{MAX_PAGE}")
     rows = run(store, "lists-page", kind=kind, as_of=default_as_of(as_of), after=after,
-               district=district, since=since or EARLIEST, limit=limit + 1)
+               district=district, authority=authority, since=since or EARLIEST,
+               limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, rows[-1]["entry_id"] if more else None
+
+
+def entries_in_force(store: GraphStore, kind: str, as_of: dt.date | None = None, *,
+                     district: str = "", authority: str = "") -> list[dict[str, Any]]:
+    """Every entry in force, page after page (what a published list holds)."""
+    rows: list[dict[str, Any]] = []
+    after: str | None = ""
+    while after is not None:
+        page, after = list_page(store, kind, as_of, after=after, district=district,
+                                authority=authority, limit=MAX_PAGE)
+        rows += page
+    return rows

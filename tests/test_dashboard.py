@@ -108,7 +108,7 @@ def texts(app) -> str:  # type: ignore[no-untyped-def]
     ("overview", "各区县主体数"), ("search", "主体查询"), ("profile", "请先在“主体查询”中选择"),
     ("network", "请先在“主体查询”中选择"), ("linked", "关联失信"), ("sanctions", "各实施部门的措施数"),
     ("civil_servants", "违规经商办企业"), ("screening", "采购审查"), ("quality", "七天双公示审查"),
-    ("export", "请先在“主体查询”中选择"),
+    ("export", "请先在“主体查询”中选择"), ("lists", "名单发布"),
 ])
 def test_every_page_renders_on_demo_data(demo_app, page, expected):
     app = demo_app.run()
@@ -158,6 +158,33 @@ def test_the_english_switch_carries_across_pages(demo, demo_app):
     assert app.title[0].value.startswith("CreditGraph")
     app.switch_page("views/sanctions.py").run()
     assert not app.exception and "Measures by department" in texts(app)
+
+
+@pytest.mark.embedded
+def test_the_lists_page_shows_what_publish_lists_writes(demo, demo_app, fresh_audit_log):
+    """The page's table and its download are the CLI's rows and bytes, per district."""
+    import datetime as dt
+    import json
+
+    from publication.lists import published_list, render
+
+    app = demo_app.run()
+    app.switch_page("views/lists.py").run()
+    district = "330106"
+    app.selectbox(key="lists_district").set_value(district).run()
+    assert not app.exception, app.exception
+    with open_store(Settings(store_path=demo["store"]), read_only=True) as store:
+        expected = published_list(store, "black", dt.date.fromisoformat(AS_OF),
+                                  district=district)
+    shown = app.dataframe[0].value
+    assert expected.rows and list(shown["名单编号"]) == [r["entry_id"] for r in expected.rows]
+    assert f"西湖区 · {len(expected.rows):,}" in texts(app)
+    records = [json.loads(line) for line in fresh_audit_log.read_text().splitlines()]
+    assert records[-1]["action"] == "publish-lists-view"
+    assert records[-1]["details"]["district"] == district
+    app.radio(key="language_choice").set_value("en").run()
+    assert not app.exception and "Published lists" in texts(app)
+    assert render(expected, ".csv").decode("utf-8-sig").count("\n") == len(expected.rows) + 1
 
 
 @pytest.mark.embedded
@@ -279,7 +306,7 @@ def test_pages_need_a_login_and_roles_decide_what_is_shown(demo_app, users):
 @pytest.mark.parametrize("name, page, shown", [
     ("viewer1", "civil_servants", False), ("inv1", "civil_servants", False),
     ("sup1", "civil_servants", True), ("viewer1", "export", False), ("inv1", "export", True),
-    ("inv1", "users", False), ("admin1", "users", True),
+    ("inv1", "users", False), ("admin1", "users", True), ("viewer1", "lists", True),
 ])
 def test_each_role_reaches_its_pages(demo_app, users, name, page, shown):
     app = demo_app.run()
