@@ -242,7 +242,8 @@ def _last_line(path: Path) -> bytes | None:
         if handle.read(1) != b"\n":
             raise AuditLogError(f"{path}: the last line is incomplete (an interrupted write or a "
                                 "cut); run `creditgraph audit verify`")
-    return _last_lines(path, 1)[0]
+    lines = _last_lines(path, 1)
+    return lines[0] if lines else b""  # a last line too long to be a record
 
 
 def _not_initialised(log: Path) -> AuditLogError:
@@ -250,10 +251,13 @@ def _not_initialised(log: Path) -> AuditLogError:
                          "deleted): run `creditgraph audit init`")
 
 
-def _tail(log: Path, key: bytes, head_file: Path | None = None) -> tuple[int, str]:
+def _tail(log: Path, key: bytes, head_file: Path | None = None, *,
+          seal_unheaded: bool = False) -> tuple[int, str]:
     """(records so far, last seal) after checking the log against its head, so an append can
     never paper over a cut, a deleted log or a deleted head by writing a fresh head, nor start
-    a chain where none was initialised (both deleted looks the same as never made)."""
+    a chain where none was initialised (both deleted looks the same as never made).
+    ``seal_unheaded`` (an append, holding the lock): a run of records past the head that a
+    crash left is sealed by a head of its own first, so no more than one run is ever past it."""
     head_file = head_file or head_path(log)
     head = _read_head(head_file, key)
     if isinstance(head, str):
@@ -280,55 +284,87 @@ def _tail(log: Path, key: bytes, head_file: Path | None = None) -> tuple[int, st
                             "`creditgraph audit verify` (docs/audit.md: start a new log)") from None
     if head == (seq, seal):
         return seq, seal
-    if _chain_after(_last_lines(log, MAX_BATCH + 1), head, key):
-        return seq, seal  # a batch written before a crash kept its head from being updated
+    if _unheaded(log, head, key):  # a batch whose head a crash kept from being written
+        if seal_unheaded:
+            _write_head(head_file, key, seq, seal)
+        return seq, seal
     raise AuditLogError(f"{log} does not match its head {head_file} (records cut off or "
                         "added); run `creditgraph audit verify`")
 
 
 def _last_lines(path: Path, count: int, end: int | None = None) -> list[bytes]:
+    return _lines_back(path, count, end)[0]
+
+
+def _lines_back(path: Path, count: int, end: int | None = None) -> tuple[list[bytes], bool]:
     """The last ``count`` complete lines (fewer in a shorter log) without their b"\\n", of the
-    whole file or of its first ``end`` bytes, read backwards however long the lines are."""
+    whole file or of its first ``end`` bytes, read backwards, and whether they are all the
+    lines there are. Reads at most about ``count + 1`` records' worth (MAX_RECORD_BYTES each):
+    a longer line is no record, and reading it whole under the append lock would stall every
+    caller."""
     with path.open("rb") as handle:
         end = handle.seek(0, os.SEEK_END) if end is None else end
-        data = b""
-        while end > 0 and data.count(b"\n") <= count:
+        chunks: list[bytes] = []
+        newlines = read = 0
+        while end > 0 and newlines <= count and read <= (count + 1) * MAX_RECORD_BYTES:
             step = min(65536, end)
             end -= step
             handle.seek(end)
-            data = handle.read(step) + data
-    lines = data.split(b"\n")[:-1]  # what follows the last b"\n" is no complete line
+            chunks.append(handle.read(step))
+            newlines += chunks[-1].count(b"\n")
+            read += step
+    lines = b"".join(reversed(chunks)).split(b"\n")[:-1]  # after the last b"\n": no line
     if end > 0:
         lines = lines[1:]  # the first piece may be the end of a longer line
-    return lines[-count:]
+    return lines[-count:], end == 0 and len(lines) <= count
 
 
-def _chain_after(lines: Sequence[bytes], head: tuple[int, str], key: bytes) -> bool:
-    """Whether the log's last lines end with at most MAX_BATCH records that follow the one the
-    head seals, each chained to the one before and sealed: records of one append (a batch)
-    written before a crash kept the head from being updated. Anything else is a cut, an
-    insertion or an edit."""
+def _parsed(line: bytes) -> tuple[int, str, Any, dict[str, Any]] | None:
+    """(seq, seal, previous, body) of a record line, None when it is none."""
     try:
-        parsed = [json.loads(line) for line in lines]
-        records = [(int(r["seq"]), str(r["hash"]), r.get("previous"),
-                    {k: v for k, v in r.items() if k != "hash"}) for r in parsed]
+        record = json.loads(line)
+        return (int(record["seq"]), str(record["hash"]), record.get("previous"),
+                {k: v for k, v in record.items() if k != "hash"})
     except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _chain_after(lines: Sequence[bytes], head: tuple[int, str], key: bytes,
+                 whole: bool) -> bool:
+    """Whether ``lines`` (the log's last, ``whole``: all of it) end with at most MAX_BATCH
+    records past the one the head seals, each sealed and chained to the one before: the
+    records of one append (a batch) whose head a crash kept from being written.
+
+    Only the tail is read: for a head counting 0 records the whole log must be such a run from
+    the start; otherwise the head's record must be among the lines, sealed and chained to the
+    line before it. What lies further back is for `verify`, which reads every line."""
+    records = [_parsed(line) for line in lines]
+    if any(r is None for r in records):
         return False
+    chain = [r for r in records if r is not None]
     count, last = head
-    start = next((i + 1 for i, (seq, seal, _, _) in enumerate(records)
-                  if (seq, seal) == head), None)
-    if start is None:  # the head's record is not among them: only a log the head counts 0 of
-        start = 0 if count == 0 and last == GENESIS and len(records) <= MAX_BATCH else None
-    if start is None or start == len(records):
+    if count == 0:
+        start = 0 if whole and last == GENESIS and len(chain) <= MAX_BATCH else None
+    else:
+        start = next((i + 1 for i, (seq, seal, previous, body) in enumerate(chain)
+                      if (seq, seal) == head and i > 0 and previous == chain[i - 1][1]
+                      and hmac.compare_digest(seal, _seal(key, str(previous), body))), None)
+    if start is None or start == len(chain):
         return False
-    previous = last
-    for seq, seal, chained_to, body in records[start:]:
+    previous_seal = last
+    for seq, seal, chained_to, body in chain[start:]:
         count += 1
-        if (seq != count or chained_to != previous
-                or not hmac.compare_digest(seal, _seal(key, previous, body))):
+        if (seq != count or chained_to != previous_seal
+                or not hmac.compare_digest(seal, _seal(key, previous_seal, body))):
             return False
-        previous = seal
+        previous_seal = seal
     return True
+
+
+def _unheaded(log: Path, head: tuple[int, str], key: bytes, end: int | None = None) -> bool:
+    """``_chain_after`` on the log's last lines (those before byte ``end``)."""
+    lines, whole = _lines_back(log, MAX_BATCH + 2, end)  # the run, the head's, the one before
+    return _chain_after(lines, head, key, whole)
 
 
 def check_ready() -> None:
@@ -387,7 +423,7 @@ def _append_locked(log: Path, head: Path, key: bytes, entries: Sequence[_Entry]
     """The append proper, for a caller already holding the exclusive lock (flock is per open
     file, so taking it a second time in the same process would wait forever): the records
     chained after the log's last, written at once, synced, then the head sealing the last."""
-    count, previous = _tail(log, key, head)
+    count, previous = _tail(log, key, head, seal_unheaded=True)
     written, lines = [], []
     for entry in entries:
         count += 1
@@ -511,12 +547,19 @@ def _check_torn(log: Path, head_file: Path, key: bytes) -> Repair:
     with log.open("rb") as handle:
         handle.seek(start)
         tail = handle.read(MAX_RECORD_BYTES + 1)
+    head = _read_head(head_file, key)
     complete = next(iter(_last_lines(log, 1, end=start)), None)
+    last = _parsed(complete) if complete is not None else None
+    if (isinstance(head, tuple) and last is not None and (last[0], last[1]) != head
+            and not _unheaded(log, head, key, end=start)):  # as the append after it checks
+        raise AuditLogError(f"not repairing: the records of {log} past its head do not follow "
+                            "the head's record as one append's would (run `creditgraph audit "
+                            "verify`)")
     if len(tail) <= MAX_RECORD_BYTES:
         try:
             record = json.loads(tail)
             body = {k: v for k, v in record.items() if k != "hash"}
-            chain_end = json.loads(complete)["hash"] if complete is not None else GENESIS
+            chain_end = last[1] if last is not None else GENESIS
             whole = (record.get("previous") == chain_end
                      and hmac.compare_digest(str(record["hash"]), _seal(key, chain_end, body)))
         except (ValueError, KeyError, TypeError, AttributeError):

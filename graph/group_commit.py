@@ -9,6 +9,7 @@ Each caller gets its own result, or its own exception, back from ``submit``."""
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -50,12 +51,37 @@ class GroupCommit(Generic[Item, Result]):
             lead = not self._leading
             self._leading = True
         if not lead:
-            ticket.woken.wait()  # done by a leader, or handed the lead (first in the queue)
-        if not ticket.done:
+            try:
+                ticket.woken.wait()  # done by a leader, or handed the lead (first in the queue)
+            except BaseException:
+                self._abandon(ticket)
+                raise
+        led = not ticket.done
+        if led:
             self._lead()
         if ticket.error is not None:
-            raise ticket.error
+            if led:
+                raise ticket.error
+            raise _own_copy(ticket.error) from ticket.error  # the leader's is shared
         return ticket.result  # type: ignore[return-value]
+
+    def _abandon(self, ticket: _Ticket[Item, Result]) -> None:
+        """A waiting caller interrupted: its item is not written; if it had just been handed
+        the lead, the lead goes on to the next caller."""
+        with self._lock:
+            if ticket not in self._queue:
+                return  # in a leader's batch: written or failed by it
+            handed = ticket.woken.is_set()
+            self._queue.remove(ticket)
+            if handed:
+                self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Under the lock: the first caller still queued leads next, or nobody leads."""
+        if self._queue:
+            self._queue[0].woken.set()
+        else:
+            self._leading = False
 
     def _lead(self) -> None:
         """Commit the queue's first ``max_batch`` items (this caller's among them), then hand
@@ -64,21 +90,33 @@ class GroupCommit(Generic[Item, Result]):
             batch = self._queue[:self.max_batch]
             del self._queue[:self.max_batch]
         try:
-            outcomes = list(self._commit([t.item for t in batch]))
-            if len(outcomes) != len(batch):
-                raise RuntimeError(f"group commit: {len(outcomes)} results for {len(batch)} "
-                                   "items")
-        except BaseException as exc:  # every waiting caller gets it raised
-            outcomes = [exc] * len(batch)
-        for ticket, outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                ticket.error = outcome
-            else:
-                ticket.result = outcome
-            ticket.done = True
-            ticket.woken.set()
-        with self._lock:
-            if self._queue:
-                self._queue[0].woken.set()  # its caller leads next
-            else:
-                self._leading = False
+            try:
+                outcomes = list(self._commit([t.item for t in batch]))
+                if len(outcomes) != len(batch):
+                    raise RuntimeError(f"group commit: {len(outcomes)} results for "
+                                       f"{len(batch)} items")
+            except BaseException as exc:  # every waiting caller gets it raised
+                outcomes = [exc] * len(batch)
+            for ticket, outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, BaseException):
+                    ticket.error = outcome
+                else:
+                    ticket.result = outcome
+                ticket.done = True
+        finally:
+            for ticket in batch:
+                if not ticket.done:
+                    ticket.error = RuntimeError("group commit: interrupted before this write")
+                    ticket.done = True
+                ticket.woken.set()
+            with self._lock:
+                self._hand_on()
+
+
+def _own_copy(error: BaseException) -> BaseException:
+    """A caller's own instance of a shared error: one object raised in many threads would
+    gather all their tracebacks."""
+    try:
+        return copy.copy(error)
+    except Exception:  # an exception type that cannot be copied
+        return RuntimeError(str(error))

@@ -345,6 +345,46 @@ def test_records_past_the_head_that_do_not_chain_are_refused(log):
         audit.append("search", query="refused")
 
 
+def test_a_forged_head_record_does_not_pass_records_off_as_an_interrupted_batch(log):
+    """With a head counting 0 records, only a whole log of at most one run from the start is
+    accepted: lines claiming to be the head's record (seq 0, the genesis seal) are not."""
+    empty_head = audit.head_path().read_bytes()
+    write_some(2)
+    genuine = log.read_bytes()
+    audit.head_path().write_bytes(empty_head)
+    forged = json.dumps({"seq": 0, "hash": "0" * 64}).encode() + b"\n"
+    log.write_bytes(b'{"junk": 1}\n' + forged + genuine)
+    with pytest.raises(audit.AuditLogError, match="does not match its head"):
+        audit.append("search", query="refused")
+    log.write_bytes(genuine)  # the run alone, from the start: an interrupted first append
+    audit.append("search", query="accepted")
+    assert audit.verify() == (3, [])
+
+
+def test_an_accepted_run_gets_its_own_head_before_the_next_append(log, monkeypatch):
+    """If that append's own head then fails, the gap past the head is still one run."""
+    write_some(2)
+    old_head = audit.head_path().read_bytes()
+    write_some(3)
+    audit.head_path().write_bytes(old_head)
+    heads: list[int] = []
+    write_head = audit._write_head
+
+    def second_fails(path, key, records, last):
+        heads.append(records)
+        if len(heads) == 2:
+            raise OSError("disk full")
+        write_head(path, key, records, last)
+
+    monkeypatch.setattr(audit, "_write_head", second_fails)
+    with pytest.raises(OSError, match="disk full"):
+        audit.append("search", query="its head fails")
+    assert heads == [5, 6]
+    monkeypatch.setattr(audit, "_write_head", write_head)
+    audit.append("search", query="next")
+    assert audit.verify() == (7, [])
+
+
 def test_concurrent_appends_share_writes(log, monkeypatch):
     """The point of the group commit: fewer head writes (each with its fsyncs) than records."""
     from concurrent.futures import ThreadPoolExecutor
