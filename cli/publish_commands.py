@@ -1,10 +1,11 @@
-"""``creditgraph publish lists``: what the credit office releases to the public
-(docs/publication.md)."""
+"""``creditgraph publish lists`` and ``creditgraph export shuanggongshi``: what the credit office
+releases to the public and pushes upward (docs/publication.md)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
@@ -14,11 +15,17 @@ from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, print_record
 from cli.query_commands import AsOf, _date
 from graph import audit
+from graph.files import write_atomic
+from publication import shuanggongshi
 from publication.lists import check_out, published_list, write
+from publication.windows import load_periods
 
 publish = typer.Typer(help="Files for public release: red and black lists (红黑名单发布).",
                       no_args_is_help=True)
 app.add_typer(publish, name="publish")
+export = typer.Typer(help="Exports in national standards: 双公示 penalties and licenses.",
+                     no_args_is_help=True)
+app.add_typer(export, name="export")
 
 
 @publish.command("lists")
@@ -46,10 +53,58 @@ def lists_command(
         published = published_list(store, kind, day, district=district, authority=authority)
     digest = write(published, out)
     summary = {**published.meta(), "out": str(out), "sha256": digest}
-    try:
-        audit.append("publish-lists", **summary)
-    except Exception:
-        with contextlib.suppress(OSError):
-            out.unlink()  # released only once recorded
-        raise
+    _recorded("publish-lists", summary, out)
     print_record(summary, fmt, title="名单发布 published list")
+
+
+def _recorded(action: str, summary: dict[str, object], *files: Path) -> None:
+    """The audit record of a release; without it the files are removed (nothing released
+    unrecorded)."""
+    try:
+        audit.append(action, **summary)
+    except Exception:
+        for path in files:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+
+
+@export.command("shuanggongshi")
+@handles_errors
+def shuanggongshi_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Option(
+        "--kind", help="penalties (行政处罚) or licenses (行政许可)")],
+    since: Annotated[str, typer.Option("--from", help="first decision date, YYYY-MM-DD")],
+    until: Annotated[str, typer.Option("--to", help="last decision date, YYYY-MM-DD")],
+    out: Annotated[Path, typer.Option("--out", help="the file to write: .csv (UTF-8 with BOM) "
+                                                    "or .xlsx")],
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="records failing the standard's required fields, each with what is "
+                          "missing [default: rejects-<out name>.csv beside --out]")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """The penalties or licenses decided in a period in the national 双公示 data standard's
+    columns, 公示截止期 from the publication window rules. Records missing a required field
+    (or a natural person's document number, which the graph does not hold) go to the rejects
+    file, each with its problems, instead of the export. The file loads back through
+    `creditgraph load`. Recorded in the audit log with both files' SHA-256."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise shuanggongshi.ExportError(f"--out {out}: the file name must end in .csv or .xlsx")
+    rejects = rejects or out.with_name(f"rejects-{out.stem}.csv")
+    first, last = _date(since, "--from"), _date(until, "--to")
+    assert first is not None and last is not None
+    periods = load_periods()
+    audit.check_ready()
+    with open_from(ctx, read_only=True) as store:
+        result = shuanggongshi.export(store, kind, first, last, periods)
+    data = shuanggongshi.render(result, out.suffix.lower())
+    refused = shuanggongshi.render_rejects(result)
+    write_atomic(out, data, 0o644)
+    write_atomic(rejects, refused, 0o600)  # names what is wrong with records: for the office
+    summary = {"kind": kind, "from": first.isoformat(), "to": last.isoformat(),
+               "exported": len(result.rows), "rejected": len(result.rejects), "out": str(out),
+               "sha256": hashlib.sha256(data).hexdigest(), "rejects": str(rejects),
+               "rejects_sha256": hashlib.sha256(refused).hexdigest()}
+    _recorded("export-shuanggongshi", summary, out, rejects)
+    print_record(summary, fmt, title="双公示导出 shuanggongshi export")

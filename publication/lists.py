@@ -10,12 +10,9 @@ CSV and XLSX files a cell a spreadsheet would run as a formula is neutralised
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ from typing import Any
 from graph.errors import CreditGraphError
 from graph.files import write_atomic
 from graph.store import GraphStore
-from publication.spreadsheet import safe_cell
+from publication.spreadsheet import csv_bytes, xlsx_bytes
 from queries.lists import KINDS, entries_in_force
 
 # (field, header of the published file): the order of the columns.
@@ -104,31 +101,11 @@ def render(published: PublishedList, suffix: str) -> bytes:
     if suffix == ".json":
         document = {**published.meta(), "columns": dict(COLUMNS), "rows": published.rows}
         return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    header = [header for _, header in COLUMNS]
+    rows = ([row.get(f) for f in fields] for row in published.rows)
     if suffix == ".csv":
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow([header for _, header in COLUMNS])
-        writer.writerows([[_text(row.get(f)) for f in fields] for row in published.rows])
-        return text.getvalue().encode("utf-8-sig")  # a BOM: spreadsheet programs read UTF-8
-    return _xlsx(published, fields)
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(safe_cell(value))
-
-
-def _xlsx(published: PublishedList, fields: Sequence[str]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = LIST_NAMES[published.kind]
-    sheet.append([header for _, header in COLUMNS])
-    for row in published.rows:
-        sheet.append([safe_cell(row.get(f)) for f in fields])  # codes stay text
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        return csv_bytes(header, rows)
+    return xlsx_bytes(LIST_NAMES[published.kind], header, rows)
 
 
 def write(published: PublishedList, path: Path) -> str:

@@ -25,17 +25,22 @@ SUBJECT_COLUMNS = ("subject_uscc", "subject_code", "subject_org_code", "subject_
                    "subject_id_number", "subject_tax_no")
 
 
+# Kept as given, so that the 双公示 export can name them (publication/shuanggongshi.py).
+SOURCE_TEXTS = {"data_source": "data_source", "remark": "remark"}
+
+
 def penalty(row: SourceRow, ctx: Context) -> Plan:
     return _decision(row, ctx, "Penalty", "penalty_id", "PENALIZED", {
         "violation_type": "violation_type", "facts": "facts", "basis": "basis",
-        "category": "category", "content": "content",
+        "category": "category", "content": "content", **SOURCE_TEXTS,
     }, numbers=("fine_amount", "confiscated_amount"), dates=("valid_until", "publish_until"))
 
 
 def license_(row: SourceRow, ctx: Context) -> Plan:
     return _decision(row, ctx, "License", "license_id", "LICENSED", {
-        "license_type": "license_type", "certificate_name": "certificate_name",
-        "license_no": "license_no", "content": "content", "status": "status",
+        "document_name": "document_name", "license_type": "license_type",
+        "certificate_name": "certificate_name", "license_no": "license_no",
+        "content": "content", "status": "status", **SOURCE_TEXTS,
     }, numbers=(), dates=("valid_from", "valid_to"))
 
 
@@ -59,6 +64,7 @@ def _decision(row: SourceRow, ctx: Context, label: str, key_name: str, link: str
         "authority": authority, "authority_code": authority_code, **ctx.stamp,
     }
     node |= {prop: cells.text(column) for prop, column in texts.items()}
+    node["data_source_code"] = department_code(cells.code("data_source_code"))
     node |= {column: cells.number(column) for column in numbers}
     node |= {column: cells.date(column) for column in dates}
     plan.nodes.append((label, node))

@@ -1,0 +1,176 @@
+"""The 双公示 export (publication/shuanggongshi.py, `creditgraph export shuanggongshi`): the
+national standard's columns, records failing its required fields in the rejects file with what
+is wrong, 公示截止期 from the window rules, and a file that loads back into the same records."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from loaders.pipeline import load_directory
+from loaders.spec import load_spec
+from loaders.writers import StoreWriter
+from publication.shuanggongshi import (
+    LICENSE_COLUMNS,
+    PENALTY_COLUMNS,
+    ExportError,
+    export,
+    render,
+    render_rejects,
+)
+from publication.windows import load_periods, window
+from seed.generator import generate
+
+SECRET = b"test-secret-key-0123456789"
+SINCE, UNTIL = dt.date(2000, 1, 1), dt.date(2026, 12, 31)
+# What the standard carries of a record, and so what must come back from a load of the export.
+CARRIED = {
+    "penalties": ("decision_no", "subject_name", "violation_type", "facts", "basis", "category",
+                  "content", "fine_amount", "confiscated_amount", "decision_date", "valid_until",
+                  "authority", "authority_code", "remark"),
+    "licenses": ("decision_no", "subject_name", "document_name", "license_type",
+                 "certificate_name", "license_no", "content", "decision_date", "valid_from",
+                 "valid_to", "authority", "authority_code", "status", "remark"),
+}
+LABELS = {"penalties": ("Penalty", "PENALIZED", "penalty_id"),
+          "licenses": ("License", "LICENSED", "license_id")}
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    """Seed data, plus three penalties the standard refuses: a natural person's (the graph
+    holds no document number), a category the law does not have, and one without 违法事实."""
+    out = tmp_path_factory.mktemp("seed-shuanggongshi")
+    generate(out, 600, seed=13)
+    person = next(csv.DictReader((out / "persons.csv").open(encoding="utf-8-sig")))
+    firm = next(csv.DictReader((out / "enterprises.csv").open(encoding="utf-8-sig")))
+    with (out / "penalties.csv").open(encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    template = rows[0]
+    rows += [
+        template | {"decision_no": "杭测罚〔2025〕901号", "subject_name": person["name"],
+                    "subject_code": person["id_number"]},
+        template | {"decision_no": "杭测罚〔2025〕902号", "subject_name": firm["name"],
+                    "subject_code": firm["uscc"], "category": "罚没"},
+        template | {"decision_no": "杭测罚〔2025〕903号", "subject_name": firm["name"],
+                    "subject_code": firm["uscc"], "facts": ""},
+    ]
+    with (out / "penalties.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
+
+
+def load(store, directory: Path, tmp_path: Path) -> None:
+    load_directory(directory, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / f"report-{directory.name}")
+
+
+def records(store, kind: str) -> dict[str, dict]:
+    label, link, key = LABELS[kind]
+    rows = store.read(f"MATCH (p:{label})-[:{link}]->(s) RETURN p.{key} AS key, "
+                      + ", ".join(f"p.{f} AS {f}" for f in CARRIED[kind])
+                      + ", coalesce(s.uscc, s.pid) AS subject")
+    return {row.pop("key"): row for row in rows}
+
+
+def test_records_failing_the_standard_are_rejected_naming_what_is_missing(store, seed_dir,
+                                                                          tmp_path):
+    load(store, seed_dir, tmp_path)
+    result = export(store, "penalties", SINCE, UNTIL, load_periods())
+    problems = {r["decision_no"]: r["problems"] for r in result.rejects}
+    assert "证件号码: a natural person's document number is not held" in problems[
+        "杭测罚〔2025〕901号"]
+    assert problems["杭测罚〔2025〕902号"].startswith("处罚类别: 罚没 is not one of 警告、")
+    assert problems["杭测罚〔2025〕903号"] == "违法事实: missing"
+    exported = {r["decision_no"] for r in result.rows}
+    assert not exported & set(problems) and len(exported) > 20
+    assert all(r["facts"] and r["authority_code"] and r["data_source_code"]
+               for r in result.rows)
+    text = render_rejects(result).decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text))) == [
+        "record", "decision_no", "authority", "decision_date", "problems"]
+    assert len(list(csv.reader(io.StringIO(text)))) == len(result.rejects) + 1
+    raw = {row["id_number"] for row in csv.DictReader(
+        (seed_dir / "persons.csv").open(encoding="utf-8-sig"))}
+    everything = render(result, ".csv").decode("utf-8-sig") + text
+    assert not any(number in everything for number in raw if len(number) >= 8)
+
+
+def test_the_window_gives_the_publication_end(store, seed_dir, tmp_path):
+    load(store, seed_dir, tmp_path)
+    periods = load_periods()
+    result = export(store, "penalties", SINCE, UNTIL, periods)
+    stored = records(store, "penalties")
+    by_no = {r["decision_no"]: r for r in stored.values()}
+    for row in result.rows:
+        span = window(by_no[row["decision_no"]], periods)  # the seed gives no 公示截止期
+        assert row["publish_until"] == (span.end - dt.timedelta(days=1)).isoformat()
+        assert row["publish_until"] < row["decision_date"].replace(row["decision_date"][:4], str(
+            int(row["decision_date"][:4]) + 3), 1)  # three years at most
+    narrow = export(store, "penalties", dt.date(2024, 1, 1), dt.date(2024, 12, 31), periods)
+    assert narrow.rows and all("2024-01-01" <= r["decision_date"] <= "2024-12-31"
+                               for r in narrow.rows)
+    assert len(narrow.rows) < len(result.rows)
+    with pytest.raises(ExportError, match="--to 2020-01-01 is before --from 2024-01-01"):
+        export(store, "penalties", dt.date(2024, 1, 1), dt.date(2020, 1, 1), periods)
+    with pytest.raises(ExportError, match="--kind must be one of penalties, licenses"):
+        export(store, "fines", SINCE, UNTIL, periods)
+
+
+@pytest.mark.parametrize("kind, suffix", [("penalties", ".csv"), ("licenses", ".xlsx")])
+def test_the_export_loads_back_into_the_same_records(store, seed_dir, tmp_path, kind, suffix):
+    load(store, seed_dir, tmp_path)
+    result = export(store, kind, SINCE, UNTIL, load_periods())
+    before = records(store, kind)
+    exported = {key: row for key, row in before.items()
+                if row["decision_no"] in {r["decision_no"] for r in result.rows}}
+    assert len(exported) == len(result.rows) > 20
+    again = tmp_path / "again"
+    again.mkdir()
+    for name in ("departments.csv", "enterprises.csv", "persons.csv", "code_mappings.csv"):
+        shutil.copy(seed_dir / name, again / name)
+    (again / f"{'行政处罚' if kind == 'penalties' else '行政许可'}{suffix}").write_bytes(
+        render(result, suffix))
+    store.wipe()
+    load(store, again, tmp_path)
+    assert records(store, kind) == exported
+    header = [h for h, _ in (PENALTY_COLUMNS if kind == "penalties" else LICENSE_COLUMNS)]
+    if suffix == ".csv":
+        text = (again / f"行政处罚{suffix}").read_text(encoding="utf-8-sig")
+        assert next(csv.reader(io.StringIO(text))) == header
+
+
+def test_the_cli_exports_records_and_refuses(run_cli, backend_env, seed_dir, tmp_path,
+                                             fresh_audit_log: Path):
+    env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode()}
+    assert run_cli("init", env=env).returncode == 0
+    assert run_cli("load", str(seed_dir), env=env).returncode == 0
+    out = tmp_path / "out" / "行政处罚.csv"
+    done = run_cli("export", "shuanggongshi", "--kind", "penalties", "--from", "2000-01-01",
+                   "--to", "2026-12-31", "--out", str(out), "-f", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["rejected"] == 3 and summary["exported"] == len(
+        out.read_text(encoding="utf-8-sig").splitlines()) - 1
+    rejects = out.with_name("rejects-行政处罚.csv")
+    assert sorted(r["decision_no"] for r in csv.DictReader(
+        rejects.open(encoding="utf-8-sig"))) == [f"杭测罚〔2025〕90{n}号" for n in (1, 2, 3)]
+    record = [json.loads(line) for line in fresh_audit_log.read_text().splitlines()][-1]
+    assert record["action"] == "export-shuanggongshi"
+    assert record["details"]["sha256"] == summary["sha256"]
+    bad = run_cli("export", "shuanggongshi", "--kind", "penalties", "--from", "2000-01-01",
+                  "--to", "2026-12-31", "--out", str(tmp_path / "x.json"), env=env)
+    assert bad.returncode == 2 and "must end in .csv or .xlsx" in bad.stderr
+    bad_date = run_cli("export", "shuanggongshi", "--kind", "penalties", "--from", "2000-13-01",
+                       "--to", "2026-12-31", "--out", str(tmp_path / "y.csv"), env=env)
+    assert bad_date.returncode == 2 and "--from '2000-13-01' is not a date" in bad_date.stderr
+    assert not (tmp_path / "y.csv").exists()
