@@ -34,6 +34,7 @@ from graph.errors import SettingsError, StoreError
 from graph.identifiers import CodeCheck, mask_digit_runs
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
+from publication import statistics
 from publication.lists import PublishedList, published_list
 from queries import audits, civil_servants, linked, ownership, profile, screening
 from queries.library import run
@@ -413,3 +414,11 @@ def publication(day: dt.date, since: dt.date) -> pd.DataFrame:
 def published(kind: str, day: dt.date, district: str, authority: str) -> PublishedList:
     with opened() as store:
         return published_list(store, kind, day, district=district, authority=authority)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def district_statistics(day: dt.date) -> pd.DataFrame:
+    """This year's figures by district up to ``day`` (publication/statistics.py)."""
+    with opened() as store:
+        rows = statistics.statistics(store, "district", statistics.period(None, day))
+    return pd.DataFrame(rows)

@@ -19,6 +19,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "quality": ("数据质量", "Data quality"),
     "export": ("证据导出", "Evidence export"),
     "lists": ("名单发布", "Published lists"),
+    "district_statistics": ("各区县信用统计（{since} 至 {until}）",
+                            "Credit figures by district ({since} to {until})"),
+    "district_statistics_help": ("名单与惩戒措施为查询日期有效者；处罚、许可、双公示与信用修复"
+                                 "为本年 1 月 1 日至查询日期。creditgraph stats 给出同样的数字。",
+                                 "Entries and measures in force on the chosen date; penalties, "
+                                 "licenses, 双公示 and repairs from 1 January of its year to "
+                                 "that date. creditgraph stats gives the same figures."),
+    "stat_district": ("区县", "District"),
+    "stat_district_code": ("区划代码", "Division code"),
+    "stat_enterprises": ("企业数", "Enterprises"),
+    "stat_black_in_force": ("黑名单（有效）", "Black entries in force"),
+    "stat_red_in_force": ("红名单（有效）", "Red entries in force"),
+    "stat_measures_in_force": ("惩戒措施（有效）", "Measures in force"),
+    "stat_penalties": ("行政处罚", "Penalties"),
+    "stat_licenses": ("行政许可", "Licenses"),
+    "stat_published_on_time": ("按时公示", "Published on time"),
+    "stat_published_late": ("逾期公示", "Published late"),
+    "stat_unpublished_late": ("逾期未公示", "Late, unpublished"),
+    "stat_on_time_rate": ("七天双公示及时率", "On-time rate (7 working days)"),
+    "stat_repairs": ("信用修复", "Repairs"),
     "publish": ("发布", "Publish"),
     "lists_help": ("查询日期有效的名单条目，供对外公示：已信用修复、撤销或届满的条目不列入，"
                    "自然人证件号码脱敏。与 creditgraph publish lists 的文件相同。",

@@ -161,6 +161,28 @@ def test_the_english_switch_carries_across_pages(demo, demo_app):
 
 
 @pytest.mark.embedded
+def test_the_overview_shows_the_district_figures_of_creditgraph_stats(demo, demo_app):
+    import datetime as dt
+
+    from publication.statistics import period, statistics
+
+    app = demo_app.run()
+    assert not app.exception, app.exception
+    day = dt.date.fromisoformat(AS_OF)
+    assert f"各区县信用统计（2026-01-01 至 {AS_OF}）" in texts(app)
+    shown = next(d.value for d in app.dataframe if "区县" in d.value.columns)
+    with open_store(Settings(store_path=demo["store"]), read_only=True) as store:
+        expected = statistics(store, "district", period(None, day))
+    assert list(shown["区县"]) == [r["district"] for r in expected]
+    assert list(shown["黑名单（有效）"]) == [r["black_in_force"] for r in expected]
+    assert list(shown["惩戒措施（有效）"]) == [r["measures_in_force"] for r in expected]
+    assert sum(shown["惩戒措施（有效）"]) > 0
+    app.radio(key="language_choice").set_value("en").run()
+    assert "Credit figures by district" in texts(app)
+    assert any("Measures in force" in d.value.columns for d in app.dataframe)
+
+
+@pytest.mark.embedded
 def test_the_lists_page_shows_what_publish_lists_writes(demo, demo_app, fresh_audit_log):
     """The page's table and its download are the CLI's rows and bytes, per district."""
     import datetime as dt

@@ -1,9 +1,17 @@
-"""总览 Overview: what the graph holds, by district and over time, and the latest findings."""
+"""总览 Overview: this year's credit figures by district (as `creditgraph stats`), what the graph
+holds, by district and over time, and the latest findings."""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import as_of, guarded, named, scan, status_or_message
+from dashboard.data import (
+    as_of,
+    district_statistics,
+    guarded,
+    named,
+    scan,
+    status_or_message,
+)
 from dashboard.i18n import t
 from dashboard.widgets import md, table
 from graph.divisions import name as division_name
@@ -24,6 +32,15 @@ if status is not None:
     if not sum(status["nodes"].values()):
         st.info(f"{t('empty_graph')}")
         st.stop()
+    with st.spinner("…"):
+        figures = guarded(district_statistics, as_of())
+    if figures is not None:
+        st.subheader(t("district_statistics", since=f"{as_of():%Y}-01-01", until=as_of()))
+        st.caption(t("district_statistics_help"))
+        shown = figures.assign(on_time_rate=figures["on_time_rate"].map(
+            lambda rate: "—" if pd.isna(rate) else f"{rate:.0%}"))
+        table(shown.rename(columns={c: t(f"stat_{c}") for c in shown.columns}),
+              "district-statistics")
     with st.spinner("…"):
         districts = guarded(named, "enterprises-by-district")
         years = guarded(named, "entries-by-year")

@@ -1,0 +1,134 @@
+"""District and authority statistics (区县信用统计): the figures a district credit office reports
+upward, per district of the 13 the 2016 plan names or per authority.
+
+Per row: enterprises registered (districts only), black and red entries in force and measures in
+force on the last day of the period, penalties and licenses decided in the period, the 七天双公示
+figures (published within 7 working days, late or still unpublished after the deadline, and the
+on-time rate over those whose deadline has passed), and list entries repaired in the period.
+
+Where a subject sits: an enterprise in its registering division (登记机关区划), a person in the
+division their document number names; a division outside the 13 (or none, an overseas entity)
+counts under 其他 (other). An authority is the department named on the entry or decision, and
+for measures each implementing department the rule names. The counts come from a handful of
+whole-graph reads grouped here, never from one query per district."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graph import workdays
+from graph.divisions import hangzhou_2016
+from graph.errors import CreditGraphError
+from graph.store import GraphStore
+from queries.audits import PUBLICATION_LIMIT
+from queries.library import run
+from queries.lists import entries_in_force
+
+OTHER = "其他"
+DECISIONS = {"penalty": "penalties", "license": "licenses"}  # publication-audit's kinds
+BY = ("district", "authority")
+FIGURES = ("enterprises", "black_in_force", "red_in_force", "measures_in_force", "penalties",
+           "licenses", "published_on_time", "published_late", "unpublished_late",
+           "on_time_rate", "repairs")
+HEADERS = {"district": "区县", "district_code": "区划代码", "authority": "部门",
+           "enterprises": "企业数", "black_in_force": "黑名单（有效）",
+           "red_in_force": "红名单（有效）", "measures_in_force": "惩戒措施（有效）",
+           "penalties": "行政处罚", "licenses": "行政许可", "published_on_time": "按时公示",
+           "published_late": "逾期公示", "unpublished_late": "逾期未公示",
+           "on_time_rate": "七天双公示及时率", "repairs": "信用修复"}
+
+
+class StatisticsError(CreditGraphError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    since: dt.date
+    until: dt.date
+
+
+def period(since: dt.date | None, until: dt.date | None) -> Period:
+    """Default: from the first of January of the last day's year to today."""
+    last = until or dt.date.today()
+    first = since or dt.date(last.year, 1, 1)
+    if last < first:
+        raise StatisticsError(f"--to {last} is before --from {first}")
+    return Period(first, last)
+
+
+def district_of(division: str | None) -> str:
+    code = (division or "")[:6]
+    return code if code in hangzhou_2016() else OTHER
+
+
+def statistics(store: GraphStore, by: str, span: Period) -> list[dict[str, object]]:
+    if by not in BY:
+        raise StatisticsError(f"--by must be one of {', '.join(BY)}; got {by!r}")
+    group = _district_group if by == "district" else _authority_group
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    if by == "district":
+        for row in run(store, "enterprises-by-district"):
+            counts[district_of(row["division"])]["enterprises"] += row["enterprises"]
+    for kind in ("black", "red"):
+        for entry in entries_in_force(store, kind, span.until):
+            for key in group(entry["division"], [entry["authority"]]):
+                counts[key][f"{kind}_in_force"] += 1
+    for measure in run(store, "measures-in-force", as_of=span.until):
+        for key in group(measure["division"], measure["departments"] or []):
+            counts[key]["measures_in_force"] += 1
+    for decision in run(store, "publication-audit", from_date=span.since, to_date=span.until):
+        figures = [DECISIONS[str(decision["kind"])], *_publication(decision, span.until)]
+        for key in group(decision["division"], [decision["authority"]]):
+            counts[key].update(figures)
+    for repaired in run(store, "repaired-entries", from_date=span.since, to_date=span.until):
+        for key in group(repaired["division"], [repaired["authority"]]):
+            counts[key]["repairs"] += 1
+    return _rows(by, counts)
+
+
+def _district_group(division: str | None, _authorities: Iterable[str | None]) -> list[str]:
+    return [district_of(division)]
+
+
+def _authority_group(_division: str | None, authorities: Iterable[str | None]) -> list[str]:
+    return sorted({a for a in authorities if a}) or [OTHER]
+
+
+def _publication(decision: dict[str, object], as_of: dt.date) -> list[str]:
+    """The decision's 七天双公示 figure, if its deadline has come: on time, late, or late and
+    still unpublished. A decision whose 7 working days are not over yet counts in none."""
+    decided, published = decision["decision_date"], decision["publish_date"]
+    assert isinstance(decided, dt.date)
+    if isinstance(published, dt.date):
+        on_time = workdays.workdays_between(decided, published) <= PUBLICATION_LIMIT
+        return ["published_on_time" if on_time else "published_late"]
+    if workdays.workdays_between(decided, as_of) > PUBLICATION_LIMIT:
+        return ["unpublished_late"]
+    return []
+
+
+def _rows(by: str, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
+    if by == "district":
+        keys = [*hangzhou_2016(), OTHER]
+        names = hangzhou_2016()
+    else:
+        keys = sorted(k for k in counts if k != OTHER) + ([OTHER] if OTHER in counts else [])
+        names = {}
+    rows = []
+    for key in keys:
+        found = counts.get(key, Counter())
+        due = found["published_on_time"] + found["published_late"] + found["unpublished_late"]
+        figures: dict[str, object] = {f: found[f] for f in FIGURES if f != "on_time_rate"}
+        figures["on_time_rate"] = round(found["published_on_time"] / due, 4) if due else None
+        if by == "district":
+            head: dict[str, object] = {"district_code": None if key == OTHER else key,
+                                       "district": names.get(key, OTHER)}
+        else:
+            head = {"authority": key}
+            figures["enterprises"] = None  # enterprises belong to districts, not departments
+        rows.append(head | {f: figures[f] for f in FIGURES})
+    return rows

@@ -1,0 +1,146 @@
+"""District and authority statistics (publication/statistics.py, `creditgraph stats`): every
+figure equals the same rule applied here in Python to everything the store holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from graph import workdays
+from graph.divisions import hangzhou_2016
+from loaders.pipeline import load_directory
+from loaders.spec import load_spec
+from loaders.writers import StoreWriter
+from propagation.rules import load_rules
+from propagation.service import propagate
+from publication.statistics import OTHER, StatisticsError, period, statistics
+from seed.generator import generate
+
+SECRET = b"test-secret-key-0123456789"
+AS_OF = dt.date(2026, 11, 1)
+SPAN = period(dt.date(2020, 1, 1), AS_OF)
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-statistics")
+    generate(out, 600, seed=17)
+    return out
+
+
+@pytest.fixture
+def seeded(store, seed_dir, tmp_path):
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "rejects")
+    propagate(store, load_rules(), AS_OF)
+    return store
+
+
+def district(division: str | None) -> str:
+    return (division or "")[:6] if (division or "")[:6] in hangzhou_2016() else OTHER
+
+
+def expected_by_district(store) -> dict[str, Counter]:
+    """The rule, applied in Python to unfiltered reads."""
+    counts: dict[str, Counter] = {key: Counter() for key in [*hangzhou_2016(), OTHER]}
+    for row in store.read("MATCH (e:Enterprise) RETURN e.division AS division"):
+        counts[district(row["division"])]["enterprises"] += 1
+    for row in store.read("MATCH (l:ListEntry)-[:LISTED]->(s) RETURN l.list_kind AS kind, "
+                          "l.status AS status, l.status_date AS status_date, "
+                          "l.start_date AS start_date, l.end_date AS end_date, "
+                          "s.division AS division"):
+        in_force = (row["start_date"] <= AS_OF
+                    and (row["end_date"] is None or row["end_date"] >= AS_OF)
+                    and (row["status"] == "active" or (row["status_date"] is not None
+                                                       and row["status_date"] > AS_OF)))
+        if in_force:
+            counts[district(row["division"])][f"{row['kind']}_in_force"] += 1
+        if (row["status"] == "repaired" and row["status_date"] is not None
+                and SPAN.since <= row["status_date"] <= SPAN.until):
+            counts[district(row["division"])]["repairs"] += 1
+    for row in store.read("MATCH (s:Sanction)-[:APPLIES_TO]->(x) RETURN s.kind AS kind, "
+                          "s.valid_from AS valid_from, s.valid_to AS valid_to, "
+                          "x.division AS division"):
+        if (row["kind"] == "punishment" and row["valid_from"] <= AS_OF
+                and (row["valid_to"] is None or row["valid_to"] >= AS_OF)):
+            counts[district(row["division"])]["measures_in_force"] += 1
+    for label, link, name in (("Penalty", "PENALIZED", "penalties"),
+                              ("License", "LICENSED", "licenses")):
+        for row in store.read(f"MATCH (d:{label})-[:{link}]->(s) RETURN d.decision_date AS "
+                              "decided, d.publish_date AS published, s.division AS division"):
+            if not SPAN.since <= row["decided"] <= SPAN.until:
+                continue
+            figures = counts[district(row["division"])]
+            figures[name] += 1
+            if row["published"] is not None:
+                late = workdays.workdays_between(row["decided"], row["published"]) > 7
+                figures["published_late" if late else "published_on_time"] += 1
+            elif workdays.workdays_between(row["decided"], AS_OF) > 7:
+                figures["unpublished_late"] += 1
+    return counts
+
+
+def test_district_figures_follow_the_rule_applied_to_everything(seeded):
+    rows = {row["district"]: row for row in statistics(seeded, "district", SPAN)}
+    names = {**hangzhou_2016(), OTHER: OTHER}
+    assert list(rows) == list(names.values())
+    expected = expected_by_district(seeded)
+    for code, name in names.items():
+        row, want = rows[name], expected[code]
+        for figure in ("enterprises", "black_in_force", "red_in_force", "measures_in_force",
+                       "penalties", "licenses", "published_on_time", "published_late",
+                       "unpublished_late", "repairs"):
+            assert row[figure] == want[figure], (name, figure)
+        due = want["published_on_time"] + want["published_late"] + want["unpublished_late"]
+        assert row["on_time_rate"] == (round(want["published_on_time"] / due, 4) if due
+                                       else None)
+    totals = Counter()
+    for row in rows.values():
+        totals.update({k: v for k, v in row.items() if isinstance(v, int)})
+    assert totals["enterprises"] == seeded.node_counts()["Enterprise"]
+    assert totals["black_in_force"] > 0 and totals["measures_in_force"] > 0
+    assert totals["penalties"] > 0 and totals["licenses"] > 0 and totals["repairs"] > 0
+    assert totals["published_late"] + totals["unpublished_late"] > 0  # the seed plants late ones
+
+
+def test_authority_figures_add_up_to_the_district_ones(seeded):
+    by_district = statistics(seeded, "district", SPAN)
+    by_authority = statistics(seeded, "authority", SPAN)
+    for figure in ("black_in_force", "red_in_force", "penalties", "licenses",
+                   "published_on_time", "repairs"):
+        assert sum(r[figure] for r in by_authority) == sum(r[figure] for r in by_district)
+    assert all(r["enterprises"] is None for r in by_authority)
+    # a measure counts once per implementing department
+    assert sum(r["measures_in_force"] for r in by_authority) >= sum(
+        r["measures_in_force"] for r in by_district)
+    assert len(by_authority) > 3 and OTHER not in [r["authority"] for r in by_authority[:-1]]
+
+
+def test_bad_periods_and_groupings_are_refused(seeded):
+    with pytest.raises(StatisticsError, match="--to 2020-01-01 is before --from 2024-01-01"):
+        period(dt.date(2024, 1, 1), dt.date(2020, 1, 1))
+    with pytest.raises(StatisticsError, match="--by must be one of district, authority"):
+        statistics(seeded, "street", SPAN)
+    assert period(None, AS_OF) == period(dt.date(2026, 1, 1), AS_OF)
+
+
+def test_the_cli_prints_each_format(run_cli, backend_env, seed_dir, tmp_path: Path):
+    env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode()}
+    assert run_cli("init", env=env).returncode == 0
+    assert run_cli("load", str(seed_dir), env=env).returncode == 0
+    done = run_cli("stats", "--from", "2020-01-01", "--to", AS_OF.isoformat(), "-f", "json",
+                   env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["by"], report["from"], report["to"]) == ("district", "2020-01-01",
+                                                            AS_OF.isoformat())
+    assert [r["district"] for r in report["rows"]] == [*hangzhou_2016().values(), OTHER]
+    table = run_cli("stats", "--by", "authority", "--to", AS_OF.isoformat(), env=env)
+    assert table.returncode == 0 and "authority" in table.stdout
+    assert "杭州市市场监督管理局" in table.stdout and "%" in table.stdout
+    bad = run_cli("stats", "--from", "2026-13-01", env=env)
+    assert bad.returncode == 2 and "--from '2026-13-01' is not a date" in bad.stderr
