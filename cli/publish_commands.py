@@ -13,12 +13,14 @@ import typer
 
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, print_json, print_record, print_rows
-from cli.query_commands import AsOf, _date
+from cli.query_commands import AsOf, SubjectOption, _date, _secret
 from graph import audit
 from graph.files import write_atomic
+from publication import report as credit_report
 from publication import shuanggongshi, statistics
 from publication.lists import check_out, published_list, write
 from publication.windows import load_periods
+from queries.subjects import resolve
 
 publish = typer.Typer(help="Files for public release: red and black lists (红黑名单发布).",
                       no_args_is_help=True)
@@ -155,3 +157,68 @@ def stats_command(
 
 def _percent(rate: object) -> str:
     return "—" if rate is None else f"{float(rate):.0%}"  # type: ignore[arg-type]
+
+
+report = typer.Typer(help="Credit reports (公共信用信息报告): issue one, or verify a file.",
+                     invoke_without_command=True, no_args_is_help=True)
+app.add_typer(report, name="report")
+
+
+@report.callback()
+@handles_errors
+def report_command(
+    ctx: typer.Context,
+    subject: Annotated[str | None, SubjectOption] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="R.pdf or R.html")] = None,
+    purpose: Annotated[str | None, typer.Option(
+        "--purpose", help="what it is for (procurement, bond, subsidy, tender, license, "
+                          "appointment): stated on the cover, measures relevant to it marked")
+    ] = None,
+    as_of: AsOf = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Issue a numbered public credit report on one subject (the national report's chapters:
+    registration, licences and penalties inside their window, red and black entries in force,
+    commitments and their fulfilment, measures in force; a summary count per chapter and the
+    statement). PDF with searchable Chinese text, or self-contained HTML. Recorded in the audit
+    log with its SHA-256; `creditgraph report verify FILE` checks a file against it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if subject is None or out is None:
+        raise credit_report.ReportError("give --subject and --out (R.pdf or R.html), or "
+                                        "`report verify FILE`")
+    suffix = out.suffix.lower()
+    if suffix not in credit_report.FORMATS:
+        raise credit_report.ReportError(f"--out {out}: the file name must end in .pdf or .html")
+    audit.check_ready()
+    day = _date(as_of) or dt.date.today()
+    with open_from(ctx, read_only=True) as store:
+        found = resolve(store, subject, _secret(ctx))
+        built = credit_report.build(store, found, day, purpose)
+    data, digest = credit_report.issue(built, suffix)
+    write_atomic(out, data, 0o644)
+    print_record({"number": built.number, "subject": built.subject.name, "as_of": day.isoformat(),
+                  "purpose": purpose, "out": str(out), "sha256": digest,
+                  **{title: count for title, count in built.summary()}}, fmt,
+                 title="公共信用信息报告 credit report")
+
+
+@report.command("verify")
+@handles_errors
+def report_verify_command(
+    file: Annotated[Path, typer.Argument(help="a report file (.pdf or .html)")],
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Whether FILE is a credit report this system issued, unchanged (its SHA-256 among the
+    audit log's report-issue records, in a log that verifies). Exit 1 when it is not."""
+    verdict = credit_report.verify(file)
+    details = (verdict.record or {}).get("details", {})
+    print_record({"issued": verdict.issued, "sha256": verdict.sha256,
+                  "number": details.get("number"), "subject": details.get("subject"),
+                  "as_of": details.get("as_of"), "purpose": details.get("purpose"),
+                  "issued_by": (verdict.record or {}).get("user"),
+                  "issued_at": (verdict.record or {}).get("time"),
+                  "audit_log": "; ".join(verdict.log_problems) or "verifies"}, fmt,
+                 title="报告核验 report verification")
+    if not verdict.issued:
+        raise typer.Exit(1)

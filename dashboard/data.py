@@ -34,7 +34,7 @@ from graph.errors import SettingsError, StoreError
 from graph.identifiers import CodeCheck, mask_digit_runs
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
-from publication import statistics
+from publication import report, statistics
 from publication.lists import PublishedList, published_list
 from queries import audits, civil_servants, linked, ownership, profile, screening
 from queries.library import run
@@ -422,3 +422,13 @@ def district_statistics(day: dt.date) -> pd.DataFrame:
     with opened() as store:
         rows = statistics.statistics(store, "district", statistics.period(None, day))
     return pd.DataFrame(rows)
+
+
+def issue_report(subject: Subject, day: dt.date, purpose: str | None, suffix: str
+                 ) -> tuple[bytes, str]:
+    """A credit report issued now under the signed-in user (never cached: each is numbered
+    and recorded)."""
+    with opened() as store:
+        built = report.build(store, subject, day, purpose)
+    data, _ = report.issue(built, suffix, actor=user_name() or "unknown")
+    return data, built.number

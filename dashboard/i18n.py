@@ -19,6 +19,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "quality": ("数据质量", "Data quality"),
     "export": ("证据导出", "Evidence export"),
     "lists": ("名单发布", "Published lists"),
+    "credit_report": ("出具信用报告", "Credit report"),
+    "report_purpose": ("报告用途", "Purpose of the report"),
+    "not_stated": ("未注明", "not stated"),
+    "issue_report": ("出具", "Issue"),
+    "report_issued": ("已出具报告 {number}，并记入审计日志。",
+                      "Report {number} issued and recorded in the audit log."),
     "district_statistics": ("各区县信用统计（{since} 至 {until}）",
                             "Credit figures by district ({since} to {until})"),
     "district_statistics_help": ("名单与惩戒措施为查询日期有效者；处罚、许可、双公示与信用修复"

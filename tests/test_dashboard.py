@@ -183,6 +183,32 @@ def test_the_overview_shows_the_district_figures_of_creditgraph_stats(demo, demo
 
 
 @pytest.mark.embedded
+def test_the_credit_file_issues_a_report_that_verifies(demo, demo_app, fresh_audit_log,
+                                                       tmp_path):
+    import json
+
+    from publication.report import verify
+
+    case = demo["cases"]["red_black_conflict"]
+    app = demo_app
+    app.session_state["subject"] = ("Enterprise", case["red"], demo["names"][case["red"]])
+    app.run()
+    app.switch_page("views/profile.py").run()
+    app.selectbox(key="report_purpose").set_value("procurement").run()
+    app.button(key="report.html").click().run()
+    assert not app.exception, app.exception
+    record = [json.loads(line) for line in fresh_audit_log.read_text().splitlines()
+              if '"report-issue"' in line][-1]
+    number = record["details"]["number"]
+    assert f"已出具报告 {number}" in texts(app)
+    assert record["details"]["purpose"] == "procurement"
+    assert record["details"]["subject"] == f"Enterprise:{case['red']}"
+    data = app.session_state["credit_report"][3]
+    (tmp_path / "r.html").write_bytes(data)
+    assert verify(tmp_path / "r.html").issued and number in data.decode("utf-8")
+
+
+@pytest.mark.embedded
 def test_the_lists_page_shows_what_publish_lists_writes(demo, demo_app, fresh_audit_log):
     """The page's table and its download are the CLI's rows and bytes, per district."""
     import datetime as dt

@@ -25,9 +25,8 @@ from graph.api_keys import ApiKey
 from graph.documents import UnknownDocumentType, mask_personal_text, read_reference
 from graph.store import GraphStore
 from propagation.sanctions import subject_sanctions
-from publication.windows import load_periods, window
+from publication.public_record import commitments_with_breaches, published_penalties
 from queries.checks import code_check, jsonable, shown_code
-from queries.library import run
 from queries.linked import linked_dishonesty
 from queries.ownership import ownership
 from queries.profile import profile
@@ -81,30 +80,6 @@ def credit_file(opened: GraphStore, subject: Subject, as_of: dt.date, key: ApiKe
                                 as_of)],
             "relations": [privacy.relation(r, key)
                           for r in jsonable(file["relations"].to_dict("records"))]}
-
-
-def published_penalties(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
-    """Only what is public on ``as_of``: inside its window (publication/windows.py)."""
-    periods, shown = load_periods(), []
-    for row in rows:
-        found = window(row, periods)
-        if found is not None and found.public_on(as_of):
-            shown.append(jsonable(row) | found.as_dict())
-    return shown
-
-
-def commitments_with_breaches(opened: GraphStore, subject: Subject,
-                              rows: list[dict[str, Any]], as_of: dt.date
-                              ) -> list[dict[str, Any]]:
-    """A breach is a penalty on the matter committed to, decided after the commitment; shown
-    while that penalty is public, as every penalty is."""
-    breaches: dict[str, list[dict[str, Any]]] = {}
-    for row in published_penalties(
-            run(opened, "profile-commitment-breaches", key=subject.key, as_of=as_of), as_of):
-        breaches.setdefault(row["commitment_id"], []).append(row)
-    return [jsonable(row) | {"breached": bool(breaches.get(row["commitment_id"])),
-                             "breaches": breaches.get(row["commitment_id"], [])}
-            for row in rows]
 
 
 @router.get("/{code}", response_model=SubjectFile, summary="a subject's credit file")

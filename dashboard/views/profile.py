@@ -8,16 +8,28 @@ is scoped to and, once resolved, the person it was resolved to — both as links
 files (``?subject=KEY``). An overseas entity (境外主体) shows its country or region, its
 relations and the measures applied to it (it has no list entries, penalties, licenses or
 commitments in the graph). Enterprises and overseas entities show their owners (股权穿透),
-overseas owners with their country or region."""
+overseas owners with their country or region. The page issues the subject's public credit
+report (PDF or HTML), recorded in the audit log under the signed-in user."""
 
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import as_of, audited, credit_file, current_subject, guarded, owners
+from dashboard.data import (
+    as_of,
+    audited,
+    credit_file,
+    current_subject,
+    guarded,
+    issue_report,
+    owners,
+)
 from dashboard.i18n import label_name, t
 from dashboard.widgets import md, table
+from graph.errors import CreditGraphError
+from queries.checks import load_purposes
+from queries.subjects import Subject
 
 RECORDS = ("entries", "penalties", "licenses", "commitments")
 MEASURE_COLUMNS = ["measure", "kind", "departments", "entry_id", "list_type", "hops", "valid_to",
@@ -69,6 +81,33 @@ def summary(label: str, row: dict[str, Any]) -> None:
              if value(row, "nationality") else "")
 
 
+def report_section(subject: Subject) -> None:
+    """出具信用报告: the public credit report (publication/report.py), issued under the
+    signed-in user and recorded in the audit log; any role may issue one (public content)."""
+    st.subheader(t("credit_report"))
+    choices = [None, *load_purposes()]
+    left, middle, right = st.columns([2, 1, 1])
+    purpose = left.selectbox(t("report_purpose"), choices, key="report_purpose",
+                             format_func=lambda p: t("not_stated") if p is None else p)
+    for column, suffix in ((middle, ".pdf"), (right, ".html")):
+        if column.button(f"{t('issue_report')} {suffix[1:].upper()}", key=f"report{suffix}"):
+            try:
+                data, number = guarded(issue_report, subject, as_of(), purpose, suffix) or (
+                    None, None)
+            except CreditGraphError as exc:  # e.g. the audit log cannot take the record
+                st.error(md(exc))
+                return
+            if data is not None:
+                st.session_state["credit_report"] = (subject.node_id, number, suffix, data)
+    issued = st.session_state.get("credit_report")
+    if issued and issued[0] == subject.node_id:  # never another subject's report here
+        _, number, suffix, data = issued
+        st.success(t("report_issued", number=number))
+        st.download_button(f"{t('download')} {number}{suffix}", data, f"{number}{suffix}",
+                           "application/pdf" if suffix == ".pdf" else "text/html",
+                           key="report_download", on_click="ignore")
+
+
 st.title(t("profile"))
 subject = current_subject()
 if subject is None:
@@ -97,5 +136,6 @@ if sections is not None:
     if subject.label in ("Enterprise", "OverseasEntity"):
         st.subheader(t("ownership"))
         table(guarded(owners, subject, as_of()), "ownership")
+    report_section(subject)
     if st.button(t("open_network")):
         st.switch_page("views/network.py")

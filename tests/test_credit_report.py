@@ -1,0 +1,150 @@
+"""The public credit report (publication/report.py, `creditgraph report`): the national report's
+chapters with only public content, the counts of its summary, a person masked, every issue
+recorded, and `report verify` naming a changed byte."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from graph import audit
+from loaders.pipeline import load_directory
+from loaders.spec import load_spec
+from loaders.writers import StoreWriter
+from propagation.rules import load_rules
+from propagation.sanctions import subject_sanctions
+from propagation.service import propagate
+from publication.report import CHAPTERS, ReportError, build, issue, render, verify
+from queries.subjects import resolve
+from seed.generator import generate
+
+SECRET = b"test-secret-key-0123456789"
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-report")
+    generate(out, 500, seed=19)
+    return out
+
+
+@pytest.fixture
+def seeded(store, seed_dir, tmp_path):
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "rejects")
+    propagate(store, load_rules(), AS_OF)
+    return store
+
+
+def cases(seed_dir: Path) -> dict[str, dict]:
+    return {c["case"]: c for c in json.loads((seed_dir / "answers.json").read_text())["cases"]}
+
+
+def test_the_chapters_hold_what_is_public_and_the_summary_counts_them(seeded, seed_dir):
+    case = cases(seed_dir)["repaired_versus_active"]
+    active = build(seeded, resolve(seeded, case["active_firm"], SECRET), AS_OF, "procurement")
+    assert [e["entry_id"] for e in active.chapters["black"]] == [case["active_entry"]]
+    measures = subject_sanctions(seeded, active.subject, AS_OF)
+    assert sorted(m["measure"] for m in active.chapters["measures"]) == sorted(
+        measures[measures["kind"] == "punishment"]["measure"])
+    relevant = {m["measure"]: m["relevant"] for m in active.chapters["measures"]}
+    assert relevant["限制政府采购"] == "是" and "否" in relevant.values()
+    summary = dict(active.summary())
+    for key, title, _ in CHAPTERS:
+        if key != "anomalies":
+            assert summary[title] == len(active.chapters[key])
+    assert active.number.startswith("CGR-") and active.purpose_title == "政府采购"
+    repaired = build(seeded, resolve(seeded, case["repaired_firm"], SECRET), AS_OF)
+    assert repaired.chapters["black"] == [] and repaired.chapters["measures"] == []
+    with pytest.raises(ReportError, match="--purpose must be one of procurement"):
+        build(seeded, active.subject, AS_OF, "lottery")
+
+
+def test_penalties_appear_only_inside_their_window(seeded):
+    rows = seeded.read("MATCH (p:Penalty)-[:PENALIZED]->(e:Enterprise) "
+                       "WHERE p.decision_date < $before RETURN e.uscc AS uscc, "
+                       "p.decision_no AS decision_no, p.decision_date AS decided "
+                       "ORDER BY decided LIMIT 1", {"before": dt.date(2020, 1, 1)})
+    assert rows, "the seed has penalties from before 2020"
+    old = rows[0]
+    subject = resolve(seeded, old["uscc"], SECRET)
+    then = build(seeded, subject, old["decided"] + dt.timedelta(days=30))
+    now = build(seeded, subject, AS_OF)
+    assert old["decision_no"] in [p["decision_no"] for p in then.chapters["penalties"]]
+    assert old["decision_no"] not in [p["decision_no"] for p in now.chapters["penalties"]]
+    assert all(p["published_until"] >= AS_OF.isoformat() for p in now.chapters["penalties"])
+
+
+def test_a_person_is_masked_and_both_files_read(seeded, seed_dir):
+    entries = list(csv.DictReader((seed_dir / "list_entries.csv").open(encoding="utf-8-sig")))
+    persons = {r["id_number"] for r in csv.DictReader(
+        (seed_dir / "persons.csv").open(encoding="utf-8-sig"))}
+    number = next(e["subject_code"] for e in entries if e["subject_code"] in persons
+                  and len(e["subject_code"]) == 18)
+    report = build(seeded, resolve(seeded, number, SECRET), AS_OF)
+    identity = dict(report.identity)
+    assert "*" in identity["证件号码（脱敏）"]
+    page = render(report, ".html").decode("utf-8")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(
+        io.BytesIO(render(report, ".pdf"))).pages)
+    for shown in (page, text):
+        assert number not in shown and identity["证件号码（脱敏）"] in shown
+        assert "严重失信主体名单信息" in shown and "报告说明" in shown
+        assert report.number in shown
+    pages = pypdf.PdfReader(io.BytesIO(render(report, ".pdf"))).pages
+    assert all(report.number in p.extract_text() and "page" in p.extract_text() for p in pages)
+    with pytest.raises(ReportError, match=r"must end in \.pdf or \.html"):
+        render(report, ".docx")
+
+
+def test_an_issued_report_verifies_and_a_changed_byte_does_not(seeded, seed_dir, tmp_path,
+                                                               fresh_audit_log):
+    case = cases(seed_dir)["repaired_versus_active"]
+    report = build(seeded, resolve(seeded, case["active_firm"], SECRET), AS_OF, "bond")
+    data, digest = issue(report, ".pdf", actor="officer1")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    verdict = verify(path)
+    assert verdict.issued and verdict.sha256 == digest
+    assert verdict.record["details"]["number"] == report.number
+    assert verdict.record["user"] == "officer1"
+    changed = bytearray(data)
+    changed[len(changed) // 2] ^= 1
+    path.write_bytes(bytes(changed))
+    assert not verify(path).issued
+    path.write_bytes(data)
+    fresh_audit_log.write_bytes(fresh_audit_log.read_bytes().replace(b"officer1", b"officer2"))
+    forged = verify(path)  # the record is there, but the log does not vouch for it any more
+    assert forged.record is not None and not forged.issued
+    assert "line 1: its content was changed" in forged.log_problems
+
+
+def test_the_cli_issues_and_verifies(run_cli, backend_env, seed_dir, tmp_path,
+                                     fresh_audit_log):
+    env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode()}
+    assert run_cli("init", env=env).returncode == 0
+    assert run_cli("load", str(seed_dir), env=env).returncode == 0
+    firm = cases(seed_dir)["repaired_versus_active"]["active_firm"]
+    out = tmp_path / "report.html"
+    done = run_cli("report", "--subject", firm, "--purpose", "procurement", "--as-of",
+                   AS_OF.isoformat(), "--out", str(out), "-f", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["number"] in out.read_text(encoding="utf-8")
+    checked = run_cli("report", "verify", str(out), "-f", "json", env=env)
+    assert checked.returncode == 0 and json.loads(checked.stdout)["number"] == summary["number"]
+    out.write_text(out.read_text(encoding="utf-8").replace("—", "-", 1), encoding="utf-8")
+    assert run_cli("report", "verify", str(out), env=env).returncode == 1
+    bad = run_cli("report", "--subject", firm, "--out", str(tmp_path / "r.docx"), env=env)
+    assert bad.returncode == 2 and "must end in .pdf or .html" in bad.stderr
+    unknown = run_cli("report", "--subject", firm, "--purpose", "lottery", "--out",
+                      str(tmp_path / "r.pdf"), env=env)
+    assert unknown.returncode == 2 and not (tmp_path / "r.pdf").exists()
+    assert audit.verify()[1] == []
