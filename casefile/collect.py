@@ -15,6 +15,7 @@ import pandas as pd
 
 from graph.store import GraphStore
 from propagation.sanctions import subject_sanctions
+from publication.public_record import penalties_with_windows
 from queries import civil_servants, linked, ownership, profile
 from queries.linked import CONTROL_RELATIONS, node_id, split_id
 from queries.subjects import Subject
@@ -105,7 +106,8 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
                                     "identity": ident}))
         mine = {"subject_id": subject.node_id, "subject_name": subject.name}
         case.list_entries += records(file["entries"], **mine)
-        case.penalties += records(file["penalties"], **mine)
+        case.penalties += records(pd.DataFrame(penalties_with_windows(  # kept, marked
+            file["penalties"].to_dict("records"), as_of)), **mine)
         case.licenses += records(file["licenses"], **mine)
         case.commitments += records(file["commitments"], **mine)
         case.sanctions += records(subject_sanctions(store, subject, as_of), **mine)

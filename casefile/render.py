@@ -98,7 +98,7 @@ COLUMNS = {
     "list_entries": ["entry_id", "list_kind", "list_type", "authority", "start_date", "end_date",
                      "status", "status_date", "in_force", "reason"],
     "penalties": ["decision_no", "decision_date", "authority", "violation_type", "category",
-                  "content", "fine_amount", "publish_date"],
+                  "content", "fine_amount", "publish_date", "published_until", "public"],
     "licenses": ["decision_no", "decision_date", "authority", "certificate_name", "license_no",
                  "valid_from", "valid_to", "status"],
     "commitments": ["commitment_id", "matter", "commit_date", "content", "authority"],

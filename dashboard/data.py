@@ -36,6 +36,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, open_store
 from publication import report, statistics
 from publication.lists import PublishedList, published_list
+from publication.public_record import penalties_with_windows
 from queries import audits, civil_servants, linked, ownership, profile, screening
 from queries.library import run
 from queries.subjects import Subject, UnknownSubject, display_name, overseas_subject, resolve
@@ -224,6 +225,9 @@ def credit_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
     with opened() as store:
         sections = profile.profile(store, subject, day)
         sections["measures"] = subject_sanctions(store, subject, day)
+    marked = penalties_with_windows(sections["penalties"].to_dict("records"), day)
+    sections["penalties"] = pd.DataFrame([r for r in marked if r["public"]])
+    sections["penalties_past"] = pd.DataFrame([r for r in marked if not r["public"]])
     return sections
 
 

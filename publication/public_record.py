@@ -14,14 +14,22 @@ from queries.library import run
 from queries.subjects import Subject
 
 
-def published_penalties(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
-    """Only what is public on ``as_of``: inside its window, with the window beside it."""
-    periods, shown = load_periods(), []
+def penalties_with_windows(rows: list[dict[str, Any]], as_of: dt.date
+                           ) -> list[dict[str, Any]]:
+    """Every penalty with its window beside it and ``public``: whether it is inside the window
+    on ``as_of`` — what internal views show, marking the others."""
+    periods, marked = load_periods(), []
     for row in rows:
         found = window(row, periods)
-        if found is not None and found.public_on(as_of):
-            shown.append(jsonable(row) | found.as_dict())
-    return shown
+        public = found is not None and found.public_on(as_of)
+        marked.append(jsonable(row) | (found.as_dict() if found else {}) | {"public": public})
+    return marked
+
+
+def published_penalties(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
+    """Only what is public on ``as_of``: inside its window, with the window beside it."""
+    return [{k: v for k, v in row.items() if k != "public"}
+            for row in penalties_with_windows(rows, as_of) if row["public"]]
 
 
 def commitments_with_breaches(store: GraphStore, subject: Subject,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from casefile.collect import collect
 from graph import audit
 from loaders.pipeline import load_directory
 from loaders.spec import load_spec
@@ -80,6 +81,10 @@ def test_penalties_appear_only_inside_their_window(seeded):
     assert old["decision_no"] in [p["decision_no"] for p in then.chapters["penalties"]]
     assert old["decision_no"] not in [p["decision_no"] for p in now.chapters["penalties"]]
     assert all(p["published_until"] >= AS_OF.isoformat() for p in now.chapters["penalties"])
+    case = collect(seeded, [subject], AS_OF, 1, "C-window")  # evidence keeps it, marked
+    kept = {p["decision_no"]: p for p in case.penalties}
+    assert kept[old["decision_no"]]["public"] is False
+    assert kept[old["decision_no"]]["published_until"] < AS_OF.isoformat()
 
 
 def test_a_person_is_masked_and_both_files_read(seeded, seed_dir):

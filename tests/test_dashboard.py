@@ -209,6 +209,28 @@ def test_the_credit_file_issues_a_report_that_verifies(demo, demo_app, fresh_aud
 
 
 @pytest.mark.embedded
+def test_the_credit_file_shows_penalties_in_their_window_and_the_rest_marked(demo, demo_app):
+    import datetime as dt
+
+    with open_store(Settings(store_path=demo["store"]), read_only=True) as store:
+        old = store.read("MATCH (p:Penalty)-[:PENALIZED]->(e:Enterprise) "
+                         "WHERE p.decision_date < $before RETURN e.uscc AS uscc, "
+                         "e.name AS name, p.decision_no AS decision_no LIMIT 1",
+                         {"before": dt.date(2020, 1, 1)})[0]
+    app = demo_app
+    app.session_state["subject"] = ("Enterprise", old["uscc"], old["name"])
+    app.run()
+    app.switch_page("views/profile.py").run()
+    assert not app.exception, app.exception
+    frames = [d.value for d in app.dataframe if "decision_no" in d.value.columns
+              and "violation_type" in d.value.columns]
+    public, past = frames[0] if len(frames) > 1 else None, frames[-1]
+    assert old["decision_no"] in set(past["decision_no"])
+    assert public is None or old["decision_no"] not in set(public["decision_no"])
+    assert any("公示期外的处罚" in e.label for e in app.expander)
+
+
+@pytest.mark.embedded
 def test_the_lists_page_shows_what_publish_lists_writes(demo, demo_app, fresh_audit_log):
     """The page's table and its download are the CLI's rows and bytes, per district."""
     import datetime as dt

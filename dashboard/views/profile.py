@@ -8,7 +8,9 @@ is scoped to and, once resolved, the person it was resolved to — both as links
 files (``?subject=KEY``). An overseas entity (境外主体) shows its country or region, its
 relations and the measures applied to it (it has no list entries, penalties, licenses or
 commitments in the graph). Enterprises and overseas entities show their owners (股权穿透),
-overseas owners with their country or region. The page issues the subject's public credit
+overseas owners with their country or region. Penalties are those inside their publication
+window (publication/windows.py), as everything public shows them; investigators also see the
+others, marked, below them. The page issues the subject's public credit
 report (PDF or HTML), recorded in the audit log under the signed-in user."""
 
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import me
 from dashboard.data import (
     as_of,
     audited,
@@ -130,7 +133,14 @@ if sections is not None:
         frame = sections.get(name)
         if name == "measures" and frame is not None and not frame.empty:
             frame = frame[MEASURE_COLUMNS]
+        if name == "penalties" and frame is not None and not frame.empty:
+            frame = frame.drop(columns=["public"])
         table(frame, f"{name}")
+        past = sections.get("penalties_past")
+        if name == "penalties" and past is not None and not past.empty and me().can(
+                "investigator"):  # evidence stays, for investigators, marked
+            with st.expander(t("penalties_past", count=len(past))):
+                table(past.drop(columns=["public"]), "penalties-past")
     if overseas:
         st.caption(t("overseas_records"))
     if subject.label in ("Enterprise", "OverseasEntity"):
