@@ -12,13 +12,15 @@ from typing import Annotated
 import typer
 
 from cli.app import FormatOption, app, handles_errors, open_from
-from cli.output import OutputFormat, print_json, print_record, print_rows
+from cli.output import OutputFormat, console, print_json, print_record, print_rows
 from cli.query_commands import AsOf, SubjectOption, _date, _secret
 from graph import audit
 from graph.files import write_atomic
 from publication import report as credit_report
 from publication import shuanggongshi, statistics
 from publication.lists import check_out, published_list, write
+from publication.repair import COLUMNS as REPAIR_COLUMNS
+from publication.repair import repair_check
 from publication.windows import load_periods
 from queries.subjects import resolve
 
@@ -222,3 +224,31 @@ def report_verify_command(
                  title="报告核验 report verification")
     if not verdict.issued:
         raise typer.Exit(1)
+
+
+repair = typer.Typer(help="Credit repair (信用修复): what may be repaired, from when, and why.",
+                     no_args_is_help=True)
+app.add_typer(repair, name="repair")
+
+
+@repair.command("check")
+@handles_errors
+def repair_check_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = None,
+                         fmt: FormatOption = OutputFormat.table) -> None:
+    """Each penalty and black-list entry of the subject: its publication window or listing
+    period, its state on the day, whether and from when repair may be applied for, and why
+    (minimum period not yet over, domain excluded, already repaired, window already ended)."""
+    day = _date(as_of) or dt.date.today()
+    with open_from(ctx, read_only=True) as store:
+        found = resolve(store, subject, _secret(ctx))
+        rows = repair_check(store, found, day)
+    if fmt is OutputFormat.json:
+        print_json({"subject": found.node_id, "name": found.name, "as_of": day.isoformat(),
+                    "records": rows})
+    elif fmt is OutputFormat.csv:
+        print_rows(rows, REPAIR_COLUMNS, fmt)
+    else:
+        print_rows(rows, ("id", "window", "state", "repair"), fmt,
+                   title=f"信用修复 {found.name} · {day}")
+        for row in rows:
+            console.print(f"{row['id']}: {row['reason']}", highlight=False, soft_wrap=True)

@@ -1,6 +1,6 @@
 """The public credit report (publication/report.py, `creditgraph report`): the national report's
 chapters with only public content, the counts of its summary, a person masked, every issue
-recorded, and `report verify` naming a changed byte."""
+recorded, and `report verify` naming a changed byte; and `repair check` (publication/repair.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from loaders.writers import StoreWriter
 from propagation.rules import load_rules
 from propagation.sanctions import subject_sanctions
 from propagation.service import propagate
+from publication.repair import repair_check
 from publication.report import CHAPTERS, ReportError, build, issue, render, verify
+from publication.windows import add_months
 from queries.subjects import resolve
 from seed.generator import generate
 
@@ -153,3 +155,51 @@ def test_the_cli_issues_and_verifies(run_cli, backend_env, seed_dir, tmp_path,
                       str(tmp_path / "r.pdf"), env=env)
     assert unknown.returncode == 2 and not (tmp_path / "r.pdf").exists()
     assert audit.verify()[1] == []
+
+
+def test_repair_check_says_whether_and_from_when(seeded, seed_dir):
+    """A penalty's repair opens after its minimum period and is moot after its window; a
+    repaired entry says so; the fire-safety domain waits a year (periods.yaml)."""
+    rows = seeded.read("MATCH (p:Penalty)-[:PENALIZED]->(e:Enterprise) RETURN e.uscc AS uscc, "
+                       "p.decision_no AS no, p.decision_date AS decided, "
+                       "p.authority AS authority ORDER BY no")
+    general = next(r for r in rows if "消防" not in r["authority"])
+    subject = resolve(seeded, general["uscc"], SECRET)
+
+    def state(day: dt.date) -> dict:
+        return next(r for r in repair_check(seeded, subject, day) if r["id"] == general["no"])
+
+    decided = general["decided"]
+    soon = state(decided + dt.timedelta(days=30))
+    assert soon["repair"] == f"from {add_months(decided, 3)}" and "最短公示期未满" in soon["reason"]
+    assert state(add_months(decided, 4))["repair"] == "may apply now"
+    assert state(add_months(decided, 37))["repair"] == "not needed"
+    fire = [r for r in rows if "消防" in r["authority"]]
+    assert fire, "the seed has fire-safety penalties"
+    subject = resolve(seeded, fire[0]["uscc"], SECRET)
+    found = next(r for r in repair_check(seeded, subject, add_months(fire[0]["decided"], 4))
+                 if r["id"] == fire[0]["no"])
+    assert found["repair"] == f"from {add_months(fire[0]['decided'], 12)}"
+    case = cases(seed_dir)["repaired_versus_active"]
+    entries = {r["id"]: r for r in repair_check(
+        seeded, resolve(seeded, case["repaired_firm"], SECRET), AS_OF)}
+    assert entries[case["repaired_entry"]]["repair"] == "already repaired"
+    active = {r["id"]: r for r in repair_check(
+        seeded, resolve(seeded, case["active_firm"], SECRET), AS_OF)}
+    assert active[case["active_entry"]]["repair"] == "ask the listing authority"
+
+
+def test_the_cli_checks_repair(run_cli, backend_env, seed_dir):
+    env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode()}
+    assert run_cli("init", env=env).returncode == 0
+    assert run_cli("load", str(seed_dir), env=env).returncode == 0
+    case = cases(seed_dir)["repaired_versus_active"]
+    done = run_cli("repair", "check", "--subject", case["repaired_firm"], "--as-of",
+                   AS_OF.isoformat(), "-f", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["subject"] == f"Enterprise:{case['repaired_firm']}"
+    assert {r["id"]: r["repair"] for r in answer["records"]}[case["repaired_entry"]] == (
+        "already repaired")
+    unknown = run_cli("repair", "check", "--subject", "91330100MA2XXXXXXX", env=env)
+    assert unknown.returncode == 2
