@@ -8,8 +8,7 @@ from typing import Any
 
 from graph.api_keys import ApiKey
 from graph.documents import mask_personal_text
-
-FREE_TEXT = ("content", "basis", "facts", "reason")  # written by the source: may name anyone
+from publication.public_record import FREE_TEXT
 
 
 def sees_names(key: ApiKey) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from publication import shuanggongshi, statistics
 from publication.lists import check_out, published_list, write
 from publication.repair import COLUMNS as REPAIR_COLUMNS
 from publication.repair import repair_check
+from publication.spreadsheet import csv_bytes
 from publication.windows import load_periods
 from queries.subjects import resolve
 
@@ -144,16 +146,18 @@ def stats_command(
         print_json({"by": by, "from": span.since.isoformat(), "to": span.until.isoformat(),
                     "rows": rows})
         return
-    if fmt is OutputFormat.csv:
-        print_rows(rows, list(rows[0]) if rows else [by], fmt)
+    if fmt is OutputFormat.csv:  # for spreadsheets: Chinese headers, BOM, formulas neutralised
+        fields = list(rows[0]) if rows else [by]
+        sys.stdout.buffer.write(csv_bytes([statistics.HEADERS.get(f, f) for f in fields],
+                                          ([row[f] for f in fields] for row in rows)))
         return
     head = "district" if by == "district" else "authority"
+    kept = {key: short for key, short in TABLE_COLUMNS.items()
+            if by == "district" or key not in ("enterprises", "measures_in_force")}
     shown = [{head: row[head], **{short: _percent(row[key]) if key == "on_time_rate"
-                                  else row[key] for key, short in TABLE_COLUMNS.items()
-                                  if not (by == "authority" and key == "enterprises")}}
+                                  else row[key] for key, short in kept.items()}}
              for row in rows]
-    columns = [head, *(short for key, short in TABLE_COLUMNS.items()
-                       if not (by == "authority" and key == "enterprises"))]
+    columns = [head, *kept.values()]
     print_rows(shown, columns, fmt, title=f"信用统计 {span.since} – {span.until}")
 
 

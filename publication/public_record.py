@@ -1,17 +1,28 @@
 """What of a subject's records is public on a day: penalties inside their publication window
-(publication/windows.py), and commitments with the breaches that are public themselves. One
-implementation for every public face: the API's credit file and the credit report."""
+(publication/windows.py), and commitments with the breaches that are public themselves; and
+free text with every document number masked. One implementation for every public face: the
+API's credit file, the credit report, the 双公示 export."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from graph.documents import mask_personal_text
 from graph.store import GraphStore
 from publication.windows import load_periods, window
 from queries.checks import jsonable
 from queries.library import run
 from queries.subjects import Subject
+
+FREE_TEXT = ("content", "basis", "facts", "reason", "remark", "matter")  # written by the source:
+# may name anyone, so every document number in it is masked wherever it is shown
+
+
+def masked(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every document number in its free text masked."""
+    return {k: mask_personal_text(v) if k in FREE_TEXT and isinstance(v, str) else v
+            for k, v in row.items()}
 
 
 def penalties_with_windows(rows: list[dict[str, Any]], as_of: dt.date

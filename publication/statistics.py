@@ -1,16 +1,20 @@
 """District and authority statistics (区县信用统计): the figures a district credit office reports
 upward, per district of the 13 the 2016 plan names or per authority.
 
-Per row: enterprises registered (districts only), black and red entries in force and measures in
-force on the last day of the period, penalties and licenses decided in the period, the 七天双公示
-figures (published within 7 working days, late or still unpublished after the deadline, and the
-on-time rate over those whose deadline has passed), and list entries repaired in the period.
+Per row: enterprises founded by the last day of the period (districts only), black and red
+entries in force and measures in force on that day (districts only: a measure names the rule
+file's generic implementing departments, not an authority), penalties and licenses decided in
+the period, the 七天双公示 figures of those decisions whose 7 working days were over by the last
+day (published on time, late, or not published by then) with the on-time rate over them, and
+list entries repaired in the period.
 
 Where a subject sits: an enterprise in its registering division (登记机关区划), a person in the
-division their document number names; a division outside the 13 (or none, an overseas entity)
-counts under 其他 (other). An authority is the department named on the entry or decision, and
-for measures each implementing department the rule names. The counts come from a handful of
-whole-graph reads grouped here, never from one query per district."""
+division their document number names, a code made since for an area wholly inside one 2016
+district in that district (``SUCCESSORS``); a division outside the 13 (or none, an overseas
+entity) counts under 其他 (other). A decision concerning subjects of several districts counts
+once in each. An authority is the department named on the entry or decision, as the source
+spells it. The counts come from a handful of whole-graph reads grouped here, never from one
+query per district."""
 
 from __future__ import annotations
 
@@ -19,16 +23,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph import workdays
 from graph.divisions import hangzhou_2016
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
-from queries.audits import PUBLICATION_LIMIT
+from queries.audits import publication_outcome
 from queries.library import run
 from queries.lists import entries_in_force
 
 OTHER = "其他"
 DECISIONS = {"penalty": "penalties", "license": "licenses"}  # publication-audit's kinds
+OUTCOMES = {"on_time": "published_on_time", "late": "published_late",
+            "unpublished_late": "unpublished_late"}
 BY = ("district", "authority")
 FIGURES = ("enterprises", "black_in_force", "red_in_force", "measures_in_force", "penalties",
            "licenses", "published_on_time", "published_late", "unpublished_late",
@@ -60,8 +65,16 @@ def period(since: dt.date | None, until: dt.date | None) -> Period:
     return Period(first, last)
 
 
+# Codes made after 2016 (or before it) for an area wholly inside one 2016 district. 钱塘区
+# (330114, 2021) was formed from parts of 江干区 and 萧山区: it counts under 其他.
+SUCCESSORS = {"330112": "330185",   # 临安区 (2017) ← 临安市
+              "330113": "330110",   # 临平区 (2021) ← 余杭区
+              "330183": "330111"}   # 富阳市 (until 2015) → 富阳区
+
+
 def district_of(division: str | None) -> str:
     code = (division or "")[:6]
+    code = SUCCESSORS.get(code, code)
     return code if code in hangzhou_2016() else OTHER
 
 
@@ -71,18 +84,22 @@ def statistics(store: GraphStore, by: str, span: Period) -> list[dict[str, objec
     group = _district_group if by == "district" else _authority_group
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     if by == "district":
-        for row in run(store, "enterprises-by-district"):
+        for row in run(store, "enterprises-by-district", until=span.until):
             counts[district_of(row["division"])]["enterprises"] += row["enterprises"]
     for kind in ("black", "red"):
         for entry in entries_in_force(store, kind, span.until):
             for key in group(entry["division"], [entry["authority"]]):
                 counts[key][f"{kind}_in_force"] += 1
-    for measure in run(store, "measures-in-force", as_of=span.until):
-        for key in group(measure["division"], measure["departments"] or []):
-            counts[key]["measures_in_force"] += 1
+    if by == "district":  # measures name the rule file's generic departments, not authorities
+        for measure in run(store, "measures-in-force", as_of=span.until):
+            counts[district_of(measure["division"])]["measures_in_force"] += 1
     for decision in run(store, "publication-audit", from_date=span.since, to_date=span.until):
-        figures = [DECISIONS[str(decision["kind"])], *_publication(decision, span.until)]
-        for key in group(decision["division"], [decision["authority"]]):
+        outcome = publication_outcome(decision["decision_date"], decision["publish_date"],
+                                      span.until)
+        figures = [DECISIONS[str(decision["kind"])], *([OUTCOMES[outcome]] if outcome else [])]
+        keys = ({district_of(d) for d in decision["divisions"] or [None]} if by == "district"
+                else set(_authority_group(None, [decision["authority"]])))
+        for key in keys:  # a joint decision counts once in each district it concerns
             counts[key].update(figures)
     for repaired in run(store, "repaired-entries", from_date=span.since, to_date=span.until):
         for key in group(repaired["division"], [repaired["authority"]]):
@@ -96,19 +113,6 @@ def _district_group(division: str | None, _authorities: Iterable[str | None]) ->
 
 def _authority_group(_division: str | None, authorities: Iterable[str | None]) -> list[str]:
     return sorted({a for a in authorities if a}) or [OTHER]
-
-
-def _publication(decision: dict[str, object], as_of: dt.date) -> list[str]:
-    """The decision's 七天双公示 figure, if its deadline has come: on time, late, or late and
-    still unpublished. A decision whose 7 working days are not over yet counts in none."""
-    decided, published = decision["decision_date"], decision["publish_date"]
-    assert isinstance(decided, dt.date)
-    if isinstance(published, dt.date):
-        on_time = workdays.workdays_between(decided, published) <= PUBLICATION_LIMIT
-        return ["published_on_time" if on_time else "published_late"]
-    if workdays.workdays_between(decided, as_of) > PUBLICATION_LIMIT:
-        return ["unpublished_late"]
-    return []
 
 
 def _rows(by: str, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
@@ -130,5 +134,6 @@ def _rows(by: str, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
         else:
             head = {"authority": key}
             figures["enterprises"] = None  # enterprises belong to districts, not departments
+            figures["measures_in_force"] = None  # see statistics()
         rows.append(head | {f: figures[f] for f in FIGURES})
     return rows

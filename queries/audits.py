@@ -17,6 +17,21 @@ from queries.subjects import default_as_of
 PUBLICATION_LIMIT = 7  # working days (七天双公示)
 
 
+def publication_outcome(decided: dt.date, published: dt.date | None, as_of: dt.date
+                        ) -> str | None:
+    """A decision's 七天双公示 outcome as known on ``as_of``: None while it is not yet due (fewer
+    than 8 working days after the decision, on the State Council calendar, have passed);
+    then ``on_time`` (published within 7 working days), ``late`` (published later) or
+    ``unpublished_late`` (not published by ``as_of``)."""
+    if workdays.workdays_between(decided, as_of) <= PUBLICATION_LIMIT:
+        return None
+    if published is None or published > as_of:
+        return "unpublished_late"
+    if workdays.workdays_between(decided, published) <= PUBLICATION_LIMIT:
+        return "on_time"
+    return "late"
+
+
 def publication_audit(store: GraphStore, from_date: dt.date, to_date: dt.date,
                       as_of: dt.date | None = None) -> pd.DataFrame:
     """Decisions published later than 7 working days after the decision (on the State Council
@@ -25,12 +40,14 @@ def publication_audit(store: GraphStore, from_date: dt.date, to_date: dt.date,
     rows = []
     for row in run(store, "publication-audit", from_date=from_date, to_date=to_date):
         decided, published = row["decision_date"], row["publish_date"]
+        if publication_outcome(decided, published, as_of) not in ("late", "unpublished_late"):
+            continue
+        if published is not None and published > as_of:
+            published = None  # not known on as_of
         until = published or as_of
         days = workdays.workdays_between(decided, until)
-        if days <= PUBLICATION_LIMIT:
-            continue
-        rows.append(row | {
-            "working_days": days, "late_by": days - PUBLICATION_LIMIT,
+        rows.append({k: v for k, v in row.items() if k != "divisions"} | {
+            "publish_date": published, "working_days": days, "late_by": days - PUBLICATION_LIMIT,
             "unpublished": published is None,
             "deadline": workdays.add_workdays(decided, PUBLICATION_LIMIT),
             "official_calendar": workdays.official(decided) and workdays.official(until),

@@ -42,7 +42,7 @@ if status is not None:
         table(shown.rename(columns={c: t(f"stat_{c}") for c in shown.columns}),
               "district-statistics")
     with st.spinner("…"):
-        districts = guarded(named, "enterprises-by-district")
+        districts = guarded(named, "enterprises-by-district", until=as_of())
         years = guarded(named, "entries-by-year")
         latest = guarded(named, "latest-entries", limit=10)
         closest = guarded(scan, 2, as_of())
