@@ -98,6 +98,8 @@ def shuanggongshi_command(
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise shuanggongshi.ExportError(f"--out {out}: the file name must end in .csv or .xlsx")
     rejects = rejects or out.with_name(f"rejects-{out.stem}.csv")
+    if rejects.absolute() == out.absolute():
+        raise shuanggongshi.ExportError(f"--rejects {rejects}: the same file as --out")
     first, last = _date(since, "--from"), _date(until, "--to")
     assert first is not None and last is not None
     periods = load_periods()
@@ -106,12 +108,18 @@ def shuanggongshi_command(
         result = shuanggongshi.export(store, kind, first, last, periods)
     data = shuanggongshi.render(result, out.suffix.lower())
     refused = shuanggongshi.render_rejects(result)
-    write_atomic(out, data, 0o644)
-    write_atomic(rejects, refused, 0o600)  # names what is wrong with records: for the office
     summary = {"kind": kind, "from": first.isoformat(), "to": last.isoformat(),
                "exported": len(result.rows), "rejected": len(result.rejects), "out": str(out),
                "sha256": hashlib.sha256(data).hexdigest(), "rejects": str(rejects),
                "rejects_sha256": hashlib.sha256(refused).hexdigest()}
+    try:
+        write_atomic(out, data, 0o644)
+        write_atomic(rejects, refused, 0o600)  # names what is wrong with records: the office's
+    except OSError:
+        for path in (out, rejects):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
     _recorded("export-shuanggongshi", summary, out, rejects)
     print_record(summary, fmt, title="双公示导出 shuanggongshi export")
 

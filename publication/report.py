@@ -19,17 +19,19 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from graph import audit
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from propagation.sanctions import subject_sanctions
-from publication.public_record import commitments_with_breaches, published_penalties
-from queries.checks import jsonable, load_purposes
+from publication.public_record import commitments_with_breaches, masked, published_penalties
+from queries.checks import Purpose, jsonable, load_purposes
 from queries.profile import profile
 from queries.subjects import Subject
 
 FORMATS = (".pdf", ".html")
+BEIJING = ZoneInfo("Asia/Shanghai")  # issue time and the number's date: the office's own
 ISSUE_ACTION = "report-issue"
 STATEMENT = (
     "本报告依据查询日期图谱中归集的公共信用信息客观记录，不对信用主体作评分、评级或评价。"
@@ -103,9 +105,17 @@ def new_number(day: dt.date) -> str:
 
 def build(store: GraphStore, subject: Subject, as_of: dt.date, purpose: str | None = None
           ) -> CreditReport:
+    """The report for ``as_of``. A report on a past day shows only what is public both then and
+    today: an entry repaired or a penalty taken down since must not come back in a report
+    issued now. A day after today is refused."""
     purposes = load_purposes()
     if purpose is not None and purpose not in purposes:
         raise ReportError(f"--purpose must be one of {', '.join(purposes)}; got {purpose!r}")
+    issued = dt.datetime.now(BEIJING).replace(microsecond=0)
+    today = issued.date()
+    if as_of > today:
+        raise ReportError(f"--as-of {as_of} is after today ({today}): a report states what is "
+                          "public, not what will be")
     rule = purposes[purpose] if purpose else None
     file = profile(store, subject, as_of)
     identity_rows = jsonable(file["identity"].to_dict("records"))
@@ -116,15 +126,32 @@ def build(store: GraphStore, subject: Subject, as_of: dt.date, purpose: str | No
         reps = sorted({r["other_name"] for r in file["relations"].to_dict("records")
                        if r.get("type") == "LEGAL_REP_OF"}) if not file["relations"].empty else []
         identity.insert(5, ("法定代表人", "、".join(reps) or None))
+    chapters = _chapters(store, subject, file, as_of, rule)
+    if as_of < today:
+        now = _chapters(store, subject, profile(store, subject, today), today, rule)
+        for key, id_field in PUBLIC_TODAY.items():
+            still = {row[id_field] for row in now[key]}
+            chapters[key] = [row for row in chapters[key] if row[id_field] in still]
+    return CreditReport(new_number(today), issued, as_of, purpose,
+                        rule.title if rule else None, subject, identity, chapters)
+
+
+# Chapters whose rows may stop being public, with the field that names a row.
+PUBLIC_TODAY = {"penalties": "decision_no", "red": "entry_id", "black": "entry_id",
+                "measures": "sanction_id"}
+
+
+def _chapters(store: GraphStore, subject: Subject, file: dict[str, Any], day: dt.date,
+              rule: Purpose | None) -> dict[str, list[dict[str, Any]]]:
     entries = [e for e in jsonable(file["entries"].to_dict("records")) if e.get("in_force")]
     commitments = commitments_with_breaches(store, subject,
-                                            file["commitments"].to_dict("records"), as_of)
-    measures = [m for m in jsonable(subject_sanctions(store, subject, as_of).to_dict("records"))
+                                            file["commitments"].to_dict("records"), day)
+    measures = [m for m in jsonable(subject_sanctions(store, subject, day).to_dict("records"))
                 if m.get("kind") == "punishment"]
     relevant = set(rule.restrict + rule.review) if rule else set()
     chapters = {
         "licenses": jsonable(file["licenses"].to_dict("records")),
-        "penalties": published_penalties(file["penalties"].to_dict("records"), as_of),
+        "penalties": published_penalties(file["penalties"].to_dict("records"), day),
         "red": [e for e in entries if e.get("list_kind") == "red"],
         "black": [e for e in entries if e.get("list_kind") == "black"],
         "anomalies": [],
@@ -135,9 +162,7 @@ def build(store: GraphStore, subject: Subject, as_of: dt.date, purpose: str | No
                           "relevant": ("是" if m["measure"] in relevant else "否")
                           if rule else "—"} for m in measures],
     }
-    issued = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return CreditReport(new_number(issued.date()), issued, as_of, purpose,
-                        rule.title if rule else None, subject, identity, chapters)
+    return {key: [masked(row) for row in rows] for key, rows in chapters.items()}
 
 
 def _cell(value: Any) -> str:
@@ -152,7 +177,7 @@ def _cover(report: CreditReport) -> list[tuple[str, str]]:
     return [("报告编号 Report no.", report.number),
             ("信用主体 Subject", report.subject.name or report.subject.key),
             ("查询日期 As of", report.as_of.isoformat()),
-            ("出具时间 Issued (UTC)", report.issued.isoformat()),
+            ("出具时间 Issued (北京时间)", report.issued.isoformat()),
             ("用途 Purpose", f"{report.purpose_title}（{report.purpose}）" if report.purpose
              else "未注明 not stated")]
 

@@ -14,19 +14,22 @@ What the graph cannot give is said, not invented:
   双公示 the deciding authority is the data's source); that is documented, not guessed per row;
 - 事业单位证书号, 社会组织登记证号 and 暂扣或吊销证照名称及编号 are not held: left empty (none is
   required).
-Free text (违法事实, 处罚内容, 许可内容, 备注) has every resident-ID-like number masked."""
+Free text (违法事实, 处罚依据, 处罚内容, 许可内容, 备注) has every document number masked
+(publication/public_record.py). A penalty whose publication window has already ended is a
+reject (公示截止期 has passed): what is pushed is what may be public."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.errors import CreditGraphError
-from graph.identifiers import mask_digit_runs
 from graph.store import GraphStore
+from publication.public_record import masked
 from publication.spreadsheet import csv_bytes, xlsx_bytes
 from publication.windows import Periods, window
 
@@ -35,7 +38,6 @@ PENALTY_CATEGORIES = ("警告", "通报批评", "罚款", "没收违法所得", 
                       "责令关闭", "限制从业", "行政拘留", "其他")  # 行政处罚法 (2021) art. 9
 LICENSE_CATEGORIES = ("普通", "特许", "认可", "核准", "登记", "其他")
 SUBJECT_CATEGORIES = ("法人及非法人组织", "自然人", "个体工商户")
-FREE_TEXT = ("facts", "content", "remark")
 
 # The subject block, then each kind's own columns: (header, field of the exported row).
 SUBJECT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -138,9 +140,15 @@ def export(store: GraphStore, kind_name: str, since: dt.date, until: dt.date,
         raise ExportError(f"--to {until} is before --from {since}")
     rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
-    for found in store.read(records_query(store, kind), {"since": since, "until": until}):
-        row = _row(kind, found, periods)
+    found_rows = store.read(records_query(store, kind), {"since": since, "until": until})
+    subjects = Counter(found[kind.key] for found in found_rows)
+    today = dt.date.today()
+    for found in found_rows:
+        row = _row(kind, found, periods, joint=subjects[found[kind.key]] > 1)
         problems = _problems(kind, row, found)
+        if kind.name == "penalties" and row["publish_until"] and row["publish_until"] < (
+                today.isoformat()):
+            problems.append(f"公示截止期: {row['publish_until']} has passed: no longer public")
         if problems:
             rejects.append({"record": found[kind.key], "decision_no": found["decision_no"],
                             "authority": found["authority"],
@@ -159,10 +167,14 @@ def _category(found: Mapping[str, Any]) -> str:
     return "法人及非法人组织"
 
 
-def _row(kind: Kind, found: Mapping[str, Any], periods: Periods) -> dict[str, Any]:
+def _row(kind: Kind, found: Mapping[str, Any], periods: Periods, joint: bool
+         ) -> dict[str, Any]:
+    """One exported row: a decision concerning several subjects gives one row each, named as
+    the graph names that subject (the record's own 相对人名称 names one of them)."""
     person = found["label"] == "Person"
     row = {field: found.get(field) for _, field in kind.columns}
-    row |= {"subject_name": found.get("subject_name") or found.get("subject"),
+    own = None if joint else found.get("subject_name")
+    row |= {"subject_name": own or found.get("subject"),
             "subject_category": _category(found),
             "uscc": None if person else found.get("uscc"),
             "reg_no": None if person else found.get("reg_no"),
@@ -177,10 +189,7 @@ def _row(kind: Kind, found: Mapping[str, Any], periods: Periods) -> dict[str, An
     if kind.name == "penalties":
         span = window(found, periods)
         row["publish_until"] = (span.end - dt.timedelta(days=1)) if span else None
-    for field in FREE_TEXT:
-        if isinstance(row.get(field), str):
-            row[field] = mask_digit_runs(row[field])
-    return {k: _text(v) for k, v in row.items()}
+    return {k: _text(v) for k, v in masked(row).items()}
 
 
 def _problems(kind: Kind, row: Mapping[str, Any], found: Mapping[str, Any]) -> list[str]:

@@ -21,9 +21,11 @@ from loaders.writers import StoreWriter
 from propagation.rules import load_rules
 from propagation.sanctions import subject_sanctions
 from propagation.service import propagate
+from publication.public_record import published_penalties
 from publication.repair import repair_check
 from publication.report import CHAPTERS, ReportError, build, issue, render, verify
 from publication.windows import add_months
+from queries.profile import profile
 from queries.subjects import resolve
 from seed.generator import generate
 
@@ -66,6 +68,10 @@ def test_the_chapters_hold_what_is_public_and_the_summary_counts_them(seeded, se
     assert active.number.startswith("CGR-") and active.purpose_title == "政府采购"
     repaired = build(seeded, resolve(seeded, case["repaired_firm"], SECRET), AS_OF)
     assert repaired.chapters["black"] == [] and repaired.chapters["measures"] == []
+    before = build(seeded, repaired.subject, dt.date(2023, 6, 1))  # listed then, repaired since
+    assert before.chapters["black"] == []
+    with pytest.raises(ReportError, match="is after today"):
+        build(seeded, repaired.subject, dt.date.today() + dt.timedelta(days=2))
     with pytest.raises(ReportError, match="--purpose must be one of procurement"):
         build(seeded, active.subject, AS_OF, "lottery")
 
@@ -78,9 +84,13 @@ def test_penalties_appear_only_inside_their_window(seeded):
     assert rows, "the seed has penalties from before 2020"
     old = rows[0]
     subject = resolve(seeded, old["uscc"], SECRET)
-    then = build(seeded, subject, old["decided"] + dt.timedelta(days=30))
+    then = old["decided"] + dt.timedelta(days=30)
+    penalties = profile(seeded, subject, then)["penalties"].to_dict("records")
+    assert old["decision_no"] in [p["decision_no"] for p in published_penalties(penalties, then)]
+    # a report issued now for that day leaves out what has been taken down since
+    back_dated = build(seeded, subject, then)
+    assert old["decision_no"] not in [p["decision_no"] for p in back_dated.chapters["penalties"]]
     now = build(seeded, subject, AS_OF)
-    assert old["decision_no"] in [p["decision_no"] for p in then.chapters["penalties"]]
     assert old["decision_no"] not in [p["decision_no"] for p in now.chapters["penalties"]]
     assert all(p["published_until"] >= AS_OF.isoformat() for p in now.chapters["penalties"])
     case = collect(seeded, [subject], AS_OF, 1, "C-window")  # evidence keeps it, marked
