@@ -107,7 +107,8 @@ class ListEntry(Model):
 
 class Measure(Model):
     measure: str
-    kind: str | None = Field(None, description="punishment, or withheld (red-list incentives "
+    kind: str | None = Field(None, description="punishment, incentive (a red-list incentive "
+                                               "granted), or withheld (red-list incentives "
                                                "suspended)")
     effect: Literal["restricted", "review"] | None = Field(
         None, description="in a check: what the measure means for the purpose")

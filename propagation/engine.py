@@ -39,7 +39,7 @@ class ListedEntry:
 @dataclass(frozen=True)
 class Sanction:
     sanction_id: str
-    kind: str  # punishment | withheld
+    kind: str  # punishment | withheld (red-list incentives suspended) | incentive (granted)
     measure: str
     subject_id: str
     entry_id: str
@@ -196,9 +196,12 @@ def walk_all(hood: Neighbourhood, walks: Iterable[Walk]) -> None:
 
 
 def compute(store: GraphStore, rules: RuleSet, black: list[ListedEntry], red: list[ListedEntry],
-            as_of: dt.date, names: dict[str, str]) -> list[Sanction]:
-    """Every sanction in force on ``as_of`` that the rules derive from the black entries, and
-    the red-list incentives withheld; sorted by id."""
+            as_of: dt.date, names: dict[str, str], barred: frozenset[str] = frozenset()
+            ) -> list[Sanction]:
+    """Every sanction in force on ``as_of`` that the rules derive from the black entries, the
+    red-list incentives withheld, and those granted. ``barred``: subjects under a measure that
+    this computation does not see (an incremental run's stored sanctions outside its scope);
+    they are granted no incentive. Sorted by id."""
     hood = Neighbourhood(store, rules.relation_types, as_of)
     hood.names.update(names)
     walks: dict[tuple[str, Reach], Walk] = {}
@@ -244,7 +247,32 @@ def compute(store: GraphStore, rules: RuleSet, black: list[ListedEntry], red: li
                     _keep_closest(chosen, candidate)
     if incentives:
         _withhold(chosen, rules, red, black, walks, red_reach, hood)
+        _grant(chosen, rules, red, hood, barred)
     return sorted(chosen.values(), key=lambda s: s.sanction_id)
+
+
+def _grant(chosen: dict[str, Sanction], rules: RuleSet, red: list[ListedEntry],
+           hood: Neighbourhood, barred_elsewhere: frozenset[str]) -> None:
+    """守信联合激励 granted: each incentive measure of the rule file to every red-listed subject
+    with no measure of its own and nothing withheld (no black-listed party within reach), from
+    its earliest red entry in force, for as long as that entry lasts. When the conditions stop
+    holding, the next propagation computes a withheld measure instead, and the grant goes."""
+    incentives = rules.incentives
+    assert incentives is not None
+    barred = {s.subject_id for s in chosen.values() if s.kind in ("punishment", "withheld")}
+    barred |= barred_elsewhere
+    first: dict[str, ListedEntry] = {}
+    for entry in sorted(red, key=lambda e: (e.start_date, e.entry_id)):
+        first.setdefault(entry.node, entry)
+    for node, entry in first.items():
+        if node in barred:
+            continue
+        for measure, basis in incentives.measures.items():
+            _keep_closest(chosen, Sanction(
+                sanction_id(entry.entry_id, measure, node), "incentive", measure, node,
+                entry.entry_id, "red-incentives", entry.list_type, incentives.departments,
+                basis, 0, 1.0, entry.start_date, entry.end_date, (node,), (),
+                _path_text([node], [], hood.names)))
 
 
 def _withhold(chosen: dict[str, Sanction], rules: RuleSet, red: list[ListedEntry],

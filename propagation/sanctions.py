@@ -51,6 +51,13 @@ def explain(store: GraphStore, subject: Subject, measure: str, as_of: dt.date | 
         cause = (f"{listed}于{since}被{entry.get('authority') or '认定部门'}列入"
                  f"「{row['list_type']}」名单（条目 {row['entry_id']}"
                  + (f"，事由：{entry['reason']}" if entry.get("reason") else "") + "）")
+        if row["kind"] == "incentive":
+            paragraphs.append(f"{subject.name}享有守信联合激励「{measure}」，由"
+                              f"{'、'.join(row['departments'] or [])}实施"
+                              + (f"，至 {row['valid_to']} 止" if row["valid_to"] else "")
+                              + f"。原因：{cause}，且本身无惩戒措施、规则范围内无失信主体。"
+                              f"依据：{row['basis']}。")
+            continue
         if row["kind"] == "withheld":
             what = f"{subject.name}的守信联合激励暂停（{measure}）"
         else:

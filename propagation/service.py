@@ -17,8 +17,10 @@ from graph.traversal import Listed, shortest_distances_from
 from propagation import sync
 from propagation.engine import ListedEntry, compute
 from propagation.rules import RuleSet
+from queries import subject_reads
 from queries.library import run
 from queries.linked import entries_in_force, node_id, split_id
+from queries.subjects import Subject
 
 
 @dataclass
@@ -58,7 +60,8 @@ def propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
         scope, black, red = _changed_scope(store, rules, as_of, changed_since)
         existing = sync.stored(store, scope)
     names = {e.node: e.name for e in (*black, *red)}
-    desired = compute(store, rules, black, red, as_of, names)
+    barred = _barred_outside(store, red, scope, as_of) if scope is not None else frozenset()
+    desired = compute(store, rules, black, red, as_of, names, barred)
     if scope is not None:
         desired = [s for s in desired if s.entry_id in scope]
     computed = time.perf_counter()
@@ -90,7 +93,9 @@ def _changed_scope(store: GraphStore, rules: RuleSet, as_of: dt.date, since: dt.
 
     A changed black entry changes only what derives from it. A changed relation, or a changed
     red entry (whose withheld incentives derive from the black entries near it), changes what
-    derives from every black entry within the rules' reach of it."""
+    derives from every black entry within the rules' reach of it. The red entries near any of
+    those, and the changed ones, are recomputed too: their granted incentives (whose entry is
+    the red entry) come or go with the black entries near them."""
     changed = run(store, "changed-entries", since=since)
     scope = {row["entry_id"] for row in changed if row["list_kind"] == "black"}
     listed = {node_id(row["label"], row["key"]) for row in changed if row["list_kind"] == "black"}
@@ -104,10 +109,27 @@ def _changed_scope(store: GraphStore, rules: RuleSet, as_of: dt.date, since: dt.
         known = {e.entry_id for e in black}
         black += [e for e in _in_force(store, near, "black", as_of) if e.entry_id not in known]
         scope |= {e.entry_id for e in black}
-    if not black:
-        return scope, [], []
-    near_red = _listed_within(store, {e.node for e in black}, rules, as_of, "red")
-    return scope, black, _in_force(store, near_red, "red", as_of)
+    changed_red = {node_id(row["label"], row["key"]) for row in changed
+                   if row["list_kind"] == "red"}
+    causes = {e.node for e in black} | listed  # a black entry ended since frees its neighbours
+    near_red = _listed_within(store, causes, rules, as_of, "red") if causes else set()
+    red = _in_force(store, near_red | changed_red, "red", as_of)
+    # their granted incentives are recomputed too (a changed red entry's own grant; a black
+    # entry coming near a red-listed subject takes its grant away)
+    scope |= {e.entry_id for e in red}
+    scope |= {row["entry_id"] for row in changed if row["list_kind"] == "red"}
+    return scope, black, red
+
+
+def _barred_outside(store: GraphStore, red: list[ListedEntry], scope: set[str],
+                    as_of: dt.date) -> frozenset[str]:
+    """Red-listed subjects under a stored punishment or withheld incentive that an incremental
+    run leaves as it is (its entry is outside the scope): no incentive may be granted them."""
+    subjects = [Subject(*split_id(node), "") for node in sorted({e.node for e in red})]
+    stored = subject_reads.sanctions(store, subjects, as_of)
+    return frozenset(node for node, rows in stored.items()
+                     if any(r["kind"] in ("punishment", "withheld")
+                            and r["entry_id"] not in scope for r in rows))
 
 
 def _listed_within(store: GraphStore, nodes: set[str], rules: RuleSet, as_of: dt.date,

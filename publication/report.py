@@ -41,6 +41,7 @@ STATEMENT = (
     "date; it gives no score, grade or rating. Penalties appear only inside their publication "
     "window; repaired, revoked or expired list entries do not appear. A subject may object to "
     "the deciding department, or apply for credit repair where the rules allow.")
+MEASURE_KINDS = {"punishment": "失信惩戒", "incentive": "守信激励"}  # a withheld one is neither
 NOT_COLLECTED = "本系统未归集此类信息 (not collected by this system)"
 
 # Chapter: (title, columns as (field, header)), in the national report's order.
@@ -74,7 +75,7 @@ CHAPTERS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         ("commitment_id", "承诺编号"), ("matter", "承诺事项"), ("commit_date", "承诺日期"),
         ("authority", "受理部门"), ("fulfilment", "履约情况"))),
     ("measures", "联合奖惩措施（有效）", (
-        ("measure", "措施"), ("departments", "实施部门"), ("basis", "依据"),
+        ("kind_name", "类别"), ("measure", "措施"), ("departments", "实施部门"), ("basis", "依据"),
         ("entry_id", "来源名单条目"), ("relevant", "与用途相关"))),
 )
 
@@ -147,7 +148,7 @@ def _chapters(store: GraphStore, subject: Subject, file: dict[str, Any], day: dt
     commitments = commitments_with_breaches(store, subject,
                                             file["commitments"].to_dict("records"), day)
     measures = [m for m in jsonable(subject_sanctions(store, subject, day).to_dict("records"))
-                if m.get("kind") == "punishment"]
+                if m.get("kind") in MEASURE_KINDS]
     relevant = set(rule.restrict + rule.review) if rule else set()
     chapters = {
         "licenses": jsonable(file["licenses"].to_dict("records")),
@@ -159,6 +160,7 @@ def _chapters(store: GraphStore, subject: Subject, file: dict[str, Any], day: dt
             b["decision_no"] for b in c["breaches"]) if c["breached"] else "未发现违诺"}
             for c in commitments],
         "measures": [m | {"departments": "、".join(m.get("departments") or []),
+                          "kind_name": MEASURE_KINDS[m["kind"]],
                           "relevant": ("是" if m["measure"] in relevant else "否")
                           if rule else "—"} for m in measures],
     }

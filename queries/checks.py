@@ -262,7 +262,7 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
 
     listed = batch.listed
     sanctions = batch.sanctions.get(subject.node_id, [])
-    punish = [s for s in sanctions if s["kind"] != "withheld"]
+    punish = [s for s in sanctions if s["kind"] == "punishment"]
     own = listed["black"].get(subject.node_id, [])
     for entry in own:
         reasons.append(f"本身失信 own black-list entry {entry['entry_id']} "
@@ -323,16 +323,19 @@ def _measure(sanction: dict[str, Any]) -> dict[str, Any]:
 
 def _incentives(red: list[dict[str, Any]], sanctions: list[dict[str, Any]],
                 measures: Sequence[str]) -> dict[str, Any] | None:
-    """Red-list entries in force (``red``) and the incentives they bring, unless propagation
-    withheld them (a ``withheld`` Sanction: the subject or a party near it is black-listed)."""
+    """Red-list entries in force (``red``) and the incentives propagation granted (``incentive``
+    Sanctions), or withheld (a ``withheld`` Sanction: the subject or a party near it is
+    black-listed). Before the first propagation nothing is granted: ``measures`` is empty."""
     if not red:
         return None
     withheld = [s for s in sanctions if s["kind"] == "withheld"]
+    granted = sorted({s["measure"] for s in sanctions if s["kind"] == "incentive"
+                      and (not measures or s["measure"] in measures)})
     return {"red_entries": [{k: e.get(k) for k in ("entry_id", "list_type", "authority",
                                                    "start_date", "end_date")} for e in red],
             "withheld": bool(withheld),
             "withheld_by": sorted({s["entry_id"] for s in withheld}),
-            "measures": [] if withheld else list(measures)}
+            "measures": [] if withheld else granted}
 
 
 def snapshot(store: GraphStore) -> dict[str, Any]:

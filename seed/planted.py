@@ -263,4 +263,15 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
                   "unresolved_name": unknown_name,
                   "expected": "the masked holder is resolved to the person by the later row "
                               "with number and name; the name-only holder stays unresolved"})
+
+    # 13. A red-listed firm with nobody black-listed near it: 守信联合激励 granted.
+    _, ir, ir_name = p.person()
+    clean_firm, _ = p.firm("生态农业", dt.date(2012, 3, 1), ir, ir_name, division="330110")
+    clean_entry = gen.list_entry(clean_firm, "", "red", v.RED_LISTS[0], dt.date(2024, 3, 1),
+                                 "active")
+    cases.append({"case": "red_incentive_granted", "subject": clean_firm,
+                  "red_entry": clean_entry,
+                  "measures": ["减少检查频次", "绿色通道"],  # the default rule file's incentives
+                  "expected": "守信联合激励 granted: red-listed, no measure of its own and no "
+                              "black-listed party within 2 hops"})
     return cases

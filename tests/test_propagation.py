@@ -179,11 +179,58 @@ def test_red_list_incentives_are_withheld_near_a_black_listed_party(store):
     g.list(red_clean, "守合同重信用", kind="red")
     propagate(store, RULES, ON)
     assert (red_near, "暂停守信联合激励", entry, 2) in stored(store)
-    assert measures_of(store, red_clean) == set()
+    assert measures_of(store, red_near) == {"暂停守信联合激励"}  # nothing granted
+    assert measures_of(store, red_clean) == GRANTED
     text = store.read("MATCH (s:Sanction {subject_id: $s}) RETURN s.path AS p, s.path_text AS t",
                       {"s": red_near})[0]
     assert text["p"] == [black, rep, red_near]
     assert text["t"] == "吴法人是失信公司的法定代表人；吴法人是红名单近的法定代表人"
+
+
+GRANTED = set(RULES.incentives.measures)  # 绿色通道, 减少检查频次
+
+
+def test_incentives_are_granted_then_retracted_and_restored_incrementally(store):
+    """守信联合激励 granted to a clean red-listed subject; a black entry coming within reach takes
+    it away (withheld instead), its repair brings it back — incrementally as a full run does."""
+    g = Graph(store)
+    red, rep = g.firm("守信公司"), g.person("王法人")
+    g.link(rep, "LEGAL_REP_OF", red)
+    red_entry = g.list(red, "守合同重信用", kind="red")
+    far_red = g.firm("远处红名单")
+    g.list(far_red, "纳税信用A级", kind="red")
+    propagate(store, RULES, ON)
+    assert measures_of(store, red) == GRANTED == measures_of(store, far_red)
+    assert {(m, e, h) for s, m, e, h in stored(store) if s == red} == {
+        (m, red_entry, 0) for m in GRANTED}
+    black = g.firm("失信公司")
+    since = dt.datetime.now(dt.UTC)
+    g.link(rep, "LEGAL_REP_OF", black)
+    entry = g.list(black, "失信被执行人")
+    report = propagate(store, RULES, ON, changed_since=since)
+    assert report.mode == "incremental"
+    assert measures_of(store, red) == {"暂停守信联合激励"}
+    assert measures_of(store, far_red) == GRANTED  # untouched
+    incremental = stored(store)
+    full = propagate(store, RULES, ON)
+    assert (full.created, full.updated, full.removed) == (0, 0, 0) and stored(store) == incremental
+    since = dt.datetime.now(dt.UTC)
+    store.merge_nodes("ListEntry", [{
+        "entry_id": entry, "list_kind": "black", "list_type": "失信被执行人",
+        "authority": "杭州市中级人民法院", "start_date": LISTED, "status": "repaired",
+        "status_date": dt.date(2024, 1, 1), "updated_at": dt.datetime.now(dt.UTC)}])
+    propagate(store, RULES, ON, changed_since=since)
+    assert measures_of(store, red) == GRANTED
+    incremental = stored(store)
+    full = propagate(store, RULES, ON)
+    assert (full.created, full.updated, full.removed) == (0, 0, 0) and stored(store) == incremental
+    # a new red entry of a subject already granted: still one grant per measure, from the
+    # earliest entry, incrementally as in a full run
+    since = dt.datetime.now(dt.UTC)
+    g.list(red, "诚信纳税", kind="red", start=dt.date(2023, 6, 1))
+    propagate(store, RULES, ON, changed_since=since)
+    assert {(m, e) for s, m, e, _ in stored(store) if s == red} == {
+        (m, red_entry) for m in GRANTED}
 
 
 def test_propagation_is_idempotent_and_incremental_matches_a_full_run(store):

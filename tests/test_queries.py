@@ -254,6 +254,16 @@ def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
         "MATCH (s:Sanction) RETURN s.entry_id AS entry, count(*) AS n")}
     assert derived.get(case["active_entry"]) and case["repaired_entry"] not in derived
     assert report.sanctions == sum(derived.values())
+    granted = cases["red_incentive_granted"]
+    held = store.read("MATCH (s:Sanction) WHERE s.subject_id = $id RETURN s.measure AS measure, "
+                      "s.kind AS kind, s.entry_id AS entry ORDER BY measure",
+                      {"id": f"Enterprise:{granted['subject']}"})
+    assert [(r["measure"], r["kind"], r["entry"]) for r in held] == [
+        (m, "incentive", granted["red_entry"]) for m in granted["measures"]]
+    conflict = cases["red_black_conflict"]
+    assert {r["kind"] for r in store.read(
+        "MATCH (s:Sanction) WHERE s.subject_id = $id RETURN s.kind AS kind",
+        {"id": f"Enterprise:{conflict['red']}"})} == {"withheld"}
 
     case = cases["hidden_control"]
     owners = ownership.ownership(store, subject(store, case["target"]), as_of)
