@@ -14,12 +14,12 @@ import pandas as pd
 
 from casefile import network
 from casefile.collect import Case
+from publication.spreadsheet import safe_cell
 from queries.ownership import OWNED_BY
 
 SHEETS = ("subjects", "relations", "list_entries", "penalties", "licenses", "sanctions", "paths",
           "linked_dishonesty", "ownership", "civil_servant", "nodes", "commitments")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def evidence_json(case: Case) -> bytes:
@@ -30,11 +30,7 @@ def evidence_json(case: Case) -> bytes:
 def _cell(value: Any) -> Any:
     if isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value  # a spreadsheet must show it, not run it
-    return value
+    return safe_cell(value)  # a spreadsheet must show a formula, not run it
 
 
 def evidence_xlsx(case: Case) -> bytes:

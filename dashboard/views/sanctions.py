@@ -10,8 +10,9 @@ from propagation.rules import load_rules
 
 st.title(t("sanctions"))
 rules = load_rules()
-choices = [None, *rules.measures, *([rules.incentives.withheld_measure] if rules.incentives
-                                    else [])]
+incentives = rules.incentives
+choices = [None, *rules.measures, *([incentives.withheld_measure, *incentives.measures]
+                                    if incentives else [])]  # granted incentives: by name
 measure = st.selectbox(t("measure"), choices, index=choices.index("限制政府采购"),
                        format_func=lambda m: t("all") if m is None else m, key="measure")
 with st.spinner("…"):
