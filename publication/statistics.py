@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.divisions import hangzhou_2016
@@ -81,15 +80,13 @@ def district_of(division: str | None) -> str:
 def statistics(store: GraphStore, by: str, span: Period) -> list[dict[str, object]]:
     if by not in BY:
         raise StatisticsError(f"--by must be one of {', '.join(BY)}; got {by!r}")
-    group = _district_group if by == "district" else _authority_group
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     if by == "district":
         for row in run(store, "enterprises-by-district", until=span.until):
             counts[district_of(row["division"])]["enterprises"] += row["enterprises"]
     for kind in ("black", "red"):
         for entry in entries_in_force(store, kind, span.until):
-            for key in group(entry["division"], [entry["authority"]]):
-                counts[key][f"{kind}_in_force"] += 1
+            counts[_key(by, entry["division"], entry["authority"])][f"{kind}_in_force"] += 1
     if by == "district":  # measures name the rule file's generic departments, not authorities
         for measure in run(store, "measures-in-force", as_of=span.until):
             counts[district_of(measure["division"])]["measures_in_force"] += 1
@@ -97,22 +94,18 @@ def statistics(store: GraphStore, by: str, span: Period) -> list[dict[str, objec
         outcome = publication_outcome(decision["decision_date"], decision["publish_date"],
                                       span.until)
         figures = [DECISIONS[str(decision["kind"])], *([OUTCOMES[outcome]] if outcome else [])]
-        keys = ({district_of(d) for d in decision["divisions"] or [None]} if by == "district"
-                else set(_authority_group(None, [decision["authority"]])))
+        keys = {_key(by, division, decision["authority"])
+                for division in decision["divisions"] or [None]}
         for key in keys:  # a joint decision counts once in each district it concerns
             counts[key].update(figures)
     for repaired in run(store, "repaired-entries", from_date=span.since, to_date=span.until):
-        for key in group(repaired["division"], [repaired["authority"]]):
-            counts[key]["repairs"] += 1
+        counts[_key(by, repaired["division"], repaired["authority"])]["repairs"] += 1
     return _rows(by, counts)
 
 
-def _district_group(division: str | None, _authorities: Iterable[str | None]) -> list[str]:
-    return [district_of(division)]
-
-
-def _authority_group(_division: str | None, authorities: Iterable[str | None]) -> list[str]:
-    return sorted({a for a in authorities if a}) or [OTHER]
+def _key(by: str, division: str | None, authority: str | None) -> str:
+    """The row a record counts in."""
+    return district_of(division) if by == "district" else (authority or OTHER)
 
 
 def _rows(by: str, counts: dict[str, Counter[str]]) -> list[dict[str, object]]:
