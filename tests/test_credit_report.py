@@ -143,8 +143,8 @@ def test_an_issued_report_verifies_and_a_changed_byte_does_not(seeded, seed_dir,
     assert "line 1: its content was changed" in forged.log_problems
 
 
-def test_the_cli_issues_and_verifies(run_cli, backend_env, seed_dir, tmp_path,
-                                     fresh_audit_log):
+def test_the_cli_issues_verifies_and_checks_repair(run_cli, backend_env, seed_dir, tmp_path,
+                                                   fresh_audit_log):
     env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode()}
     assert run_cli("init", env=env).returncode == 0
     assert run_cli("load", str(seed_dir), env=env).returncode == 0
@@ -165,6 +165,16 @@ def test_the_cli_issues_and_verifies(run_cli, backend_env, seed_dir, tmp_path,
                       str(tmp_path / "r.pdf"), env=env)
     assert unknown.returncode == 2 and not (tmp_path / "r.pdf").exists()
     assert audit.verify()[1] == []
+    case = cases(seed_dir)["repaired_versus_active"]
+    done = run_cli("repair", "check", "--subject", case["repaired_firm"], "--as-of",
+                   AS_OF.isoformat(), "-f", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["subject"] == f"Enterprise:{case['repaired_firm']}"
+    assert {r["id"]: r["repair"] for r in answer["records"]}[case["repaired_entry"]] == (
+        "already repaired")
+    unknown = run_cli("repair", "check", "--subject", "91330100MA2XXXXXXX", env=env)
+    assert unknown.returncode == 2
 
 
 def test_repair_check_says_whether_and_from_when(seeded, seed_dir):
@@ -197,19 +207,3 @@ def test_repair_check_says_whether_and_from_when(seeded, seed_dir):
     active = {r["id"]: r for r in repair_check(
         seeded, resolve(seeded, case["active_firm"], SECRET), AS_OF)}
     assert active[case["active_entry"]]["repair"] == "ask the listing authority"
-
-
-def test_the_cli_checks_repair(run_cli, backend_env, seed_dir):
-    env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode()}
-    assert run_cli("init", env=env).returncode == 0
-    assert run_cli("load", str(seed_dir), env=env).returncode == 0
-    case = cases(seed_dir)["repaired_versus_active"]
-    done = run_cli("repair", "check", "--subject", case["repaired_firm"], "--as-of",
-                   AS_OF.isoformat(), "-f", "json", env=env)
-    assert done.returncode == 0, done.stderr
-    answer = json.loads(done.stdout)
-    assert answer["subject"] == f"Enterprise:{case['repaired_firm']}"
-    assert {r["id"]: r["repair"] for r in answer["records"]}[case["repaired_entry"]] == (
-        "already repaired")
-    unknown = run_cli("repair", "check", "--subject", "91330100MA2XXXXXXX", env=env)
-    assert unknown.returncode == 2

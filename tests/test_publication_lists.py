@@ -36,7 +36,7 @@ HEADERS = [header for _, header in COLUMNS]
 @pytest.fixture(scope="module")
 def seed_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-publication")
-    generate(out, 800, seed=11)
+    generate(out, 400, seed=11)
     return out
 
 

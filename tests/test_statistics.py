@@ -29,7 +29,7 @@ SPAN = period(dt.date(2020, 1, 1), AS_OF)
 @pytest.fixture(scope="module")
 def seed_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-statistics")
-    generate(out, 600, seed=17)
+    generate(out, 400, seed=17)
     return out
 
 
