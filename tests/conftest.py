@@ -16,6 +16,7 @@ already holds data unless CREDITGRAPH_TEST_RESET=1: the tests wipe it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import secrets
 import shutil
@@ -218,3 +219,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"{tally.get(k, 0)} {k}" for k in ("passed", "failed", "error", "skipped")
         )
         terminalreporter.write_line(f"against {name} backend — {parts}")
+
+
+def load_seed(store: GraphStore, directory: Path, report_dir: Path, secret: bytes,
+              propagate_on: dt.date | None = None) -> GraphStore:
+    """Load a seed (or any input) directory into the test's store, propagating on a date when
+    given: what the publication tests start from."""
+    from loaders.pipeline import load_directory
+    from loaders.spec import load_spec
+    from loaders.writers import StoreWriter
+    from propagation.rules import load_rules
+    from propagation.service import propagate
+
+    load_directory(directory, StoreWriter(store), store.schema, load_spec(), secret, report_dir)
+    if propagate_on is not None:
+        propagate(store, load_rules(), propagate_on)
+    return store

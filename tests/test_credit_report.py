@@ -15,12 +15,7 @@ import pytest
 
 from casefile.collect import collect
 from graph import audit
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation.rules import load_rules
 from propagation.sanctions import subject_sanctions
-from propagation.service import propagate
 from publication.public_record import published_penalties
 from publication.repair import repair_check
 from publication.report import CHAPTERS, ReportError, build, issue, render, verify
@@ -28,6 +23,7 @@ from publication.windows import add_months
 from queries.profile import profile
 from queries.subjects import resolve
 from seed.generator import generate
+from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2026, 11, 1)
@@ -42,10 +38,7 @@ def seed_dir(tmp_path_factory):
 
 @pytest.fixture
 def seeded(store, seed_dir, tmp_path):
-    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
-                   tmp_path / "rejects")
-    propagate(store, load_rules(), AS_OF)
-    return store
+    return load_seed(store, seed_dir, tmp_path / "rejects", SECRET, AS_OF)
 
 
 def cases(seed_dir: Path) -> dict[str, dict]:

@@ -15,9 +15,6 @@ import pytest
 from openpyxl import load_workbook
 
 from graph import audit
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
 from publication.lists import (
     COLUMNS,
     PublishedList,
@@ -27,6 +24,7 @@ from publication.lists import (
     write,
 )
 from seed.generator import generate
+from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2026, 11, 1)
@@ -42,9 +40,7 @@ def seed_dir(tmp_path_factory):
 
 @pytest.fixture
 def seeded(store, seed_dir, tmp_path):
-    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
-                   tmp_path / "rejects")
-    return store
+    return load_seed(store, seed_dir, tmp_path / "rejects", SECRET)
 
 
 def every_entry(store) -> list[dict]:

@@ -13,9 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
 from publication.public_record import masked
 from publication.report import build as build_report
 from publication.report import render as render_report
@@ -30,6 +27,7 @@ from publication.shuanggongshi import (
 from publication.windows import load_periods, window
 from queries.subjects import resolve
 from seed.generator import generate
+from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"
 SINCE, UNTIL = dt.date(2000, 1, 1), dt.date(2026, 12, 31)
@@ -80,8 +78,7 @@ def seed_dir(tmp_path_factory):
 
 
 def load(store, directory: Path, tmp_path: Path) -> None:
-    load_directory(directory, StoreWriter(store), store.schema, load_spec(), SECRET,
-                   tmp_path / f"report-{directory.name}")
+    load_seed(store, directory, tmp_path / f"report-{directory.name}", SECRET)
 
 
 def records(store, kind: str) -> dict[str, dict]:

@@ -12,14 +12,10 @@ import pytest
 
 from graph import workdays
 from graph.divisions import hangzhou_2016
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation.rules import load_rules
-from propagation.service import propagate
 from publication.statistics import OTHER, StatisticsError, period, statistics
 from queries.audits import publication_outcome
 from seed.generator import generate
+from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2026, 11, 1)
@@ -35,10 +31,7 @@ def seed_dir(tmp_path_factory):
 
 @pytest.fixture
 def seeded(store, seed_dir, tmp_path):
-    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
-                   tmp_path / "rejects")
-    propagate(store, load_rules(), AS_OF)
-    return store
+    return load_seed(store, seed_dir, tmp_path / "rejects", SECRET, AS_OF)
 
 
 # What a code made after 2016 counts as (the module's SUCCESSORS, written out again here).
