@@ -142,7 +142,8 @@ class PublishedPenalty(Penalty):
     basis: str | None = Field(None, description="处罚依据")
     published_from: str = Field(description="the decision date: publication runs from it")
     published_until: str = Field(description="the last day it is public (the period's maximum, "
-                                             "or the source's 公示截止期 when earlier)")
+                                             "or the source's 公示截止期 when earlier, or the "
+                                             "day before a credit-repair decision ends it)")
     repair_from: str = Field(description="credit repair may be asked for from this day (the "
                                          "minimum period has passed)")
     repairable: bool

@@ -163,8 +163,10 @@ def load(
              "relations touch (creditgraph propagate --changed-since)")] = True,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Load registry exports into the graph. Every row is loaded, merged into an existing
-    subject, or rejected to rejects.csv with file, line, column and reason. A feed named with
+    """Load registry exports into the graph (enterprises, persons, relations, penalties,
+    licenses, list entries, commitments, credit-repair decisions …: README, "Loading registry
+    exports"). Every row is loaded, merged into an existing subject, or rejected to
+    rejects.csv with file, line, column and reason. A feed named with
     --source ends the relations it no longer lists, only when complete (data rows, no rejects,
     no rows over several lines) and within --max-end-share. Then the joint-punishment measures
     the load touched are recomputed (--no-propagate to skip)."""

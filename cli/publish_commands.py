@@ -238,7 +238,9 @@ def report_verify_command(
         raise typer.Exit(1)
 
 
-repair = typer.Typer(help="Credit repair (信用修复): what may be repaired, from when, and why.",
+repair = typer.Typer(help="Credit repair (信用修复): what may be repaired, from when, and why. "
+                          "Repair decisions themselves are loaded with `creditgraph load` from "
+                          "repairs.csv (信用修复.csv): docs/publication.md.",
                      no_args_is_help=True)
 app.add_typer(repair, name="repair")
 
@@ -249,7 +251,8 @@ def repair_check_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf
                          fmt: FormatOption = OutputFormat.table) -> None:
     """Each penalty and black-list entry of the subject: its publication window or listing
     period, its state on the day, whether and from when repair may be applied for, and why
-    (minimum period not yet over, domain excluded, already repaired, window already ended)."""
+    (minimum period not yet over, domain excluded, already repaired — naming the repair
+    decision loaded from repairs.csv — window already ended)."""
     day = _date(as_of) or dt.date.today()
     with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))

@@ -20,9 +20,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "export": ("证据导出", "Evidence export"),
     "lists": ("名单发布", "Published lists"),
     "credit_report": ("出具信用报告", "Credit report"),
-    "penalties_past": ("公示期外的处罚 {count} 条（仅内部可见，不对外公示）",
-                       "{count} penalties outside their publication window (internal only, "
-                       "not public)"),
+    "penalties_past": ("公示期外或已信用修复的处罚 {count} 条（仅内部可见，不对外公示）",
+                       "{count} penalties outside their publication window or repaired "
+                       "(internal only, not public)"),
     "report_purpose": ("报告用途", "Purpose of the report"),
     "not_stated": ("未注明", "not stated"),
     "issue_report": ("出具", "Issue"),

@@ -63,11 +63,13 @@ def valid_on(var: str) -> str:
 
 
 def entry_in_force(var: str) -> str:
-    """A list entry in force on ``$as_of``: started, not ended, and not repaired, revoked or
-    expired by then (信用修复 — such an entry no longer counts)."""
+    """A list entry in force on ``$as_of``: started, not ended, not repaired, revoked or
+    expired by then (its status), and not removed by a repair decision (``repaired_on``,
+    written by loaders/kinds/repairs.py) — 信用修复: such an entry no longer counts."""
     return (f"{var}.start_date <= $as_of AND ({var}.end_date IS NULL OR {var}.end_date >= $as_of)"
             f" AND ({var}.status = 'active' OR ({var}.status_date IS NOT NULL "
-            f"AND {var}.status_date > $as_of))")
+            f"AND {var}.status_date > $as_of))"
+            f" AND ({var}.repaired_on IS NULL OR {var}.repaired_on > $as_of)")
 
 
 @dataclass(frozen=True)

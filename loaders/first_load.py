@@ -146,6 +146,19 @@ class FirstLoad:
             periods[pair] = [new if key == old else key for key in periods[pair]]
         return settled
 
+    def apply_repairs(self) -> int:
+        """Each held repair decision copied onto the record it repairs (as
+        StoreWriter.apply_repairs does in the store)."""
+        repairs, done = self.nodes.get("Repair"), 0
+        for (rel_type, _, target), table in self.relationships.items():
+            if rel_type != "REPAIRS" or repairs is None or target not in self.nodes:
+                continue
+            for repair_id, key, *_ in table.rows:
+                self.nodes[target].fold(key, {"repaired_on": repairs.value(
+                    repair_id, "decision_date"), "repair_id": repair_id})
+                done += 1
+        return done
+
     def clear(self) -> None:
         self.nodes.clear()
         self.relationships.clear()

@@ -37,6 +37,9 @@ class ImportCsvWriter:
     def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]:
         return []
 
+    def record_facts(self, label: str, keys: list[str]) -> list[dict[str, Any]]:
+        return []
+
     def existing_nodes(self, label: str, keys: list[str]) -> set[str]:
         return set()
 
@@ -57,6 +60,9 @@ class ImportCsvWriter:
 
     def flush(self) -> int:
         return 0
+
+    def apply_repairs(self) -> int:
+        return self.held.apply_repairs()
 
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
         """Unresolved persons resolved within the same first load: their relations never

@@ -36,6 +36,7 @@ class Writer(Protocol):
     dry_run: bool
 
     def lookup(self, label: str, prop: str, values: list[str]) -> list[dict[str, Any]]: ...
+    def record_facts(self, label: str, keys: list[str]) -> list[dict[str, Any]]: ...
     def existing_nodes(self, label: str, keys: list[str]) -> set[str]: ...
     def existing_relationships(self, rel_type: str, source: str, target: str,
                                pairs: list[tuple[str, str]]) -> set[tuple[str, str]]: ...
@@ -48,6 +49,7 @@ class Writer(Protocol):
     def count_unlisted(self, rel_type: str, source: str, load_id: str) -> tuple[int, int]: ...
     def end_unconfirmed(self, rel_type: str, source: str, load_id: str,
                         end_date: dt.date) -> int: ...
+    def apply_repairs(self) -> int: ...
     def rows_to_flush(self) -> int: ...
     def flush(self) -> int: ...
 
@@ -178,7 +180,8 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
     now = dt.datetime.now(dt.UTC)
     load_id = new_load_id(now)
     report = LoadReport(load_id, str(directory), writer.dry_run, now.isoformat(timespec="seconds"))
-    registry = Registry(secret, writer.lookup)
+    registry = Registry(secret, writer.lookup, record_lookup=writer.record_facts,
+                        keep_records=any(f.kind == "repairs" for f in files))
     log = IssueLog(report_dir or REPORTS_ROOT / load_id)
     report.rejects_file, report.warnings_file = str(log.rejects_path), str(log.warnings_path)
     seen: set[tuple[str, ...]] = set()
@@ -201,6 +204,10 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
             if progress:
                 progress.finish()
         _flush(writer, report, progress)
+        applied = writer.apply_repairs()
+        if applied:
+            report.notes.append(f"{applied} record(s) marked repaired by the repair decisions "
+                                "(repaired_on, repair_id)")
         for tag, (types, reports) in sorted(listings.items()):
             _end_unlisted(writer, report, tag, sorted(types), reports, load_id,
                           options.today or now.date(), options)

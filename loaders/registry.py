@@ -18,18 +18,30 @@ import hmac
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.documents import document_key
 from graph.identifiers import CodeCheck, org_code_of_uscc
 from loaders.values import normalize_name
 
 Lookup = Callable[[str, str, list[str]], list[dict]]  # label, property, values → rows
+RecordLookup = Callable[[str, list[str]], list[dict]]  # label, keys → record facts (below)
 
 
 @dataclass
 class Subject:
     label: str  # Enterprise, Person or OverseasEntity
     key: str
+
+
+@dataclass
+class RecordFacts:
+    """What a repair decision must know of the penalty or list entry it repairs."""
+
+    date: Any  # a penalty's decision date, a list entry's start date
+    subjects: set[str]  # the keys of the subjects it concerns (a joint decision: several)
+    list_kind: str | None = None
+    repair_id: str | None = None  # the repair already decided for it
 
 
 class Unresolved(Exception):
@@ -52,6 +64,11 @@ class Registry:
     unresolved_rows: int = 0  # rows that named a person without a number, this load
     departments: dict[str, str] = field(default_factory=dict)  # code → name
     department_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Penalties and list entries, kept only by a load that carries repair decisions: what this
+    # load wrote of them (the store is asked about the others, once each).
+    record_lookup: RecordLookup | None = None
+    keep_records: bool = False
+    records: dict[tuple[str, str], RecordFacts] = field(default_factory=dict)
     _asked: set[tuple[str, str]] = field(default_factory=set)
 
     # -- what this load adds --------------------------------------------------------------
@@ -79,6 +96,29 @@ class Registry:
     def add_department(self, code: str, name: str) -> None:
         self.departments[code] = name
         self.department_names[normalize_name(name)].add(code)
+
+    def add_record(self, label: str, key: str, date: Any, subject: str,
+                   list_kind: str | None = None) -> None:
+        if not self.keep_records:
+            return
+        facts = self.records.get((label, key))
+        if facts is None:
+            self.records[(label, key)] = RecordFacts(date, {subject}, list_kind)
+        else:
+            facts.date, facts.list_kind = date or facts.date, list_kind or facts.list_kind
+            facts.subjects.add(subject)
+
+    def record(self, label: str, key: str) -> RecordFacts | None:
+        """A penalty or list entry of this load or the store (asked once per key)."""
+        if self.record_lookup is not None and ("record:" + label, key) not in self._asked:
+            self._asked.add(("record:" + label, key))
+            for row in self.record_lookup(label, [key]):
+                facts = self.records.setdefault((label, key), RecordFacts(row["date"], set()))
+                facts.subjects.update(s for s in row["subjects"] or () if s)
+                facts.date = facts.date or row["date"]
+                facts.list_kind = facts.list_kind or row.get("list_kind") or None
+                facts.repair_id = facts.repair_id or row.get("repair_id") or None
+        return self.records.get((label, key))
 
     # -- asking the store ahead of a chunk --------------------------------------------------
 

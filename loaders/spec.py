@@ -20,6 +20,7 @@ LOAD_ORDER = (
     "departments", "enterprises", "code_mappings", "overseas_entities", "persons", "relations",
     "civil_servants",
     "integrity_records", "penalties", "licenses", "list_entries", "commitments", "procurement",
+    "repairs",
 )
 
 

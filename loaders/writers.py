@@ -11,8 +11,11 @@ from typing import Any
 from graph import cypher
 from graph.schema import UNKNOWN_START, coerce_rows
 from graph.store import GraphStore, checked_relationships
+from queries.library import cypher_file, run
 
 LOOKUP_CHUNK = 5000
+REPAIR_TARGETS = {"Penalty": "repair-targets-penalty", "ListEntry": "repair-targets-entry"}
+APPLY_REPAIRS = ("apply-repairs-penalty", "apply-repairs-entry")
 
 
 class StoreWriter:
@@ -39,6 +42,12 @@ class StoreWriter:
         for start in range(0, len(values), LOOKUP_CHUNK):
             found += self.store.read(query, {"values": values[start:start + LOOKUP_CHUNK]})
         return found
+
+    def record_facts(self, label: str, keys: list[str]) -> list[dict[str, Any]]:
+        """Penalties or list entries by key, as a repair decision must know them."""
+        if label in self.empty_at_start:
+            return []
+        return run(self.store, REPAIR_TARGETS[label], keys=keys)
 
     def existing_nodes(self, label: str, keys: Sequence[str]) -> set[str]:
         return {row["value"] for row in self.lookup(label, self.schema.node(label).key,
@@ -94,6 +103,15 @@ class StoreWriter:
     def flush(self) -> int:
         """Nothing is held back: every batch was written in its own transaction."""
         return 0
+
+    def apply_repairs(self) -> int:
+        """Every repair decision copied onto what it repairs, where it is not yet (this load's,
+        and any an interrupted load left unapplied); returns how many records changed."""
+        now, done = dt.datetime.now(dt.UTC), 0
+        for name in APPLY_REPAIRS:
+            rows = self.store.write(cypher_file(name, self.store.backend).text, {"now": now})
+            done += int(rows[0]["applied"]) if rows else 0
+        return done
 
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
         """The relations of unresolved persons now resolved to a real one stop counting."""
@@ -177,6 +195,9 @@ class DryRunWriter(StoreWriter):
                             authoritative: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
         checked_relationships(self.schema.endpoint(rel_type, source, target), rel_type, rows)
         return []
+
+    def apply_repairs(self) -> int:
+        return 0  # nothing was written to apply them to
 
     def supersede(self, rel_types: tuple[str, ...], pids: list[str]) -> int:
         return 0

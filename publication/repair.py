@@ -1,7 +1,8 @@
 """Credit repair eligibility (信用修复): for each penalty and black-list entry of a subject, its
 publication window or listing period, and whether — and from when — repair may be applied for,
-with the reason in words. Read from the publication window rules (periods.yaml) and the
-entries' own state; it grants nothing (a repair is the deciding authority's decision)."""
+with the reason in words. Read from the publication window rules (periods.yaml), the entries'
+own state and the repair decisions loaded (repairs.csv); it grants nothing (a repair is the
+deciding authority's decision, loaded as such: loaders/kinds/repairs.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def _penalty(row: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     if until is None:
         return out | {"state": "no decision date", "repair": "unknown",
                       "reason": "没有处罚决定日期，无法计算公示期 no decision date: no window"}
+    repaired = row.get("repaired_on")
+    if repaired and repaired <= as_of.isoformat():
+        return out | {"state": f"已修复 repaired {repaired}", "repair": "already repaired",
+                      "reason": f"已于 {repaired} 信用修复（修复决定 {row.get('repair_id')}），"
+                                f"提前终止公示 repaired on {repaired} by decision "
+                                f"{row.get('repair_id')}: publication ended early"}
     if not row["public"]:
         return out | {"state": "公示期满 publication ended", "repair": "not needed",
                       "reason": f"公示已于 {until} 届满，无需修复 the window ended on {until}"}
@@ -60,8 +67,10 @@ def _entry(row: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
            "window": f"{row.get('start_date')} – {row.get('end_date') or '—'}"}
     status, since = row.get("status"), row.get("status_date")
     if status == "repaired" and since and since <= as_of.isoformat():
+        by = f"（修复决定 {row['repair_id']}）" if row.get("repair_id") else ""
         return out | {"state": f"已修复 repaired {since}", "repair": "already repaired",
-                      "reason": f"已于 {since} 信用修复，名单条目不再有效 repaired on {since}"}
+                      "reason": f"已于 {since} 信用修复{by}，名单条目不再有效 repaired on {since}"
+                                + (f" by decision {row['repair_id']}" if by else "")}
     if not row.get("in_force"):
         return out | {"state": f"已结束 ended ({status})", "repair": "not needed",
                       "reason": f"条目已{'撤销' if status == 'revoked' else '届满'}，无需修复 "

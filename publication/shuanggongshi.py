@@ -16,7 +16,8 @@ What the graph cannot give is said, not invented:
   required).
 Free text (违法事实, 处罚依据, 处罚内容, 许可内容, 备注) has every document number masked
 (publication/public_record.py). A penalty whose publication window has already ended is a
-reject (公示截止期 has passed): what is pushed is what may be public."""
+reject (公示截止期 has passed), and so is one whose publication a repair decision ended early
+(信用修复): what is pushed is what may be public."""
 
 from __future__ import annotations
 
@@ -146,7 +147,11 @@ def export(store: GraphStore, kind_name: str, since: dt.date, until: dt.date,
     for found in found_rows:
         row = _row(kind, found, periods, joint=subjects[found[kind.key]] > 1)
         problems = _problems(kind, row, found)
-        if kind.name == "penalties" and row["publish_until"] and row["publish_until"] < (
+        repaired = found.get("repaired_on") if kind.name == "penalties" else None
+        if repaired and _text(repaired) <= today.isoformat():
+            problems.append(f"信用修复: publication ended early on {_text(repaired)} by repair "
+                            f"decision {found.get('repair_id')}: no longer public")
+        elif kind.name == "penalties" and row["publish_until"] and row["publish_until"] < (
                 today.isoformat()):
             problems.append(f"公示截止期: {row['publish_until']} has passed: no longer public")
         if problems:

@@ -6,7 +6,9 @@ entries in force and measures in force on that day (districts only: a measure na
 file's generic implementing departments, not an authority), penalties and licenses decided in
 the period, the 七天双公示 figures of those decisions whose 7 working days were over by the last
 day (published on time, late, or not published by then) with the on-time rate over them, and
-list entries repaired in the period.
+the repairs granted in the period (repair decisions: black-list entries removed, penalties'
+publication ended early; and entries a feed marked 已修复 without a decision loaded), by the
+authority that decided the repair.
 
 Where a subject sits: an enterprise in its registering division (登记机关区划), a person in the
 division their document number names, a code made since for an area wholly inside one 2016
@@ -98,8 +100,10 @@ def statistics(store: GraphStore, by: str, span: Period) -> list[dict[str, objec
                 for division in decision["divisions"] or [None]}
         for key in keys:  # a joint decision counts once in each district it concerns
             counts[key].update(figures)
-    for repaired in run(store, "repaired-entries", from_date=span.since, to_date=span.until):
-        counts[_key(by, repaired["division"], repaired["authority"])]["repairs"] += 1
+    for repaired in run(store, "repairs-granted", from_date=span.since, to_date=span.until):
+        for key in {_key(by, division, repaired["authority"])
+                    for division in repaired["divisions"] or [None]}:
+            counts[key]["repairs"] += 1
     return _rows(by, counts)
 
 

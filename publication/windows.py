@@ -62,6 +62,8 @@ class Window:
     end: dt.date  # first day it is no longer public
     period: Period
     source_end: bool  # end is the source's 公示截止期
+    repaired_on: dt.date | None = None  # a repair decision ended it early (end is that day)
+    repair_id: str | None = None
 
     def public_on(self, day: dt.date) -> bool:
         return self.start <= day < self.end
@@ -73,7 +75,9 @@ class Window:
                 "publication_domain": self.period.domain,
                 "repairable": self.period.repairable,
                 "publication_basis": ("公示截止期 given by the source; " if self.source_end
-                                      else "") + self.period.basis}
+                                      else "") + self.period.basis,
+                "repaired_on": self.repaired_on.isoformat() if self.repaired_on else None,
+                "repair_id": self.repair_id}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -89,7 +93,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def window(penalty: Mapping[str, Any], periods: Periods) -> Window | None:
-    """The penalty's window; None when it has no decision date (nothing to count from)."""
+    """The penalty's window; None when it has no decision date (nothing to count from). A
+    repair decision (``repaired_on``, 信用修复: 提前终止公示) ends it on that day."""
     decided = _date(penalty.get("decision_date"))
     if decided is None:
         return None
@@ -99,7 +104,13 @@ def window(penalty: Mapping[str, Any], periods: Periods) -> Window | None:
     source_end = given is not None and given + dt.timedelta(days=1) < end
     if source_end:
         end = given + dt.timedelta(days=1)
-    return Window(decided, add_months(decided, period.min_months), end, period, source_end)
+    repaired = _date(penalty.get("repaired_on"))
+    if repaired is not None and repaired < end:
+        end = max(repaired, decided)
+    else:
+        repaired = None  # decided after the window had ended: nothing it changed
+    return Window(decided, add_months(decided, period.min_months), end, period, source_end,
+                  repaired, penalty.get("repair_id") if repaired else None)
 
 
 def _date(value: Any) -> dt.date | None:

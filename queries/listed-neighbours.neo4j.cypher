@@ -17,6 +17,7 @@ CALL () {
       WHERE l.list_kind = $kind AND l.start_date <= $as_of
         AND (l.end_date IS NULL OR l.end_date >= $as_of)
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+  AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)
     }
   RETURN 'Enterprise' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
          coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
@@ -32,6 +33,7 @@ CALL () {
       WHERE l.list_kind = $kind AND l.start_date <= $as_of
         AND (l.end_date IS NULL OR l.end_date >= $as_of)
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+  AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)
     }
   RETURN 'Person' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
          coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,
@@ -47,6 +49,7 @@ CALL () {
       WHERE l.list_kind = $kind AND l.start_date <= $as_of
         AND (l.end_date IS NULL OR l.end_date >= $as_of)
         AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+  AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)
     }
   RETURN 'OverseasEntity' AS from_label, key, startNode(r) = n AS outgoing, type(r) AS type, labels(m)[0] AS label,
          coalesce(m.uscc, m.pid, m.entity_id) AS neighbour, m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role,

@@ -5,6 +5,7 @@ MATCH (l:ListEntry)-[:LISTED]->(s)
 WHERE l.list_kind = $kind AND l.entry_id > $after AND l.start_date >= $since
   AND l.start_date <= $as_of AND (l.end_date IS NULL OR l.end_date >= $as_of)
   AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+  AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)
   AND ($district = '' OR s.division STARTS WITH $district)
   AND ($authority = '' OR EXISTS { MATCH (l)-[:ISSUED_BY]->(d:Department) WHERE d.code = $authority })
 RETURN l.entry_id AS entry_id, l.list_kind AS kind, l.list_type AS list_type,

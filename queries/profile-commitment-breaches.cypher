@@ -8,7 +8,7 @@ WHERE p.violation_type = c.matter AND p.decision_date >= c.commit_date
 RETURN c.commitment_id AS commitment_id, p.decision_no AS decision_no,
        p.decision_date AS decision_date, p.authority AS authority,
        p.violation_type AS violation_type, p.basis AS basis, p.content AS content,
-       p.publish_until AS publish_until
+       p.publish_until AS publish_until, p.repaired_on AS repaired_on
 UNION ALL
 MATCH (s:Person {pid: $key})-[:COMMITTED]->(c:Commitment), (p:Penalty)-[:PENALIZED]->(s)
 WHERE p.violation_type = c.matter AND p.decision_date >= c.commit_date
@@ -16,4 +16,4 @@ WHERE p.violation_type = c.matter AND p.decision_date >= c.commit_date
 RETURN c.commitment_id AS commitment_id, p.decision_no AS decision_no,
        p.decision_date AS decision_date, p.authority AS authority,
        p.violation_type AS violation_type, p.basis AS basis, p.content AS content,
-       p.publish_until AS publish_until
+       p.publish_until AS publish_until, p.repaired_on AS repaired_on

@@ -1,18 +1,26 @@
 // purpose: a subject's red and black list entries, each with whether it is in force on a date
 // parameters: key (uscc or pid), as_of (date)
-// basis: 信用修复 — repaired, revoked and expired entries are shown but do not count
+// basis: 信用修复 — repaired (by status or by a repair decision), revoked and expired entries are shown but do not count
 MATCH (l:ListEntry)-[:LISTED]->(s:Enterprise {uscc: $key})
 RETURN l.entry_id AS entry_id, l.list_kind AS list_kind, l.list_type AS list_type,
        l.authority AS authority, l.start_date AS start_date, l.end_date AS end_date,
-       l.status AS status, l.status_date AS status_date, l.reason AS reason,
+       CASE WHEN l.repaired_on IS NOT NULL AND l.repaired_on <= $as_of THEN 'repaired'
+            ELSE l.status END AS status,
+       CASE WHEN l.repaired_on IS NOT NULL AND l.repaired_on <= $as_of THEN l.repaired_on
+            ELSE l.status_date END AS status_date,
+       l.repair_id AS repair_id, l.repaired_on AS repaired_on, l.reason AS reason,
        (l.start_date <= $as_of AND (l.end_date IS NULL OR l.end_date >= $as_of)
-        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of)))
-         AS in_force
+        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+        AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)) AS in_force
 UNION ALL
 MATCH (l:ListEntry)-[:LISTED]->(s:Person {pid: $key})
 RETURN l.entry_id AS entry_id, l.list_kind AS list_kind, l.list_type AS list_type,
        l.authority AS authority, l.start_date AS start_date, l.end_date AS end_date,
-       l.status AS status, l.status_date AS status_date, l.reason AS reason,
+       CASE WHEN l.repaired_on IS NOT NULL AND l.repaired_on <= $as_of THEN 'repaired'
+            ELSE l.status END AS status,
+       CASE WHEN l.repaired_on IS NOT NULL AND l.repaired_on <= $as_of THEN l.repaired_on
+            ELSE l.status_date END AS status_date,
+       l.repair_id AS repair_id, l.repaired_on AS repaired_on, l.reason AS reason,
        (l.start_date <= $as_of AND (l.end_date IS NULL OR l.end_date >= $as_of)
-        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of)))
-         AS in_force
+        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
+        AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)) AS in_force

@@ -69,7 +69,16 @@ FILES = {
     "commitments": ["commitment_id", "subject_code", "matter", "content", "date", "authority"],
     "procurement": ["project_id", "project_name", "purchaser_code", "bidder_code", "awarded",
                     "date", "amount"],
+    "repairs": ["repair_id", "repair_kind", "decision_no", "penalty_authority",
+                "penalty_authority_code", "entry_id", "subject_code", "decision_date",
+                "authority", "basis"],
 }
+
+# Credit-repair decisions (信用修复): a share of random penalties and active black entries, a
+# year or more after the decision or listing (every domain's minimum period has passed).
+REPAIRED_PENALTIES = 0.05
+REPAIRED_ENTRIES = 0.10
+REPAIR_BASIS = "失信行为纠正后的信用信息修复管理办法（试行）（国家发展改革委令第58号）"
 
 
 # Foreign-invested Hangzhou (seed.foreign), per thousand enterprises: firms with an overseas
@@ -128,6 +137,10 @@ class Generator:
         self.as_of = as_of
         self.dirty_rate = dirty_rate
         self.rng = random.Random(seed)
+        # its own stream, so that adding repairs left every other generated row as it was (the
+        # repair rows' codes and dates are written plain: the dirty forms draw from self.rng)
+        self.repair_rng = random.Random(seed * 31 + 7)
+        self.last_entry: tuple[str, str, dt.date] | None = None  # id, status, start
         self.files = Writers(out)
         self.year = array("H", bytes(2 * enterprises))
         self.district = array("B", bytes(enterprises))
@@ -531,13 +544,21 @@ class Generator:
         if first >= last:
             return
         if rng.random() < 0.08:
-            self.penalty(code, name, _between(rng, first, last), rng.choice(v.VIOLATIONS))
+            decided, violation = _between(rng, first, last), rng.choice(v.VIOLATIONS)
+            department = rng.choice(v.PENALTY_DEPARTMENTS)  # drawn where penalty() draws it
+            number = self.penalty(code, name, decided, violation, department)
+            if self.repair_rng.random() < REPAIRED_PENALTIES:
+                self.repair_penalty(code, number, department, decided)
         if rng.random() < 0.2:
             self.license(code, name, _between(rng, first, last))
         r = rng.random()
         if r < 0.012:
-            self.list_entry(code, name, "black", _weighted(rng, v.BLACK_LISTS),
-                            _between(rng, first, last))
+            spec = _weighted(rng, v.BLACK_LISTS)
+            self.list_entry(code, name, "black", spec, _between(rng, first, last))
+            assert self.last_entry is not None
+            entry_id, status, start = self.last_entry
+            if status == "active" and self.repair_rng.random() < REPAIRED_ENTRIES:
+                self.repair_entry(code, entry_id, start, authority=spec[1])
         elif r < 0.032:
             self.list_entry(code, name, "red", _weighted(rng, v.RED_LISTS),
                             _between(rng, first, last))
@@ -572,6 +593,33 @@ class Generator:
             self.dirty["invalid_rows"].append({"file": "penalties.csv", "line": bad,
                                                "column": "decision_date"})
         return number
+
+    def repair_penalty(self, code: str, number: str, department: str, decided: dt.date,
+                       day: dt.date | None = None) -> str | None:
+        """提前终止公示 of a penalty, by the department that decided it."""
+        day = day or decided + dt.timedelta(days=self.repair_rng.randint(400, 1000))
+        if day > self.as_of:
+            return None
+        dept_code, dept_name, prefix = self.departments[department]
+        counter = (prefix + "修", day.year)
+        self.decision_numbers[counter] += 1
+        repair_id = f"{prefix}信修〔{day.year}〕{self.decision_numbers[counter]}号"
+        self.files.row("repairs", [repair_id, "提前终止公示", number, dept_name, dept_code, "",
+                                   code, day.isoformat(), dept_name, REPAIR_BASIS])
+        return repair_id
+
+    def repair_entry(self, code: str, entry_id: str, start: dt.date,
+                     authority: str, day: dt.date | None = None) -> str | None:
+        """移出名单 of a black entry, by the department that listed it."""
+        day = day or start + dt.timedelta(days=self.repair_rng.randint(365, 900))
+        if day > self.as_of:
+            return None
+        self.counts["entry_repairs"] += 1
+        repair_id = f"HZ-XF-{day.year}-{self.counts['entry_repairs']:06d}"
+        self.files.row("repairs", [repair_id, "移出名单", "", "", "", entry_id, code,
+                                   day.isoformat(), self.departments[authority][1],
+                                   REPAIR_BASIS])
+        return repair_id
 
     def license(self, code: str, name: str, decided: dt.date) -> None:
         rng = self.rng
@@ -609,6 +657,7 @@ class Generator:
             entry_id, "黑名单" if kind == "black" else "红名单", list_type, self.code_text(code),
             id_type, name, reason, basis, self.departments[department][1], self.date_text(start),
             end.isoformat(), status, status_date.isoformat() if status_date else ""])
+        self.last_entry = (entry_id, status, start)
         return entry_id
 
     def commitment(self, code: str, matter: str, day: dt.date) -> str:

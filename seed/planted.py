@@ -274,4 +274,27 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
                   "measures": ["减少检查频次", "绿色通道"],  # the default rule file's incentives
                   "expected": "守信联合激励 granted: red-listed, no measure of its own and no "
                               "black-listed party within 2 hops"})
+
+    # 14. Credit repair by decision (repairs.csv): a black entry the feed still lists as active,
+    #     removed by a repair decision, and a penalty whose publication a decision ended early;
+    #     beside a control firm with the same entry and penalty and no repair.
+    firms = []
+    for label in ("建材贸易", "五金机电"):
+        _, rep, rep_name = p.person()
+        firms.append(p.firm(label, dt.date(2013, 5, 1), rep, rep_name, division="330105"))
+    listed, decided = dt.date(2025, 1, 6), dt.date(2025, 3, 3)
+    entries = [gen.list_entry(f, "", "black", v.BLACK_LISTS[2], listed, "active") for f, _ in firms]
+    fines = [gen.penalty(f, n, decided, "虚假宣传", "市市场监管局", 3) for f, n in firms]
+    (repaired, _), (control, _) = firms
+    removal = gen.repair_entry(repaired, entries[0], listed, "市市场监管局", dt.date(2025, 9, 1))
+    early = gen.repair_penalty(repaired, fines[0], "市市场监管局", decided, dt.date(2025, 7, 1))
+    if removal and early:  # the data's 'today' is after both decisions
+        cases.append({"case": "repaired_by_decision", "subject": repaired, "entry": entries[0],
+                      "penalty": fines[0], "removal": removal, "removed_on": "2025-09-01",
+                      "early_end": early, "ended_on": "2025-07-01", "control": control,
+                      "control_entry": entries[1], "control_penalty": fines[1],
+                      "expected": "from the decisions' dates the entry is out of force (no "
+                                  "measure derives from it) and the penalty out of every "
+                                  "public face, internal views keep both, marked; the "
+                                  "control's stay"})
     return cases

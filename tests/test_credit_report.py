@@ -19,7 +19,9 @@ from propagation.sanctions import subject_sanctions
 from publication.public_record import published_penalties
 from publication.repair import repair_check
 from publication.report import CHAPTERS, ReportError, build, issue, render, verify
-from publication.windows import add_months
+from publication.shuanggongshi import export
+from publication.windows import add_months, load_periods
+from queries.lists import entries_in_force
 from queries.profile import profile
 from queries.subjects import resolve
 from seed.generator import generate
@@ -90,6 +92,42 @@ def test_penalties_appear_only_inside_their_window(seeded):
     kept = {p["decision_no"]: p for p in case.penalties}
     assert kept[old["decision_no"]]["public"] is False
     assert kept[old["decision_no"]]["published_until"] < AS_OF.isoformat()
+
+
+def test_repair_decisions_take_records_off_public_faces_and_internal_views_keep_them(
+        seeded, seed_dir):
+    """The planted repairs.csv case: from the decisions' dates the entry is out of force and
+    its measures gone, the penalty out of the report, the 双公示 export and the published list;
+    the case bag keeps both, marked; the control firm keeps everything."""
+    case = cases(seed_dir)["repaired_by_decision"]
+    repaired = resolve(seeded, case["subject"], SECRET)
+    control = resolve(seeded, case["control"], SECRET)
+    mine, theirs = build(seeded, repaired, AS_OF), build(seeded, control, AS_OF)
+    assert mine.chapters["black"] == [] and mine.chapters["measures"] == []
+    assert [e["entry_id"] for e in theirs.chapters["black"]] == [case["control_entry"]]
+    assert theirs.chapters["measures"]
+    assert case["penalty"] not in [p["decision_no"] for p in mine.chapters["penalties"]]
+    assert case["control_penalty"] in [p["decision_no"] for p in theirs.chapters["penalties"]]
+    published = {e["entry_id"] for e in entries_in_force(seeded, "black", AS_OF)}
+    assert case["control_entry"] in published and case["entry"] not in published
+    before = {e["entry_id"] for e in entries_in_force(seeded, "black", dt.date(2025, 8, 31))}
+    assert case["entry"] in before  # repaired on 2025-09-01, not before
+    pushed = export(seeded, "penalties", dt.date(2025, 3, 3), dt.date(2025, 3, 3),
+                    load_periods())
+    assert case["control_penalty"] in [r["decision_no"] for r in pushed.rows]
+    refused = {r["decision_no"]: r["problems"] for r in pushed.rejects}
+    assert f"信用修复: publication ended early on {case['ended_on']}" in refused[case["penalty"]]
+    bag = collect(seeded, [repaired], AS_OF, 1, "C-repair")
+    kept = {p["decision_no"]: p for p in bag.penalties}[case["penalty"]]
+    assert (kept["public"], kept["repaired_on"], kept["repair_id"]) == (
+        False, case["ended_on"], case["early_end"])
+    entry = {e["entry_id"]: e for e in bag.list_entries}[case["entry"]]
+    assert (entry["status"], entry["repair_id"], entry["in_force"]) == (
+        "repaired", case["removal"], False)
+    checked = {r["id"]: r for r in repair_check(seeded, repaired, AS_OF)}
+    assert checked[case["entry"]]["repair"] == checked[case["penalty"]]["repair"] == (
+        "already repaired")
+    assert case["removal"] in checked[case["entry"]]["reason"]
 
 
 def test_a_person_is_masked_and_both_files_read(seeded, seed_dir):

@@ -227,7 +227,7 @@ def test_the_credit_file_shows_penalties_in_their_window_and_the_rest_marked(dem
     public, past = frames[0] if len(frames) > 1 else None, frames[-1]
     assert old["decision_no"] in set(past["decision_no"])
     assert public is None or old["decision_no"] not in set(public["decision_no"])
-    assert any("公示期外的处罚" in e.label for e in app.expander)
+    assert any("公示期外或已信用修复的处罚" in e.label for e in app.expander)
 
 
 @pytest.mark.embedded

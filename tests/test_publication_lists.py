@@ -48,7 +48,8 @@ def every_entry(store) -> list[dict]:
     rows = store.read("MATCH (l:ListEntry)-[:LISTED]->(s) "
                       "RETURN l.entry_id AS entry_id, l.list_kind AS kind, l.status AS status, "
                       "l.status_date AS status_date, l.start_date AS start_date, "
-                      "l.end_date AS end_date, s.division AS division")
+                      "l.end_date AS end_date, l.repaired_on AS repaired_on, "
+                      "s.division AS division")
     issuers = store.read("MATCH (l:ListEntry)-[:ISSUED_BY]->(d:Department) "
                          "RETURN l.entry_id AS entry_id, d.code AS code")
     codes: dict[str, set[str]] = {}
@@ -60,7 +61,8 @@ def every_entry(store) -> list[dict]:
 def in_force(entry: dict, day: dt.date) -> bool:
     return (entry["start_date"] <= day and (entry["end_date"] is None or entry["end_date"] >= day)
             and (entry["status"] == "active"
-                 or (entry["status_date"] is not None and entry["status_date"] > day)))
+                 or (entry["status_date"] is not None and entry["status_date"] > day))
+            and (entry["repaired_on"] is None or entry["repaired_on"] > day))
 
 
 def test_a_published_list_is_exactly_the_entries_in_force(seeded, seed_dir):

@@ -67,16 +67,28 @@ def expected_by_district(store) -> dict[str, Counter]:
     for row in store.read("MATCH (l:ListEntry)-[:LISTED]->(s) RETURN l.list_kind AS kind, "
                           "l.status AS status, l.status_date AS status_date, "
                           "l.start_date AS start_date, l.end_date AS end_date, "
-                          "s.division AS division"):
+                          "l.repaired_on AS repaired_on, s.division AS division"):
         in_force = (row["start_date"] <= AS_OF
                     and (row["end_date"] is None or row["end_date"] >= AS_OF)
                     and (row["status"] == "active" or (row["status_date"] is not None
-                                                       and row["status_date"] > AS_OF)))
+                                                       and row["status_date"] > AS_OF))
+                    and (row["repaired_on"] is None or row["repaired_on"] > AS_OF))
         if in_force:
             counts[district(row["division"])][f"{row['kind']}_in_force"] += 1
-        if (row["status"] == "repaired" and row["status_date"] is not None
+        if (row["status"] == "repaired" and row["repaired_on"] is None
+                and row["status_date"] is not None
                 and SPAN.since <= row["status_date"] <= SPAN.until):
             counts[district(row["division"])]["repairs"] += 1
+    for target, link in (("ListEntry", "LISTED"), ("Penalty", "PENALIZED")):
+        places: dict[str, set[str]] = {}  # a repair counts once in each district it concerns
+        for row in store.read(f"MATCH (r:Repair)-[:REPAIRS]->(:{target})-[:{link}]->(s) "
+                              "RETURN r.repair_id AS id, r.decision_date AS day, "
+                              "s.division AS division"):
+            if SPAN.since <= row["day"] <= SPAN.until:
+                places.setdefault(row["id"], set()).add(district(row["division"]))
+        for found in places.values():
+            for place in found:
+                counts[place]["repairs"] += 1
     for row in store.read("MATCH (s:Sanction)-[:APPLIES_TO]->(x) RETURN s.kind AS kind, "
                           "s.valid_from AS valid_from, s.valid_to AS valid_to, "
                           "x.division AS division"):

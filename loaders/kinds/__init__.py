@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from loaders.context import Context
-from loaders.kinds import links, records, subjects
+from loaders.kinds import links, records, repairs, subjects
 from loaders.plan import Plan
 from loaders.reading import SourceRow
 
@@ -23,6 +23,7 @@ TRANSFORMERS: dict[str, Transformer] = {
     "list_entries": records.list_entry,
     "commitments": records.commitment,
     "procurement": links.procurement,
+    "repairs": repairs.repair,
 }
 
 # Passes over a whole file before its rows are transformed (children before parents).
@@ -35,9 +36,10 @@ CODE_COLUMNS = ("uscc", "legal_rep_id", "id_number", "source_id", "target_id", "
                 "subject_uscc", "subject_org_code", "subject_reg_no", "subject_id_number",
                 "bidder_code", "legacy_code")
 OVERSEAS_COLUMNS = ("source_id", "target_id")  # where an overseas entity's id may stand
-DEPARTMENT_COLUMNS = ("department_code", "authority_code", "purchaser_code", "parent_code", "code")
+DEPARTMENT_COLUMNS = ("department_code", "authority_code", "purchaser_code", "parent_code", "code",
+                      "penalty_authority_code")
 NAME_COLUMNS = ("subject_name",)
-DEPARTMENT_NAME_COLUMNS = ("authority",)
+DEPARTMENT_NAME_COLUMNS = ("authority", "penalty_authority")
 
 # Temporal relationships a file of this kind lists completely: after a load, those its source
 # listed before but not now are ended. (kind → relationship types, and the column the file must

@@ -44,13 +44,19 @@ def license_(row: SourceRow, ctx: Context) -> Plan:
     }, numbers=(), dates=("valid_from", "valid_to"))
 
 
+def decision_key(authority_code: str | None, authority: str, decision_no: str) -> str:
+    """A penalty's or license's key: the deciding authority (its code, else its name) and the
+    decision number, which is unique only within that authority."""
+    return f"{authority_code or normalize_name(authority)}|{normalize_code(decision_no)}"
+
+
 def _decision(row: SourceRow, ctx: Context, label: str, key_name: str, link: str,
               texts: dict[str, str], numbers: tuple[str, ...], dates: tuple[str, ...]) -> Plan:
     cells = Cells(row)
     decision_no = cells.text("decision_no", required=True) or ""
     authority = cells.text("authority", required=True) or ""
     authority_code = department_code(cells.code("authority_code"))
-    key = f"{authority_code or normalize_name(authority)}|{normalize_code(decision_no)}"
+    key = decision_key(authority_code, authority, decision_no)
     plan = Plan(("node", label, key))
     subject, code = _decision_subject(ctx, plan, cells)
     decision_date = cells.date("decision_date", required=True)
@@ -68,6 +74,8 @@ def _decision(row: SourceRow, ctx: Context, label: str, key_name: str, link: str
     node |= {column: cells.number(column) for column in numbers}
     node |= {column: cells.date(column) for column in dates}
     plan.nodes.append((label, node))
+    if label == "Penalty":  # what a repair decision in this load may name
+        ctx.registry.add_record(label, key, decision_date, subject.key)
     plan.rels.append((link, label, subject.label,
                       {"src_key": key, "dst_key": subject.key, **ctx.rel_stamp}))
     if authority_code and not ctx.registry.department(authority_code, None):
@@ -175,6 +183,7 @@ def list_entry(row: SourceRow, ctx: Context) -> Plan:
         "start_date": start, "end_date": end, "status": status, "status_date": status_date,
         **ctx.stamp,
     }))
+    ctx.registry.add_record("ListEntry", entry_id, start, subject.key, kind)
     plan.rels.append(("LISTED", "ListEntry", subject.label,
                       {"src_key": entry_id, "dst_key": subject.key, **ctx.rel_stamp}))
     link_issuer(ctx, plan, "ListEntry", entry_id, None, authority)

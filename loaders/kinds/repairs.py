@@ -1,0 +1,125 @@
+"""Credit-repair decisions (信用修复决定): a penalty's publication ended early (提前终止公示) or
+a black-list entry removed (移出名单), from the decision date on.
+
+A repair names what it repairs — a penalty by its decision number and deciding authority, a
+list entry by its id — and is refused unless that record is in the graph or this load, is the
+kind the repair says, was decided or listed before the repair, and has no other repair. A row
+writes the Repair node and its REPAIRS link; once the load's rows are written, every repair is
+copied onto what it repairs (``repaired_on``, ``repair_id``: ``Writer.apply_repairs``) —
+properties no penalty or list file writes, so a record sent again later (status still 在列)
+cannot undo the repair. The record's ``updated_at`` moves, so incremental propagation retracts
+what was derived from a repaired entry."""
+
+from __future__ import annotations
+
+from graph.identifiers import normalize_code
+from loaders import vocabulary
+from loaders.context import Cells, Context, department_code, link_issuer, shown_code
+from loaders.kinds.records import decision_key
+from loaders.plan import Plan, Reject
+from loaders.reading import SourceRow
+from loaders.registry import RecordFacts, Unresolved
+from loaders.values import normalize_name
+
+TARGET_KIND = {"Penalty": "early_end", "ListEntry": "removal"}
+KIND_WORDS = {"early_end": "提前终止公示 (early end of a penalty's publication)",
+              "removal": "移出名单 (removal from a black list)"}
+
+
+def repair(row: SourceRow, ctx: Context) -> Plan:
+    cells = Cells(row)
+    repair_id = cells.text("repair_id", required=True) or ""
+    plan = Plan(("node", "Repair", repair_id))
+    decided = cells.date("decision_date", required=True)
+    authority = cells.text("authority", required=True) or ""
+    authority_code = department_code(cells.code("authority_code"))
+    label, key, column, facts = _target(ctx, cells)
+    kind = _kind(cells, label)
+    if facts.repair_id and facts.repair_id != repair_id:
+        raise Reject(column, f"already repaired by decision {facts.repair_id}; a second repair "
+                     "of one record is refused (withdraw or correct the first)", key)
+    if label == "ListEntry" and facts.list_kind != "black":
+        raise Reject("entry_id", f"a {facts.list_kind or 'red'}-list entry: credit repair "
+                     "removes black-list entries only", key)
+    if decided and facts.date and decided < facts.date:
+        what = "decided" if label == "Penalty" else "listed"
+        raise Reject("decision_date", f"the repair ({decided}) comes before the record was "
+                     f"{what} ({facts.date})")
+    subject_code = _checked_subject(ctx, cells, facts)
+    plan.nodes.append(("Repair", {
+        "repair_id": repair_id, "repair_kind": kind, "decision_date": decided,
+        "authority": authority, "authority_code": authority_code, "basis": cells.text("basis"),
+        "target_label": label, "target_key": key, "subject_code": subject_code,
+        "subject_name": cells.text("subject_name"), **ctx.stamp,
+    }))
+    facts.repair_id = repair_id  # a second repair of it later in this load is refused
+    plan.rels.append(("REPAIRS", "Repair", label,
+                      {"src_key": repair_id, "dst_key": key, **ctx.rel_stamp}))
+    link_issuer(ctx, plan, "Repair", repair_id, authority_code, authority)
+    return plan
+
+
+def _target(ctx: Context, cells: Cells) -> tuple[str, str, str, RecordFacts]:
+    """The penalty or list entry the row names: exactly one of them."""
+    decision_no, entry_id = cells.text("decision_no"), cells.text("entry_id")
+    if bool(decision_no) == bool(entry_id):
+        raise Reject("entry_id" if entry_id else "decision_no", (
+            "name either a penalty (行政处罚决定书文号 with 处罚机关) or a list entry (名单编号), "
+            "not both" if entry_id else "name what is repaired: a penalty (行政处罚决定书文号 "
+            "with 处罚机关) or a list entry (名单编号)"))
+    if entry_id:
+        facts = ctx.registry.record("ListEntry", entry_id)
+        if facts is None:
+            raise Reject("entry_id", "no list entry with this id in the graph or this load",
+                         entry_id)
+        return "ListEntry", entry_id, "entry_id", facts
+    assert decision_no is not None
+    name = cells.text("penalty_authority")
+    code = department_code(cells.code("penalty_authority_code"))
+    if not name and not code:
+        raise Reject("penalty_authority", "required with 行政处罚决定书文号: a decision number "
+                     "is unique only within the authority that decided it")
+    # Stored under the authority's code when the penalty file gave it, else under its name.
+    keys = [decision_key(c, "", decision_no)
+            for c in (code, ctx.registry.department(code, name)) if c]
+    if name:
+        keys.append(decision_key(None, name, decision_no))
+    for key in dict.fromkeys(keys):
+        facts = ctx.registry.record("Penalty", key)
+        if facts is not None:
+            return "Penalty", key, "decision_no", facts
+    raise Reject("decision_no", f"no penalty {normalize_code(decision_no)} by "
+                 f"{code or normalize_name(name or '')} in the graph or this load", decision_no)
+
+
+def _kind(cells: Cells, label: str) -> str:
+    """The repair's kind, from its column when given (and then it must fit the record)."""
+    word = cells.text("repair_kind")
+    if word is None:
+        return TARGET_KIND[label]
+    kind = vocabulary.canonical("repair_kinds", word)
+    if kind is None:
+        raise Reject("repair_kind", "one of 提前终止公示 (early_end), 移出名单 (removal)", word)
+    if kind != TARGET_KIND[label]:
+        raise Reject("repair_kind", f"{KIND_WORDS[kind]} does not apply to a "
+                     f"{'penalty' if label == 'Penalty' else 'list entry'}; it takes "
+                     f"{KIND_WORDS[TARGET_KIND[label]]}", word)
+    return kind
+
+
+def _checked_subject(ctx: Context, cells: Cells, facts: RecordFacts) -> str | None:
+    """The subject code the row gives (stored masked), which must be the record's subject:
+    a mistyped id must not repair someone else's record."""
+    check = cells.reference("subject_code")
+    if check is None:
+        return None
+    if not check.usable:
+        raise Reject("subject_code", f"not a usable code: {check.reason}", shown_code(check))
+    try:
+        subject = ctx.registry.subject(check)
+    except Unresolved as exc:
+        raise Reject("subject_code", str(exc)) from None
+    if subject is None or subject.key not in facts.subjects:
+        raise Reject("subject_code", "is not the subject of the record repaired",
+                     shown_code(check))
+    return shown_code(check)
