@@ -147,16 +147,26 @@ class FirstLoad:
         return settled
 
     def apply_repairs(self) -> int:
-        """Each held repair decision copied onto the record it repairs (as
-        StoreWriter.apply_repairs does in the store)."""
+        """Each held repair decision copied onto what it repairs — a list entry, or the
+        repaired subject's PENALIZED link — as StoreWriter.apply_repairs does in the store."""
         repairs, done = self.nodes.get("Repair"), 0
-        for (rel_type, _, target), table in self.relationships.items():
-            if rel_type != "REPAIRS" or repairs is None or target not in self.nodes:
+        if repairs is None:
+            return 0
+        for (rel_type, _, target), table in list(self.relationships.items()):
+            if rel_type != "REPAIRS":
                 continue
             for repair_id, key, *_ in table.rows:
-                self.nodes[target].fold(key, {"repaired_on": repairs.value(
-                    repair_id, "decision_date"), "repair_id": repair_id})
-                done += 1
+                change = {"repaired_on": repairs.value(repair_id, "decision_date"),
+                          "repair_id": repair_id}
+                if target == "ListEntry" and key in self.nodes.get(target, ()):
+                    self.nodes[target].fold(key, change)
+                    done += 1
+                    continue
+                subject = repairs.value(repair_id, "subject_key")
+                for (link, _, _), links in self.relationships.items():
+                    if link == "PENALIZED" and (key, subject) in links:
+                        links.fold((key, subject), change)
+                        done += 1
         return done
 
     def clear(self) -> None:

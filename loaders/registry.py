@@ -36,12 +36,19 @@ class Subject:
 
 @dataclass
 class RecordFacts:
-    """What a repair decision must know of the penalty or list entry it repairs."""
+    """What a repair decision must know of the penalty or list entry it repairs (or, for a
+    repair decision itself, what it repairs: ``target``)."""
 
     date: Any  # a penalty's decision date, a list entry's start date
     subjects: set[str]  # the keys of the subjects it concerns (a joint decision: several)
     list_kind: str | None = None
-    repair_id: str | None = None  # the repair already decided for it
+    repairs: dict[str, str] = field(default_factory=dict)  # subject key → repair decided
+    target: str | None = None  # a repair's record and subject: Label:key|subject
+
+
+def repair_target(label: str, key: str, subject: str | None) -> str:
+    """What a repair decision repairs, as one text: the record and the subject."""
+    return f"{label}:{key}|{subject or ''}"
 
 
 class Unresolved(Exception):
@@ -98,26 +105,33 @@ class Registry:
         self.department_names[normalize_name(name)].add(code)
 
     def add_record(self, label: str, key: str, date: Any, subject: str,
-                   list_kind: str | None = None) -> None:
+                   list_kind: str | None = None, target: str | None = None) -> None:
         if not self.keep_records:
             return
         facts = self.records.get((label, key))
         if facts is None:
-            self.records[(label, key)] = RecordFacts(date, {subject}, list_kind)
+            self.records[(label, key)] = RecordFacts(date, {subject}, list_kind, target=target)
         else:
             facts.date, facts.list_kind = date or facts.date, list_kind or facts.list_kind
+            facts.target = target or facts.target
             facts.subjects.add(subject)
 
     def record(self, label: str, key: str) -> RecordFacts | None:
-        """A penalty or list entry of this load or the store (asked once per key)."""
+        """A penalty, list entry or repair decision of this load or the store (the store is
+        asked once per key; its rows are one per subject)."""
         if self.record_lookup is not None and ("record:" + label, key) not in self._asked:
             self._asked.add(("record:" + label, key))
             for row in self.record_lookup(label, [key]):
                 facts = self.records.setdefault((label, key), RecordFacts(row["date"], set()))
-                facts.subjects.update(s for s in row["subjects"] or () if s)
+                if row.get("subject"):
+                    facts.subjects.add(row["subject"])
+                    if row.get("repair_id"):
+                        facts.repairs.setdefault(row["subject"], row["repair_id"])
                 facts.date = facts.date or row["date"]
                 facts.list_kind = facts.list_kind or row.get("list_kind") or None
-                facts.repair_id = facts.repair_id or row.get("repair_id") or None
+                if row.get("target_label"):
+                    facts.target = facts.target or repair_target(
+                        row["target_label"], row["target_key"], row["subject"])
         return self.records.get((label, key))
 
     # -- asking the store ahead of a chunk --------------------------------------------------

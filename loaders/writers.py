@@ -14,7 +14,8 @@ from graph.store import GraphStore, checked_relationships
 from queries.library import cypher_file, run
 
 LOOKUP_CHUNK = 5000
-REPAIR_TARGETS = {"Penalty": "repair-targets-penalty", "ListEntry": "repair-targets-entry"}
+REPAIR_TARGETS = {"Penalty": "repair-targets-penalty", "ListEntry": "repair-targets-entry",
+                  "Repair": "repair-by-id"}
 APPLY_REPAIRS = ("apply-repairs-penalty", "apply-repairs-entry")
 
 
@@ -44,7 +45,8 @@ class StoreWriter:
         return found
 
     def record_facts(self, label: str, keys: list[str]) -> list[dict[str, Any]]:
-        """Penalties or list entries by key, as a repair decision must know them."""
+        """Penalties, list entries or repair decisions by key, as a repair decision must know
+        them (loaders/registry.RecordFacts)."""
         if label in self.empty_at_start:
             return []
         return run(self.store, REPAIR_TARGETS[label], keys=keys)

@@ -118,13 +118,17 @@ def records_query(store: GraphStore, kind: Kind) -> str:
     node = schema.node(kind.label)
     record = ", ".join(f"p.{quote_property(name)} AS {quote_property(name)}"
                        for name in node.properties)
-    return (f"MATCH (p:{quote_label(schema, kind.label)})-[:{quote_rel_type(schema, kind.link)}]"
+    # a subject's repair (信用修复) is on its link: in a joint decision, the others' stands
+    record += "".join(f", x.{quote_property(name)} AS {quote_property(name)}"
+                      for name in schema.relationship(kind.link).properties
+                      if name in ("repaired_on", "repair_id"))
+    return (f"MATCH (p:{quote_label(schema, kind.label)})-[x:{quote_rel_type(schema, kind.link)}]"
             "->(s) WHERE p.decision_date >= $since AND p.decision_date <= $until "
             f"OPTIONAL MATCH (rep:{quote_label(schema, 'Person')})"
             f"-[r:{quote_rel_type(schema, 'LEGAL_REP_OF')}]->(s) "
             "WHERE (r.start_date IS NULL OR r.start_date <= p.decision_date) "
             "AND (r.end_date IS NULL OR r.end_date >= p.decision_date) "
-            f"WITH p, s, collect(DISTINCT rep.name) AS reps RETURN {record}, "
+            f"WITH p, x, s, collect(DISTINCT rep.name) AS reps RETURN {record}, "
             "CASE WHEN s.uscc IS NULL THEN 'Person' ELSE 'Enterprise' END AS label, "
             "s.name AS subject, s.uscc AS uscc, s.reg_no AS reg_no, s.org_code AS org_code, "
             "s.tax_no AS tax_no, s.entity_type AS entity_type, s.id_type AS subject_id_type, "

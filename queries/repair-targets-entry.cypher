@@ -1,7 +1,9 @@
-// purpose: list entries by id with their start date, list kind, subject and the repair already decided for them (checking credit-repair decisions as they load)
+// purpose: a list entry by id with its start date, list kind, subject and the repair decided for it if any (checking credit-repair decisions as they load)
 // parameters: keys (list of entry_id)
-// basis: 信用修复 — a repair removes a black-list entry listed before it, of the subject it says, once
+// basis: 信用修复 — a repair removes a black-list entry listed before it, once
 UNWIND $keys AS key
 MATCH (l:ListEntry {entry_id: key})-[:LISTED]->(s)
-RETURN key, l.start_date AS date, collect(coalesce(s.uscc, s.pid)) AS subjects,
-       l.list_kind AS list_kind, l.repair_id AS repair_id
+OPTIONAL MATCH (r:Repair)-[:REPAIRS]->(l)
+RETURN key, l.start_date AS date, coalesce(s.uscc, s.pid) AS subject,
+       l.list_kind AS list_kind, r.repair_id AS repair_id, '' AS target_label,
+       '' AS target_key

@@ -1,7 +1,9 @@
-// purpose: penalties by key with their decision date, their subjects and the repair already decided for them (checking credit-repair decisions as they load)
+// purpose: a penalty by key, one row per subject, with its decision date and the repair decided for that subject if any (checking credit-repair decisions as they load)
 // parameters: keys (list of penalty_id)
-// basis: 信用修复 — a repair names a penalty decided before it, of the subject it says, repaired once
+// basis: 信用修复 — a repair names a penalty decided before it and the subject it repairs, once
 UNWIND $keys AS key
 MATCH (p:Penalty {penalty_id: key})-[:PENALIZED]->(s)
-RETURN key, p.decision_date AS date, collect(coalesce(s.uscc, s.pid)) AS subjects,
-       '' AS list_kind, p.repair_id AS repair_id
+OPTIONAL MATCH (r:Repair)-[:REPAIRS]->(p)
+WHERE r.subject_key = coalesce(s.uscc, s.pid)
+RETURN key, p.decision_date AS date, coalesce(s.uscc, s.pid) AS subject, '' AS list_kind,
+       r.repair_id AS repair_id, '' AS target_label, '' AS target_key

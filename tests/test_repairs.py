@@ -21,6 +21,7 @@ from propagation.service import propagate
 from publication.public_record import penalties_with_windows
 from publication.repair import repair_check
 from publication.statistics import Period, statistics
+from queries.linked import linked_rows
 from queries.lists import entries_in_force
 from queries.profile import profile
 from queries.subjects import Subject
@@ -190,7 +191,79 @@ def test_the_offline_import_files_carry_the_repairs(tmp_path):
 
     entry = rows("nodes-ListEntry.csv")["HZ-B-2016-0001"]
     assert (entry["repaired_on:date"], entry["repair_id"]) == ("2024-05-01", "杭中法修〔2024〕1号")
-    penalty = next(p for p in rows("nodes-Penalty.csv").values()
-                   if p["decision_no"] == "杭市监罚〔2016〕101号")
-    assert penalty["repaired_on:date"] == "2016-07-01"
+    links = list(csv.DictReader((tmp_path / "import" / "relationships-PENALIZED-Penalty-"
+                                 "Enterprise.csv").open(encoding="utf-8", newline="")))
+    repaired = [link for link in links if link["repaired_on:date"]]
+    assert [(link[":END_ID(Enterprise)"], link["repaired_on:date"], link["repair_id"])
+            for link in repaired] == [(DEBTOR, "2016-07-01", "杭市监修〔2016〕2号")]
     assert len(rows("relationships-REPAIRS-Repair-ListEntry.csv")) == 1
+
+
+def test_a_joint_decision_is_repaired_for_the_subject_named_only(store, tmp_path):
+    """双罚: one decision, two subjects; a repair must name its subject, and the other's
+    penalty stays public."""
+    load(store, SAMPLE, tmp_path)
+    joint = tmp_path / "joint"
+    joint.mkdir()
+    with (joint / "penalties.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["decision_no", "subject_name", "subject_code", "violation_type",
+                         "decision_date", "authority", "authority_code", "publish_date"])
+        for code, name in ((TEA, "杭州西湖龙井茶业有限公司"), (DEBTOR, "杭州拱墅恒达建材有限公司")):
+            writer.writerow(["杭市监罚〔2025〕9号", name, code, "虚假宣传", "2025-01-06",
+                             "杭州市市场监督管理局", "11330100002482170H", "2025-01-08"])
+    load(store, joint, tmp_path)
+    repairs = write_repairs(tmp_path / "r", [
+        ["R-J1", "", "杭市监罚〔2025〕9号", "杭州市市场监督管理局", "", "", "2025-06-02",
+         "杭州市市场监督管理局", ""],
+        ["R-J2", "", "杭市监罚〔2025〕9号", "杭州市市场监督管理局", "", TEA, "2025-06-02",
+         "杭州市市场监督管理局", ""]])
+    report = load(store, repairs, tmp_path)
+    assert counts(report, "信用修复.csv") == (2, 1, 0, 1)
+    assert [(r["line"], r["column"]) for r in rejects(report)] == [("2", "subject_code")]
+    day = dt.date(2025, 7, 1)
+    assert not penalties(store, TEA, day)["杭市监罚〔2025〕9号"]["public"]
+    assert penalties(store, DEBTOR, day)["杭市监罚〔2025〕9号"]["public"]
+
+
+def test_a_repair_cannot_change_its_record_come_twice_or_come_early(store, tmp_path):
+    load(store, SAMPLE, tmp_path)
+    load(store, write_repairs(tmp_path / "first", GOOD[:1]), tmp_path)
+    later = load(store, write_repairs(tmp_path / "later", [
+        # the same number for another record
+        ["杭中法修〔2024〕1号", "", "杭市监罚〔2016〕102号", "杭州市市场监督管理局", "", "",
+         "2017-01-01", "杭州市市场监督管理局", ""],
+        # another number for the record repaired by an earlier load
+        ["R-2", "", "", "", "HZ-B-2016-0001", "", "2024-06-01", "杭州市中级人民法院", ""],
+        # decided in the future
+        ["R-3", "", "杭市监罚〔2016〕102号", "杭州市市场监督管理局", "", "",
+         (dt.date.today() + dt.timedelta(days=2)).isoformat(), "杭州市市场监督管理局", ""],
+        # the same decision with a corrected date: taken
+        ["杭中法修〔2024〕1号", "", "", "", "HZ-B-2016-0001", "", "2024-04-01",
+         "杭州市中级人民法院", ""]]), tmp_path)
+    assert [(r["line"], r["column"]) for r in rejects(later)] == [
+        ("2", "repair_id"), ("3", "entry_id"), ("4", "decision_date")]
+    assert counts(later, "信用修复.csv") == (4, 0, 1, 3)
+    assert "HZ-B-2016-0001" not in in_force(store, dt.date(2024, 4, 1))
+    assert "HZ-B-2016-0001" in in_force(store, dt.date(2024, 3, 31))
+    assert penalties(store, TEA, dt.date(2017, 6, 1))["杭市监罚〔2016〕102号"]["repaired_on"] is None
+    # the penalties feed sent again keeps the repair of 101号
+    load(store, write_repairs(tmp_path / "r101", GOOD[1:]), tmp_path)
+    feed = tmp_path / "penalty-feed"
+    feed.mkdir()
+    shutil.copy(SAMPLE / "penalties.csv", feed)
+    load(store, feed, tmp_path)
+    assert not penalties(store, DEBTOR, dt.date(2016, 8, 1))["杭市监罚〔2016〕101号"]["public"]
+
+
+def test_a_repaired_entry_leaves_the_linked_party_search(store, tmp_path):
+    """E4's legal representative also represents the debtor: found before the repair, not
+    after (the Neo4j per-hop query and the embedded engine's test)."""
+    load(store, SAMPLE, tmp_path)
+    near = Subject("Enterprise", "91330102MA2CX1Y00N", "")
+    before = linked_rows(store, near, 2, dt.date(2024, 4, 30))
+    assert [row["subject_id"] for row in before] == [DEBTOR]
+    load(store, write_repairs(tmp_path / "repairs", GOOD[:1]), tmp_path)
+    assert linked_rows(store, near, 2, dt.date(2024, 5, 1)) == []
+    assert [row["subject_id"] for row in linked_rows(store, near, 2, dt.date(2024, 4, 30))] == [
+        DEBTOR]
