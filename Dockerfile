@@ -15,6 +15,7 @@ COPY seed seed
 COPY cli cli
 COPY api api
 COPY publication publication
+COPY alerts alerts
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
 
 # -- the image: the wheel and its dependencies, no source tree ---------------------------------

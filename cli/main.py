@@ -1,6 +1,7 @@
 """``creditgraph``: the command line of CreditGraph 信用图谱."""
 
 from cli import (  # noqa: F401  (importing registers the commands)
+    alert_commands,
     api_keys_commands,
     case_commands,
     codes_commands,

@@ -1,0 +1,261 @@
+"""Alerts into cases, and the people working them.
+
+A hit (alerts/evaluate.py) whose fingerprint was never raised becomes an alert, which opens the
+case of its rule and subject or joins it: a case open or in progress takes the new evidence; a
+dismissed case is reopened; a confirmed one keeps its status. Each change is an event in the
+case's history with the evidence added and gone. The same evidence found again changes nothing.
+The alert node is written last: a run killed half-way is finished by the next one.
+
+People act on cases by role (graph/users.py): viewers see nothing of cases; investigators list
+and read them, comment, and move the cases assigned to them from open to in progress;
+supervisors (and admins) also assign, confirm, dismiss and reopen. Every change is written to
+the case's history and to the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from alerts.evaluate import Hit, Watched
+from alerts.rules import AlertRules
+from graph import audit
+from graph.errors import CreditGraphError
+from graph.store import GraphStore
+from graph.users import User
+from queries.library import run
+
+STATUSES = ("open", "in_progress", "confirmed", "dismissed")
+STATUS_WORDS = {"open": "待处理", "in_progress": "处理中", "confirmed": "已确认",
+                "dismissed": "已排除"}
+SYSTEM = "system"
+MAX_COMMENT = 2000
+
+
+class CaseError(CreditGraphError):
+    """A case action that is not allowed or names nothing."""
+
+
+@dataclass
+class RunReport:
+    as_of: str
+    hits: int = 0
+    new_alerts: int = 0
+    opened: int = 0
+    joined: int = 0
+    reopened: int = 0
+    unchanged: int = 0
+    cases: list[str] = field(default_factory=list)  # cases opened, joined or reopened
+
+
+def case_id_of(rule: str, label: str, key: str) -> str:
+    """One case per rule and subject: the same subject under another rule is another case."""
+    digest = hashlib.sha256(f"{rule}|{label}:{key}".encode()).hexdigest()[:12].upper()
+    return f"AJ-{digest}"
+
+
+def record_hits(store: GraphStore, rules: AlertRules, hits: Sequence[Hit], as_of: dt.date,
+                now: dt.datetime | None = None) -> RunReport:
+    """Raise each hit not raised before; returns what happened to the cases."""
+    now = now or dt.datetime.now(dt.UTC)
+    report = RunReport(as_of.isoformat(), hits=len(hits))
+    raised = {row["fingerprint"] for row in run(store, "alert-fingerprints",
+                                                 fingerprints=[h.fingerprint for h in hits])
+              } if hits else set()
+    titles = rules.by_name()
+    for hit in hits:
+        if hit.fingerprint in raised:
+            report.unchanged += 1
+            continue
+        case_id = case_id_of(hit.rule, hit.label, hit.key)
+        found = run(store, "case-by-id", case_id=case_id)
+        evidence = {"items": list(hit.items), "words": list(hit.words)}
+        rule = titles.get(hit.rule)
+        if not found:
+            _write_case(store, case_id, hit, now, status="open", alerts=1, opened_at=now,
+                        title=rule.title if rule else hit.rule,
+                        severity=rule.severity if rule else None)
+            _event(store, case_id, now, SYSTEM, "opened", {"rule": hit.rule, "added": evidence[
+                "items"]})
+            report.opened += 1
+        else:
+            case = found[0]
+            if case["fingerprint"] != hit.fingerprint:  # else: a run killed before its alert
+                before = set(json.loads(case["evidence"] or "{}").get("items", []))
+                change = {"added": sorted(set(hit.items) - before),
+                          "gone": sorted(before - set(hit.items))}
+                reopen = case["status"] == "dismissed"
+                _write_case(store, case_id, hit, now,
+                            status="open" if reopen else case["status"],
+                            alerts=int(case["alerts"] or 0) + 1)
+                if reopen:
+                    change["status"] = ["dismissed", "open"]
+                _event(store, case_id, now, SYSTEM,
+                       "reopened" if reopen else "evidence_changed", change)
+                report.reopened += reopen
+                report.joined += not reopen
+        store.merge_nodes("Alert", [{"fingerprint": hit.fingerprint, "case_id": case_id,
+                                     "rule": hit.rule, "raised_at": now,
+                                     "evidence": json.dumps(evidence, ensure_ascii=False),
+                                     "updated_at": now}])
+        store.merge_relationships("ALERT_OF", "Alert", "InvestigationCase",
+                                  [{"src_key": hit.fingerprint, "dst_key": case_id,
+                                    "updated_at": now}])
+        report.new_alerts += 1
+        report.cases.append(case_id)
+    return report
+
+
+def _write_case(store: GraphStore, case_id: str, hit: Hit, now: dt.datetime, *, status: str,
+                alerts: int, **extra: Any) -> None:
+    store.merge_nodes("InvestigationCase", [{
+        "case_id": case_id, "rule": hit.rule, "subject_label": hit.label,
+        "subject_key": hit.key, "subject_name": hit.name, "status": status,
+        "fingerprint": hit.fingerprint, "alerts": alerts, "updated_at": now,
+        "evidence": json.dumps({"items": list(hit.items), "words": list(hit.words)},
+                               ensure_ascii=False), **extra}])
+    if not hit.key.startswith("name:"):  # a department known only by name has no node
+        store.merge_relationships("CONCERNS", "InvestigationCase", hit.label,
+                                  [{"src_key": case_id, "dst_key": hit.key, "updated_at": now}])
+
+
+def _event(store: GraphStore, case_id: str, now: dt.datetime, actor: str, action: str,
+           detail: dict[str, Any]) -> str:
+    event_id = f"{case_id}-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
+    store.merge_nodes("CaseEvent", [{
+        "event_id": event_id, "case_id": case_id, "at": now, "actor": actor, "action": action,
+        "detail": json.dumps(detail, ensure_ascii=False), "updated_at": now}])
+    store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
+                              [{"src_key": event_id, "dst_key": case_id, "updated_at": now}])
+    return event_id
+
+
+# -- watches --------------------------------------------------------------------------------
+
+
+def watched(store: GraphStore) -> list[Watched]:
+    return [Watched(r["subject_label"], r["subject_key"], r["subject_name"] or "", r["hops"])
+            for r in run(store, "watches-all")]
+
+
+# -- people acting on cases -------------------------------------------------------------------
+
+
+def require(user: User | None, role: str, doing: str) -> User:
+    """Cases are closed to anyone without a user of the role: no user, no cases."""
+    if user is None:
+        raise CaseError(f"{doing} needs a signed-in user (CREDITGRAPH_USER naming a user in "
+                        "the user store): cases are never open to anonymous callers")
+    if not user.can(role):
+        raise CaseError(f"{doing} needs the {role} role; {user.name} is {user.role}")
+    return user
+
+
+def list_cases(store: GraphStore, user: User | None, status: str = "", assignee: str = ""
+               ) -> list[dict[str, Any]]:
+    require(user, "investigator", "listing cases")
+    if status and status not in STATUSES:
+        raise CaseError(f"--status must be one of {', '.join(STATUSES)}; got {status!r}")
+    return run(store, "cases-list", status=status, assignee=assignee)
+
+
+def show_case(store: GraphStore, user: User | None, case_id: str) -> dict[str, Any]:
+    require(user, "investigator", "reading a case")
+    case = _case(store, case_id)
+    case["evidence"] = json.loads(case["evidence"] or "{}")
+    case["history"] = [row | {"detail": json.loads(row["detail"] or "{}")}
+                       for row in run(store, "case-events", case_id=case_id)]
+    case["alerts_raised"] = run(store, "case-alerts", case_id=case_id)
+    return case
+
+
+def assign(store: GraphStore, user: User | None, case_ids: Iterable[str], assignee: str,
+           known: dict[str, User]) -> list[str]:
+    """Assign cases (several at once: bulk assignment) to an investigator or above."""
+    actor = require(user, "supervisor", "assigning cases")
+    target = known.get(assignee)
+    if target is None or not target.can("investigator"):
+        raise CaseError(f"{assignee!r} is not an investigator (or above) in the user store")
+    done = []
+    for case_id in case_ids:
+        case = _case(store, case_id)
+        now = dt.datetime.now(dt.UTC)
+        store.merge_nodes("InvestigationCase", [{"case_id": case_id, "rule": case["rule"],
+                                    "subject_label": case["subject_label"],
+                                    "subject_key": case["subject_key"],
+                                    "status": case["status"], "assignee": assignee,
+                                    "updated_at": now}])
+        _event(store, case_id, now, actor.name, "assigned",
+               {"from": case["assignee"], "to": assignee})
+        audit.append("case-assign", actor=actor.name, case_id=case_id,
+                     previous=case["assignee"], assignee=assignee)
+        done.append(case_id)
+    return done
+
+
+# Who may move a case from one status to another.
+TRANSITIONS = {("open", "in_progress"): "investigator",
+               ("in_progress", "open"): "investigator",
+               ("open", "confirmed"): "supervisor", ("open", "dismissed"): "supervisor",
+               ("in_progress", "confirmed"): "supervisor",
+               ("in_progress", "dismissed"): "supervisor",
+               ("confirmed", "open"): "supervisor", ("dismissed", "open"): "supervisor"}
+
+
+def set_status(store: GraphStore, user: User | None, case_id: str, status: str, note: str
+               ) -> dict[str, Any]:
+    actor = require(user, "investigator", "changing a case's status")
+    if status not in STATUSES:
+        raise CaseError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
+    case = _case(store, case_id)
+    needed = TRANSITIONS.get((case["status"], status))
+    if needed is None:
+        raise CaseError(f"{case_id} is {case['status']}: it cannot become {status} "
+                        "(open → in_progress → confirmed | dismissed; a supervisor reopens)")
+    require(actor, needed, f"{case['status']} → {status}")
+    if needed == "investigator" and not actor.can("supervisor") and case["assignee"] != (
+            actor.name):
+        raise CaseError(f"{case_id} is assigned to {case['assignee'] or 'nobody'}: an "
+                        "investigator works the cases assigned to them")
+    if status in ("confirmed", "dismissed") and not note.strip():
+        raise CaseError("closing a case needs a note saying why (--note)")
+    now = dt.datetime.now(dt.UTC)
+    store.merge_nodes("InvestigationCase", [{"case_id": case_id, "rule": case["rule"],
+                                "subject_label": case["subject_label"],
+                                "subject_key": case["subject_key"], "status": status,
+                                "updated_at": now}])
+    _event(store, case_id, now, actor.name, "status",
+           {"from": case["status"], "to": status, "note": _text(note)})
+    audit.append("case-status", actor=actor.name, case_id=case_id, previous=case["status"],
+                 status=status)
+    return {"case_id": case_id, "from": case["status"], "to": status}
+
+
+def comment(store: GraphStore, user: User | None, case_id: str, text: str) -> str:
+    actor = require(user, "investigator", "commenting on a case")
+    if not text.strip():
+        raise CaseError("an empty comment says nothing")
+    _case(store, case_id)
+    event = _event(store, case_id, dt.datetime.now(dt.UTC), actor.name, "comment",
+                   {"text": _text(text)})
+    audit.append("case-comment", actor=actor.name, case_id=case_id, event_id=event)
+    return event
+
+
+def _case(store: GraphStore, case_id: str) -> dict[str, Any]:
+    found = run(store, "case-by-id", case_id=case_id)
+    if not found:
+        raise CaseError(f"no case {case_id!r}")
+    return found[0]
+
+
+def _text(text: str) -> str:
+    from graph.documents import mask_personal_text
+
+    if len(text) > MAX_COMMENT:
+        raise CaseError(f"a note or comment holds at most {MAX_COMMENT} characters")
+    return mask_personal_text(text.strip())  # a typed ID number is masked, never kept

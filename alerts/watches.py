@@ -1,0 +1,67 @@
+"""Watches (关注): subjects an investigator asked to be told about, each with its owner (a user
+of the investigator role or above) and, optionally, its own reach for the linked-party rule.
+Adding the same subject again updates its owner, reach and note."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from graph import audit
+from graph.errors import CreditGraphError
+from graph.store import GraphStore
+from graph.users import User
+from queries.library import cypher_file, run
+from queries.subjects import Subject
+
+MAX_HOPS = 4
+MAX_NOTE = 500
+
+
+class WatchError(CreditGraphError):
+    pass
+
+
+def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
+                known: dict[str, User], hops: int | None = None, note: str = "",
+                actor: str | None = None) -> list[str]:
+    user = known.get(owner)
+    if user is None or not user.can("investigator"):
+        raise WatchError(f"--owner {owner!r}: not an investigator (or above) in the user store; "
+                         "a watch's alerts go to a person who may work cases")
+    if hops is not None and not 1 <= hops <= MAX_HOPS:
+        raise WatchError(f"--hops must be from 1 to {MAX_HOPS}; got {hops}")
+    if len(note) > MAX_NOTE:
+        raise WatchError(f"--note holds at most {MAX_NOTE} characters")
+    if not subjects:
+        raise WatchError("no subject to watch")
+    now = dt.datetime.now(dt.UTC)
+    rows = [{"watch_id": s.node_id, "subject_label": s.label, "subject_key": s.key,
+             "subject_name": s.name, "owner": owner, "hops": hops, "note": note or None,
+             "created_at": now, "created_by": actor, "updated_at": now} for s in subjects]
+    store.merge_nodes("Watch", rows)
+    for label in sorted({s.label for s in subjects}):
+        store.merge_relationships("WATCHES", "Watch", label, [
+            {"src_key": s.node_id, "dst_key": s.key, "updated_at": now}
+            for s in subjects if s.label == label])
+    ids = [s.node_id for s in subjects]
+    audit.append("watch-add", **({"actor": actor} if actor else {}), watches=ids,
+                 owner=owner, hops=hops)
+    return ids
+
+
+def list_watches(store: GraphStore, owner: str = "") -> list[dict]:
+    return [row for row in run(store, "watches-all") if not owner or row["owner"] == owner]
+
+
+def remove_watches(store: GraphStore, watch_ids: Sequence[str], actor: str | None = None
+                   ) -> list[str]:
+    held = {row["watch_id"] for row in run(store, "watches-all")}
+    unknown = [w for w in watch_ids if w not in held]
+    if unknown:
+        raise WatchError(f"no watch {', '.join(map(repr, unknown))} (see `creditgraph watch "
+                         "list`); nothing removed")
+    store.write(cypher_file("watch-remove", store.backend).text, {"ids": list(watch_ids)})
+    audit.append("watch-remove", **({"actor": actor} if actor else {}),
+                 watches=list(watch_ids))
+    return list(watch_ids)

@@ -1,0 +1,6 @@
+// purpose: which of these evidence fingerprints were raised as alerts already
+// parameters: fingerprints (list of SHA-256 hex)
+// basis: the same evidence never raises a second alert
+UNWIND $fingerprints AS fingerprint
+MATCH (a:Alert {fingerprint: fingerprint})
+RETURN a.fingerprint AS fingerprint

@@ -1,0 +1,242 @@
+"""Watches, alert rules and cases (alerts/) on both backends, on seed data: each shipped rule
+fires on its planted case and not on a control; the same evidence never raises a second alert;
+changed evidence reopens a dismissed case with the difference; roles decide who may do what,
+and every change is in the case's history and the audit log; a bad rule file is refused whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import yaml
+
+from alerts import cases as case_store
+from alerts.evaluate import Hit, evaluate
+from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
+from alerts.watches import WatchError, add_watches, list_watches, remove_watches
+from graph.identifiers import person_key
+from graph.users import User, add_user
+from queries.subjects import Subject, resolve
+from seed.generator import generate
+from tests.conftest import load_seed
+
+SECRET = b"test-secret-key-0123456789"
+AS_OF = dt.date(2026, 11, 1)
+RULES = load_alert_rules(DEFAULT_RULES)
+USERS = {name: User(name, role, "") for name, role in (
+    ("viewer1", "viewer"), ("inv1", "investigator"), ("inv2", "investigator"),
+    ("boss", "supervisor"))}
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-alerts")
+    generate(out, 400, seed=23)
+    return out
+
+
+@pytest.fixture
+def seeded(store, seed_dir, tmp_path, fresh_audit_log):
+    return load_seed(store, seed_dir, tmp_path / "rejects", SECRET, AS_OF)
+
+
+def cases_of(seed_dir) -> dict[str, dict]:
+    return {c["case"]: c for c in json.loads((seed_dir / "answers.json").read_text())["cases"]}
+
+
+def subjects(hits: list[Hit], rule: str) -> dict[str, Hit]:
+    return {hit.key: hit for hit in hits if hit.rule == rule}
+
+
+def watch(store, codes: list[str]) -> None:
+    add_watches(store, [resolve(store, code, SECRET) for code in codes], "inv1", USERS)
+
+
+def test_each_rule_fires_on_its_planted_case_and_not_on_a_control(seeded, seed_dir):
+    case = cases_of(seed_dir)
+    near, clean = case["repaired_versus_active"], case["red_incentive_granted"]["subject"]
+    quiet = case["shared_address_cluster"]["subjects"][0]  # no record, nobody listed near
+    watch(seeded, [near["subject"], near["active_firm"], clean, quiet])
+    hits = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF)
+    found = subjects(hits, "near_black")
+    assert set(found) == {near["subject"]}  # the active firm has none of its own near it
+    assert any(near["active_entry"] in item for item in found[near["subject"]].items)
+    assert not any(near["repaired_entry"] in item for item in found[near["subject"]].items)
+    assert found[near["subject"]].words  # the path in words
+    own = subjects(hits, "own_record")
+    assert near["active_firm"] in own and clean in own and quiet not in own
+    assert any(near["active_entry"] in item for item in own[near["active_firm"]].items)
+    breach = case["commitment_breach"]
+    assert any(breach["penalty"] in i for i in subjects(hits, "commitment_breach")[
+        breach["subject"]].items)
+    assert quiet not in subjects(hits, "commitment_breach")
+    conflict = subjects(hits, "red_black_conflict")
+    assert case["red_black_conflict"]["red"] in conflict and clean not in conflict
+    servants = subjects(hits, "civil_servant_finding")
+    for planted in ("civil_servant_for_profit", "civil_servant_conflict_of_interest"):
+        assert person_key(case[planted]["person_id"], SECRET) in servants
+    assert any("利益冲突" in item for item in servants[person_key(
+        case["civil_servant_conflict_of_interest"]["person_id"], SECRET)].items)
+    late = case["late_publication"]
+    late_items = [item for hit in subjects(hits, "late_publication").values()
+                  for item in hit.items]
+    assert any(late["late"] in item for item in late_items)
+    assert not any(late["on_time"] + " " in item for item in late_items)
+    phoenix = subjects(hits, "phoenix_firm")
+    ph = phoenix[person_key(case["phoenix_firms"]["person_id"], SECRET)]
+    assert all(any(firm in item for item in ph.items) for firm in case["phoenix_firms"][
+        "phoenix_firms"])
+    assert person_key(near["via_id"], SECRET) not in phoenix
+    # no document number in any evidence
+    text = json.dumps([[h.items, h.words] for h in hits], ensure_ascii=False)
+    assert case["phoenix_firms"]["person_id"] not in text and near["via_id"] not in text
+
+
+def test_the_same_evidence_is_raised_once_and_changed_evidence_reopens(seeded, seed_dir):
+    near = cases_of(seed_dir)["repaired_versus_active"]
+    watch(seeded, [near["subject"]])
+    first = case_store.record_hits(seeded, RULES, evaluate(
+        seeded, RULES, case_store.watched(seeded), AS_OF), AS_OF)
+    assert first.opened == first.new_alerts == first.hits > 0
+    again = case_store.record_hits(seeded, RULES, evaluate(
+        seeded, RULES, case_store.watched(seeded), AS_OF), AS_OF)
+    assert (again.new_alerts, again.opened, again.unchanged) == (0, 0, first.hits)
+    case_id = case_store.case_id_of("near_black", "Enterprise", near["subject"])
+    case_store.set_status(seeded, USERS["boss"], case_id, "dismissed", "known, not relevant")
+    # a second black entry comes within reach: the dismissed case reopens, showing it
+    seeded.merge_nodes("ListEntry", [{
+        "entry_id": "HZ-B-TEST-1", "list_kind": "black", "list_type": "失信被执行人",
+        "authority": "杭州市中级人民法院", "start_date": dt.date(2026, 6, 1),
+        "status": "active", "updated_at": dt.datetime.now(dt.UTC)}])
+    seeded.merge_relationships("LISTED", "ListEntry", "Enterprise", [
+        {"src_key": "HZ-B-TEST-1", "dst_key": near["repaired_firm"]}])
+    third = case_store.record_hits(seeded, RULES, evaluate(
+        seeded, RULES, case_store.watched(seeded), AS_OF, only=["near_black"]), AS_OF)
+    assert third.reopened == 1 and third.cases == [case_id]
+    shown = case_store.show_case(seeded, USERS["inv1"], case_id)
+    assert shown["status"] == "open" and shown["alerts"] == 2
+    assert [e["action"] for e in shown["history"]] == ["opened", "status", "reopened"]
+    reopened = shown["history"][-1]["detail"]
+    assert any("HZ-B-TEST-1" in item for item in reopened["added"]) and not reopened["gone"]
+    assert reopened["status"] == ["dismissed", "open"]
+    assert len(shown["alerts_raised"]) == 2
+
+
+def test_roles_decide_who_may_do_what_and_everything_is_recorded(seeded, seed_dir,
+                                                                 fresh_audit_log):
+    case_store.record_hits(seeded, RULES, evaluate(seeded, RULES, [], AS_OF,
+                                                   only=["commitment_breach"]), AS_OF)
+    case_id = case_store.list_cases(seeded, USERS["inv1"])[0]["case_id"]
+    for nobody in (None, USERS["viewer1"]):
+        with pytest.raises(case_store.CaseError):
+            case_store.list_cases(seeded, nobody)
+        with pytest.raises(case_store.CaseError):
+            case_store.show_case(seeded, nobody, case_id)
+    with pytest.raises(case_store.CaseError, match="needs the supervisor role"):
+        case_store.assign(seeded, USERS["inv1"], [case_id], "inv1", USERS)
+    with pytest.raises(case_store.CaseError, match="not an investigator"):
+        case_store.assign(seeded, USERS["boss"], [case_id], "viewer1", USERS)
+    case_store.assign(seeded, USERS["boss"], [case_id], "inv1", USERS)
+    with pytest.raises(case_store.CaseError, match="assigned to inv1"):
+        case_store.set_status(seeded, USERS["inv2"], case_id, "in_progress", "")
+    case_store.set_status(seeded, USERS["inv1"], case_id, "in_progress", "")
+    with pytest.raises(case_store.CaseError, match="needs the supervisor role"):
+        case_store.set_status(seeded, USERS["inv1"], case_id, "confirmed", "yes")
+    with pytest.raises(case_store.CaseError, match="needs a note"):
+        case_store.set_status(seeded, USERS["boss"], case_id, "confirmed", " ")
+    with pytest.raises(case_store.CaseError, match="cannot become"):
+        case_store.set_status(seeded, USERS["boss"], case_id, "in_progress", "")
+    case_store.comment(seeded, USERS["inv2"], case_id, "法人身份证 330106197003121230 已核实")
+    case_store.set_status(seeded, USERS["boss"], case_id, "confirmed", "违背承诺属实")
+    shown = case_store.show_case(seeded, USERS["inv2"], case_id)
+    assert (shown["status"], shown["assignee"]) == ("confirmed", "inv1")
+    assert [(e["actor"], e["action"]) for e in shown["history"]] == [
+        ("system", "opened"), ("boss", "assigned"), ("inv1", "status"), ("inv2", "comment"),
+        ("boss", "status")]
+    note = shown["history"][3]["detail"]["text"]
+    assert "330106197003121230" not in note and "已核实" in note
+    records = [json.loads(line) for line in fresh_audit_log.read_text().splitlines()]
+    assert [(r["user"], r["action"]) for r in records if r["action"].startswith("case-")] == [
+        ("boss", "case-assign"), ("inv1", "case-status"), ("inv2", "case-comment"),
+        ("boss", "case-status")]
+    mine = case_store.list_cases(seeded, USERS["inv1"], assignee="inv1")
+    assert [c["case_id"] for c in mine] == [case_id]
+    assert case_id not in {c["case_id"] for c in case_store.list_cases(
+        seeded, USERS["inv1"], assignee="-")}
+
+
+def test_watches_are_owned_by_investigators_and_removed_by_id(seeded, seed_dir):
+    firm = cases_of(seed_dir)["repaired_versus_active"]["active_firm"]
+    subject = resolve(seeded, firm, SECRET)
+    with pytest.raises(WatchError, match="not an investigator"):
+        add_watches(seeded, [subject], "viewer1", USERS)
+    with pytest.raises(WatchError, match="not an investigator"):
+        add_watches(seeded, [subject], "nobody", USERS)
+    add_watches(seeded, [subject], "inv1", USERS, hops=3, note="线索")
+    add_watches(seeded, [subject], "inv2", USERS)  # the same subject again: updated
+    watches = list_watches(seeded)
+    assert [(w["watch_id"], w["owner"], w["hops"]) for w in watches] == [
+        (f"Enterprise:{firm}", "inv2", 3)]
+    with pytest.raises(WatchError, match="nothing removed"):
+        remove_watches(seeded, [f"Enterprise:{firm}", "Enterprise:nope"])
+    remove_watches(seeded, [f"Enterprise:{firm}"])
+    assert list_watches(seeded) == []
+    assert Subject("Enterprise", firm, "").node_id == f"Enterprise:{firm}"
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (lambda r: r["rules"]["near_black"].update(kind="nearby"), "rules.near_black.kind"),
+    (lambda r: r["rules"]["near_black"].update(hops=9), "rules.near_black.hops"),
+    (lambda r: r["rules"]["own_record"].update(scope="all"), "rules.own_record.scope"),
+    (lambda r: r["rules"]["phoenix_firm"].pop("basis"), "rules.phoenix_firm.basis: missing"),
+    (lambda r: r["rules"]["phoenix_firm"].update(colour="red"), "rules.phoenix_firm.colour"),
+    (lambda r: r.update(extra=1), "extra: unknown key"),
+])
+def test_a_bad_rule_file_is_refused_whole_naming_file_and_key(tmp_path, change, named):
+    rules = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
+    change(rules)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(AlertRulesError) as refused:
+        load_alert_rules(path)
+    assert str(path) in str(refused.value) and named in str(refused.value)
+
+
+def test_the_cli_watches_runs_alerts_and_works_cases(run_cli, backend_env, seed_dir, tmp_path,
+                                                     fresh_audit_log):
+    users = tmp_path / "users.json"
+    add_user("inv1", "investigator", "password-of-inv1", users)
+    add_user("boss", "supervisor", "password-of-boss", users)
+    env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode(), "CREDITGRAPH_USERS": str(users)}
+    assert run_cli("init", env=env).returncode == 0
+    assert run_cli("load", str(seed_dir), env=env).returncode == 0
+    firm = cases_of(seed_dir)["repaired_versus_active"]["subject"]
+    refused = run_cli("watch", "add", "--subject", firm, "--owner", "boss2", env=env)
+    assert refused.returncode != 0 and "not an investigator" in refused.stderr
+    added = run_cli("watch", "add", "--subject", firm, "--owner", "inv1", env=env)
+    assert added.returncode == 0, added.stderr
+    ran = run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), "-f", "json", env=env)
+    assert ran.returncode == 0, ran.stderr
+    first = json.loads(ran.stdout)
+    assert first["opened"] == first["new_alerts"] > 0
+    again = json.loads(run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), "-f", "json",
+                               env=env).stdout)
+    assert again["new_alerts"] == 0 and again["unchanged"] == first["hits"]
+    anonymous = run_cli("cases", "list", env=env)
+    assert anonymous.returncode != 0 and "CREDITGRAPH_USER" in anonymous.stderr
+    as_inv = {**env, "CREDITGRAPH_USER": "inv1"}
+    listed = json.loads(run_cli("cases", "list", "-f", "json", env=as_inv).stdout)
+    case_id = case_store.case_id_of("near_black", "Enterprise", firm)
+    assert case_id in {c["case_id"] for c in listed}
+    assert run_cli("cases", "assign", case_id, "--to", "inv1", env=as_inv).returncode != 0
+    done = run_cli("cases", "assign", case_id, "--to", "inv1",
+                   env={**env, "CREDITGRAPH_USER": "boss"})
+    assert done.returncode == 0, done.stderr
+    moved = run_cli("cases", "status", case_id, "--to", "in_progress", env=as_inv)
+    assert moved.returncode == 0, moved.stderr
+    shown = json.loads(run_cli("cases", "show", case_id, "-f", "json", env=as_inv).stdout)
+    assert (shown["status"], shown["assignee"]) == ("in_progress", "inv1")
+    assert [e["action"] for e in shown["history"]] == ["opened", "assigned", "status"]
+    mine = json.loads(run_cli("cases", "list", "--mine", "-f", "json", env=as_inv).stdout)
+    assert [c["case_id"] for c in mine] == [case_id]
