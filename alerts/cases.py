@@ -33,6 +33,7 @@ STATUSES = ("open", "in_progress", "confirmed", "dismissed")
 STATUS_WORDS = {"open": "待处理", "in_progress": "处理中", "confirmed": "已确认",
                 "dismissed": "已排除"}
 SYSTEM = "system"
+SUPERVISOR_ONLY = ("civil_servant_finding",)  # civil-servant material (graph/users.py)
 MAX_COMMENT = 2000
 
 
@@ -50,6 +51,7 @@ class RunReport:
     reopened: int = 0
     unchanged: int = 0
     cases: list[str] = field(default_factory=list)  # cases opened, joined or reopened
+    notices: list[dict[str, Any]] = field(default_factory=list)  # one per new alert (webhooks)
 
 
 def case_id_of(rule: str, label: str, key: str) -> str:
@@ -60,7 +62,11 @@ def case_id_of(rule: str, label: str, key: str) -> str:
 
 def record_hits(store: GraphStore, rules: AlertRules, hits: Sequence[Hit], as_of: dt.date,
                 now: dt.datetime | None = None) -> RunReport:
-    """Raise each hit not raised before; returns what happened to the cases."""
+    """Raise each hit not raised before; returns what happened to the cases.
+
+    Kill-safe in this order: the event (its id from case and fingerprint) before the case, the
+    case, its links, and the alert last — an alert counts as raised only once linked to its
+    case, so a run that died anywhere is completed by the next one, without a second event."""
     now = now or dt.datetime.now(dt.UTC)
     report = RunReport(as_of.isoformat(), hits=len(hits))
     raised = {row["fingerprint"] for row in run(store, "alert-fingerprints",
@@ -72,42 +78,66 @@ def record_hits(store: GraphStore, rules: AlertRules, hits: Sequence[Hit], as_of
             report.unchanged += 1
             continue
         case_id = case_id_of(hit.rule, hit.label, hit.key)
+        event_id = f"{case_id}-{hit.fingerprint[:24]}"
         found = run(store, "case-by-id", case_id=case_id)
         evidence = {"items": list(hit.items), "words": list(hit.words)}
         rule = titles.get(hit.rule)
+        change: dict[str, Any] = {"added": evidence["items"], "gone": []}
+        status = "open"
         if not found:
+            _event(store, case_id, now, SYSTEM, "opened",
+                   {"rule": hit.rule, "added": evidence["items"]}, event_id)
             _write_case(store, case_id, hit, now, status="open", alerts=1, opened_at=now,
                         title=rule.title if rule else hit.rule,
-                        severity=rule.severity if rule else None)
-            _event(store, case_id, now, SYSTEM, "opened", {"rule": hit.rule, "added": evidence[
-                "items"]})
+                        severity=rule.severity if rule else None,
+                        restricted=bool(rule and rule.kind in SUPERVISOR_ONLY))
             report.opened += 1
-        else:
+        elif found[0]["fingerprint"] != hit.fingerprint:  # equal: a run died after the case
             case = found[0]
-            if case["fingerprint"] != hit.fingerprint:  # else: a run killed before its alert
-                before = set(json.loads(case["evidence"] or "{}").get("items", []))
-                change = {"added": sorted(set(hit.items) - before),
-                          "gone": sorted(before - set(hit.items))}
-                reopen = case["status"] == "dismissed"
-                _write_case(store, case_id, hit, now,
-                            status="open" if reopen else case["status"],
-                            alerts=int(case["alerts"] or 0) + 1)
-                if reopen:
-                    change["status"] = ["dismissed", "open"]
-                _event(store, case_id, now, SYSTEM,
-                       "reopened" if reopen else "evidence_changed", change)
-                report.reopened += reopen
-                report.joined += not reopen
+            before = set(json.loads(case["evidence"] or "{}").get("items", []))
+            change = {"added": sorted(set(hit.items) - before),
+                      "gone": sorted(before - set(hit.items))}
+            # only new evidence reopens a dismissed case (an entry repaired, a decision
+            # published at last, is recorded but asks nobody to look again)
+            reopen = case["status"] == "dismissed" and bool(change["added"])
+            status = "open" if reopen else case["status"]
+            if reopen:
+                change["status"] = ["dismissed", "open"]
+            _event(store, case_id, now, SYSTEM, "reopened" if reopen else "evidence_changed",
+                   change, event_id)
+            _write_case(store, case_id, hit, now, status=status,
+                        alerts=int(case["alerts"] or 0) + 1)
+            report.reopened += reopen
+            report.joined += not reopen
+        else:
+            status = found[0]["status"]
+        _link(store, "EVENT_OF", "CaseEvent", event_id, case_id, now)
+        if not hit.key.startswith("name:"):  # a department known only by name has no node
+            _link(store, "CONCERNS", hit.label, case_id, hit.key, now, reverse=True)
         store.merge_nodes("Alert", [{"fingerprint": hit.fingerprint, "case_id": case_id,
                                      "rule": hit.rule, "raised_at": now,
                                      "evidence": json.dumps(evidence, ensure_ascii=False),
                                      "updated_at": now}])
-        store.merge_relationships("ALERT_OF", "Alert", "InvestigationCase",
-                                  [{"src_key": hit.fingerprint, "dst_key": case_id,
-                                    "updated_at": now}])
+        _link(store, "ALERT_OF", "Alert", hit.fingerprint, case_id, now)
         report.new_alerts += 1
         report.cases.append(case_id)
+        report.notices.append({
+            "case_id": case_id, "rule": hit.rule, "title": rule.title if rule else hit.rule,
+            "severity": rule.severity if rule else None, "status": status,
+            "subject": f"{hit.label}:{hit.key}", "subject_name": hit.name,
+            "added": change.get("added", []), "gone": change.get("gone", []),
+            "raised_at": now.isoformat(), "fingerprint": hit.fingerprint})
     return report
+
+
+def _link(store: GraphStore, rel_type: str, label: str, source: str, target: str,
+          now: dt.datetime, reverse: bool = False) -> None:
+    """A link to (or, ``reverse``, from) a case; merged, so writing it again changes nothing."""
+    pair = {"src_key": source, "dst_key": target, "updated_at": now}
+    if reverse:
+        store.merge_relationships(rel_type, "InvestigationCase", label, [pair])
+    else:
+        store.merge_relationships(rel_type, label, "InvestigationCase", [pair])
 
 
 def _write_case(store: GraphStore, case_id: str, hit: Hit, now: dt.datetime, *, status: str,
@@ -118,19 +148,17 @@ def _write_case(store: GraphStore, case_id: str, hit: Hit, now: dt.datetime, *, 
         "fingerprint": hit.fingerprint, "alerts": alerts, "updated_at": now,
         "evidence": json.dumps({"items": list(hit.items), "words": list(hit.words)},
                                ensure_ascii=False), **extra}])
-    if not hit.key.startswith("name:"):  # a department known only by name has no node
-        store.merge_relationships("CONCERNS", "InvestigationCase", hit.label,
-                                  [{"src_key": case_id, "dst_key": hit.key, "updated_at": now}])
 
 
 def _event(store: GraphStore, case_id: str, now: dt.datetime, actor: str, action: str,
-           detail: dict[str, Any]) -> str:
-    event_id = f"{case_id}-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
+           detail: dict[str, Any], event_id: str | None = None) -> str:
+    """An event of the case's history; linked to the case here when the case exists (an
+    alert's event is written before its case, and linked by record_hits)."""
+    event_id = event_id or f"{case_id}-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
     store.merge_nodes("CaseEvent", [{
         "event_id": event_id, "case_id": case_id, "at": now, "actor": actor, "action": action,
         "detail": json.dumps(detail, ensure_ascii=False), "updated_at": now}])
-    store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
-                              [{"src_key": event_id, "dst_key": case_id, "updated_at": now}])
+    _link(store, "EVENT_OF", "CaseEvent", event_id, case_id, now)
     return event_id
 
 
@@ -157,15 +185,27 @@ def require(user: User | None, role: str, doing: str) -> User:
 
 def list_cases(store: GraphStore, user: User | None, status: str = "", assignee: str = ""
                ) -> list[dict[str, Any]]:
-    require(user, "investigator", "listing cases")
+    actor = require(user, "investigator", "listing cases")
     if status and status not in STATUSES:
         raise CaseError(f"--status must be one of {', '.join(STATUSES)}; got {status!r}")
-    return run(store, "cases-list", status=status, assignee=assignee)
+    return _visible(actor, run(store, "cases-list", status=status, assignee=assignee))
+
+
+def cases_of(store: GraphStore, user: User | None, label: str, key: str
+             ) -> list[dict[str, Any]]:
+    """A subject's open and in-progress cases."""
+    actor = require(user, "investigator", "listing cases")
+    return _visible(actor, run(store, "cases-of-subject", label=label, key=key))
+
+
+def _visible(user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Civil-servant cases are supervisor material: below supervisor they are not listed."""
+    return [r for r in rows if user.can("supervisor") or not r.get("restricted")]
 
 
 def show_case(store: GraphStore, user: User | None, case_id: str) -> dict[str, Any]:
-    require(user, "investigator", "reading a case")
-    case = _case(store, case_id)
+    actor = require(user, "investigator", "reading a case")
+    case = _case(store, case_id, actor)
     case["evidence"] = json.loads(case["evidence"] or "{}")
     case["history"] = [row | {"detail": json.loads(row["detail"] or "{}")}
                        for row in run(store, "case-events", case_id=case_id)]
@@ -180,9 +220,11 @@ def assign(store: GraphStore, user: User | None, case_ids: Iterable[str], assign
     target = known.get(assignee)
     if target is None or not target.can("investigator"):
         raise CaseError(f"{assignee!r} is not an investigator (or above) in the user store")
+    audit.check_ready()  # no change that cannot be recorded
+    cases = [_case(store, case_id, actor) for case_id in case_ids]  # all known, or none moves
     done = []
-    for case_id in case_ids:
-        case = _case(store, case_id)
+    for case in cases:
+        case_id = case["case_id"]
         now = dt.datetime.now(dt.UTC)
         store.merge_nodes("InvestigationCase", [{"case_id": case_id, "rule": case["rule"],
                                     "subject_label": case["subject_label"],
@@ -211,7 +253,8 @@ def set_status(store: GraphStore, user: User | None, case_id: str, status: str, 
     actor = require(user, "investigator", "changing a case's status")
     if status not in STATUSES:
         raise CaseError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
-    case = _case(store, case_id)
+    note = _text(note)  # checked before anything is written
+    case = _case(store, case_id, actor)
     needed = TRANSITIONS.get((case["status"], status))
     if needed is None:
         raise CaseError(f"{case_id} is {case['status']}: it cannot become {status} "
@@ -221,15 +264,16 @@ def set_status(store: GraphStore, user: User | None, case_id: str, status: str, 
             actor.name):
         raise CaseError(f"{case_id} is assigned to {case['assignee'] or 'nobody'}: an "
                         "investigator works the cases assigned to them")
-    if status in ("confirmed", "dismissed") and not note.strip():
+    if status in ("confirmed", "dismissed") and not note:
         raise CaseError("closing a case needs a note saying why (--note)")
+    audit.check_ready()
     now = dt.datetime.now(dt.UTC)
     store.merge_nodes("InvestigationCase", [{"case_id": case_id, "rule": case["rule"],
                                 "subject_label": case["subject_label"],
                                 "subject_key": case["subject_key"], "status": status,
                                 "updated_at": now}])
     _event(store, case_id, now, actor.name, "status",
-           {"from": case["status"], "to": status, "note": _text(note)})
+           {"from": case["status"], "to": status, "note": note})
     audit.append("case-status", actor=actor.name, case_id=case_id, previous=case["status"],
                  status=status)
     return {"case_id": case_id, "from": case["status"], "to": status}
@@ -237,18 +281,20 @@ def set_status(store: GraphStore, user: User | None, case_id: str, status: str, 
 
 def comment(store: GraphStore, user: User | None, case_id: str, text: str) -> str:
     actor = require(user, "investigator", "commenting on a case")
-    if not text.strip():
+    text = _text(text)
+    if not text:
         raise CaseError("an empty comment says nothing")
-    _case(store, case_id)
+    _case(store, case_id, actor)
+    audit.check_ready()
     event = _event(store, case_id, dt.datetime.now(dt.UTC), actor.name, "comment",
-                   {"text": _text(text)})
+                   {"text": text})
     audit.append("case-comment", actor=actor.name, case_id=case_id, event_id=event)
     return event
 
 
-def _case(store: GraphStore, case_id: str) -> dict[str, Any]:
+def _case(store: GraphStore, case_id: str, user: User) -> dict[str, Any]:
     found = run(store, "case-by-id", case_id=case_id)
-    if not found:
+    if not found or not _visible(user, found):  # a restricted case is not there for them
         raise CaseError(f"no case {case_id!r}")
     return found[0]
 

@@ -51,12 +51,17 @@ def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], a
              only: Iterable[str] | None = None) -> list[Hit]:
     """Every hit of every rule (or of the rules named in ``only``) on ``as_of``."""
     watched = list(watched)
+    under_watch = {(w.label, w.key) for w in watched}
     wanted = set(only) if only is not None else None
-    hits: list[Hit] = []
+    hits: dict[tuple[str, str, str], Hit] = {}
     for rule in rules.rules:
-        if wanted is None or rule.name in wanted:
-            hits += EVALUATORS[rule.kind](store, rule, watched, as_of)
-    return sorted(hits, key=lambda h: (h.rule, h.label, h.key))
+        if wanted is not None and rule.name not in wanted:
+            continue
+        for hit in EVALUATORS[rule.kind](store, rule, watched, as_of):
+            if rule.scope == "watched" and (hit.label, hit.key) not in under_watch:
+                continue  # a whole-graph rule a city narrowed to the watched subjects
+            hits[(hit.rule, hit.label, hit.key)] = hit  # one hit per rule and subject
+    return sorted(hits.values(), key=lambda h: (h.rule, h.label, h.key))
 
 
 def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_of: dt.date
@@ -108,15 +113,18 @@ def _commitment_breach(store: GraphStore, rule: AlertRule, _: list[Watched], as_
 
 def _red_black_conflict(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
                         ) -> list[Hit]:
-    hits: dict[tuple[str, str, str], tuple[set[str], set[str]]] = defaultdict(
+    hits: dict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(
         lambda: (set(), set()))
+    names: dict[tuple[str, str], str] = {}
     for row in audits.red_black_conflicts(store, rule.hops, as_of).to_dict("records"):
-        items, words = hits[(row["label"], row["subject_id"], row["name"])]
+        subject = (row["label"], row["subject_id"])
+        names.setdefault(subject, row["name"])
+        items, words = hits[subject]
         items.update(f"红名单 {red}" for red in row["red_entries"])
         items.update(f"黑名单 {black} · {row['hops']} 跳" for black in row["black_entries"])
         words.add(row["explanation"])
-    return [Hit(rule.name, label, key, name, tuple(sorted(items)), tuple(sorted(words)))
-            for (label, key, name), (items, words) in hits.items()]
+    return [Hit(rule.name, label, key, names[(label, key)], tuple(sorted(items)),
+                tuple(sorted(words))) for (label, key), (items, words) in hits.items()]
 
 
 def _civil_servant_finding(store: GraphStore, rule: AlertRule, _: list[Watched],
@@ -139,17 +147,18 @@ def _late_publication(store: GraphStore, rule: AlertRule, _: list[Watched], as_o
                       ) -> list[Hit]:
     """One hit per deciding department: its decisions published after seven working days or
     not yet published; a decision whose department is not in the graph under its name."""
-    late: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    late: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for row in run(store, "alert-late-decisions", as_of=as_of):
         outcome = publication_outcome(row["decision_date"], row["publish_date"], as_of)
         if outcome in ("late", "unpublished_late"):
             word = "未公示" if outcome == "unpublished_late" else f"{row['publish_date']} 公示"
             kind = "行政处罚" if row["kind"] == "penalty" else "行政许可"
-            owner = (row["code"] or f"name:{row['authority']}", row["authority"] or "")
-            late[("Department", *owner)].append(
-                f"{kind} {row['decision_no']} {row['decision_date']} 决定 · {word}")
-    return [Hit(rule.name, label, key, name, tuple(sorted(items)))
-            for (label, key, name), items in late.items()]
+            key = row["code"] or f"name:{row['authority']}"
+            names.setdefault(key, row["authority"] or "")
+            late[key].add(f"{kind} {row['decision_no']} {row['decision_date']} 决定 · {word}")
+    return [Hit(rule.name, "Department", key, names[key], tuple(sorted(items)))
+            for key, items in late.items()]
 
 
 def _phoenix_firm(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
@@ -163,10 +172,15 @@ def _phoenix_firm(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: d
 
 def _grouped(rows: Iterable[dict], subject: Callable[[dict], tuple[str, str, str]],
              item: Callable[[dict], str]) -> list[tuple[tuple[str, str, str], tuple[str, ...]]]:
-    groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    """Rows by subject (label and key; the first name met), each with its evidence lines."""
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names: dict[tuple[str, str], str] = {}
     for row in rows:
-        groups[subject(row)].add(item(row))
-    return [(key, tuple(sorted(items))) for key, items in groups.items()]
+        label, key, name = subject(row)
+        names.setdefault((label, key), name)
+        groups[(label, key)].add(item(row))
+    return [((label, key, names[(label, key)]), tuple(sorted(items)))
+            for (label, key), items in groups.items()]
 
 
 def _label_of(key: str) -> str:

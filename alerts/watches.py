@@ -1,13 +1,17 @@
 """Watches (关注): subjects an investigator asked to be told about, each with its owner (a user
 of the investigator role or above) and, optionally, its own reach for the linked-party rule.
-Adding the same subject again updates its owner, reach and note."""
+Watching is investigators' work: every call names the acting user (no user, no watches); a
+watch is removed by its owner or a supervisor. Adding a watched subject again gives it the new
+owner, and the new reach and note where given (an omitted one keeps the old)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
+from alerts.cases import require
 from graph import audit
+from graph.documents import mask_personal_text
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from graph.users import User
@@ -23,10 +27,11 @@ class WatchError(CreditGraphError):
 
 
 def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
-                known: dict[str, User], hops: int | None = None, note: str = "",
-                actor: str | None = None) -> list[str]:
-    user = known.get(owner)
-    if user is None or not user.can("investigator"):
+                known: dict[str, User], actor: User | None, hops: int | None = None,
+                note: str = "") -> list[str]:
+    user = require(actor, "investigator", "watching subjects")
+    target = known.get(owner)
+    if target is None or not target.can("investigator"):
         raise WatchError(f"--owner {owner!r}: not an investigator (or above) in the user store; "
                          "a watch's alerts go to a person who may work cases")
     if hops is not None and not 1 <= hops <= MAX_HOPS:
@@ -35,33 +40,46 @@ def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
         raise WatchError(f"--note holds at most {MAX_NOTE} characters")
     if not subjects:
         raise WatchError("no subject to watch")
+    audit.check_ready()
     now = dt.datetime.now(dt.UTC)
     rows = [{"watch_id": s.node_id, "subject_label": s.label, "subject_key": s.key,
-             "subject_name": s.name, "owner": owner, "hops": hops, "note": note or None,
-             "created_at": now, "created_by": actor, "updated_at": now} for s in subjects]
+             "subject_name": s.name, "owner": owner, "hops": hops,
+             "note": mask_personal_text(note.strip()) or None, "created_at": now,
+             "created_by": user.name, "updated_at": now} for s in subjects]
     store.merge_nodes("Watch", rows)
     for label in sorted({s.label for s in subjects}):
         store.merge_relationships("WATCHES", "Watch", label, [
             {"src_key": s.node_id, "dst_key": s.key, "updated_at": now}
             for s in subjects if s.label == label])
     ids = [s.node_id for s in subjects]
-    audit.append("watch-add", **({"actor": actor} if actor else {}), watches=ids,
-                 owner=owner, hops=hops)
+    audit.append("watch-add", actor=user.name, watches=ids, owner=owner, hops=hops)
     return ids
 
 
 def list_watches(store: GraphStore, owner: str = "") -> list[dict]:
+    """Every watch (or one owner's). Callers outside alerts/ check the user first
+    (``watches_for``)."""
     return [row for row in run(store, "watches-all") if not owner or row["owner"] == owner]
 
 
-def remove_watches(store: GraphStore, watch_ids: Sequence[str], actor: str | None = None
+def watches_for(store: GraphStore, actor: User | None, owner: str = "") -> list[dict]:
+    require(actor, "investigator", "listing watches")
+    return list_watches(store, owner)
+
+
+def remove_watches(store: GraphStore, watch_ids: Sequence[str], actor: User | None
                    ) -> list[str]:
-    held = {row["watch_id"] for row in run(store, "watches-all")}
+    user = require(actor, "investigator", "removing watches")
+    held = {row["watch_id"]: row for row in run(store, "watches-all")}
     unknown = [w for w in watch_ids if w not in held]
     if unknown:
         raise WatchError(f"no watch {', '.join(map(repr, unknown))} (see `creditgraph watch "
                          "list`); nothing removed")
+    others = [w for w in watch_ids if held[w]["owner"] != user.name]
+    if others and not user.can("supervisor"):
+        raise WatchError(f"{', '.join(others)}: watched by another investigator; only its "
+                         "owner or a supervisor removes a watch; nothing removed")
+    audit.check_ready()
     store.write(cypher_file("watch-remove", store.backend).text, {"ids": list(watch_ids)})
-    audit.append("watch-remove", **({"actor": actor} if actor else {}),
-                 watches=list(watch_ids))
+    audit.append("watch-remove", actor=user.name, watches=list(watch_ids))
     return list(watch_ids)

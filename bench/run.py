@@ -2,7 +2,7 @@
 in the same run, with a printed report.
 
     python -m bench.run [--only store_writes|loads|seed|algorithms|queries|propagation|
-                                dashboard|api|city] [--city-enterprises N]
+                                alerts|dashboard|api|city] [--city-enterprises N]
                         [--scale N] [--enterprises N] [--baseline-rows N] [--reuse]
                         [--backend embedded|neo4j|both]
 
@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import (
+    alerts,
     algorithms,
     api,
     city,
@@ -168,6 +169,13 @@ def bench_api(store: GraphStore, args: argparse.Namespace) -> list[dict]:
             for r in api.run(store, size, reuse=True, workers=args.api_workers)]
 
 
+def bench_alerts(store: GraphStore, args: argparse.Namespace) -> list[dict]:
+    size = args.query_enterprises_neo4j if store.backend == "neo4j" else args.query_enterprises
+    return [{"backend": r["backend"], "what": r["what"], "rows": size, "seconds": r["value"],
+             "rate": 0.0, "ratio": r["ratio"]}
+            for r in alerts.run(store, size, args.watches, args.reuse)]
+
+
 def bench_city(args: argparse.Namespace) -> list[dict]:
     """Not in a plain ``make bench``: about an hour (``make bench SCALE=city``)."""
     return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})",
@@ -178,7 +186,7 @@ def bench_city(args: argparse.Namespace) -> list[dict]:
 BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
               "algorithms": bench_algorithms,
               "queries": bench_queries, "propagation": bench_propagation,
-              "dashboard": bench_dashboard, "api": bench_api}
+              "alerts": bench_alerts, "dashboard": bench_dashboard, "api": bench_api}
 
 
 def main() -> None:
@@ -200,6 +208,8 @@ def main() -> None:
                         help="queries: seed size on the embedded backend")
     parser.add_argument("--query-enterprises-neo4j", type=int, default=1_000_000,
                         help="queries: seed size on Neo4j")
+    parser.add_argument("--watches", type=int, default=10_000,
+                        help="alerts: watched firms")
     parser.add_argument("--api-workers", type=int, default=2,
                         help="api: uvicorn worker processes")
     parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
@@ -233,6 +243,8 @@ def main() -> None:
                             "unit named",
                  "propagation": "rows = enterprises; 'seconds' column holds the value in the "
                                 "unit named; × baseline = speed-up",
+                 "alerts": "rows = enterprises; 'seconds' column holds the value in the unit "
+                           "named; × baseline = W linked-party searches ÷ the near-black rule",
                  "dashboard": "demo data, AppTest, caches emptied; × baseline = times a "
                               "one-line page",
                  "city": "rows = enterprises; 'seconds' column holds the value in the unit "

@@ -14,14 +14,16 @@ import typer
 
 from alerts import cases as case_store
 from alerts.evaluate import evaluate
+from alerts.notify import notify, owners_by_subject
 from alerts.rules import load_alert_rules
-from alerts.watches import add_watches, list_watches, remove_watches
+from alerts.watches import add_watches, list_watches, remove_watches, watches_for
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, console, print_json, print_record, print_rows
 from cli.query_commands import AsOf, _date, _secret, read_codes
 from graph import audit
 from graph.errors import CreditGraphError
 from graph.users import User, load_users
+from graph.write_lock import write_lock
 from queries.subjects import resolve
 
 watch = typer.Typer(help="Watches (关注): subjects whose changes raise alerts, each with the "
@@ -62,15 +64,16 @@ def watch_add(
     note: Annotated[str, typer.Option("--note", help="why they are watched")] = "",
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Watch subjects (one by --subject, many by --file). Every code must name a subject in
-    the graph, or nothing is added."""
+    """Watch subjects (one by --subject, many by --file), as the user CREDITGRAPH_USER names
+    (an investigator or above). Every code must name a subject in the graph, or nothing is
+    added."""
     codes = list(subject or []) + (read_codes(file) if file else [])
     if not codes:
         raise CreditGraphError("give --subject or --file")
     audit.check_ready()
     with open_from(ctx) as store:
         found = [resolve(store, code, _secret(ctx)) for code in codes]
-        ids = add_watches(store, found, owner, load_users(), hops, note)
+        ids = add_watches(store, found, owner, load_users(), acting_user(), hops, note)
     print_record({"watches": len(ids), "owner": owner, "hops": hops}, fmt,
                  title="关注 watches added")
 
@@ -82,7 +85,7 @@ def watch_list(ctx: typer.Context, owner: Annotated[str, typer.Option(
                fmt: FormatOption = OutputFormat.table) -> None:
     """Every watch with its owner and reach."""
     with open_from(ctx, read_only=True) as store:
-        rows = list_watches(store, owner)
+        rows = watches_for(store, acting_user(), owner)
     print_rows(rows, WATCH_COLUMNS, fmt, title="关注 watches")
 
 
@@ -91,10 +94,11 @@ def watch_list(ctx: typer.Context, owner: Annotated[str, typer.Option(
 def watch_remove(ctx: typer.Context, watch_id: Annotated[list[str], typer.Argument(
         help="watch ids as `watch list` shows them (Enterprise:9133…)")],
                  fmt: FormatOption = OutputFormat.table) -> None:
-    """Stop watching subjects (their cases stay). An unknown id removes nothing."""
+    """Stop watching subjects (their cases stay): your own watches, or any as a supervisor.
+    An unknown id removes nothing."""
     audit.check_ready()
     with open_from(ctx) as store:
-        removed = remove_watches(store, watch_id)
+        removed = remove_watches(store, watch_id, acting_user())
     print_record({"removed": len(removed)}, fmt, title="关注 watches removed")
 
 
@@ -109,8 +113,9 @@ def alerts_run(
 ) -> None:
     """Evaluate the alert rules on the whole graph (the watched subjects for the watch rules)
     and raise every hit whose evidence was not raised before: it opens the case of its rule and
-    subject, joins it, or reopens it if dismissed. Running it again changes nothing until the
-    graph does. For a scheduler: exit 0, the counts on stdout."""
+    subject, joins it, or reopens it if dismissed. Each new alert on a watched subject is
+    POSTed to its watch owners' webhooks (`users set-webhook`). Running it again changes
+    nothing until the graph does. For a scheduler: exit 0, the counts on stdout."""
     rules = load_alert_rules()
     unknown = sorted(set(rule or ()) - set(rules.by_name()))
     if unknown:
@@ -118,10 +123,13 @@ def alerts_run(
                                f"(known: {', '.join(rules.by_name())})")
     day = _date(as_of) or dt.date.today()
     audit.check_ready()
-    with open_from(ctx) as store:
+    with open_from(ctx) as store, write_lock(store, "alerts"):  # one run at a time
         hits = evaluate(store, rules, case_store.watched(store), day, rule)
         report = case_store.record_hits(store, rules, hits, day)
-    summary = dataclasses.asdict(report)
+        owners = owners_by_subject(list_watches(store))
+    delivery = notify(report.notices, owners, load_users())
+    summary = {**{k: v for k, v in dataclasses.asdict(report).items() if k != "notices"},
+               "notified": delivery.sent, "notify_failed": delivery.failed}
     audit.append("alerts-run", **{k: v for k, v in summary.items() if k != "cases"},
                  cases=report.cases[:200])
     if fmt is OutputFormat.json:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import sys
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
 from cli.app import FormatOption, app, handles_errors
 from cli.output import OutputFormat, console, print_rows
 from graph import audit
-from graph.users import ROLES, add_user, load_users, remove_user, set_role, users_file
+from graph.errors import CreditGraphError
+from graph.users import (
+    ROLES,
+    add_user,
+    load_users,
+    remove_user,
+    set_role,
+    set_webhook,
+    users_file,
+)
 
 users_app = typer.Typer(help="Dashboard users and roles (" + ", ".join(ROLES) + "), kept in "
                              "CREDITGRAPH_USERS (default data/users.json) with Argon2 hashes. "
@@ -47,6 +57,21 @@ def users_set_role(name: Annotated[str, typer.Argument()], role: RoleOption) -> 
     console.print(f"{name} is now {role}", highlight=False)
 
 
+@users_app.command("set-webhook")
+@handles_errors
+def users_set_webhook(name: Annotated[str, typer.Argument()],
+                      url: Annotated[str | None, typer.Argument(
+                          help="http(s) URL the alerts of NAME's watches are POSTed to")] = None,
+                      clear: Annotated[bool, typer.Option("--clear", help="remove it")] = False
+                      ) -> None:
+    """Where the alerts of the user's watches are POSTed as JSON (docs/alerts.md)."""
+    if (url is None) == (not clear):
+        raise CreditGraphError("give a URL, or --clear")
+    set_webhook(name, None if clear else url, before_save=lambda: audit.append(
+        "user-webhook", user=name, host=urlsplit(url).hostname if url else None))
+    console.print(f"{name}: webhook {'cleared' if clear else 'set'}", highlight=False)
+
+
 @users_app.command("remove")
 @handles_errors
 def users_remove(name: Annotated[str, typer.Argument()]) -> None:
@@ -59,5 +84,7 @@ def users_remove(name: Annotated[str, typer.Argument()]) -> None:
 @handles_errors
 def users_list(fmt: FormatOption = OutputFormat.table) -> None:
     """The users and their roles (never the hashes)."""
-    rows = [{"name": u.name, "role": u.role} for u in load_users().values()]
-    print_rows(rows, ["name", "role"], fmt, title=f"users · {users_file()}")
+    rows = [{"name": u.name, "role": u.role,  # a webhook URL may carry a token: host only
+             "webhook": urlsplit(u.webhook).hostname if u.webhook else None}
+            for u in load_users().values()]
+    print_rows(rows, ["name", "role", "webhook"], fmt, title=f"users · {users_file()}")

@@ -32,6 +32,7 @@ investigate = [page("overview", ":material/dashboard:", default=True),
                page("sanctions", ":material/gavel:")]
 if user.can("investigator"):
     investigate.append(page("export", ":material/inventory_2:"))
+    investigate.append(page("cases", ":material/assignment:"))
 supervise = [page("screening", ":material/fact_check:")]
 if user.can("supervisor"):
     supervise.insert(0, page("civil_servants", ":material/account_balance:"))

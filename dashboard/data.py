@@ -56,6 +56,14 @@ def opened() -> Iterator[GraphStore]:
         yield store
 
 
+@contextmanager
+def writable() -> Iterator[GraphStore]:
+    """For case work only (assign, status, comment): the store opened for writing, as briefly
+    as the change takes, as a CLI command opens it."""
+    with open_store(Settings.from_env()) as store:
+        yield store
+
+
 def secret() -> bytes | None:
     try:
         return Settings.from_env().id_secret()
@@ -436,3 +444,20 @@ def issue_report(subject: Subject, day: dt.date, purpose: str | None, suffix: st
         built = report.build(store, subject, day, purpose)
     data, _ = report.issue(built, suffix, actor=user_name() or "unknown")
     return data, built.number
+
+
+def case_counts() -> dict[str, int]:
+    """Open and in-progress cases, and of those the unassigned (the overview's figures)."""
+    from alerts.cases import list_cases
+
+    with opened() as store:
+        rows = [r for r in list_cases(store, me(), "", "") if r["status"] in (
+            "open", "in_progress")]
+    return {"open": len(rows), "unassigned": sum(1 for r in rows if not r["assignee"])}
+
+
+def subject_cases(subject: Subject) -> list[dict[str, Any]]:
+    from alerts.cases import cases_of
+
+    with opened() as store:
+        return cases_of(store, me(), subject.label, subject.key)

@@ -9,9 +9,9 @@ the dashboard stays closed (unless CREDITGRAPH_DEMO=1); see docs/access.md.
 
 Roles, each including the one before:
 - viewer: reads everything except civil-servant files; ID numbers masked; cannot export;
-  a resident ID number answers only found / not found;
-- investigator: also exports case bags;
-- supervisor: also civil-servant integrity files (also in case bags);
+  a resident ID number answers only found / not found; sees nothing of cases;
+- investigator: also exports case bags; works the cases assigned to them (alerts/cases.py);
+- supervisor: also civil-servant integrity files (also in case bags); assigns and closes cases;
 - admin: also manages users. The last admin can be neither removed nor demoted.
 """
 
@@ -25,7 +25,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ class User:
     name: str
     role: str
     password_hash: str
+    webhook: str | None = None  # where the alerts of this user's watches are POSTed
 
     def can(self, needed: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(needed)
@@ -80,7 +81,8 @@ def load_users(path: Path | None = None) -> dict[str, User]:
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        users = {u["name"]: User(u["name"], u["role"], u["password_hash"]) for u in raw["users"]}
+        users = {u["name"]: User(u["name"], u["role"], u["password_hash"], u.get("webhook"))
+                 for u in raw["users"]}
     except OSError as exc:
         raise UserError(f"{path}: cannot read the user file ({exc.strerror})") from None
     except (ValueError, KeyError, TypeError) as exc:
@@ -147,7 +149,29 @@ def set_role(name: str, role: str, path: Path | None = None, before_save: Hook =
     check_role(role)
     if role != "admin":
         _keep_an_admin(users, name, "demote")
-    users[name] = User(name, role, users[name].password_hash)
+    users[name] = replace(users[name], role=role)
+    _save(users, path, before_save)
+    return users[name]
+
+
+MAX_URL = 2000
+
+
+def set_webhook(name: str, url: str | None, path: Path | None = None,
+                before_save: Hook = None) -> User:
+    """Where the alerts of the user's watches are POSTed (alerts/notify.py); None clears it.
+    Only an http(s) URL with a host; see ``add_user`` for ``before_save``."""
+    from urllib.parse import urlsplit
+
+    users = load_users(path)
+    if name not in users:
+        raise UserError(f"no user {name!r}")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL:
+            raise UserError(f"webhook {url[:80]!r}: an http:// or https:// URL with a host "
+                            f"(at most {MAX_URL} characters)")
+    users[name] = replace(users[name], webhook=url)
     _save(users, path, before_save)
     return users[name]
 

@@ -4,7 +4,7 @@
 MATCH (c:InvestigationCase)
 WHERE ($status = '' OR c.status = $status)
   AND ($assignee = '' OR ($assignee = '-' AND c.assignee IS NULL) OR c.assignee = $assignee)
-RETURN c.case_id AS case_id, c.rule AS rule, c.severity AS severity, c.status AS status,
+RETURN c.case_id AS case_id, c.restricted AS restricted, c.rule AS rule, c.severity AS severity, c.status AS status,
        c.assignee AS assignee, c.subject_label AS subject_label, c.subject_key AS subject_key,
        c.subject_name AS subject_name, c.alerts AS alerts, c.opened_at AS opened_at,
        c.updated_at AS updated_at

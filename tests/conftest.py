@@ -235,3 +235,16 @@ def load_seed(store: GraphStore, directory: Path, report_dir: Path, secret: byte
     if propagate_on is not None:
         propagate(store, load_rules(), propagate_on)
     return store
+
+
+@pytest.fixture
+def users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_audit_log: Path) -> Path:
+    """A user store with one user of each role (password: NAME-password-123)."""
+    from graph.users import add_user
+
+    path = tmp_path / "users.json"
+    monkeypatch.setenv("CREDITGRAPH_USERS", str(path))
+    for name, role in (("viewer1", "viewer"), ("inv1", "investigator"), ("sup1", "supervisor"),
+                       ("admin1", "admin")):
+        add_user(name, role, f"{name}-password-123")
+    return path

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
 
 from alerts import cases as case_store
 from alerts.evaluate import Hit, evaluate
+from alerts.notify import notify, owners_by_subject
 from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
 from alerts.watches import WatchError, add_watches, list_watches, remove_watches
 from graph.identifiers import person_key
@@ -50,7 +53,8 @@ def subjects(hits: list[Hit], rule: str) -> dict[str, Hit]:
 
 
 def watch(store, codes: list[str]) -> None:
-    add_watches(store, [resolve(store, code, SECRET) for code in codes], "inv1", USERS)
+    add_watches(store, [resolve(store, code, SECRET) for code in codes], "inv1", USERS,
+                USERS["inv1"])
 
 
 def test_each_rule_fires_on_its_planted_case_and_not_on_a_control(seeded, seed_dir):
@@ -169,20 +173,71 @@ def test_roles_decide_who_may_do_what_and_everything_is_recorded(seeded, seed_di
 def test_watches_are_owned_by_investigators_and_removed_by_id(seeded, seed_dir):
     firm = cases_of(seed_dir)["repaired_versus_active"]["active_firm"]
     subject = resolve(seeded, firm, SECRET)
+    for nobody in (None, USERS["viewer1"]):
+        with pytest.raises(case_store.CaseError):
+            add_watches(seeded, [subject], "inv1", USERS, nobody)
     with pytest.raises(WatchError, match="not an investigator"):
-        add_watches(seeded, [subject], "viewer1", USERS)
+        add_watches(seeded, [subject], "viewer1", USERS, USERS["inv1"])
     with pytest.raises(WatchError, match="not an investigator"):
-        add_watches(seeded, [subject], "nobody", USERS)
-    add_watches(seeded, [subject], "inv1", USERS, hops=3, note="线索")
-    add_watches(seeded, [subject], "inv2", USERS)  # the same subject again: updated
+        add_watches(seeded, [subject], "nobody", USERS, USERS["inv1"])
+    add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], hops=3,
+                note="法人 330106197003121230 线索")
+    add_watches(seeded, [subject], "inv2", USERS, USERS["inv2"])  # again: new owner, reach kept
     watches = list_watches(seeded)
-    assert [(w["watch_id"], w["owner"], w["hops"]) for w in watches] == [
-        (f"Enterprise:{firm}", "inv2", 3)]
+    assert [(w["watch_id"], w["owner"], w["hops"], w["created_by"]) for w in watches] == [
+        (f"Enterprise:{firm}", "inv2", 3, "inv2")]
+    assert "330106197003121230" not in watches[0]["note"] and "线索" in watches[0]["note"]
     with pytest.raises(WatchError, match="nothing removed"):
-        remove_watches(seeded, [f"Enterprise:{firm}", "Enterprise:nope"])
-    remove_watches(seeded, [f"Enterprise:{firm}"])
+        remove_watches(seeded, [f"Enterprise:{firm}", "Enterprise:nope"], USERS["inv2"])
+    with pytest.raises(WatchError, match="only its owner or a supervisor"):
+        remove_watches(seeded, [f"Enterprise:{firm}"], USERS["inv1"])
+    remove_watches(seeded, [f"Enterprise:{firm}"], USERS["boss"])
     assert list_watches(seeded) == []
     assert Subject("Enterprise", firm, "").node_id == f"Enterprise:{firm}"
+
+
+def test_a_run_killed_half_way_is_completed_once_and_civil_servant_cases_are_restricted(
+        seeded, seed_dir, monkeypatch):
+    hits = evaluate(seeded, RULES, [], AS_OF, only=["phoenix_firm", "civil_servant_finding"])
+    real = seeded.merge_nodes
+
+    def dies_at_the_alert(label, rows, **kwargs):  # type: ignore[no-untyped-def]
+        if label == "Alert":
+            raise RuntimeError("killed")
+        return real(label, rows, **kwargs)
+
+    monkeypatch.setattr(seeded, "merge_nodes", dies_at_the_alert)
+    with pytest.raises(RuntimeError):
+        case_store.record_hits(seeded, RULES, hits, AS_OF)
+    monkeypatch.setattr(seeded, "merge_nodes", real)
+    finished = case_store.record_hits(seeded, RULES, hits, AS_OF)
+    assert finished.new_alerts == len(hits) and finished.opened == len(hits) - 1
+    case_id = case_store.case_id_of(hits[0].rule, hits[0].label, hits[0].key)
+    shown = case_store.show_case(seeded, USERS["boss"], case_id)
+    assert [e["action"] for e in shown["history"]] == ["opened"]  # one event, not two
+    assert len(shown["alerts_raised"]) == 1
+    # civil-servant findings are supervisor material
+    servant = next(h for h in hits if h.rule == "civil_servant_finding")
+    servant_case = case_store.case_id_of(servant.rule, servant.label, servant.key)
+    assert servant_case in {c["case_id"] for c in case_store.list_cases(seeded, USERS["boss"])}
+    assert servant_case not in {c["case_id"] for c in case_store.list_cases(
+        seeded, USERS["inv1"])}
+    with pytest.raises(case_store.CaseError, match="no case"):
+        case_store.show_case(seeded, USERS["inv1"], servant_case)
+    # a note too long for the history changes nothing
+    with pytest.raises(case_store.CaseError, match="at most"):
+        case_store.set_status(seeded, USERS["boss"], case_id, "dismissed", "x" * 2001)
+    assert case_store.show_case(seeded, USERS["boss"], case_id)["status"] == "open"
+    # evidence that only went away is recorded, but does not reopen a dismissed case
+    case_store.set_status(seeded, USERS["boss"], case_id, "dismissed", "核实无误")
+    fewer = Hit(hits[0].rule, hits[0].label, hits[0].key, hits[0].name, hits[0].items[:-1])
+    if len(hits[0].items) > 1:
+        gone = case_store.record_hits(seeded, RULES, [fewer], AS_OF)
+        assert (gone.reopened, gone.joined) == (0, 1)
+        shown = case_store.show_case(seeded, USERS["boss"], case_id)
+        assert shown["status"] == "dismissed"
+        assert shown["history"][-1]["action"] == "evidence_changed"
+        assert shown["history"][-1]["detail"]["gone"] == [hits[0].items[-1]]
 
 
 @pytest.mark.parametrize(("change", "named"), [
@@ -212,20 +267,23 @@ def test_the_cli_watches_runs_alerts_and_works_cases(run_cli, backend_env, seed_
     assert run_cli("init", env=env).returncode == 0
     assert run_cli("load", str(seed_dir), env=env).returncode == 0
     firm = cases_of(seed_dir)["repaired_versus_active"]["subject"]
-    refused = run_cli("watch", "add", "--subject", firm, "--owner", "boss2", env=env)
+    anonymous = run_cli("watch", "add", "--subject", firm, "--owner", "inv1", env=env)
+    assert anonymous.returncode != 0 and "CREDITGRAPH_USER" in anonymous.stderr
+    as_inv = {**env, "CREDITGRAPH_USER": "inv1"}
+    refused = run_cli("watch", "add", "--subject", firm, "--owner", "boss2", env=as_inv)
     assert refused.returncode != 0 and "not an investigator" in refused.stderr
-    added = run_cli("watch", "add", "--subject", firm, "--owner", "inv1", env=env)
+    added = run_cli("watch", "add", "--subject", firm, "--owner", "inv1", env=as_inv)
     assert added.returncode == 0, added.stderr
-    ran = run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), "-f", "json", env=env)
+    only = ("--rule", "near_black", "--rule", "own_record")  # the rules' work is tested above
+    ran = run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), *only, "-f", "json", env=env)
     assert ran.returncode == 0, ran.stderr
     first = json.loads(ran.stdout)
     assert first["opened"] == first["new_alerts"] > 0
-    again = json.loads(run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), "-f", "json",
-                               env=env).stdout)
+    again = json.loads(run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), *only, "-f",
+                               "json", env=env).stdout)
     assert again["new_alerts"] == 0 and again["unchanged"] == first["hits"]
     anonymous = run_cli("cases", "list", env=env)
     assert anonymous.returncode != 0 and "CREDITGRAPH_USER" in anonymous.stderr
-    as_inv = {**env, "CREDITGRAPH_USER": "inv1"}
     listed = json.loads(run_cli("cases", "list", "-f", "json", env=as_inv).stdout)
     case_id = case_store.case_id_of("near_black", "Enterprise", firm)
     assert case_id in {c["case_id"] for c in listed}
@@ -240,3 +298,58 @@ def test_the_cli_watches_runs_alerts_and_works_cases(run_cli, backend_env, seed_
     assert [e["action"] for e in shown["history"]] == ["opened", "assigned", "status"]
     mine = json.loads(run_cli("cases", "list", "--mine", "-f", "json", env=as_inv).stdout)
     assert [c["case_id"] for c in mine] == [case_id]
+
+
+def test_new_alerts_are_posted_to_the_watch_owners_webhooks(seeded, seed_dir, fresh_audit_log):
+    """A local receiver that refuses the first POST and takes the retry; an owner whose
+    receiver is down is recorded in the audit log (host only), and the run goes on."""
+    received: list[dict] = []
+    calls = {"n": 0}
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            calls["n"] += 1
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if calls["n"] == 1:
+                self.send_response(503)
+            else:
+                received.append(json.loads(body))
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        near = cases_of(seed_dir)["repaired_versus_active"]
+        people = {**USERS,
+                  "inv1": User("inv1", "investigator", "",
+                               f"http://127.0.0.1:{server.server_address[1]}/hook?token=s3cr3t"),
+                  "inv2": User("inv2", "investigator", "", "http://127.0.0.1:9/closed")}
+        add_watches(seeded, [resolve(seeded, near["subject"], SECRET)], "inv1", people,
+                    people["inv1"])
+        add_watches(seeded, [resolve(seeded, near["active_firm"], SECRET)], "inv2", people,
+                    people["inv2"])
+        report = case_store.record_hits(seeded, RULES, evaluate(
+            seeded, RULES, case_store.watched(seeded), AS_OF, only=["near_black",
+                                                                   "own_record"]), AS_OF)
+        delivery = notify(report.notices, owners_by_subject(list_watches(seeded)), people,
+                          pause=0.01)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    mine = [n for n in report.notices if n["subject"] == f"Enterprise:{near['subject']}"]
+    theirs = [n for n in report.notices if n["subject"] == f"Enterprise:{near['active_firm']}"]
+    assert mine and theirs
+    assert (delivery.sent, delivery.failed) == (len(mine), len(theirs))
+    assert sorted(r["case_id"] for r in received) == sorted(n["case_id"] for n in mine)
+    assert all(r["owner"] == "inv1" and r["added"] for r in received)
+    failures = [json.loads(line) for line in fresh_audit_log.read_text().splitlines()
+                if '"alert-notify-failed"' in line]
+    assert len(failures) == len(theirs)
+    assert failures[0]["details"]["host"] == "127.0.0.1"
+    assert "s3cr3t" not in fresh_audit_log.read_text()

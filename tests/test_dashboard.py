@@ -108,7 +108,7 @@ def texts(app) -> str:  # type: ignore[no-untyped-def]
     ("overview", "各区县主体数"), ("search", "主体查询"), ("profile", "请先在“主体查询”中选择"),
     ("network", "请先在“主体查询”中选择"), ("linked", "关联失信"), ("sanctions", "各实施部门的措施数"),
     ("civil_servants", "违规经商办企业"), ("screening", "采购审查"), ("quality", "七天双公示审查"),
-    ("export", "请先在“主体查询”中选择"), ("lists", "名单发布"),
+    ("export", "请先在“主体查询”中选择"), ("lists", "名单发布"), ("cases", "案件"),
 ])
 def test_every_page_renders_on_demo_data(demo_app, page, expected):
     app = demo_app.run()
@@ -334,18 +334,6 @@ def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, fresh_audi
 # -- sign-in and roles -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def users(tmp_path, monkeypatch, fresh_audit_log):
-    from graph.users import add_user
-
-    path = tmp_path / "users.json"
-    monkeypatch.setenv("CREDITGRAPH_USERS", str(path))
-    for name, role in (("viewer1", "viewer"), ("inv1", "investigator"), ("sup1", "supervisor"),
-                       ("admin1", "admin")):
-        add_user(name, role, f"{name}-password-123")
-    return path
-
-
 def sign_in(app, name: str, password: str):  # type: ignore[no-untyped-def]
     app.text_input(key="login_name").input(name)
     app.text_input(key="login_password").input(password)
@@ -404,8 +392,17 @@ def test_users_cli_adds_lists_and_refuses_bad_input(run_cli, tmp_path):
                   input_text="a-long-password-1\n")
     assert out.returncode == 0, out.stderr
     out = run_cli("users", "list", "-f", "json", env=env)
-    assert json.loads(out.stdout) == [{"name": "张科长", "role": "supervisor"}]
+    assert json.loads(out.stdout) == [{"name": "张科长", "role": "supervisor", "webhook": None}]
     assert "argon2" in (tmp_path / "u.json").read_text()
+    bad_hook = run_cli("users", "set-webhook", "张科长", "ftp://x/hook", env=env)
+    assert bad_hook.returncode == 2 and "http:// or https://" in bad_hook.stderr
+    hook = run_cli("users", "set-webhook", "张科长", "https://oa.example.cn/hook?t=secret",
+                   env=env)
+    assert hook.returncode == 0, hook.stderr
+    listed = json.loads(run_cli("users", "list", "-f", "json", env=env).stdout)
+    assert listed[0]["webhook"] == "oa.example.cn"
+    assert run_cli("users", "set-webhook", "张科长", "--clear", env=env).returncode == 0
+    assert "secret" not in (tmp_path / "a.log").read_text()
     assert "a-long-password-1" not in (tmp_path / "u.json").read_text()
     bad = run_cli("users", "add", "x1", "--role", "root", "--password-stdin", env=env,
                   input_text="a-long-password-1\n")
@@ -420,7 +417,7 @@ def test_users_cli_adds_lists_and_refuses_bad_input(run_cli, tmp_path):
     assert out.returncode == 2 and "audit init" in out.stderr
     assert run_cli("users", "remove", "张科长", env=unaudited).returncode == 2
     out = run_cli("users", "list", "-f", "json", env=env)
-    assert json.loads(out.stdout) == [{"name": "张科长", "role": "supervisor"}]
+    assert json.loads(out.stdout) == [{"name": "张科长", "role": "supervisor", "webhook": None}]
 
 
 @pytest.mark.embedded

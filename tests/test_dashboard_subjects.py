@@ -17,9 +17,9 @@ from graph.identifiers import mask_document_number
 from graph.settings import Settings
 from graph.store import open_store
 
-# The fixtures of test_dashboard (the seed loaded once per module, the app on it, the users, a
-# fresh cache per test), imported under their own names: that is how pytest finds them, and
-# why the tests' parameters "redefine" them (F811).
+# The fixtures of test_dashboard (the seed loaded once per module, the app on it, a fresh
+# cache per test), imported under their own names: that is how pytest finds them, and why the
+# tests' parameters "redefine" them (F811). The users are conftest's.
 from tests.test_dashboard import (  # noqa: F401
     SECRET,
     demo,
@@ -27,7 +27,6 @@ from tests.test_dashboard import (  # noqa: F401
     fresh_cache,
     sign_in,
     texts,
-    users,
 )
 
 pytestmark = pytest.mark.embedded

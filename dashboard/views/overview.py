@@ -4,8 +4,10 @@ holds, by district and over time, and the latest findings."""
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import me
 from dashboard.data import (
     as_of,
+    case_counts,
     district_statistics,
     guarded,
     named,
@@ -32,6 +34,12 @@ if status is not None:
     if not sum(status["nodes"].values()):
         st.info(f"{t('empty_graph')}")
         st.stop()
+    if me().can("investigator"):  # viewers see nothing of cases
+        counts = guarded(case_counts)
+        if counts is not None:
+            first, second, _ = st.columns(3)
+            first.metric(t("cases_open"), counts["open"])
+            second.metric(t("cases_unassigned_count"), counts["unassigned"])
     with st.spinner("…"):
         figures = guarded(district_statistics, as_of())
     if figures is not None:

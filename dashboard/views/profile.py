@@ -27,6 +27,7 @@ from dashboard.data import (
     guarded,
     issue_report,
     owners,
+    subject_cases,
 )
 from dashboard.i18n import label_name, t
 from dashboard.widgets import md, table
@@ -146,6 +147,11 @@ if sections is not None:
     if subject.label in ("Enterprise", "OverseasEntity"):
         st.subheader(t("ownership"))
         table(guarded(owners, subject, as_of()), "ownership")
+    if me().can("investigator"):  # the subject's open cases (viewers see nothing of cases)
+        open_cases = guarded(subject_cases, subject)
+        if open_cases:
+            st.subheader(t("cases_open"))
+            table(pd.DataFrame(open_cases), "cases")
     report_section(subject)
     if st.button(t("open_network")):
         st.switch_page("views/network.py")

@@ -1,0 +1,122 @@
+"""案件 Cases: the cases alerts opened (alerts/cases.py — the same code as `creditgraph cases`).
+By default the signed-in investigator's open and in-progress cases; filters; a case's evidence
+and history with links to the subject's credit file and network and to the evidence export with
+the case number filled in; comments and status changes (with a note); bulk assignment for
+supervisors. Viewers do not see the page; every change goes to the case history and the audit
+log under the signed-in user."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from alerts import cases as case_store
+from dashboard.auth import me
+from dashboard.data import guarded, opened, writable
+from dashboard.i18n import t
+from dashboard.widgets import md
+from graph.errors import CreditGraphError
+from graph.users import load_users
+
+st.title(t("cases"))
+user = me()
+if not user.can("investigator"):
+    st.error(t("not_allowed"))
+    st.stop()
+statuses = {"": t("any"), **{s: case_store.STATUS_WORDS[s] for s in case_store.STATUSES}}
+scopes = {"mine": t("cases_mine"), "all": t("cases_all"), "-": t("cases_unassigned")}
+left, right = st.columns(2)
+scope = left.radio(t("cases_scope"), list(scopes), format_func=scopes.get, horizontal=True,
+                   key="cases_scope")
+status = right.selectbox(t("status"), list(statuses), format_func=statuses.get,
+                         key="cases_status")
+
+
+def listed() -> list[dict]:
+    with opened() as store:
+        rows = case_store.list_cases(store, user, status,
+                                     user.name if scope == "mine" else scope if scope == "-"
+                                     else "")
+    if scope == "mine" and not status:
+        rows = [r for r in rows if r["status"] in ("open", "in_progress")]
+    return rows
+
+
+rows = guarded(listed) or []
+frame = pd.DataFrame(rows, columns=["case_id", "severity", "status", "assignee", "rule",
+                                    "subject_name", "alerts", "updated_at"])
+frame["status"] = frame["status"].map(lambda s: case_store.STATUS_WORDS.get(s, s))
+st.dataframe(frame, hide_index=True, width="stretch")
+if not rows:
+    st.caption(t("none"))
+    st.stop()
+
+
+def act(work, *args) -> None:  # type: ignore[no-untyped-def]
+    """A change, through a store opened for writing; its outcome shown, the page refreshed."""
+    try:
+        with writable() as store:
+            work(store, user, *args)
+    except CreditGraphError as exc:
+        st.error(md(exc))
+        return
+    st.session_state["cases_done"] = t("saved")
+    st.rerun()
+
+
+if done := st.session_state.pop("cases_done", None):
+    st.success(done)
+if user.can("supervisor"):
+    with st.expander(t("cases_assign")):
+        investigators = sorted(name for name, u in load_users().items()
+                               if u.can("investigator"))
+        chosen = st.multiselect(t("cases"), [r["case_id"] for r in rows], key="cases_bulk")
+        to = st.selectbox(t("assignee"), investigators, key="cases_to")
+        if st.button(t("cases_assign"), key="cases_assign_go", disabled=not chosen or not to):
+            act(lambda store, who, ids, name: case_store.assign(store, who, ids, name,
+                                                                load_users()), chosen, to)
+
+case_id = st.selectbox(t("case"), [r["case_id"] for r in rows], key="cases_selected")
+
+
+def shown() -> dict:
+    with opened() as store:
+        return case_store.show_case(store, user, case_id)
+
+
+case = guarded(shown)
+if case is None:
+    st.stop()
+st.subheader(f"{md(case['case_id'])} · {md(case['title'] or case['rule'])} · "
+             f"{md(case['subject_name'] or case['subject_key'])}")
+st.caption(f"{t('status')}: {case_store.STATUS_WORDS[case['status']]} · {t('assignee')}: "
+           f"{case['assignee'] or '—'} · {t('alerts')}: {case['alerts']}")
+st.markdown(f"**{t('evidence')}**")
+for item in case["evidence"].get("items", []):
+    st.markdown(f"- {md(item)}")
+for words in case["evidence"].get("words", []):
+    st.caption(md(words))
+if case["subject_label"] in ("Enterprise", "Person", "OverseasEntity"):
+    chosen_subject = (case["subject_label"], case["subject_key"], case["subject_name"] or "")
+    links = st.columns(3)
+    for column, (label, page) in zip(links, (("profile", "profile"), ("network", "network"),
+                                             ("export", "export")), strict=True):
+        if column.button(t(label), key=f"cases_open_{page}"):
+            st.session_state["subject"] = chosen_subject
+            if page == "export":
+                st.session_state["case_no"] = case["case_id"]
+            st.switch_page(f"views/{page}.py")
+st.markdown(f"**{t('history')}**")
+st.dataframe(pd.DataFrame([{**e, "detail": json.dumps(e["detail"], ensure_ascii=False)}
+                           for e in case["history"]],
+                          columns=["at", "actor", "action", "detail"]),
+             hide_index=True, width="stretch")
+note = st.text_area(t("note"), key="cases_note", max_chars=case_store.MAX_COMMENT)
+choices = [s for s in case_store.STATUSES if (case["status"], s) in case_store.TRANSITIONS]
+first, second = st.columns(2)
+target = first.selectbox(t("status"), choices, format_func=case_store.STATUS_WORDS.get,
+                         key="cases_target")
+if first.button(t("cases_set_status"), key="cases_status_go", disabled=not choices):
+    act(case_store.set_status, case_id, target, note)
+if second.button(t("cases_comment"), key="cases_comment_go"):
+    act(case_store.comment, case_id, note)
