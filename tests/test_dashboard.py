@@ -260,7 +260,9 @@ def test_the_lists_page_shows_what_publish_lists_writes(demo, demo_app, fresh_au
 @pytest.mark.embedded
 def test_the_dashboard_in_a_real_browser(demo, tmp_path):
     """Debian's chromium driven by Playwright (no browser download): search a planted subject,
-    open its network, check the path to the black-listed party is on the page, screenshot."""
+    open its network, check the path to the black-listed party is on the page, screenshot; then
+    the 案件 page lists a case an alert run opened, with its evidence."""
+    import datetime as dt
     import shutil
     import subprocess
     import sys
@@ -269,9 +271,20 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
 
     from playwright.sync_api import sync_playwright
 
+    from alerts import cases as case_store
+    from alerts.evaluate import evaluate
+    from alerts.rules import load_alert_rules
+
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     assert Path(chromium).exists(), "Debian's chromium is needed (apt-get install chromium)"
     case = demo["cases"]["red_black_conflict"]
+    breach = demo["cases"]["commitment_breach"]
+    with open_store(Settings(store_path=demo["store"])) as store:  # a case for the 案件 page
+        rules = load_alert_rules()
+        case_store.record_hits(store, rules, evaluate(
+            store, rules, [], dt.date.fromisoformat(AS_OF), only=["commitment_breach"]),
+            dt.date.fromisoformat(AS_OF))
+    breach_case = case_store.case_id_of("commitment_breach", "Enterprise", breach["subject"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -305,12 +318,16 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
             body = page.inner_text("body")
             shot = tmp_path / "network.png"
             page.screenshot(path=str(shot), full_page=True)
+            page.goto(f"http://127.0.0.1:{port}/cases?case={breach_case}&as_of={AS_OF}")
+            page.get_by_text(breach["penalty"]).first.wait_for(timeout=30_000)
+            cases_body = page.inner_text("body")
             browser.close()
         names = demo["names"]
         assert names[case["red"]] in body  # the subject's header
         assert f"**{names[case['black']]}**" not in body and names[case["black"]] in body
         assert "的法定代表人" in body  # the path in words
         assert shot.stat().st_size > 20_000
+        assert breach_case in cases_body and "处理历史" in cases_body  # the linked case
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,9 +1,9 @@
 """案件 Cases: the cases alerts opened (alerts/cases.py — the same code as `creditgraph cases`).
 By default the signed-in investigator's open and in-progress cases; filters; a case's evidence
 and history with links to the subject's credit file and network and to the evidence export with
-the case number filled in; comments and status changes (with a note); bulk assignment for
-supervisors. Viewers do not see the page; every change goes to the case history and the audit
-log under the signed-in user."""
+the case number filled in (a link may name the case: ``/cases?case=AJ-…``); comments and status
+changes (with a note); bulk assignment for supervisors. Viewers do not see the page; every
+change goes to the case history and the audit log under the signed-in user."""
 
 import json
 
@@ -26,8 +26,9 @@ if not user.can("investigator"):
 statuses = {"": t("any"), **{s: case_store.STATUS_WORDS[s] for s in case_store.STATUSES}}
 scopes = {"mine": t("cases_mine"), "all": t("cases_all"), "-": t("cases_unassigned")}
 left, right = st.columns(2)
+linked = st.query_params.get("case")  # a link may name the case: /cases?case=AJ-…
 scope = left.radio(t("cases_scope"), list(scopes), format_func=scopes.get, horizontal=True,
-                   key="cases_scope")
+                   index=1 if linked else 0, key="cases_scope")
 status = right.selectbox(t("status"), list(statuses), format_func=statuses.get,
                          key="cases_status")
 
@@ -76,7 +77,9 @@ if user.can("supervisor"):
             act(lambda store, who, ids, name: case_store.assign(store, who, ids, name,
                                                                 load_users()), chosen, to)
 
-case_id = st.selectbox(t("case"), [r["case_id"] for r in rows], key="cases_selected")
+ids = [r["case_id"] for r in rows]
+case_id = st.selectbox(t("case"), ids, index=ids.index(linked) if linked in ids else 0,
+                       key="cases_selected")
 
 
 def shown() -> dict:
