@@ -24,6 +24,7 @@ from typing import Any
 from alerts.evaluate import Hit, Watched
 from alerts.rules import AlertRules
 from graph import audit
+from graph.documents import mask_personal_text
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from graph.users import User
@@ -226,11 +227,7 @@ def assign(store: GraphStore, user: User | None, case_ids: Iterable[str], assign
     for case in cases:
         case_id = case["case_id"]
         now = dt.datetime.now(dt.UTC)
-        store.merge_nodes("InvestigationCase", [{"case_id": case_id, "rule": case["rule"],
-                                    "subject_label": case["subject_label"],
-                                    "subject_key": case["subject_key"],
-                                    "status": case["status"], "assignee": assignee,
-                                    "updated_at": now}])
+        _update_case(store, case, now, assignee=assignee)
         _event(store, case_id, now, actor.name, "assigned",
                {"from": case["assignee"], "to": assignee})
         audit.append("case-assign", actor=actor.name, case_id=case_id,
@@ -268,10 +265,7 @@ def set_status(store: GraphStore, user: User | None, case_id: str, status: str, 
         raise CaseError("closing a case needs a note saying why (--note)")
     audit.check_ready()
     now = dt.datetime.now(dt.UTC)
-    store.merge_nodes("InvestigationCase", [{"case_id": case_id, "rule": case["rule"],
-                                "subject_label": case["subject_label"],
-                                "subject_key": case["subject_key"], "status": status,
-                                "updated_at": now}])
+    _update_case(store, case, now, status=status)
     _event(store, case_id, now, actor.name, "status",
            {"from": case["status"], "to": status, "note": note})
     audit.append("case-status", actor=actor.name, case_id=case_id, previous=case["status"],
@@ -292,6 +286,14 @@ def comment(store: GraphStore, user: User | None, case_id: str, text: str) -> st
     return event
 
 
+def _update_case(store: GraphStore, case: dict[str, Any], now: dt.datetime, **changes: Any
+                 ) -> None:
+    """One change to a case as read (a merge must carry the case's required properties)."""
+    keep = ("case_id", "rule", "subject_label", "subject_key", "status")
+    store.merge_nodes("InvestigationCase", [{**{k: case[k] for k in keep}, **changes,
+                                             "updated_at": now}])
+
+
 def _case(store: GraphStore, case_id: str, user: User) -> dict[str, Any]:
     found = run(store, "case-by-id", case_id=case_id)
     if not found or not _visible(user, found):  # a restricted case is not there for them
@@ -300,8 +302,6 @@ def _case(store: GraphStore, case_id: str, user: User) -> dict[str, Any]:
 
 
 def _text(text: str) -> str:
-    from graph.documents import mask_personal_text
-
     if len(text) > MAX_COMMENT:
         raise CaseError(f"a note or comment holds at most {MAX_COMMENT} characters")
     return mask_personal_text(text.strip())  # a typed ID number is masked, never kept
