@@ -3,8 +3,9 @@
 A hit (alerts/evaluate.py) whose fingerprint was never raised becomes an alert, which opens the
 case of its rule and subject or joins it: a case open or in progress takes the new evidence; a
 dismissed case is reopened; a confirmed one keeps its status. Each change is an event in the
-case's history with the evidence added and gone. The same evidence found again changes nothing.
-The alert node is written last: a run killed half-way is finished by the next one.
+case's history with the evidence added and gone. The same evidence found again changes nothing;
+evidence all gone, or back to what was raised before, is recorded in the history without an
+alert. The alert node is written last: a run killed half-way is finished by the next one.
 
 People act on cases by role (graph/users.py): viewers see nothing of cases; investigators list
 and read them, comment, and move the cases assigned to them from open to in progress;
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from alerts.evaluate import Hit, Watched
+from alerts.evaluate import Evaluation, Hit, Watched
 from alerts.rules import AlertRules
 from graph import audit
 from graph.documents import mask_personal_text
@@ -51,6 +52,8 @@ class RunReport:
     joined: int = 0
     reopened: int = 0
     unchanged: int = 0
+    cleared: int = 0  # cases whose evidence is all gone (recorded; nobody is alerted)
+    recurred: int = 0  # cases whose evidence went back to what was raised before (recorded)
     cases: list[str] = field(default_factory=list)  # cases opened, joined or reopened
     notices: list[dict[str, Any]] = field(default_factory=list)  # one per new alert (webhooks)
 
@@ -61,65 +64,73 @@ def case_id_of(rule: str, label: str, key: str) -> str:
     return f"AJ-{digest}"
 
 
-def record_hits(store: GraphStore, rules: AlertRules, hits: Sequence[Hit], as_of: dt.date,
-                now: dt.datetime | None = None) -> RunReport:
+def record_hits(store: GraphStore, rules: AlertRules, found: Evaluation | Sequence[Hit],
+                as_of: dt.date, now: dt.datetime | None = None) -> RunReport:
     """Raise each hit not raised before; returns what happened to the cases.
 
-    Kill-safe in this order: the event (its id from case and fingerprint) before the case, the
-    case, its links, and the alert last — an alert counts as raised only once linked to its
-    case, so a run that died anywhere is completed by the next one, without a second event."""
+    Given an ``Evaluation``, a case of a rule it evaluated on a subject it asked about, without
+    a hit now, has lost its evidence: that is recorded in its history (and its evidence
+    emptied), without an alert. Evidence that goes back to what was raised before is recorded
+    the same way: the same evidence never raises a second alert.
+
+    Written in batches, kill-safe in this order: the events (each id from case and
+    fingerprint, or from the case as read) before the cases, the cases, their links, and the
+    alerts last — an alert counts as raised only once linked to its case, so a run that died
+    anywhere is completed by the next one, without a second event."""
     now = now or dt.datetime.now(dt.UTC)
+    hits = found.hits if isinstance(found, Evaluation) else list(found)
     report = RunReport(as_of.isoformat(), hits=len(hits))
     raised = {row["fingerprint"] for row in run(store, "alert-fingerprints",
                                                  fingerprints=[h.fingerprint for h in hits])
               } if hits else set()
+    stored = {row["case_id"]: row for row in run(
+        store, "cases-by-ids", case_ids=sorted({case_id_of(h.rule, h.label, h.key)
+                                                for h in hits}))} if hits else {}
     titles = rules.by_name()
+    writes = _Writes(now)
     for hit in hits:
-        if hit.fingerprint in raised:
-            report.unchanged += 1
-            continue
         case_id = case_id_of(hit.rule, hit.label, hit.key)
+        case = stored.get(case_id)
+        if hit.fingerprint in raised:
+            if case is not None and case["fingerprint"] != hit.fingerprint:
+                writes.settle(case, hit, "evidence_changed")  # back to what was raised
+                report.recurred += 1
+            else:
+                report.unchanged += 1
+            continue
         event_id = f"{case_id}-{hit.fingerprint[:24]}"
-        found = run(store, "case-by-id", case_id=case_id)
-        evidence = {"items": list(hit.items), "words": list(hit.words)}
         rule = titles.get(hit.rule)
-        change: dict[str, Any] = {"added": evidence["items"], "gone": []}
+        change: dict[str, Any] = {"added": list(hit.items), "gone": []}
         status = "open"
-        if not found:
-            _event(store, case_id, now, SYSTEM, "opened",
-                   {"rule": hit.rule, "added": evidence["items"]}, event_id)
-            _write_case(store, case_id, hit, now, status="open", alerts=1, opened_at=now,
+        if case is None:
+            writes.event(case_id, "opened", {"rule": hit.rule, "added": list(hit.items)},
+                         event_id)
+            writes.case(case_id, hit, status="open", alerts=1, opened_at=now,
                         title=rule.title if rule else hit.rule,
                         severity=rule.severity if rule else None,
                         restricted=bool(rule and rule.kind in SUPERVISOR_ONLY))
             report.opened += 1
-        elif found[0]["fingerprint"] != hit.fingerprint:  # equal: a run died after the case
-            case = found[0]
-            before = set(json.loads(case["evidence"] or "{}").get("items", []))
-            change = {"added": sorted(set(hit.items) - before),
-                      "gone": sorted(before - set(hit.items))}
+        elif case["fingerprint"] != hit.fingerprint:  # equal: a run died after the case
+            change = _difference(case, hit)
             # only new evidence reopens a dismissed case (an entry repaired, a decision
             # published at last, is recorded but asks nobody to look again)
             reopen = case["status"] == "dismissed" and bool(change["added"])
             status = "open" if reopen else case["status"]
             if reopen:
                 change["status"] = ["dismissed", "open"]
-            _event(store, case_id, now, SYSTEM, "reopened" if reopen else "evidence_changed",
-                   change, event_id)
-            _write_case(store, case_id, hit, now, status=status,
-                        alerts=int(case["alerts"] or 0) + 1)
+            writes.event(case_id, "reopened" if reopen else "evidence_changed", change,
+                         event_id)
+            writes.case(case_id, hit, status=status, alerts=int(case["alerts"] or 0) + 1)
             report.reopened += reopen
             report.joined += not reopen
         else:
-            status = found[0]["status"]
-        _link(store, "EVENT_OF", "CaseEvent", event_id, case_id, now)
+            status = case["status"]
+            writes.event_links.append(_pair(event_id, case_id, now))
         if not hit.key.startswith("name:"):  # a department known only by name has no node
-            _link(store, "CONCERNS", hit.label, case_id, hit.key, now, reverse=True)
-        store.merge_nodes("Alert", [{"fingerprint": hit.fingerprint, "case_id": case_id,
-                                     "rule": hit.rule, "raised_at": now,
-                                     "evidence": json.dumps(evidence, ensure_ascii=False),
-                                     "updated_at": now}])
-        _link(store, "ALERT_OF", "Alert", hit.fingerprint, case_id, now)
+            writes.concerns.setdefault(hit.label, []).append(_pair(case_id, hit.key, now))
+        writes.alerts.append({"fingerprint": hit.fingerprint, "case_id": case_id,
+                              "rule": hit.rule, "raised_at": now, "updated_at": now,
+                              "evidence": _evidence(hit)})
         report.new_alerts += 1
         report.cases.append(case_id)
         report.notices.append({
@@ -128,7 +139,85 @@ def record_hits(store: GraphStore, rules: AlertRules, hits: Sequence[Hit], as_of
             "subject": f"{hit.label}:{hit.key}", "subject_name": hit.name,
             "added": change.get("added", []), "gone": change.get("gone", []),
             "raised_at": now.isoformat(), "fingerprint": hit.fingerprint})
+    if isinstance(found, Evaluation):
+        report.cleared = _clear(store, found, writes)
+    writes.flush(store)
     return report
+
+
+class _Writes:
+    """What an alert run writes, gathered and then written in batches in a kill-safe order."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.events: list[dict[str, Any]] = []
+        self.cases: list[dict[str, Any]] = []
+        self.event_links: list[dict[str, Any]] = []
+        self.concerns: dict[str, list[dict[str, Any]]] = {}
+        self.alerts: list[dict[str, Any]] = []
+
+    def event(self, case_id: str, action: str, detail: dict[str, Any], event_id: str) -> None:
+        self.events.append({"event_id": event_id, "case_id": case_id, "at": self.now,
+                            "actor": SYSTEM, "action": action, "updated_at": self.now,
+                            "detail": json.dumps(detail, ensure_ascii=False)})
+        self.event_links.append(_pair(event_id, case_id, self.now))
+
+    def case(self, case_id: str, hit: Hit, *, status: str, alerts: int, **extra: Any) -> None:
+        self.cases.append({
+            "case_id": case_id, "rule": hit.rule, "subject_label": hit.label,
+            "subject_key": hit.key, "subject_name": hit.name, "status": status,
+            "fingerprint": hit.fingerprint, "alerts": alerts, "updated_at": self.now,
+            "evidence": _evidence(hit), **extra})
+
+    def settle(self, case: dict[str, Any], hit: Hit, action: str) -> None:
+        """A change of evidence that raises no alert: all of it gone, or back to what was
+        raised before. The event's id comes from the case as read and the new evidence, so a
+        run killed before the case is written writes the same event again, not a second."""
+        seed = f"{case['fingerprint']}|{hit.fingerprint}|{case['updated_at']}"
+        event_id = f"{case['case_id']}-{hashlib.sha256(seed.encode()).hexdigest()[:24]}"
+        self.event(case["case_id"], action, _difference(case, hit), event_id)
+        self.case(case["case_id"], hit, status=case["status"], alerts=int(case["alerts"] or 0))
+
+    def flush(self, store: GraphStore) -> None:
+        store.merge_nodes("CaseEvent", self.events)
+        store.merge_nodes("InvestigationCase", self.cases)
+        store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
+                                  self.event_links)
+        for label, pairs in sorted(self.concerns.items()):
+            store.merge_relationships("CONCERNS", "InvestigationCase", label, pairs)
+        store.merge_nodes("Alert", self.alerts)
+        store.merge_relationships("ALERT_OF", "Alert", "InvestigationCase", [
+            _pair(a["fingerprint"], a["case_id"], self.now) for a in self.alerts])
+
+
+def _clear(store: GraphStore, evaluation: Evaluation, writes: _Writes) -> int:
+    """Empty the evidence of the cases the evaluation asked about and found nothing for."""
+    hit = {(h.rule, h.label, h.key) for h in evaluation.hits}
+    cleared = 0
+    for case in run(store, "alert-cases-of-rules", rules=sorted(evaluation.evaluated)):
+        asked = evaluation.evaluated[case["rule"]]
+        subject = (case["subject_label"], case["subject_key"])
+        if (case["rule"], *subject) in hit or (asked is not None and subject not in asked):
+            continue
+        if not json.loads(case["evidence"] or "{}").get("items"):
+            continue  # cleared before
+        writes.settle(case, Hit(case["rule"], *subject, case["subject_name"] or "", ()),
+                      "evidence_gone")
+        cleared += 1
+    return cleared
+
+
+def _evidence(hit: Hit) -> str:
+    return json.dumps({"items": list(hit.items), "words": list(hit.words)}, ensure_ascii=False)
+
+
+def _pair(source: str, target: str, now: dt.datetime) -> dict[str, Any]:
+    return {"src_key": source, "dst_key": target, "updated_at": now}
+
+
+def _difference(case: dict[str, Any], hit: Hit) -> dict[str, Any]:
+    before = set(json.loads(case["evidence"] or "{}").get("items", []))
+    return {"added": sorted(set(hit.items) - before), "gone": sorted(before - set(hit.items))}
 
 
 def _link(store: GraphStore, rel_type: str, label: str, source: str, target: str,
@@ -139,16 +228,6 @@ def _link(store: GraphStore, rel_type: str, label: str, source: str, target: str
         store.merge_relationships(rel_type, "InvestigationCase", label, [pair])
     else:
         store.merge_relationships(rel_type, label, "InvestigationCase", [pair])
-
-
-def _write_case(store: GraphStore, case_id: str, hit: Hit, now: dt.datetime, *, status: str,
-                alerts: int, **extra: Any) -> None:
-    store.merge_nodes("InvestigationCase", [{
-        "case_id": case_id, "rule": hit.rule, "subject_label": hit.label,
-        "subject_key": hit.key, "subject_name": hit.name, "status": status,
-        "fingerprint": hit.fingerprint, "alerts": alerts, "updated_at": now,
-        "evidence": json.dumps({"items": list(hit.items), "words": list(hit.words)},
-                               ensure_ascii=False), **extra}])
 
 
 def _event(store: GraphStore, case_id: str, now: dt.datetime, actor: str, action: str,
@@ -167,7 +246,8 @@ def _event(store: GraphStore, case_id: str, now: dt.datetime, actor: str, action
 
 
 def watched(store: GraphStore) -> list[Watched]:
-    return [Watched(r["subject_label"], r["subject_key"], r["subject_name"] or "", r["hops"])
+    return [Watched(r["subject_label"], r["subject_key"], r["subject_name"] or "", r["hops"],
+                    tuple(r["rules"]) if r["rules"] else None)
             for r in run(store, "watches-all")]
 
 

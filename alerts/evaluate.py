@@ -10,17 +10,27 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from alerts.changes import distances
 from alerts.rules import AlertRule, AlertRules
 from graph.store import GraphStore
-from propagation.sanctions import subject_sanctions
+from graph.traversal import shortest_distances_from
+from propagation.rules import load_rules
 from queries import audits, clusters
 from queries.audits import publication_outcome
-from queries.civil_servants import civil_servant
+from queries.civil_servants import findings
 from queries.library import run
-from queries.linked import linked_rows
-from queries.profile import profile
+from queries.linked import (
+    CONTROL_RELATIONS,
+    entries_by_kind,
+    linked_rows,
+    listed_within,
+    node_id,
+    split_id,
+)
+from queries.subject_reads import penalties
+from queries.subject_reads import sanctions as subject_sanctions_of
 from queries.subjects import Subject
 
 
@@ -45,60 +55,209 @@ class Watched:
     key: str
     name: str
     hops: int | None
+    rules: tuple[str, ...] | None = None  # the watch rules asked for; None: every one
+
+    def wants(self, rule: str) -> bool:
+        return self.rules is None or rule in self.rules
+
+
+@dataclass
+class Evaluation:
+    """The hits, and for each rule evaluated the subjects it was asked about (None: every
+    subject) — a case of the rule on such a subject without a hit has lost its evidence."""
+
+    hits: list[Hit]
+    evaluated: dict[str, frozenset[tuple[str, str]] | None]
+    mode: str = "full"  # full | incremental
+    changed: int = 0  # subjects changed since (incremental)
+    asked: dict[str, int] = field(default_factory=dict)  # subjects asked, by subject rule
 
 
 def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], as_of: dt.date,
-             only: Iterable[str] | None = None) -> list[Hit]:
-    """Every hit of every rule (or of the rules named in ``only``) on ``as_of``."""
+             only: Iterable[str] | None = None,
+             changed: set[tuple[str, str]] | None = None) -> Evaluation:
+    """Every hit of every rule (or of the rules named in ``only``) on ``as_of``. With
+    ``changed`` (alerts/changes.py), the rules asked subject by subject — the two watch rules
+    and the civil-servant rule — are asked only about the subjects within their reach of a
+    changed one; the whole-graph rules answer in one query each and are always evaluated
+    whole. Either way the hits on the subjects asked are those a full run finds."""
     watched = list(watched)
-    under_watch = {(w.label, w.key) for w in watched}
     wanted = set(only) if only is not None else None
+    chosen = [rule for rule in rules.rules if wanted is None or rule.name in wanted]
+    near = _Near(store, changed, as_of, chosen, watched)
     hits: dict[tuple[str, str, str], Hit] = {}
-    for rule in rules.rules:
-        if wanted is not None and rule.name not in wanted:
-            continue
-        for hit in EVALUATORS[rule.kind](store, rule, watched, as_of):
-            if rule.scope == "watched" and (hit.label, hit.key) not in under_watch:
+    evaluated: dict[str, frozenset[tuple[str, str]] | None] = {}
+    asked: dict[str, int] = {}
+    for rule in chosen:
+        watching = [w for w in watched if w.wants(rule.name)]
+        under_watch = frozenset((w.label, w.key) for w in watching)
+        if rule.kind in SUBJECT_RULES:
+            subjects = SUBJECT_RULES[rule.kind](store, rule, watching, near)
+            asked[rule.name] = len(subjects)
+            found = EVALUATORS[rule.kind](store, rule, subjects, as_of)
+            scope: frozenset[tuple[str, str]] | None = frozenset(
+                (s.label, s.key) for s in subjects)
+        else:
+            found = EVALUATORS[rule.kind](store, rule, watching, as_of)
+            scope = None
+        if rule.scope == "watched":
+            scope = under_watch if scope is None else scope & under_watch
+        evaluated[rule.name] = scope
+        for hit in found:
+            if scope is not None and (hit.label, hit.key) not in scope:
                 continue  # a whole-graph rule a city narrowed to the watched subjects
             hits[(hit.rule, hit.label, hit.key)] = hit  # one hit per rule and subject
-    return sorted(hits.values(), key=lambda h: (h.rule, h.label, h.key))
+    return Evaluation(sorted(hits.values(), key=lambda h: (h.rule, h.label, h.key)), evaluated,
+                      "full" if changed is None else "incremental",
+                      len(changed or ()), asked)
+
+
+# -- who a rule asked subject by subject is asked about -------------------------------------
+
+LINKED_LABELS = ("Enterprise", "Person", "OverseasEntity")
+OWN_LABELS = ("Enterprise", "Person")
+# a civil servant's findings reach their own firms (1 hop) and their relatives' (2 hops)
+SERVANT_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
+                     "RELATIVE_OF")
+SERVANT_REACH = 2
+WATCH_KINDS = ("near_black", "own_record")
+
+
+class _Near:
+    """How far each candidate is from a changed subject (incremental runs), searched once for
+    the two watch rules together — over every relation either walks, as far as either reaches
+    (a distance over more relations is never longer: a subject asked once too often, never
+    once too few) — and once for the civil servants."""
+
+    def __init__(self, store: GraphStore, changed: set[tuple[str, str]] | None,
+                 as_of: dt.date, rules: list[AlertRule], watched: list[Watched]) -> None:
+        self.store, self.changed, self.as_of = store, changed, as_of
+        self.measures = load_rules() if any(r.kind == "own_record" for r in rules) else None
+        hops = [w.hops or r.hops or 0 for r in rules if r.kind == "near_black"
+                for w in watched if w.wants(r.name)]
+        self.watch_reach = max([*hops, self.measures.reach if self.measures else 0],
+                               default=0)
+        self.watch_types = tuple(dict.fromkeys((*CONTROL_RELATIONS, *(
+            self.measures.relation_types if self.measures else ()))))
+        self.watched = {(w.label, w.key) for w in watched
+                        if any(w.wants(r.name) for r in rules if r.kind in WATCH_KINDS)}
+        self._watch: dict[tuple[str, str], int] | None = None
+        self._searched = False
+
+    def watch_distances(self) -> dict[tuple[str, str], int] | None:
+        if not self._searched:
+            assert self.changed is not None
+            self._watch = distances(self.store, self.changed, self.watched, self.watch_types,
+                                    self.watch_reach, self.as_of)
+            self._searched = True
+        return self._watch
+
+    def asked(self, subjects: list[Watched], reach_of: Callable[[Watched], int],
+              near: dict[tuple[str, str], int] | None) -> list[Watched]:
+        if self.changed is None or near is None:
+            return subjects
+        return [s for s in subjects if near.get((s.label, s.key), reach_of(s) + 1)
+                <= reach_of(s)]
+
+
+def _near_black_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
+                         near: _Near) -> list[Watched]:
+    candidates = [w for w in watching if w.label in LINKED_LABELS]
+    if near.changed is None:
+        return candidates
+    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, near.watch_distances())
+
+
+def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
+                         near: _Near) -> list[Watched]:
+    """A subject's measures come from entries within the joint-punishment rules' reach: a
+    measure removed by propagation leaves no node behind, its cause does."""
+    candidates = [w for w in watching if w.label in OWN_LABELS]
+    if near.changed is None:
+        return candidates
+    reach = near.measures.reach if near.measures else 0
+    return near.asked(candidates, lambda _: reach, near.watch_distances())
+
+
+def _servant_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
+                      near: _Near) -> list[Watched]:
+    servants = list({r["key"]: Watched("Person", r["key"], r["name"] or "", None)
+                     for r in run(store, "civil-servants")}.values())
+    if near.changed is None:
+        return servants
+    found = distances(store, near.changed, [(s.label, s.key) for s in servants],
+                      SERVANT_RELATIONS, SERVANT_REACH, near.as_of)
+    return near.asked(servants, lambda _: SERVANT_REACH, found)
+
+
+# -- the evaluators ------------------------------------------------------------------------
 
 
 def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_of: dt.date
                 ) -> list[Hit]:
-    hits = []
+    """Black entries in force within reach (the linked-party search, batched by reach), and
+    joint-punishment measures in force on parties within reach."""
+    by_reach: dict[int, list[Watched]] = defaultdict(list)
     for watch in watched:
-        if watch.label not in ("Enterprise", "Person", "OverseasEntity"):
+        by_reach[watch.hops or rule.hops or 0].append(watch)
+    punished = {split_id(row["subject_id"]) for row in run(store, "alert-punished-subjects",
+                                                            as_of=as_of)}
+    items: dict[Watched, set[str]] = defaultdict(set)
+    words: dict[Watched, list[str]] = defaultdict(list)
+    for hops, group in sorted(by_reach.items()):
+        if hops < 1:
             continue
-        rows = linked_rows(store, Subject(watch.label, watch.key, watch.name),
-                           watch.hops or rule.hops, as_of)
-        if rows:
-            hits.append(Hit(rule.name, watch.label, watch.key, watch.name, tuple(sorted(
+        subjects = {w: Subject(w.label, w.key, w.name) for w in group}
+        found = listed_within(store, list(subjects.values()), hops, as_of)
+        for watch, subject in subjects.items():
+            if subject.node_id not in found:
+                continue
+            rows = linked_rows(store, subject, hops, as_of, found=found[subject.node_id])
+            items[watch].update(
                 f"黑名单 {entry} · {row['label']}:{row['subject_id']} {row['name']} · "
-                f"{row['hops']} 跳" for row in rows for entry in row["entries"])),
-                tuple(f"{row['name']}（{row['hops']} 跳）：{row['explanation']}" for row in rows)))
-    return hits
+                f"{row['hops']} 跳" for row in rows for entry in row["entries"])
+            words[watch] += [f"{row['name']}（{row['hops']} 跳）：{row['explanation']}"
+                             for row in rows]
+        if not punished:
+            continue
+        near = shortest_distances_from(store, [(w.label, w.key) for w in group],
+                                       CONTROL_RELATIONS, hops, as_of, ends=sorted(punished))
+        parties = {Subject(p.label, p.key, p.name or "") for found_parties in near.values()
+                   for p in found_parties}
+        measures = subject_sanctions_of(store, sorted(parties, key=lambda s: s.node_id), as_of)
+        for watch in group:
+            own = node_id(watch.label, watch.key)
+            for party in near.get((watch.label, watch.key), []):
+                node = node_id(party.label, party.key)
+                items[watch].update(  # a measure from the subject's own entry: own_record's
+                    f"惩戒措施 {m['measure']} · {node} {party.name or ''} · {party.hops} 跳 ← "
+                    f"{m['entry_id']}" for m in measures.get(node, [])
+                    if m["kind"] == "punishment" and (m["path"] or [None])[0] != own)
+    return [Hit(rule.name, w.label, w.key, w.name, tuple(sorted(items[w])), tuple(words[w]))
+            for w in watched if items.get(w)]
 
 
 def _own_record(store: GraphStore, rule: AlertRule, watched: list[Watched], as_of: dt.date
                 ) -> list[Hit]:
+    """Entries in force, penalties decided and measures in force, read for all the subjects at
+    once (what each one's credit file shows of them)."""
+    subjects = [Subject(w.label, w.key, w.name) for w in watched if w.label in OWN_LABELS]
+    nodes = [s.node_id for s in subjects]
+    entries = entries_by_kind(store, nodes, ("black", "red"), as_of)
+    decided = penalties(store, subjects, as_of)
+    measures = subject_sanctions_of(store, subjects, as_of)
     hits = []
-    for watch in watched:
-        if watch.label not in ("Enterprise", "Person"):
-            continue
-        subject = Subject(watch.label, watch.key, watch.name)
-        file = profile(store, subject, as_of)
-        items = [f"{'黑' if e['list_kind'] == 'black' else '红'}名单 {e['entry_id']} "
-                 f"{e['list_type']}" for e in file["entries"].to_dict("records")
-                 if e["in_force"]]
-        items += [f"行政处罚 {p['decision_no']} {p['authority']} {p['decision_date']}"
-                  for p in file["penalties"].to_dict("records")]
-        measures = subject_sanctions(store, subject, as_of)
-        items += [f"惩戒措施 {m['measure']} ← {m['entry_id']}"
-                  for m in measures.to_dict("records") if m["kind"] == "punishment"]
+    for subject in subjects:
+        node = subject.node_id
+        items = {f"{'黑' if kind == 'black' else '红'}名单 {e['entry_id']} {e['list_type']}"
+                 for kind in ("black", "red") for e in entries[kind].get(node, [])}
+        items |= {f"行政处罚 {p['decision_no']} {p['authority']} {p['decision_date']}"
+                  for p in decided[node]}
+        items |= {f"惩戒措施 {m['measure']} ← {m['entry_id']}" for m in measures[node]
+                  if m["kind"] == "punishment"}
         if items:
-            hits.append(Hit(rule.name, watch.label, watch.key, watch.name,
-                            tuple(sorted(set(items)))))
+            hits.append(Hit(rule.name, subject.label, subject.key, subject.name,
+                            tuple(sorted(items))))
     return hits
 
 
@@ -127,18 +286,19 @@ def _red_black_conflict(store: GraphStore, rule: AlertRule, _: list[Watched], as
                 tuple(sorted(words))) for (label, key), (items, words) in hits.items()]
 
 
-def _civil_servant_finding(store: GraphStore, rule: AlertRule, _: list[Watched],
+def _civil_servant_finding(store: GraphStore, rule: AlertRule, servants: list[Watched],
                            as_of: dt.date) -> list[Hit]:
+    found = findings(store, [Subject("Person", s.key, s.name) for s in servants], as_of)
     hits = []
-    for servant in run(store, "civil-servants"):
-        found = civil_servant(store, Subject("Person", servant["key"], servant["name"]), as_of)
+    for servant in {s.key: s for s in servants}.values():  # a servant of two posts, once
+        for_profit, conflicts = found[servant.key]
         items = [f"经营 {r['how']} {r['firm']} {r['firm_name']}"
-                 for r in found.for_profit.to_dict("records")]
+                 for r in for_profit.to_dict("records")]
         items += [f"利益冲突 {r['relation']}{r['controlled_by']} {r['how']} {r['firm']} · "
                   f"{r['dealing']} {r['reference']} {r['date']} · {r['department']}"
-                  for r in found.conflicts.to_dict("records")]
+                  for r in conflicts.to_dict("records")]
         if items:
-            hits.append(Hit(rule.name, "Person", servant["key"], servant["name"],
+            hits.append(Hit(rule.name, "Person", servant.key, servant.name,
                             tuple(sorted(set(items)))))
     return hits
 
@@ -187,6 +347,13 @@ def _label_of(key: str) -> str:
     """A subject key's label: a person's is a 64-hex keyed hash, an enterprise's a USCC."""
     return "Person" if len(key) == 64 else "Enterprise"
 
+
+SUBJECT_RULES: dict[str, Callable[[GraphStore, AlertRule, list[Watched], _Near],
+                                   list[Watched]]] = {
+    "near_black": _near_black_subjects,
+    "own_record": _own_record_subjects,
+    "civil_servant_finding": _servant_subjects,
+}
 
 EVALUATORS: dict[str, Callable[[GraphStore, AlertRule, list[Watched], dt.date], list[Hit]]] = {
     "near_black": _near_black,

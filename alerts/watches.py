@@ -2,7 +2,7 @@
 of the investigator role or above) and, optionally, its own reach for the linked-party rule.
 Watching is investigators' work: every call names the acting user (no user, no watches); a
 watch is removed by its owner or a supervisor. Adding a watched subject again gives it the new
-owner, and the new reach and note where given (an omitted one keeps the old)."""
+owner, and the new reach, rules and note where given (an omitted one keeps the old)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from alerts.cases import require
+from alerts.rules import load_alert_rules
 from graph import audit
 from graph.documents import mask_personal_text
 from graph.errors import CreditGraphError
@@ -28,8 +29,16 @@ class WatchError(CreditGraphError):
 
 def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
                 known: dict[str, User], actor: User | None, hops: int | None = None,
-                note: str = "") -> list[str]:
+                note: str = "", rules: Sequence[str] | None = None) -> list[str]:
+    """``rules``: the watch rules (scope ``watched`` in the alert rule file) these subjects
+    are watched for; none given: every one."""
     user = require(actor, "investigator", "watching subjects")
+    if rules:
+        offered = [r.name for r in load_alert_rules().rules if r.scope == "watched"]
+        unknown = sorted(set(rules) - set(offered))
+        if unknown:
+            raise WatchError(f"--rule {', '.join(unknown)}: not a watch rule (those of scope "
+                             f"'watched' in the alert rule file: {', '.join(offered)})")
     target = known.get(owner)
     if target is None or not target.can("investigator"):
         raise WatchError(f"--owner {owner!r}: not an investigator (or above) in the user store; "
@@ -44,6 +53,7 @@ def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
     now = dt.datetime.now(dt.UTC)
     rows = [{"watch_id": s.node_id, "subject_label": s.label, "subject_key": s.key,
              "subject_name": s.name, "owner": owner, "hops": hops,
+             "rules": sorted(set(rules)) if rules else None,
              "note": mask_personal_text(note.strip()) or None, "created_at": now,
              "created_by": user.name, "updated_at": now} for s in subjects]
     store.merge_nodes("Watch", rows)
@@ -52,7 +62,8 @@ def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
             {"src_key": s.node_id, "dst_key": s.key, "updated_at": now}
             for s in subjects if s.label == label])
     ids = [s.node_id for s in subjects]
-    audit.append("watch-add", actor=user.name, watches=ids, owner=owner, hops=hops)
+    audit.append("watch-add", actor=user.name, watches=ids, owner=owner, hops=hops,
+                 rules=sorted(set(rules)) if rules else None)
     return ids
 
 

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -37,6 +38,7 @@ from bench import (
     seed_gen,
     store_writes,
 )
+from graph import audit
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -217,6 +219,10 @@ def main() -> None:
                         help="queries, propagation: keep the data already loaded if large enough "
                              "(with NEO4J_URI pointing at a server the queries bench filled)")
     args = parser.parse_args()
+    if not os.environ.get("CREDITGRAPH_AUDIT_KEY"):  # a throw-away audit log for this run
+        os.environ["CREDITGRAPH_AUDIT_KEY"] = secrets.token_hex(32)
+        os.environ["CREDITGRAPH_AUDIT_LOG"] = str(Path(tempfile.mkdtemp()) / "audit.log")
+        audit.init()
     chosen = args.only or list(BENCHMARKS)
     backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
     results: dict[str, list[dict]] = {}

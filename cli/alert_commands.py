@@ -4,7 +4,6 @@ without such a user the case commands refuse (viewers see nothing of cases)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -13,17 +12,16 @@ from typing import Annotated
 import typer
 
 from alerts import cases as case_store
-from alerts.evaluate import evaluate
-from alerts.notify import notify, owners_by_subject
 from alerts.rules import load_alert_rules
-from alerts.watches import add_watches, list_watches, remove_watches, watches_for
+from alerts.service import run_alerts
+from alerts.watches import add_watches, remove_watches, watches_for
+from cli.alert_output import print_alert_run
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, console, print_json, print_record, print_rows
-from cli.query_commands import AsOf, _date, _secret, read_codes
+from cli.query_commands import AsOf, _date, _secret, read_codes, timestamp
 from graph import audit
 from graph.errors import CreditGraphError
 from graph.users import User, load_users
-from graph.write_lock import write_lock
 from queries.subjects import resolve
 
 watch = typer.Typer(help="Watches (关注): subjects whose changes raise alerts, each with the "
@@ -37,7 +35,7 @@ app.add_typer(watch, name="watch")
 app.add_typer(alerts, name="alerts")
 app.add_typer(cases, name="cases")
 
-WATCH_COLUMNS = ["watch_id", "subject_name", "owner", "hops", "note", "created_at"]
+WATCH_COLUMNS = ["watch_id", "subject_name", "owner", "hops", "rules", "note", "created_at"]
 CASE_COLUMNS = ["case_id", "rule", "severity", "status", "assignee", "subject_name", "alerts",
                 "updated_at"]
 
@@ -62,6 +60,9 @@ def watch_add(
         "--hops", help="reach of the linked-party rule for these subjects [default: the "
                        "rule's]")] = None,
     note: Annotated[str, typer.Option("--note", help="why they are watched")] = "",
+    rule: Annotated[list[str] | None, typer.Option(
+        "--rule", help="a watch rule these subjects are watched for (repeat for more) "
+                       "[default: every watch rule]")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Watch subjects (one by --subject, many by --file), as the user CREDITGRAPH_USER names
@@ -73,8 +74,9 @@ def watch_add(
     audit.check_ready()
     with open_from(ctx) as store:
         found = [resolve(store, code, _secret(ctx)) for code in codes]
-        ids = add_watches(store, found, owner, load_users(), acting_user(), hops, note)
-    print_record({"watches": len(ids), "owner": owner, "hops": hops}, fmt,
+        ids = add_watches(store, found, owner, load_users(), acting_user(), hops, note, rule)
+    print_record({"watches": len(ids), "owner": owner, "hops": hops,
+                  "rules": ", ".join(rule or ()) or "all"}, fmt,
                  title="关注 watches added")
 
 
@@ -107,36 +109,32 @@ def watch_remove(ctx: typer.Context, watch_id: Annotated[list[str], typer.Argume
 def alerts_run(
     ctx: typer.Context,
     as_of: AsOf = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="evaluate only what changed since this time (ISO 8601), e.g. the "
+                        "previous run's start [default: everything]")] = None,
     rule: Annotated[list[str] | None, typer.Option(
         "--rule", help="only this rule (repeat for more) [default: all]")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Evaluate the alert rules on the whole graph (the watched subjects for the watch rules)
-    and raise every hit whose evidence was not raised before: it opens the case of its rule and
-    subject, joins it, or reopens it if dismissed. Each new alert on a watched subject is
-    POSTed to its watch owners' webhooks (`users set-webhook`). Running it again changes
-    nothing until the graph does. For a scheduler: exit 0, the counts on stdout."""
+    """Evaluate the alert rules (the watched subjects for the watch rules) and raise every hit
+    whose evidence was not raised before: it opens the case of its rule and subject, joins it,
+    or reopens it if dismissed; a case whose evidence is all gone records that. With --since,
+    the rules asked subject by subject ask only the subjects within reach of what changed (the
+    same hits as a full run). Each new alert on a watched subject is POSTed to its watch
+    owners' webhooks (`users set-webhook`). `load` and `propagate` run it on what they changed.
+    Running it again changes nothing until the graph does. For a scheduler: exit 0, the counts
+    on stdout."""
     rules = load_alert_rules()
     unknown = sorted(set(rule or ()) - set(rules.by_name()))
     if unknown:
         raise CreditGraphError(f"--rule {', '.join(unknown)}: no such rule in {rules.path} "
                                f"(known: {', '.join(rules.by_name())})")
     day = _date(as_of) or dt.date.today()
+    start = timestamp(since, "--since") if since else None
     audit.check_ready()
-    with open_from(ctx) as store, write_lock(store, "alerts"):  # one run at a time
-        hits = evaluate(store, rules, case_store.watched(store), day, rule)
-        report = case_store.record_hits(store, rules, hits, day)
-        owners = owners_by_subject(list_watches(store))
-    delivery = notify(report.notices, owners, load_users())
-    summary = {**{k: v for k, v in dataclasses.asdict(report).items() if k != "notices"},
-               "notified": delivery.sent, "notify_failed": delivery.failed}
-    audit.append("alerts-run", **{k: v for k, v in summary.items() if k != "cases"},
-                 cases=report.cases[:200])
-    if fmt is OutputFormat.json:
-        print_json(summary)
-    else:
-        print_record({k: v for k, v in summary.items() if k != "cases"}, fmt,
-                     title="预警 alert run")
+    with open_from(ctx) as store:
+        done = run_alerts(store, day, start, only=rule, rules=rules)
+    print_alert_run(done, fmt)
 
 
 @cases.command("list")

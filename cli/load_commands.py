@@ -11,9 +11,12 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from alerts.rules import load_alert_rules
+from alerts.service import run_alerts
+from cli.alert_output import print_alert_run
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
-from cli.propagation_commands import print_report, run_propagation
+from cli.propagation_commands import AlertsOption, print_report, run_propagation
 from graph import audit
 from graph.schema import default_schema
 from graph.write_lock import write_lock
@@ -81,13 +84,16 @@ def _progress(fmt: OutputFormat) -> Iterator[_Bars]:
 def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mapping: Path | None,
          report_dir: Path | None, source: str | None, fmt: OutputFormat,
          propagate: bool = False, max_end_share: float = DEFAULT_MAX_END_SHARE,
-         allow_mass_end: bool = False, bulk: bool = True) -> None:
+         allow_mass_end: bool = False, bulk: bool = True, alerts: bool = False) -> None:
     settings = settings_of(ctx)
     secret = settings.id_secret()
     spec = load_spec(mapping)
     propagation = None
+    alert_run = None
     if propagate:
         load_rules()  # a broken rule file stops the load before it writes anything
+    if alerts:
+        load_alert_rules()  # so does a broken alert rule file
     if not dry_run:  # nor does a load start that could not be put on record
         audit.check_ready()
     with open_from(ctx) as store, ExitStack() as held:
@@ -110,15 +116,22 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
             audit.append("load", load_id=report.load_id, directory=str(directory),
                          source=source, totals=report.totals(), backend=store.backend,
                          ends=[vars(check) for check in report.end_checks])
+        since = dt.datetime.fromisoformat(report.started_at)
         if propagate and not dry_run:
-            since = dt.datetime.fromisoformat(report.started_at)
             propagation = run_propagation(store, None, dt.date.today(), since, fmt)
-    if fmt is OutputFormat.json and propagation is not None:
-        print_json(report.as_dict() | {"propagation": propagation.as_dict()})
+        if alerts and not dry_run:  # what the load and the propagation changed
+            alert_run = run_alerts(store, dt.date.today(), since,
+                                   propagation.touched if propagation else (), locked=True)
+    if fmt is OutputFormat.json and (propagation is not None or alert_run is not None):
+        print_json(report.as_dict()
+                   | ({"propagation": propagation.as_dict()} if propagation else {})
+                   | ({"alerts": alert_run.summary()} if alert_run else {}))
     else:
         _print(report, fmt)
         if propagation is not None and fmt is OutputFormat.table:
             print_report(propagation, fmt)
+        if alert_run is not None and fmt is OutputFormat.table:
+            print_alert_run(alert_run, fmt)
     if any(not f.balanced() for f in report.files):
         raise typer.Exit(3)  # never expected: a row was neither loaded, merged nor rejected
 
@@ -161,6 +174,7 @@ def load(
     propagate: Annotated[bool, typer.Option(
         help="afterwards recompute the joint-punishment measures the loaded entries and "
              "relations touch (creditgraph propagate --changed-since)")] = True,
+    alerts: AlertsOption = True,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Load registry exports into the graph (enterprises, persons, relations, penalties,
@@ -169,9 +183,10 @@ def load(
     rejects.csv with file, line, column and reason. A feed named with
     --source ends the relations it no longer lists, only when complete (data rows, no rejects,
     no rows over several lines) and within --max-end-share. Then the joint-punishment measures
-    the load touched are recomputed (--no-propagate to skip)."""
+    the load touched are recomputed (--no-propagate to skip), and the alert rules evaluated on
+    what changed (--no-alerts to skip; creditgraph alerts run --since)."""
     _run(ctx, directory, dry_run, strict, mapping, report_dir, source, fmt, propagate,
-         max_end_share, allow_mass_end, bulk)
+         max_end_share, allow_mass_end, bulk, alerts)
 
 
 @app.command()

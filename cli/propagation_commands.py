@@ -10,9 +10,12 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from alerts.rules import load_alert_rules
+from alerts.service import run_alerts
+from cli.alert_output import print_alert_run
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
-from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show
+from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show, timestamp
 from graph import audit
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
@@ -22,6 +25,9 @@ from propagation.rules import Reach, load_rules
 from propagation.service import PropagationReport, propagate
 from queries.subjects import resolve
 
+AlertsOption = Annotated[bool, typer.Option(
+    help="afterwards evaluate the alert rules on what changed (creditgraph alerts run "
+         "--since)")]
 RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="rule file [default: propagation/joint-punishment.yaml]")]
 REPORT_COLUMNS = ["mode", "as_of", "entries", "red_entries", "sanctions", "subjects", "created",
@@ -56,15 +62,6 @@ def print_report(report: PropagationReport, fmt: OutputFormat) -> None:
                    ["measure", "sanctions"], fmt, title="by measure")
 
 
-def _timestamp(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise CreditGraphError(f"--changed-since {text!r} is not a time (ISO 8601, e.g. "
-                               "2026-11-26T08:00:00+08:00)") from None
-    return value if value.tzinfo else value.astimezone()  # a bare time is local time
-
-
 @app.command("propagate")
 @handles_errors
 def propagate_command(
@@ -74,21 +71,34 @@ def propagate_command(
     changed_since: Annotated[str | None, typer.Option(
         "--changed-since", help="recompute only what entries and relations written since this "
                                 "time (ISO 8601) touch [default: everything]")] = None,
+    alerts: AlertsOption = True,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Compute joint-punishment measures (失信联合惩戒) from the black-list entries in force and
     write them as Sanction nodes with their evidence paths; idempotent; measures whose source
-    entry was repaired, revoked or expired are removed. `load` runs it for what it touched."""
-    since = _timestamp(changed_since) if changed_since else None
+    entry was repaired, revoked or expired are removed. `load` runs it for what it touched.
+    Then the alert rules are evaluated on the measures that changed (--no-alerts to skip)."""
+    since = timestamp(changed_since, "--changed-since") if changed_since else None
+    if alerts:
+        load_alert_rules()  # a broken alert rule file stops the run before it writes
     audit.check_ready()  # before anything is opened or locked
+    day = _date(as_of) or dt.date.today()
+    alert_run = None
     with open_from(ctx) as store:
         if problems := store.schema_problems():
             raise CreditGraphError(f"the store at {store.location()} is not ready to propagate "
                                    f"({problems[0]}); load data first (`creditgraph load`)")
         with write_lock(store, "propagate"):
-            report = run_propagation(store, rules, _date(as_of) or dt.date.today(), since,
-                                     fmt)
+            started = dt.datetime.now(dt.UTC)
+            report = run_propagation(store, rules, day, since, fmt)
+            if alerts:
+                alert_run = run_alerts(store, day, started, report.touched, locked=True)
+    if fmt is OutputFormat.json and alert_run is not None:
+        print_json(report.as_dict() | {"alerts": alert_run.summary()})
+        return
     print_report(report, fmt)
+    if alert_run is not None:
+        print_alert_run(alert_run, fmt)
 
 
 @app.command("sanctions")

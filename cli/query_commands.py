@@ -77,6 +77,16 @@ def _date(text: str | None, option: str = "--as-of") -> dt.date | None:
         raise CreditGraphError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def timestamp(text: str, option: str) -> dt.datetime:
+    """A time given on the command line (ISO 8601); a bare time is local time."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CreditGraphError(f"{option} {text!r} is not a time (ISO 8601, e.g. "
+                               "2026-11-26T08:00:00+08:00)") from None
+    return value if value.tzinfo else value.astimezone()
+
+
 def _secret(ctx: typer.Context) -> bytes | None:
     try:
         return settings_of(ctx).id_secret()

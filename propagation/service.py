@@ -40,9 +40,12 @@ class PropagationReport:
     compute_seconds: float = 0.0  # reading entries and neighbourhoods, walking the rules
     write_seconds: float = 0.0  # comparing with the stored sanctions and writing the difference
     by_measure: dict[str, int] = field(default_factory=dict)
+    # subjects whose measures were written or removed ("Label:key"): what an alert run after
+    # the propagation asks about (alerts/service.py); not part of the printed report
+    touched: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "touched"}
 
 
 def propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
@@ -71,6 +74,7 @@ def propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
     report.sanctions, report.subjects = len(desired), len({s.subject_id for s in desired})
     report.created, report.updated = counts.created, counts.updated
     report.removed, report.unchanged = counts.removed, counts.unchanged
+    report.touched = counts.subjects
     for s in desired:
         report.by_measure[s.measure] = report.by_measure.get(s.measure, 0) + 1
     report.by_measure = dict(sorted(report.by_measure.items()))

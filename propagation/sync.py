@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.store import GraphStore
 from propagation.engine import Sanction
@@ -23,6 +23,7 @@ class SyncCounts:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    subjects: set[str] = field(default_factory=set)  # whose measures were written or removed
 
 
 def stored(store: GraphStore, entries: Iterable[str] | None = None) -> dict[str, str]:
@@ -55,9 +56,13 @@ def apply(store: GraphStore, desired: list[Sanction], existing: dict[str, str],
     # A changed sanction is removed and written afresh: a merge would keep a property the
     # recomputation no longer sets (a term that ended, say).
     remove = gone + [s.sanction_id for s in changed]
+    counts.subjects = {s.subject_id for s in (*new, *changed)}
     delete = cypher_file("sanction-delete", store.backend).text
     for start in range(0, len(remove), DELETE_BATCH):
-        store.write(delete, {"ids": remove[start:start + DELETE_BATCH]})
+        batch = remove[start:start + DELETE_BATCH]
+        counts.subjects |= {row["subject_id"] for row in run(store, "sanction-subjects",
+                                                              ids=batch)}
+        store.write(delete, {"ids": batch})
     write(store, new + changed, as_of, progress)
     return counts
 

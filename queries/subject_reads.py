@@ -74,3 +74,38 @@ def major_penalties(store: GraphStore, keys: Sequence[str], since: dt.date, as_o
     for row in rows:
         by_key[row["key"]].append(row)
     return by_key
+
+
+def _decided_query(schema: Schema, label: str, anchored: bool) -> str:
+    key = quote_property(schema.node(label).key)
+    subject = quote_label(schema, label)
+    head = (f"MATCH (s:{subject} {{{key}: $key}})" if anchored else
+            f"MATCH (s:{subject})")
+    where = "" if anchored else f"s.{key} IN $keys AND "
+    return (f"{head}<-[:{quote_rel_type(schema, 'PENALIZED')}]-"
+            f"(p:{quote_label(schema, 'Penalty')}) WHERE {where}p.decision_date <= $as_of "
+            f"RETURN s.{key} AS key, p.decision_no AS decision_no, "
+            "p.decision_date AS decision_date, p.authority AS authority "
+            "ORDER BY key, decision_date, decision_no")
+
+
+def penalties(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
+              ) -> dict[str, list[dict]]:
+    """Node id -> every penalty decided against it up to ``as_of`` (enterprises and persons;
+    what the credit file lists), oldest first: one anchored read per subject or one per
+    thousand, as the engine prefers (``Dialect.anchored_keys``)."""
+    by_subject: dict[str, list[dict]] = {s.node_id: [] for s in subjects}
+    for label in ("Enterprise", "Person"):
+        keys = sorted({s.key for s in subjects if s.label == label})
+        if len(keys) <= store.dialect.anchored_keys:
+            query = _decided_query(store.schema, label, anchored=True)
+            rows = [row for key in keys for row in store.read(query, {"as_of": as_of,
+                                                                      "key": key})]
+        else:
+            query = _decided_query(store.schema, label, anchored=False)
+            rows = [row for start in range(0, len(keys), BATCH) for row in store.read(
+                query, {"as_of": as_of, "keys": keys[start:start + BATCH]})]
+        for row in rows:
+            by_subject[f"{label}:{row['key']}"].append(row)
+    return by_subject
+

@@ -17,9 +17,12 @@ from alerts import cases as case_store
 from alerts.evaluate import Hit, evaluate
 from alerts.notify import notify, owners_by_subject
 from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
+from alerts.service import run_alerts
 from alerts.watches import WatchError, add_watches, list_watches, remove_watches
 from graph.identifiers import person_key
 from graph.users import User, add_user
+from propagation.rules import load_rules
+from propagation.service import propagate
 from queries.subjects import Subject, resolve
 from seed.generator import generate
 from tests.conftest import load_seed
@@ -62,7 +65,7 @@ def test_each_rule_fires_on_its_planted_case_and_not_on_a_control(seeded, seed_d
     near, clean = case["repaired_versus_active"], case["red_incentive_granted"]["subject"]
     quiet = case["shared_address_cluster"]["subjects"][0]  # no record, nobody listed near
     watch(seeded, [near["subject"], near["active_firm"], clean, quiet])
-    hits = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF)
+    hits = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF).hits
     found = subjects(hits, "near_black")
     assert set(found) == {near["subject"]}  # the active firm has none of its own near it
     assert any(near["active_entry"] in item for item in found[near["subject"]].items)
@@ -198,7 +201,8 @@ def test_watches_are_owned_by_investigators_and_removed_by_id(seeded, seed_dir):
 
 def test_a_run_killed_half_way_is_completed_once_and_civil_servant_cases_are_restricted(
         seeded, seed_dir, monkeypatch):
-    hits = evaluate(seeded, RULES, [], AS_OF, only=["phoenix_firm", "civil_servant_finding"])
+    hits = evaluate(seeded, RULES, [], AS_OF, only=["phoenix_firm", "civil_servant_finding"]
+                    ).hits
     real = seeded.merge_nodes
 
     def dies_at_the_alert(label, rows, **kwargs):  # type: ignore[no-untyped-def]
@@ -211,7 +215,8 @@ def test_a_run_killed_half_way_is_completed_once_and_civil_servant_cases_are_res
         case_store.record_hits(seeded, RULES, hits, AS_OF)
     monkeypatch.setattr(seeded, "merge_nodes", real)
     finished = case_store.record_hits(seeded, RULES, hits, AS_OF)
-    assert finished.new_alerts == len(hits) and finished.opened == len(hits) - 1
+    # the cases and their events were written before the alerts: none opened twice
+    assert finished.new_alerts == len(hits) and finished.opened == 0
     case_id = case_store.case_id_of(hits[0].rule, hits[0].label, hits[0].key)
     shown = case_store.show_case(seeded, USERS["boss"], case_id)
     assert [e["action"] for e in shown["history"]] == ["opened"]  # one event, not two
@@ -265,7 +270,12 @@ def test_the_cli_watches_runs_alerts_and_works_cases(run_cli, backend_env, seed_
     add_user("boss", "supervisor", "password-of-boss", users)
     env = {**backend_env, "CREDITGRAPH_ID_KEY": SECRET.decode(), "CREDITGRAPH_USERS": str(users)}
     assert run_cli("init", env=env).returncode == 0
-    assert run_cli("load", str(seed_dir), env=env).returncode == 0
+    loaded = run_cli("load", str(seed_dir), "-f", "json", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    after_load = json.loads(loaded.stdout)["alerts"]  # the rules run on what the load changed
+    assert after_load["mode"] == "incremental" and after_load["opened"] > 0
+    bad = run_cli("alerts", "run", "--since", "yesterday", env=env)
+    assert bad.returncode != 0 and "--since 'yesterday' is not a time" in bad.stderr
     firm = cases_of(seed_dir)["repaired_versus_active"]["subject"]
     anonymous = run_cli("watch", "add", "--subject", firm, "--owner", "inv1", env=env)
     assert anonymous.returncode != 0 and "CREDITGRAPH_USER" in anonymous.stderr
@@ -282,6 +292,10 @@ def test_the_cli_watches_runs_alerts_and_works_cases(run_cli, backend_env, seed_
     again = json.loads(run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), *only, "-f",
                                "json", env=env).stdout)
     assert again["new_alerts"] == 0 and again["unchanged"] == first["hits"]
+    later = json.loads(run_cli("alerts", "run", "--as-of", AS_OF.isoformat(), *only, "--since",
+                               "2026-01-01T00:00:00+08:00", "-f", "json", env=env).stdout)
+    assert later["mode"] == "incremental" and later["new_alerts"] == 0
+    assert later["asked"] == {"near_black": 1, "own_record": 1}
     anonymous = run_cli("cases", "list", env=env)
     assert anonymous.returncode != 0 and "CREDITGRAPH_USER" in anonymous.stderr
     listed = json.loads(run_cli("cases", "list", "-f", "json", env=as_inv).stdout)
@@ -353,3 +367,81 @@ def test_new_alerts_are_posted_to_the_watch_owners_webhooks(seeded, seed_dir, fr
     assert len(failures) == len(theirs)
     assert failures[0]["details"]["host"] == "127.0.0.1"
     assert "s3cr3t" not in fresh_audit_log.read_text()
+
+
+def _list(store, entry_id: str, firm: str, end: dt.date | None = None) -> None:
+    """A black entry on a firm, written now (what a load of a list feed does)."""
+    store.merge_nodes("ListEntry", [{
+        "entry_id": entry_id, "list_kind": "black", "list_type": "失信被执行人",
+        "authority": "杭州市中级人民法院", "start_date": dt.date(2026, 6, 1), "end_date": end,
+        "status": "active", "updated_at": dt.datetime.now(dt.UTC)}])
+    store.merge_relationships("LISTED", "ListEntry", "Enterprise", [
+        {"src_key": entry_id, "dst_key": firm, "updated_at": dt.datetime.now(dt.UTC)}])
+
+
+def _settled(store) -> dict:
+    """A full run on top: it must find nothing the incremental runs missed."""
+    done = run_alerts(store, AS_OF).report
+    return {k: getattr(done, k) for k in ("new_alerts", "opened", "joined", "reopened",
+                                          "cleared", "recurred")}
+
+
+def test_incremental_runs_find_what_a_full_run_finds_and_record_evidence_gone(
+        seeded, seed_dir, fresh_audit_log):
+    case = cases_of(seed_dir)
+    near = case["repaired_versus_active"]
+    quiet = case["shared_address_cluster"]["subjects"]  # nothing of their own, nobody near
+    far = case["phoenix_firms"]["phoenix_firms"][0]
+    watch(seeded, [near["subject"], *quiet[:3]])
+    first = run_alerts(seeded, AS_OF)
+    assert first.mode == "full" and first.report.opened > 0
+    # 1. a black entry near one watched subject, one on a watched subject, one far from all
+    since = dt.datetime.now(dt.UTC)
+    _list(seeded, "HZ-B-INC-1", near["repaired_firm"])
+    _list(seeded, "HZ-B-INC-2", quiet[0])
+    _list(seeded, "HZ-B-INC-3", far)
+    moved = propagate(seeded, load_rules(), AS_OF, changed_since=since)
+    step = run_alerts(seeded, AS_OF, since, moved.touched)
+    assert step.mode == "incremental" and step.report.new_alerts >= 2
+    assert step.asked["near_black"] < len(case_store.watched(seeded))  # not every watch
+    own = case_store.case_id_of("own_record", "Enterprise", quiet[0])
+    assert own in step.report.cases
+    assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
+                                              "cleared", "recurred"), 0)
+    # 2. the entry on the watched subject ends (written so): its case records evidence gone
+    since = dt.datetime.now(dt.UTC)
+    _list(seeded, "HZ-B-INC-2", quiet[0], end=dt.date(2026, 10, 1))
+    moved = propagate(seeded, load_rules(), AS_OF, changed_since=since)
+    step = run_alerts(seeded, AS_OF, since, moved.touched)
+    assert step.report.cleared == 1 and step.report.new_alerts == 0
+    shown = case_store.show_case(seeded, USERS["inv1"], own)
+    assert shown["evidence"]["items"] == [] and shown["history"][-1]["action"] == (
+        "evidence_gone")
+    assert any("HZ-B-INC-2" in item for item in shown["history"][-1]["detail"]["gone"])
+    assert _settled(seeded)["cleared"] == 0
+    # 3. it comes back as it was (the end moved on): recorded, not raised a second time
+    since = dt.datetime.now(dt.UTC)
+    _list(seeded, "HZ-B-INC-2", quiet[0], end=dt.date(2027, 6, 1))
+    moved = propagate(seeded, load_rules(), AS_OF, changed_since=since)
+    step = run_alerts(seeded, AS_OF, since, moved.touched)
+    assert (step.report.recurred, step.report.new_alerts) == (1, 0)
+    assert case_store.show_case(seeded, USERS["inv1"], own)["evidence"]["items"]
+    assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
+                                              "cleared", "recurred"), 0)
+
+
+def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_dir):
+    near = cases_of(seed_dir)["repaired_versus_active"]
+    subject = resolve(seeded, near["subject"], SECRET)
+    with pytest.raises(WatchError, match="not a watch rule"):
+        add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=["phoenix_firm"])
+    add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=["own_record"])
+    found = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF)
+    assert not subjects(found.hits, "near_black")  # not asked for
+    assert found.evaluated["near_black"] == frozenset()
+    add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=["near_black"])
+    hit = subjects(evaluate(seeded, RULES, case_store.watched(seeded), AS_OF,
+                            only=["near_black"]).hits, "near_black")[near["subject"]]
+    measures = [item for item in hit.items if item.startswith("惩戒措施")]
+    assert measures and all(" 跳 ← " in item for item in measures)
+    assert list_watches(seeded)[0]["rules"] == ["near_black"]

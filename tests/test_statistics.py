@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -187,3 +188,19 @@ def test_the_cli_prints_each_format(run_cli, backend_env, seed_dir, tmp_path: Pa
     assert sheet.returncode == 0 and sheet.stdout.startswith("\ufeff区划代码,区县,企业数")
     bad = run_cli("stats", "--from", "2026-13-01", env=env)
     assert bad.returncode == 2 and "--from '2026-13-01' is not a date" in bad.stderr
+
+
+def test_working_days_between_dates_match_a_day_by_day_count():
+    """The ranked count (graph/workdays.py) against walking the State Council calendar day by
+    day, across holidays, swapped weekend working days, years and the Monday–Friday fallback
+    outside the calendar's years."""
+    rng = random.Random(7)
+    for _ in range(400):
+        start = dt.date(1998, 1, 1) + dt.timedelta(days=rng.randrange(0, 12_000))
+        end = start + dt.timedelta(days=rng.randrange(-30, 900))
+        walked, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            walked += workdays.is_workday(day)
+        assert workdays.workdays_between(start, end) == walked, (start, end)
+    assert workdays.workdays_between(dt.date(2024, 9, 30), dt.date(2024, 10, 8)) == 1  # 国庆
