@@ -1,8 +1,8 @@
 """What changed since a time, for an incremental alert run: the subjects a write touched since
 then (a list entry, penalty, license, award, measure or relation of theirs, or the subject
-itself), and those whose state turned by the calendar (an entry, relation or measure starting
-or ending, a repair taking effect) between that day and the run's. Rules evaluated subject by
-subject are then asked only about the subjects within their reach of these (alerts/evaluate.py);
+itself, or a commitment it made), and those whose state turned by the calendar (an entry,
+relation or measure starting or ending, a repair taking effect) between that day and the run's.
+Rules are then asked only about the subjects within their reach of these (alerts/evaluate.py);
 any subject whose answer can have changed is among them:
 
 a subject's answer changes only when something within the rule's reach of it changes; the first
@@ -30,6 +30,8 @@ RECORDS = (("ListEntry", "LISTED", ("start_date", "end_date", "status_date", "re
            ("License", "LICENSED", (), ()),
            ("ProcurementProject", "AWARDED_TO", (), ()),
            ("Sanction", "APPLIES_TO", ("valid_from", "valid_to"), ()))
+# subject -[type]-> record
+MADE = (("Commitment", "COMMITTED"),)
 SEARCH_RATIO = 20  # search from the changed subjects when they are fewer than 20× the candidates
 
 
@@ -89,6 +91,12 @@ def _queries(schema: Schema) -> list[str]:
             turned += [_between(f"r.{quote_property(d)}") for d in rel_dates]
             if turned:
                 queries.append(f"{match} WHERE {' OR '.join(turned)}{back}")
+    for record, rel_type in MADE:
+        for source, _ in schema.relationship(rel_type).endpoints:
+            match = _match(schema, "s", source, rel_type, "x", record)
+            key = f"s.{quote_property(schema.node(source).key)}"
+            queries.append(f"{match} WHERE x.updated_at >= $since OR r.updated_at >= $since"
+                           + _ends(source, key, source, key))
     for rel_type in schema.relationship_types:
         if not schema.relationship(rel_type).temporal:
             continue

@@ -77,10 +77,12 @@ def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], a
              only: Iterable[str] | None = None,
              changed: set[tuple[str, str]] | None = None) -> Evaluation:
     """Every hit of every rule (or of the rules named in ``only``) on ``as_of``. With
-    ``changed`` (alerts/changes.py), the rules asked subject by subject — the two watch rules
-    and the civil-servant rule — are asked only about the subjects within their reach of a
-    changed one; the whole-graph rules answer in one query each and are always evaluated
-    whole. Either way the hits on the subjects asked are those a full run finds."""
+    ``changed`` (alerts/changes.py), each rule is asked only about the subjects within its
+    reach of a changed one (and the changed ones themselves): the two watch rules and the
+    civil-servant rule subject by subject, commitment breaches, red/black conflicts and
+    phoenix firms by a keyed form of their query or search; late publication, a count per
+    department, is evaluated whole. Either way the hits on the subjects asked are those a full
+    run finds."""
     watched = list(watched)
     wanted = set(only) if only is not None else None
     chosen = [rule for rule in rules.rules if wanted is None or rule.name in wanted]
@@ -97,6 +99,12 @@ def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], a
             found = EVALUATORS[rule.kind](store, rule, subjects, as_of)
             scope: frozenset[tuple[str, str]] | None = frozenset(
                 (s.label, s.key) for s in subjects)
+        elif rule.kind in KEYED_RULES and changed is not None:
+            keys = KEYED_RULES[rule.kind](store, rule, near)
+            if keys is not None:
+                asked[rule.name] = len(keys)
+            found = KEYED[rule.kind](store, rule, as_of, keys)
+            scope = None if keys is None else frozenset(keys)
         else:
             found = EVALUATORS[rule.kind](store, rule, watching, as_of)
             scope = None
@@ -263,11 +271,7 @@ def _own_record(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
 
 def _commitment_breach(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
                        ) -> list[Hit]:
-    grouped = _grouped(audits.commitment_breaches(store, as_of).to_dict("records"),
-                       lambda r: (_label_of(r["subject_id"]), r["subject_id"], r["name"]),
-                       lambda r: f"承诺 {r['commitment_id']}（{r['matter']}，{r['commit_date']}）"
-                                 f" ← 处罚 {r['decision_no']} {r['decision_date']}")
-    return [Hit(rule.name, label, key, name, items) for (label, key, name), items in grouped]
+    return _breaches_of(store, rule, as_of, None)
 
 
 def _red_black_conflict(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
@@ -323,7 +327,102 @@ def _late_publication(store: GraphStore, rule: AlertRule, _: list[Watched], as_o
 
 def _phoenix_firm(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
                   ) -> list[Hit]:
-    grouped = _grouped(clusters.phoenix_firms(store, as_of).to_dict("records"),
+    return _phoenix_of(store, rule, as_of, None)
+
+
+# -- the whole-graph rules, asked about some subjects (incremental runs) ----------------------
+
+
+def _changed_of(near: _Near, labels: tuple[str, ...]) -> set[tuple[str, str]]:
+    assert near.changed is not None
+    return {c for c in near.changed if c[0] in labels}
+
+
+def _breach_subjects(store: GraphStore, rule: AlertRule, near: _Near
+                     ) -> set[tuple[str, str]] | None:
+    """A breach is a subject's own penalty and commitment: the changed enterprises."""
+    return _changed_of(near, ("Enterprise",))
+
+
+def _conflict_subjects(store: GraphStore, rule: AlertRule, near: _Near
+                       ) -> set[tuple[str, str]] | None:
+    """Red-listed subjects within the rule's reach of a change, and the changed subjects (a
+    red entry that ended leaves a case to clear)."""
+    assert near.changed is not None
+    red = {(r["label"], r["key"]) for r in run(store, "list-entries-all", kind="red",
+                                                as_of=near.as_of)}
+    found = distances(store, near.changed, red, CONTROL_RELATIONS, rule.hops or 0, near.as_of)
+    if found is None:
+        return None
+    return set(found) | _changed_of(near, OWN_LABELS)
+
+
+def _phoenix_subjects(store: GraphStore, rule: AlertRule, near: _Near
+                      ) -> set[tuple[str, str]] | None:
+    """Persons changed, and everyone who is or was legal representative of a changed firm
+    (a listed firm's, or the new firm's), whatever the relation's dates."""
+    firms = sorted(k for label, k in _changed_of(near, ("Enterprise",)))
+    reps = {("Person", row["key"]) for start in range(0, len(firms), 1000)
+            for row in run(store, "alert-representatives-of", keys=firms[start:start + 1000])}
+    return _changed_of(near, ("Person",)) | reps
+
+
+def _keys(subjects: set[tuple[str, str]] | None, label: str) -> list[str] | None:
+    return None if subjects is None else sorted(k for lab, k in subjects if lab == label)
+
+
+def _breaches_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
+                 subjects: set[tuple[str, str]] | None) -> list[Hit]:
+    keys = _keys(subjects, "Enterprise")
+    if keys == []:
+        return []
+    grouped = _grouped(audits.commitment_breaches(store, as_of, keys).to_dict("records"),
+                       lambda r: (_label_of(r["subject_id"]), r["subject_id"], r["name"]),
+                       lambda r: f"承诺 {r['commitment_id']}（{r['matter']}，{r['commit_date']}）"
+                                 f" ← 处罚 {r['decision_no']} {r['decision_date']}")
+    return [Hit(rule.name, label, key, name, items) for (label, key, name), items in grouped]
+
+
+def _conflicts_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
+                  subjects: set[tuple[str, str]] | None) -> list[Hit]:
+    """As the whole-graph scan answers (audits.red_black_conflicts): a red-listed subject
+    black-listed itself (0 hops), or else the black entries of its nearest black-listed
+    parties — asked subject by subject."""
+    if subjects is None:
+        return _red_black_conflict(store, rule, [], as_of)
+    nodes = [node_id(label, key) for label, key in sorted(subjects) if label in OWN_LABELS]
+    found = entries_by_kind(store, nodes, ("red", "black"), as_of)
+    hits = []
+    for node in nodes:
+        red = found["red"].get(node)
+        if not red:
+            continue
+        label, key = split_id(node)
+        items = {f"红名单 {e['entry_id']}" for e in red}
+        own = found["black"].get(node)
+        if own:
+            items |= {f"黑名单 {e['entry_id']} · 0 跳" for e in own}
+            words = {"本身在黑名单中"}
+        else:
+            rows = linked_rows(store, Subject(label, key, red[0]["name"] or ""), rule.hops or 0,
+                               as_of)
+            if not rows:
+                continue
+            nearest = min(row["hops"] for row in rows)
+            closest = [row for row in rows if row["hops"] == nearest]
+            items |= {f"黑名单 {e} · {nearest} 跳" for row in closest for e in row["entries"]}
+            words = {row["explanation"] for row in closest}
+        hits.append(Hit(rule.name, label, key, red[0]["name"] or "", tuple(sorted(items)),
+                        tuple(sorted(words))))
+    return hits
+
+
+def _phoenix_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
+                subjects: set[tuple[str, str]] | None) -> list[Hit]:
+    keys = _keys(subjects, "Person")
+    if keys == []:
+        return []
+    grouped = _grouped(clusters.phoenix_firms(store, as_of, keys).to_dict("records"),
                        lambda r: ("Person", r["person_id"], r["person_name"]),
                        lambda r: f"名单 {r['entry_id']}（{r['listed_on']}）→ 新设 "
                                  f"{r['firm_id']} {r['firm_name']}（{r['established']}）")
@@ -353,6 +452,19 @@ SUBJECT_RULES: dict[str, Callable[[GraphStore, AlertRule, list[Watched], _Near],
     "near_black": _near_black_subjects,
     "own_record": _own_record_subjects,
     "civil_servant_finding": _servant_subjects,
+}
+
+KEYED_RULES: dict[str, Callable[[GraphStore, AlertRule, _Near],
+                                 set[tuple[str, str]] | None]] = {
+    "commitment_breach": _breach_subjects,
+    "red_black_conflict": _conflict_subjects,
+    "phoenix_firm": _phoenix_subjects,
+}
+KEYED: dict[str, Callable[[GraphStore, AlertRule, dt.date, set[tuple[str, str]] | None],
+                          list[Hit]]] = {
+    "commitment_breach": _breaches_of,
+    "red_black_conflict": _conflicts_of,
+    "phoenix_firm": _phoenix_of,
 }
 
 EVALUATORS: dict[str, Callable[[GraphStore, AlertRule, list[Watched], dt.date], list[Hit]]] = {

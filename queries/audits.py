@@ -70,8 +70,11 @@ def publication_summary(audit: pd.DataFrame) -> pd.DataFrame:
     return grouped.reset_index().sort_values(["late", "authority"], ascending=[False, True])
 
 
-def commitment_breaches(store: GraphStore, as_of: dt.date | None = None) -> pd.DataFrame:
-    rows = run(store, "commitment-breaches", as_of=default_as_of(as_of))
+def commitment_breaches(store: GraphStore, as_of: dt.date | None = None,
+                        keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Subjects penalised on a matter they had committed to (or, ``keys``, those of them)."""
+    rows = run(store, "commitment-breaches", as_of=default_as_of(as_of),
+               every_subject=keys is None, keys=list(keys or [""]))
     return pd.DataFrame(rows, columns=["subject_id", "name", "commitment_id", "matter",
                                        "commit_date", "decision_no", "decision_date",
                                        "authority"])

@@ -4,6 +4,7 @@ representative or an officer without any declared relation between them; and pho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from itertools import combinations
 
 import pandas as pd
@@ -53,10 +54,14 @@ def _declared(store: GraphStore, firms: list[str], as_of: dt.date) -> set[tuple[
     return pairs
 
 
-def phoenix_firms(store: GraphStore, as_of: dt.date | None = None) -> pd.DataFrame:
+def phoenix_firms(store: GraphStore, as_of: dt.date | None = None,
+                  keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Firms founded by a black-listed person, or by the representative of a black-listed firm,
+    after the listing (or, ``keys``, those of these persons)."""
     # '' rather than NULL in the first branch: the embedded engine will not unite NULL with text
     rows = [row | {"listed_firm": row["listed_firm"] or None}
-            for row in run(store, "phoenix-firms", as_of=default_as_of(as_of))]
+            for row in run(store, "phoenix-firms", as_of=default_as_of(as_of),
+                           every_subject=keys is None, keys=list(keys or [""]))]
     frame = pd.DataFrame(rows, columns=["person_id", "person_name", "person_masked", "listed",
                                         "entry_id", "list_type", "listed_on", "listed_firm",
                                         "firm_id", "firm_name", "established"])

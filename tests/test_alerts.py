@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from alerts import cases as case_store
+from alerts import changes
 from alerts.evaluate import Hit, evaluate
 from alerts.notify import notify, owners_by_subject
 from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
@@ -445,3 +446,24 @@ def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_
     measures = [item for item in hit.items if item.startswith("惩戒措施")]
     assert measures and all(" 跳 ← " in item for item in measures)
     assert list_watches(seeded)[0]["rules"] == ["near_black"]
+
+
+def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, seed_dir,
+                                                                      monkeypatch):
+    """The incremental forms (subject by subject, keyed queries, the red/black search from
+    each red-listed subject) against the full ones, on every subject of the seed at once."""
+    case = cases_of(seed_dir)
+    watch(seeded, [case["repaired_versus_active"]["subject"],
+                   case["repaired_versus_active"]["active_firm"],
+                   case["red_incentive_granted"]["subject"]])
+    monkeypatch.setattr(changes, "SEARCH_RATIO", 10**9)  # never fall back to a full run
+    everyone = {("Enterprise", r["key"]) for r in seeded.read(
+        "MATCH (e:Enterprise) RETURN e.uscc AS key")} | {("Person", r["key"]) for r in seeded.read(
+            "MATCH (p:Person) RETURN p.pid AS key")}
+    full = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF)
+    every = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF, changed=everyone)
+    assert every.mode == "incremental" and every.asked["red_black_conflict"] > 0
+    assert {r for r in RULES.by_name() if r != "late_publication"} <= set(every.asked)
+    assert [(h.rule, h.label, h.key, h.items) for h in every.hits] == [
+        (h.rule, h.label, h.key, h.items) for h in full.hits]
+    assert {h.rule for h in full.hits} == set(RULES.by_name())  # every rule has hits to compare
