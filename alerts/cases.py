@@ -98,13 +98,13 @@ def record_hits(store: GraphStore, rules: AlertRules, found: Evaluation | Sequen
             else:
                 report.unchanged += 1
             continue
-        event_id = f"{case_id}-{hit.fingerprint[:24]}"
+        event_id = _event_id(case_id, case["fingerprint"] if case else "", hit.fingerprint)
         rule = titles.get(hit.rule)
         change: dict[str, Any] = {"added": list(hit.items), "gone": []}
         status = "open"
         if case is None:
             writes.event(case_id, "opened", {"rule": hit.rule, "added": list(hit.items)},
-                         event_id)
+                         event_id, new_case=True)
             writes.case(case_id, hit, status="open", alerts=1, opened_at=now,
                         title=rule.title if rule else hit.rule,
                         severity=rule.severity if rule else None,
@@ -123,9 +123,9 @@ def record_hits(store: GraphStore, rules: AlertRules, found: Evaluation | Sequen
             writes.case(case_id, hit, status=status, alerts=int(case["alerts"] or 0) + 1)
             report.reopened += reopen
             report.joined += not reopen
-        else:
+        else:  # a run died after writing the case: its events may wait for their links
             status = case["status"]
-            writes.event_links.append(_pair(event_id, case_id, now))
+            writes.unlinked.append(case_id)
         if not hit.key.startswith("name:"):  # a department known only by name has no node
             writes.concerns.setdefault(hit.label, []).append(_pair(case_id, hit.key, now))
         writes.alerts.append({"fingerprint": hit.fingerprint, "case_id": case_id,
@@ -152,15 +152,19 @@ class _Writes:
         self.now = now
         self.events: list[dict[str, Any]] = []
         self.cases: list[dict[str, Any]] = []
-        self.event_links: list[dict[str, Any]] = []
+        self.event_links: list[dict[str, Any]] = []  # events of cases already stored
+        self.new_case_links: list[dict[str, Any]] = []  # events of cases this run opens
+        self.unlinked: list[str] = []  # cases whose events a killed run may have left unlinked
         self.concerns: dict[str, list[dict[str, Any]]] = {}
         self.alerts: list[dict[str, Any]] = []
 
-    def event(self, case_id: str, action: str, detail: dict[str, Any], event_id: str) -> None:
+    def event(self, case_id: str, action: str, detail: dict[str, Any], event_id: str,
+              new_case: bool = False) -> None:
         self.events.append({"event_id": event_id, "case_id": case_id, "at": self.now,
                             "actor": SYSTEM, "action": action, "updated_at": self.now,
                             "detail": json.dumps(detail, ensure_ascii=False)})
-        self.event_links.append(_pair(event_id, case_id, self.now))
+        links = self.new_case_links if new_case else self.event_links
+        links.append(_pair(event_id, case_id, self.now))
 
     def case(self, case_id: str, hit: Hit, *, status: str, alerts: int, **extra: Any) -> None:
         self.cases.append({
@@ -173,16 +177,23 @@ class _Writes:
         """A change of evidence that raises no alert: all of it gone, or back to what was
         raised before. The event's id comes from the case as read and the new evidence, so a
         run killed before the case is written writes the same event again, not a second."""
-        seed = f"{case['fingerprint']}|{hit.fingerprint}|{case['updated_at']}"
-        event_id = f"{case['case_id']}-{hashlib.sha256(seed.encode()).hexdigest()[:24]}"
+        event_id = _event_id(case["case_id"], f"{case['fingerprint']}|{case['updated_at']}",
+                             hit.fingerprint)
         self.event(case["case_id"], action, _difference(case, hit), event_id)
         self.case(case["case_id"], hit, status=case["status"], alerts=int(case["alerts"] or 0))
 
     def flush(self, store: GraphStore) -> None:
+        """Events and their links to stored cases before the cases change (a run that dies
+        then has changed no case); the new cases, their events' links; links, alerts last."""
+        if self.unlinked:
+            self.new_case_links += [_pair(row["event_id"], row["case_id"], self.now) for row in
+                                    run(store, "case-event-ids", case_ids=self.unlinked)]
         store.merge_nodes("CaseEvent", self.events)
-        store.merge_nodes("InvestigationCase", self.cases)
         store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
                                   self.event_links)
+        store.merge_nodes("InvestigationCase", self.cases)
+        store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
+                                  self.new_case_links)
         for label, pairs in sorted(self.concerns.items()):
             store.merge_relationships("CONCERNS", "InvestigationCase", label, pairs)
         store.merge_nodes("Alert", self.alerts)
@@ -205,6 +216,12 @@ def _clear(store: GraphStore, evaluation: Evaluation, writes: _Writes) -> int:
                       "evidence_gone")
         cleared += 1
     return cleared
+
+
+def _event_id(case_id: str, before: str, after: str) -> str:
+    """An alert's event: from the case, the evidence it had and the evidence raised — the same
+    if a killed run is done again, another for each change."""
+    return f"{case_id}-{hashlib.sha256(f'{before}|{after}'.encode()).hexdigest()[:24]}"
 
 
 def _evidence(hit: Hit) -> str:

@@ -26,20 +26,26 @@ from graph.traversal import shortest_distances_from
 SUBJECT_LABELS = ("Enterprise", "Person", "OverseasEntity")
 # record -[type]-> subject: records whose writing or dates change what a rule sees of a subject
 RECORDS = (("ListEntry", "LISTED", ("start_date", "end_date", "status_date", "repaired_on"), ()),
-           ("Penalty", "PENALIZED", (), ("repaired_on",)),
-           ("License", "LICENSED", (), ()),
-           ("ProcurementProject", "AWARDED_TO", (), ()),
-           ("Sanction", "APPLIES_TO", ("valid_from", "valid_to"), ()))
+           ("Penalty", "PENALIZED", ("decision_date",), ("repaired_on",)),
+           ("License", "LICENSED", ("decision_date",), ()),
+           ("ProcurementProject", "AWARDED_TO", ("project_date",), ()),
+           ("Sanction", "APPLIES_TO", ("valid_from", "valid_to"), ()),
+           ("Watch", "WATCHES", (), ()))  # a subject watched anew, or for other rules
 # subject -[type]-> record
 MADE = (("Commitment", "COMMITTED"),)
+# a subject's own dates a rule reads (a firm founded: the phoenix-firm rule)
+OWN_DATES = {"Enterprise": ("established",)}
 SEARCH_RATIO = 20  # search from the changed subjects when they are fewer than 20× the candidates
 
 
-def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date
+def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
+                     day_from: dt.date | None = None, day_to: dt.date | None = None
                      ) -> set[tuple[str, str]]:
     """(label, key) of every subject and department touched since ``since``, or whose records
-    turned by date from the day before ``since`` to ``as_of``."""
-    params = {"since": since, "day_from": since.date() - dt.timedelta(days=1), "day_to": as_of}
+    turned by date between ``day_from`` (default: the day before ``since``) and ``day_to``
+    (default: ``as_of``)."""
+    params = {"since": since, "day_from": day_from or since.date() - dt.timedelta(days=1),
+              "day_to": day_to or as_of}
     found: set[tuple[str, str]] = set()
     for query in _queries(store.schema):
         for row in store.read(query, params):
@@ -78,6 +84,10 @@ def _queries(schema: Schema) -> list[str]:
         key = quote_property(schema.node(label).key)
         queries.append(f"MATCH (s:{quote_label(schema, label)}) WHERE s.updated_at >= $since"
                        + _ends(label, f"s.{key}", label, f"s.{key}"))
+        for day in OWN_DATES.get(label, ()):
+            queries.append(f"MATCH (s:{quote_label(schema, label)}) WHERE "
+                           f"{_between(f's.{quote_property(day)}')}"
+                           + _ends(label, f"s.{key}", label, f"s.{key}"))
     for record, rel_type, dates, rel_dates in RECORDS:
         for _, target in schema.relationship(rel_type).endpoints:
             if target not in SUBJECT_LABELS:

@@ -16,7 +16,7 @@ from alerts.changes import distances
 from alerts.rules import AlertRule, AlertRules
 from graph.store import GraphStore
 from graph.traversal import shortest_distances_from
-from propagation.rules import load_rules
+from propagation.rules import RuleSet, load_rules
 from queries import audits, clusters
 from queries.audits import publication_outcome
 from queries.civil_servants import findings
@@ -75,7 +75,8 @@ class Evaluation:
 
 def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], as_of: dt.date,
              only: Iterable[str] | None = None,
-             changed: set[tuple[str, str]] | None = None) -> Evaluation:
+             changed: set[tuple[str, str]] | None = None,
+             measures: RuleSet | None = None) -> Evaluation:
     """Every hit of every rule (or of the rules named in ``only``) on ``as_of``. With
     ``changed`` (alerts/changes.py), each rule is asked only about the subjects within its
     reach of a changed one (and the changed ones themselves): the two watch rules and the
@@ -86,7 +87,7 @@ def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], a
     watched = list(watched)
     wanted = set(only) if only is not None else None
     chosen = [rule for rule in rules.rules if wanted is None or rule.name in wanted]
-    near = _Near(store, changed, as_of, chosen, watched)
+    near = _Near(store, changed, as_of, chosen, watched, measures)
     hits: dict[tuple[str, str, str], Hit] = {}
     evaluated: dict[str, frozenset[tuple[str, str]] | None] = {}
     asked: dict[str, int] = {}
@@ -138,9 +139,11 @@ class _Near:
     once too few) — and once for the civil servants."""
 
     def __init__(self, store: GraphStore, changed: set[tuple[str, str]] | None,
-                 as_of: dt.date, rules: list[AlertRule], watched: list[Watched]) -> None:
+                 as_of: dt.date, rules: list[AlertRule], watched: list[Watched],
+                 measures: RuleSet | None) -> None:
         self.store, self.changed, self.as_of = store, changed, as_of
-        self.measures = load_rules() if any(r.kind == "own_record" for r in rules) else None
+        self.measures = (measures or load_rules()) if any(r.kind == "own_record"
+                                                          for r in rules) else None
         hops = [w.hops or r.hops or 0 for r in rules if r.kind == "near_black"
                 for w in watched if w.wants(r.name)]
         self.watch_reach = max([*hops, self.measures.reach if self.measures else 0],

@@ -73,6 +73,7 @@ def watch_add(
         raise CreditGraphError("give --subject or --file")
     audit.check_ready()
     with open_from(ctx) as store:
+        store.init_schema()  # a store of an older version gains the watch's columns
         found = [resolve(store, code, _secret(ctx)) for code in codes]
         ids = add_watches(store, found, owner, load_users(), acting_user(), hops, note, rule)
     print_record({"watches": len(ids), "owner": owner, "hops": hops,
@@ -110,8 +111,8 @@ def alerts_run(
     ctx: typer.Context,
     as_of: AsOf = None,
     since: Annotated[str | None, typer.Option(
-        "--since", help="evaluate only what changed since this time (ISO 8601), e.g. the "
-                        "previous run's start [default: everything]")] = None,
+        "--since", help="evaluate only what changed since this time (ISO 8601), or since "
+                        "the last complete run if that is earlier [default: everything]")] = None,
     rule: Annotated[list[str] | None, typer.Option(
         "--rule", help="only this rule (repeat for more) [default: all]")] = None,
     fmt: FormatOption = OutputFormat.table,
@@ -133,6 +134,7 @@ def alerts_run(
     start = timestamp(since, "--since") if since else None
     audit.check_ready()
     with open_from(ctx) as store:
+        store.init_schema()  # what this version adds to the model (a store of an older one)
         done = run_alerts(store, day, start, only=rule, rules=rules)
     print_alert_run(done, fmt)
 

@@ -12,12 +12,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from alerts.rules import load_alert_rules
-from alerts.service import run_alerts
-from cli.alert_output import print_alert_run
+from alerts.service import AlertRun, deliver
+from cli.alert_output import (
+    ALERTS_FAILED,
+    alerts_after_write,
+    print_alert_run,
+    report_alert_failure,
+)
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
 from cli.propagation_commands import AlertsOption, print_report, run_propagation
 from graph import audit
+from graph.errors import CreditGraphError
 from graph.schema import default_schema
 from graph.write_lock import write_lock
 from loaders.bulk import writer_for
@@ -89,11 +95,13 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
     secret = settings.id_secret()
     spec = load_spec(mapping)
     propagation = None
-    alert_run = None
+    alert_run: AlertRun | CreditGraphError | None = None
+    measures = None
     if propagate:
         load_rules()  # a broken rule file stops the load before it writes anything
-    if alerts:
-        load_alert_rules()  # so does a broken alert rule file
+    if alerts:  # so does a broken alert rule file (or the rules whose reach alerts follow)
+        load_alert_rules()
+        measures = load_rules()
     if not dry_run:  # nor does a load start that could not be put on record
         audit.check_ready()
     with open_from(ctx) as store, ExitStack() as held:
@@ -120,8 +128,10 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
         if propagate and not dry_run:
             propagation = run_propagation(store, None, dt.date.today(), since, fmt)
         if alerts and not dry_run:  # what the load and the propagation changed
-            alert_run = run_alerts(store, dt.date.today(), since,
-                                   propagation.touched if propagation else (), locked=True)
+            alert_run = alerts_after_write(store, dt.date.today(), since,
+                                           propagation.touched if propagation else (), measures)
+    failed = alert_run if isinstance(alert_run, CreditGraphError) else None
+    alert_run = deliver(alert_run) if isinstance(alert_run, AlertRun) else None  # unlocked
     if fmt is OutputFormat.json and (propagation is not None or alert_run is not None):
         print_json(report.as_dict()
                    | ({"propagation": propagation.as_dict()} if propagation else {})
@@ -132,8 +142,12 @@ def _run(ctx: typer.Context, directory: Path, dry_run: bool, strict: bool, mappi
             print_report(propagation, fmt)
         if alert_run is not None and fmt is OutputFormat.table:
             print_alert_run(alert_run, fmt)
+    if failed is not None:
+        report_alert_failure(failed)
     if any(not f.balanced() for f in report.files):
         raise typer.Exit(3)  # never expected: a row was neither loaded, merged nor rejected
+    if failed is not None:
+        raise typer.Exit(ALERTS_FAILED)
 
 
 def _print(report: LoadReport, fmt: OutputFormat) -> None:

@@ -11,8 +11,13 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from alerts.rules import load_alert_rules
-from alerts.service import run_alerts
-from cli.alert_output import print_alert_run
+from alerts.service import AlertRun, deliver
+from cli.alert_output import (
+    ALERTS_FAILED,
+    alerts_after_write,
+    print_alert_run,
+    report_alert_failure,
+)
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, console, error_console, print_json, print_rows
 from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show, timestamp
@@ -79,26 +84,33 @@ def propagate_command(
     entry was repaired, revoked or expired are removed. `load` runs it for what it touched.
     Then the alert rules are evaluated on the measures that changed (--no-alerts to skip)."""
     since = timestamp(changed_since, "--changed-since") if changed_since else None
+    measures = load_rules(rules)  # checked whole before anything is opened
     if alerts:
         load_alert_rules()  # a broken alert rule file stops the run before it writes
     audit.check_ready()  # before anything is opened or locked
     day = _date(as_of) or dt.date.today()
-    alert_run = None
+    alert_run: AlertRun | CreditGraphError | None = None
     with open_from(ctx) as store:
         if problems := store.schema_problems():
             raise CreditGraphError(f"the store at {store.location()} is not ready to propagate "
                                    f"({problems[0]}); load data first (`creditgraph load`)")
+        store.init_schema()  # what this version adds to the model (a store of an older one)
         with write_lock(store, "propagate"):
             started = dt.datetime.now(dt.UTC)
             report = run_propagation(store, rules, day, since, fmt)
             if alerts:
-                alert_run = run_alerts(store, day, started, report.touched, locked=True)
-    if fmt is OutputFormat.json and alert_run is not None:
-        print_json(report.as_dict() | {"alerts": alert_run.summary()})
-        return
-    print_report(report, fmt)
-    if alert_run is not None:
-        print_alert_run(alert_run, fmt)
+                alert_run = alerts_after_write(store, day, started, report.touched, measures)
+    failed = alert_run if isinstance(alert_run, CreditGraphError) else None
+    done = deliver(alert_run) if isinstance(alert_run, AlertRun) else None  # lock let go
+    if fmt is OutputFormat.json and done is not None:
+        print_json(report.as_dict() | {"alerts": done.summary()})
+    else:
+        print_report(report, fmt)
+        if done is not None:
+            print_alert_run(done, fmt)
+    if failed is not None:
+        report_alert_failure(failed)
+        raise typer.Exit(ALERTS_FAILED)
 
 
 @app.command("sanctions")

@@ -101,7 +101,7 @@ def _findings(store: GraphStore, keys: list[str], names: dict[str, str], as_of: 
     for key in keys:
         for_profit = pd.DataFrame(
             [{"how": r["how"], "firm": r["firm"], "firm_name": r["firm_name"],
-              "ratio": None if r["ratio"] < 0 else r["ratio"]} for r in firms_of.get(key, [])],
+              "ratio": _share(r["ratio"])} for r in firms_of.get(key, [])],
             columns=FOR_PROFIT_COLUMNS)
         conflicts = []
         for deal in deals:
@@ -116,6 +116,11 @@ def _findings(store: GraphStore, keys: list[str], names: dict[str, str], as_of: 
                     "date": deal["date"], "department": deal["department"]})
         found[key] = (for_profit, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS))
     return found
+
+
+def _share(ratio: float | None) -> float | None:
+    """A shareholding's recorded share; none for a post (-1) or a share not recorded."""
+    return None if ratio is None or ratio < 0 else ratio
 
 
 def _promotion(records: pd.DataFrame, for_profit: pd.DataFrame, conflicts: pd.DataFrame,

@@ -273,8 +273,8 @@ def test_the_cli_watches_runs_alerts_and_works_cases(run_cli, backend_env, seed_
     assert run_cli("init", env=env).returncode == 0
     loaded = run_cli("load", str(seed_dir), "-f", "json", env=env)
     assert loaded.returncode == 0, loaded.stderr
-    after_load = json.loads(loaded.stdout)["alerts"]  # the rules run on what the load changed
-    assert after_load["mode"] == "incremental" and after_load["opened"] > 0
+    after_load = json.loads(loaded.stdout)["alerts"]  # the rules run after the load: in full,
+    assert after_load["mode"] == "full" and after_load["opened"] > 0  # no run before it
     bad = run_cli("alerts", "run", "--since", "yesterday", env=env)
     assert bad.returncode != 0 and "--since 'yesterday' is not a time" in bad.stderr
     firm = cases_of(seed_dir)["repaired_versus_active"]["subject"]
@@ -429,6 +429,16 @@ def test_incremental_runs_find_what_a_full_run_finds_and_record_evidence_gone(
     assert case_store.show_case(seeded, USERS["inv1"], own)["evidence"]["items"]
     assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
                                               "cleared", "recurred"), 0)
+    # 4. a write no alert run saw (a load --no-alerts) and a new watch: the next incremental
+    #    run starts from the last complete run, not from the time it is given
+    _list(seeded, "HZ-B-INC-4", quiet[1])
+    watch(seeded, [near["active_firm"]])
+    step = run_alerts(seeded, AS_OF, dt.datetime.now(dt.UTC))
+    assert step.mode == "incremental"
+    assert {case_store.case_id_of("own_record", "Enterprise", firm)
+            for firm in (quiet[1], near["active_firm"])} <= set(step.report.cases)
+    assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
+                                              "cleared", "recurred"), 0)
 
 
 def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_dir):
@@ -467,3 +477,14 @@ def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, se
     assert [(h.rule, h.label, h.key, h.items) for h in every.hits] == [
         (h.rule, h.label, h.key, h.items) for h in full.hits]
     assert {h.rule for h in full.hits} == set(RULES.by_name())  # every rule has hits to compare
+
+
+def test_a_servant_holding_shares_of_no_recorded_size_is_a_finding(seeded):
+    servant = seeded.read("MATCH (p:Person)-[:SERVES_IN]->(:Department) RETURN p.pid AS key "
+                          "ORDER BY key LIMIT 1")[0]["key"]
+    firm = seeded.read("MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key LIMIT 1")[0]["key"]
+    seeded.merge_relationships("SHAREHOLDER_OF", "Person", "Enterprise", [
+        {"src_key": servant, "dst_key": firm, "start_date": dt.date(2020, 1, 1)}])
+    hits = evaluate(seeded, RULES, [], AS_OF, only=["civil_servant_finding"]).hits
+    mine = subjects(hits, "civil_servant_finding")[servant]
+    assert f"经营 SHAREHOLDER_OF {firm}" in " ".join(mine.items)

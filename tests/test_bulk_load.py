@@ -151,7 +151,7 @@ def test_a_killed_first_load_leaves_the_store_empty_never_partial(tmp_path):
     env = {**os.environ, "CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_ID_KEY": SECRET,
            "CREDITGRAPH_STORE": str(tmp_path / "killed")}
     command = [str(Path(sys.executable).with_name("creditgraph")), "load", str(seed_dir),
-               "--no-propagate", "--report-dir", str(tmp_path / "killed-report")]
+               "--no-propagate", "--no-alerts", "--report-dir", str(tmp_path / "killed-report")]
     kill_under_way(command, env, tmp_path / "killed-report", after=0.3)
     target = _open(tmp_path / "killed")
     try:

@@ -231,10 +231,10 @@ def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path, fresh_au
                   str(tmp_path / "x"), env=env)
     assert out.returncode == 2 and "--id-map" in out.stderr
     out = run_cli("audit", "verify", "-f", "json", env=env)
-    assert json.loads(out.stdout)["records"] == 3 and json.loads(out.stdout)["problems"] == []
+    assert json.loads(out.stdout)["records"] == 4 and json.loads(out.stdout)["problems"] == []
     actions = [json.loads(line)["action"] for line in
                (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
-    assert actions == ["load", "propagate", "export-case"]
+    assert actions == ["load", "propagate", "alerts-run", "export-case"]
 
 
 def test_no_resident_id_number_anywhere_after_a_full_run(case_store, seed_dir, tmp_path):

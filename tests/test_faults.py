@@ -102,7 +102,7 @@ def test_a_killed_load_rerun_equals_a_clean_load(store, seed_dir, tmp_path):
                "CREDITGRAPH_STORE": str(tmp_path / "killed")}
     env["CREDITGRAPH_ID_KEY"] = SECRET
     # batch by batch: a first load through the bulk path is all or nothing (test_bulk_load)
-    command = cli(env, "load", str(seed_dir), "--no-propagate", "--no-bulk", "--report-dir",
+    command = cli(env, "load", str(seed_dir), "--no-propagate", "--no-alerts", "--no-bulk", "--report-dir",
                   str(tmp_path / "killed-report"))
     kill_under_way(command, env, tmp_path / "killed-report", after=2.0)
     if store.backend == "embedded":
@@ -145,7 +145,7 @@ def test_a_second_load_is_refused_while_one_writes(store, seed_dir, tmp_path):
         env.update({"CREDITGRAPH_BACKEND": "embedded",
                     "CREDITGRAPH_STORE": str(tmp_path / "shared"),
                     "CREDITGRAPH_STORE_WAIT": "2"})  # refused after 2 s, not the default 30
-    command = cli(env, "load", str(seed_dir), "--no-propagate")
+    command = cli(env, "load", str(seed_dir), "--no-propagate", "--no-alerts")
     # a first writer, holding the lock as a load does for its whole run
     holder = subprocess.Popen(
         [sys.executable, "-c",

@@ -47,7 +47,7 @@ def test_neo4j_stopping_mid_load_then_returning(neo4j_schema_ready, tmp_path, mo
         env = {**os.environ, **server.env(), "CREDITGRAPH_BACKEND": "neo4j",
                "CREDITGRAPH_ID_KEY": SECRET}
         command = [str(Path(sys.executable).with_name("creditgraph")), "load", str(seed),
-                   "--no-propagate"]
+                   "--no-propagate", "--no-alerts"]
         loader = subprocess.Popen([*command, "--report-dir", str(tmp_path / "r1")],
                                   env={**env, "CREDITGRAPH_BATCH_SIZE": "25"},  # a long load
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
