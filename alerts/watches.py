@@ -31,7 +31,7 @@ def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
                 known: dict[str, User], actor: User | None, hops: int | None = None,
                 note: str = "", rules: Sequence[str] | None = None) -> list[str]:
     """``rules``: the watch rules (scope ``watched`` in the alert rule file) these subjects
-    are watched for; none given: every one."""
+    are watched for; None: as before (every one for a new watch); empty: every one."""
     user = require(actor, "investigator", "watching subjects")
     if rules:
         offered = [r.name for r in load_alert_rules().rules if r.scope == "watched"]
@@ -53,7 +53,7 @@ def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
     now = dt.datetime.now(dt.UTC)
     rows = [{"watch_id": s.node_id, "subject_label": s.label, "subject_key": s.key,
              "subject_name": s.name, "owner": owner, "hops": hops,
-             "rules": sorted(set(rules)) if rules else None,
+             "rules": None if rules is None else sorted(set(rules)),
              "note": mask_personal_text(note.strip()) or None, "created_at": now,
              "created_by": user.name, "updated_at": now} for s in subjects]
     store.merge_nodes("Watch", rows)
@@ -63,7 +63,7 @@ def add_watches(store: GraphStore, subjects: Sequence[Subject], owner: str,
             for s in subjects if s.label == label])
     ids = [s.node_id for s in subjects]
     audit.append("watch-add", actor=user.name, watches=ids, owner=owner, hops=hops,
-                 rules=sorted(set(rules)) if rules else None)
+                 rules=None if rules is None else sorted(set(rules)))
     return ids
 
 

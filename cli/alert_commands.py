@@ -62,7 +62,10 @@ def watch_add(
     note: Annotated[str, typer.Option("--note", help="why they are watched")] = "",
     rule: Annotated[list[str] | None, typer.Option(
         "--rule", help="a watch rule these subjects are watched for (repeat for more) "
-                       "[default: every watch rule]")] = None,
+                       "[default: every watch rule, or as before for a watched subject]")
+    ] = None,
+    all_rules: Annotated[bool, typer.Option(
+        "--all-rules", help="watch these subjects for every watch rule again")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Watch subjects (one by --subject, many by --file), as the user CREDITGRAPH_USER names
@@ -71,11 +74,14 @@ def watch_add(
     codes = list(subject or []) + (read_codes(file) if file else [])
     if not codes:
         raise CreditGraphError("give --subject or --file")
+    if all_rules and rule:
+        raise CreditGraphError("give --rule or --all-rules, not both")
+    rules = [] if all_rules else (rule or None)
     audit.check_ready()
     with open_from(ctx) as store:
         store.init_schema()  # a store of an older version gains the watch's columns
         found = [resolve(store, code, _secret(ctx)) for code in codes]
-        ids = add_watches(store, found, owner, load_users(), acting_user(), hops, note, rule)
+        ids = add_watches(store, found, owner, load_users(), acting_user(), hops, note, rules)
     print_record({"watches": len(ids), "owner": owner, "hops": hops,
                   "rules": ", ".join(rule or ()) or "all"}, fmt,
                  title="关注 watches added")

@@ -456,6 +456,9 @@ def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_
     measures = [item for item in hit.items if item.startswith("惩戒措施")]
     assert measures and all(" 跳 ← " in item for item in measures)
     assert list_watches(seeded)[0]["rules"] == ["near_black"]
+    add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=[])  # every rule again
+    assert not list_watches(seeded)[0]["rules"]
+    assert case_store.watched(seeded)[0].rules is None
 
 
 def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, seed_dir,

@@ -30,7 +30,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 @pytest.mark.neo4j
 def test_neo4j_stopping_mid_load_then_returning(neo4j_schema_ready, tmp_path, monkeypatch):
     seed = tmp_path / "seed"
-    generate(seed, 2500, seed=9)
+    generate(seed, 1500, seed=9)
     reference = Settings.from_env({**neo4j_schema_ready, "CREDITGRAPH_BACKEND": "neo4j"})
     with open_store(reference) as store:
         store.wipe()
