@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from alerts.changes import distances
 from alerts.rules import AlertRule, AlertRules
@@ -152,16 +153,13 @@ class _Near:
             self.measures.relation_types if self.measures else ()))))
         self.watched = {(w.label, w.key) for w in watched
                         if any(w.wants(r.name) for r in rules if r.kind in WATCH_KINDS)}
-        self._watch: dict[tuple[str, str], int] | None = None
-        self._searched = False
 
+    @cached_property
     def watch_distances(self) -> dict[tuple[str, str], int] | None:
-        if not self._searched:
-            assert self.changed is not None
-            self._watch = distances(self.store, self.changed, self.watched, self.watch_types,
-                                    self.watch_reach, self.as_of)
-            self._searched = True
-        return self._watch
+        """Searched once, on first use by a watch rule in an incremental run."""
+        assert self.changed is not None
+        return distances(self.store, self.changed, self.watched, self.watch_types,
+                         self.watch_reach, self.as_of)
 
     def asked(self, subjects: list[Watched], reach_of: Callable[[Watched], int],
               near: dict[tuple[str, str], int] | None) -> list[Watched]:
@@ -176,7 +174,7 @@ def _near_black_subjects(store: GraphStore, rule: AlertRule, watching: list[Watc
     candidates = [w for w in watching if w.label in LINKED_LABELS]
     if near.changed is None:
         return candidates
-    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, near.watch_distances())
+    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, near.watch_distances)
 
 
 def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
@@ -187,7 +185,7 @@ def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watc
     if near.changed is None:
         return candidates
     reach = near.measures.reach if near.measures else 0
-    return near.asked(candidates, lambda _: reach, near.watch_distances())
+    return near.asked(candidates, lambda _: reach, near.watch_distances)
 
 
 def _servant_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
