@@ -262,10 +262,12 @@ def _event(store: GraphStore, case_id: str, now: dt.datetime, actor: str, action
 # -- watches --------------------------------------------------------------------------------
 
 
-def watched(store: GraphStore) -> list[Watched]:
+def watched(store: GraphStore, rows: list[dict] | None = None) -> list[Watched]:
+    """The watched subjects, from the watches (``rows``: as ``watches-all`` reads them, when
+    the caller has them already)."""
     return [Watched(r["subject_label"], r["subject_key"], r["subject_name"] or "", r["hops"],
                     tuple(r["rules"]) if r["rules"] else None)
-            for r in run(store, "watches-all")]
+            for r in (run(store, "watches-all") if rows is None else rows)]
 
 
 # -- people acting on cases -------------------------------------------------------------------

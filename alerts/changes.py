@@ -22,6 +22,7 @@ from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.schema import Schema
 from graph.store import GraphStore
 from graph.traversal import shortest_distances_from
+from queries.audits import publication_outcome
 
 SUBJECT_LABELS = ("Enterprise", "Person", "OverseasEntity")
 # record -[type]-> subject: records whose writing or dates change what a rule sees of a subject
@@ -35,24 +36,46 @@ RECORDS = (("ListEntry", "LISTED", ("start_date", "end_date", "status_date", "re
 MADE = (("Commitment", "COMMITTED"),)
 # a subject's own dates a rule reads (a firm founded: the phoenix-firm rule)
 OWN_DATES = {"Enterprise": ("established",)}
+# decisions (七天双公示): a decision's outcome turns at most this long after it is decided
+# (8 working days; the longest holidays and weekends included) or on the day it is published
+DECISIONS = ("Penalty", "License")
+DUE_SPAN = dt.timedelta(days=45)
 SEARCH_RATIO = 20  # search from the changed subjects when they are fewer than 20× the candidates
 
 
 def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
-                     day_from: dt.date | None = None, day_to: dt.date | None = None
-                     ) -> set[tuple[str, str]]:
-    """(label, key) of every subject and department touched since ``since``, or whose records
-    turned by date between ``day_from`` (default: the day before ``since``) and ``day_to``
-    (default: ``as_of``)."""
-    params = {"since": since, "day_from": day_from or since.date() - dt.timedelta(days=1),
-              "day_to": day_to or as_of}
+                     previous_as_of: dt.date) -> set[tuple[str, str]]:
+    """(label, key) of every subject touched since ``since``, or whose records turned by date
+    between the day the previous run was evaluated on and ``as_of``; and ("Department", key)
+    of every department (as the late-publication rule keys it) with a decision written since,
+    or whose 七天双公示 outcome differs between the two days.
+
+    What was written is found by indexed ``updated_at`` (graph/schema.yaml), one query per
+    property tested, so that cost follows what changed, not the size of the graph. What turned
+    by date is read only when the day moved (a daily run): these dates cannot be indexed."""
+    day_from, day_to = sorted((previous_as_of, as_of))
+    params = {"since": since, "day_from": day_from, "day_to": day_to,
+              "due_from": day_from - DUE_SPAN}
+    dated = day_from != day_to
     found: set[tuple[str, str]] = set()
-    for query in _queries(store.schema):
+    for query in _queries(store, dated):
         for row in store.read(query, params):
             for label, key in ((row["a_label"], row["a"]), (row["b_label"], row["b"])):
                 if key is not None:
                     found.add((label, key))
+    for query, turned in _decision_queries(store, dated):
+        for row in store.read(query, params):
+            if turned and (publication_outcome(row["decided"], row["published"], day_from)
+                          == publication_outcome(row["decided"], row["published"], day_to)):
+                continue  # the outcome is monotone in the day: unchanged at both ends, unchanged
+            found.add(("Department", department_key(row["code"], row["authority"])))
     return found
+
+
+def department_key(code: str | None, authority: str | None) -> str:
+    """How the late-publication rule names a deciding department: its code when the decision
+    is linked to it (ISSUED_BY), else its name as the decision gives it."""
+    return code or f"name:{authority}"
 
 
 def distances(store: GraphStore, changed: Iterable[tuple[str, str]],
@@ -78,16 +101,20 @@ def distances(store: GraphStore, changed: Iterable[tuple[str, str]],
     return near
 
 
-def _queries(schema: Schema) -> list[str]:
+def _queries(store: GraphStore, dated: bool) -> list[str]:
+    """One query per property tested (an OR across properties would scan), each written
+    since through its index; the dates only when ``dated``."""
+    schema, hint = store.schema, store.dialect.index_hint
+    written = "updated_at >= $since"
     queries = []
     for label in SUBJECT_LABELS:
-        key = quote_property(schema.node(label).key)
-        queries.append(f"MATCH (s:{quote_label(schema, label)}) WHERE s.updated_at >= $since"
-                       + _ends(label, f"s.{key}", label, f"s.{key}"))
-        for day in OWN_DATES.get(label, ()):
-            queries.append(f"MATCH (s:{quote_label(schema, label)}) WHERE "
-                           f"{_between(f's.{quote_property(day)}')}"
-                           + _ends(label, f"s.{key}", label, f"s.{key}"))
+        node = quote_label(schema, label)
+        key = f"s.{quote_property(schema.node(label).key)}"
+        back = _ends(label, key, label, key)
+        queries.append(f"MATCH (s:{node}){hint(schema, 's', label, 'updated_at')} "
+                       f"WHERE s.{written}{back}")
+        queries += [f"MATCH (s:{node}) WHERE {_between(f's.{quote_property(day)}')}{back}"
+                    for day in OWN_DATES.get(label, ()) if dated]
     for record, rel_type, dates, rel_dates in RECORDS:
         for _, target in schema.relationship(rel_type).endpoints:
             if target not in SUBJECT_LABELS:
@@ -95,18 +122,22 @@ def _queries(schema: Schema) -> list[str]:
             match = _match(schema, "x", record, rel_type, "s", target)
             key = f"s.{quote_property(schema.node(target).key)}"
             back = _ends(target, key, target, key)
-            queries.append(f"{match} WHERE x.updated_at >= $since OR r.updated_at >= $since"
-                           + back)
-            turned = [_between(f"x.{quote_property(d)}") for d in dates]
-            turned += [_between(f"r.{quote_property(d)}") for d in rel_dates]
-            if turned:
-                queries.append(f"{match} WHERE {' OR '.join(turned)}{back}")
+            queries += [f"{match}{hint(schema, 'x', record, 'updated_at')} WHERE x.{written}{back}",
+                        f"{match}{hint(schema, 'r', rel_type, 'updated_at')} WHERE r.{written}"
+                        f"{back}"]
+            if dated:
+                queries += [f"{match} WHERE {_between(f'x.{quote_property(d)}')}{back}"
+                            for d in dates]
+                queries += [f"{match} WHERE {_between(f'r.{quote_property(d)}')}{back}"
+                            for d in rel_dates]
     for record, rel_type in MADE:
         for source, _ in schema.relationship(rel_type).endpoints:
             match = _match(schema, "s", source, rel_type, "x", record)
             key = f"s.{quote_property(schema.node(source).key)}"
-            queries.append(f"{match} WHERE x.updated_at >= $since OR r.updated_at >= $since"
-                           + _ends(source, key, source, key))
+            back = _ends(source, key, source, key)
+            queries += [f"{match}{hint(schema, 'x', record, 'updated_at')} WHERE x.{written}{back}",
+                        f"{match}{hint(schema, 'r', rel_type, 'updated_at')} WHERE r.{written}"
+                        f"{back}"]
     for rel_type in schema.relationship_types:
         if not schema.relationship(rel_type).temporal:
             continue
@@ -114,9 +145,37 @@ def _queries(schema: Schema) -> list[str]:
             match = _match(schema, "a", source, rel_type, "b", target)
             back = _ends(source, f"a.{quote_property(schema.node(source).key)}",
                          target, f"b.{quote_property(schema.node(target).key)}")
-            queries.append(f"{match} WHERE r.updated_at >= $since{back}")
-            queries.append(f"{match} WHERE {_between('r.start_date')} OR "
-                           f"{_between('r.end_date')}{back}")
+            queries.append(f"{match}{hint(schema, 'r', rel_type, 'updated_at')} "
+                           f"WHERE r.{written}{back}")
+            if dated:
+                queries += [f"{match} WHERE {_between(f'r.{day}')}{back}"
+                            for day in ("start_date", "end_date")]
+    return queries
+
+
+def _decision_queries(store: GraphStore, dated: bool) -> list[tuple[str, bool]]:
+    """Licenses and penalties written since (or linked anew to a department), and those whose
+    publication outcome may have turned between the two days (decided in or shortly before
+    the window, or published in it): (query, whether the outcome must be compared)."""
+    schema, hint = store.schema, store.dialect.index_hint
+    department = quote_label(schema, "Department")
+    issued = quote_rel_type(schema, "ISSUED_BY")
+    queries = []
+    for label in DECISIONS:
+        node = quote_label(schema, label)
+        back = (f" OPTIONAL MATCH (d)-[:{issued}]->(a:{department}) "
+                "RETURN a.code AS code, d.authority AS authority, "
+                "d.decision_date AS decided, d.publish_date AS published")
+        queries.append((f"MATCH (d:{node}){hint(schema, 'd', label, 'updated_at')} "
+                        f"WHERE d.updated_at >= $since{back}", False))
+        queries.append((f"MATCH (d:{node})-[r:{issued}]->(:{department})"
+                        f"{hint(schema, 'r', 'ISSUED_BY', 'updated_at')} "
+                        f"WHERE r.updated_at >= $since WITH DISTINCT d{back}", False))
+        if dated:
+            queries.append((f"MATCH (d:{node}) WHERE d.decision_date >= $due_from "
+                            f"AND d.decision_date <= $day_to{back}", True))
+            queries.append((f"MATCH (d:{node}) WHERE {_between('d.publish_date')}{back}",
+                            True))
     return queries
 
 

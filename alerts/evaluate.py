@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from alerts.changes import distances
+from alerts.changes import department_key, distances
 from alerts.rules import AlertRule, AlertRules
 from graph.store import GraphStore
 from graph.traversal import shortest_distances_from
@@ -25,8 +25,7 @@ from queries.library import run
 from queries.linked import (
     CONTROL_RELATIONS,
     entries_by_kind,
-    linked_rows,
-    listed_within,
+    linked_rows_many,
     node_id,
     split_id,
 )
@@ -81,9 +80,9 @@ def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], a
     """Every hit of every rule (or of the rules named in ``only``) on ``as_of``. With
     ``changed`` (alerts/changes.py), each rule is asked only about the subjects within its
     reach of a changed one (and the changed ones themselves): the two watch rules and the
-    civil-servant rule subject by subject, commitment breaches, red/black conflicts and
-    phoenix firms by a keyed form of their query or search; late publication, a count per
-    department, is evaluated whole. Either way the hits on the subjects asked are those a full
+    civil-servant rule subject by subject, commitment breaches, red/black conflicts, phoenix
+    firms and late publication (by department) by a keyed form of their query or search.
+    Either way the hits on the subjects asked are those a full
     run finds."""
     watched = list(watched)
     wanted = set(only) if only is not None else None
@@ -217,11 +216,9 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
         if hops < 1:
             continue
         subjects = {w: Subject(w.label, w.key, w.name) for w in group}
-        found = listed_within(store, list(subjects.values()), hops, as_of)
+        found = linked_rows_many(store, list(subjects.values()), hops, as_of)
         for watch, subject in subjects.items():
-            if subject.node_id not in found:
-                continue
-            rows = linked_rows(store, subject, hops, as_of, found=found[subject.node_id])
+            rows = found.get(subject.node_id, [])
             items[watch].update(
                 f"黑名单 {entry} · {row['label']}:{row['subject_id']} {row['name']} · "
                 f"{row['hops']} 跳" for row in rows for entry in row["entries"])
@@ -310,20 +307,7 @@ def _civil_servant_finding(store: GraphStore, rule: AlertRule, servants: list[Wa
 
 def _late_publication(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
                       ) -> list[Hit]:
-    """One hit per deciding department: its decisions published after seven working days or
-    not yet published; a decision whose department is not in the graph under its name."""
-    late: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, str] = {}
-    for row in run(store, "alert-late-decisions", as_of=as_of):
-        outcome = publication_outcome(row["decision_date"], row["publish_date"], as_of)
-        if outcome in ("late", "unpublished_late"):
-            word = "未公示" if outcome == "unpublished_late" else f"{row['publish_date']} 公示"
-            kind = "行政处罚" if row["kind"] == "penalty" else "行政许可"
-            key = row["code"] or f"name:{row['authority']}"
-            names.setdefault(key, row["authority"] or "")
-            late[key].add(f"{kind} {row['decision_no']} {row['decision_date']} 决定 · {word}")
-    return [Hit(rule.name, "Department", key, names[key], tuple(sorted(items)))
-            for key, items in late.items()]
+    return _late_of(store, rule, as_of, None)
 
 
 def _phoenix_firm(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: dt.date
@@ -393,6 +377,9 @@ def _conflicts_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
         return _red_black_conflict(store, rule, [], as_of)
     nodes = [node_id(label, key) for label, key in sorted(subjects) if label in OWN_LABELS]
     found = entries_by_kind(store, nodes, ("red", "black"), as_of)
+    searched = linked_rows_many(store, [  # red-listed, not black-listed themselves
+        Subject(*split_id(node), found["red"][node][0]["name"] or "") for node in nodes
+        if found["red"].get(node) and not found["black"].get(node)], rule.hops or 0, as_of)
     hits = []
     for node in nodes:
         red = found["red"].get(node)
@@ -405,8 +392,7 @@ def _conflicts_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
             items |= {f"黑名单 {e['entry_id']} · 0 跳" for e in own}
             words = {"本身在黑名单中"}
         else:
-            rows = linked_rows(store, Subject(label, key, red[0]["name"] or ""), rule.hops or 0,
-                               as_of)
+            rows = searched.get(node)
             if not rows:
                 continue
             nearest = min(row["hops"] for row in rows)
@@ -428,6 +414,41 @@ def _phoenix_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
                        lambda r: f"名单 {r['entry_id']}（{r['listed_on']}）→ 新设 "
                                  f"{r['firm_id']} {r['firm_name']}（{r['established']}）")
     return [Hit(rule.name, label, key, name, items) for (label, key, name), items in grouped]
+
+
+def _late_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
+             subjects: set[tuple[str, str]] | None) -> list[Hit]:
+    """One hit per deciding department: its decisions published after seven working days or
+    not yet published; a decision whose department is not in the graph under its name. With
+    ``subjects``, only those departments' decisions are read."""
+    if subjects is None:
+        rows = run(store, "alert-late-decisions", as_of=as_of)
+    else:
+        keys = sorted(k for label, k in subjects if label == "Department")
+        if not keys:
+            return []
+        named = [k.removeprefix("name:") for k in keys if k.startswith("name:")]
+        rows = run(store, "alert-late-decisions-of", as_of=as_of, names=named,
+                   codes=[k for k in keys if not k.startswith("name:")])
+    late: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for row in rows:
+        outcome = publication_outcome(row["decision_date"], row["publish_date"], as_of)
+        if outcome in ("late", "unpublished_late"):
+            word = "未公示" if outcome == "unpublished_late" else f"{row['publish_date']} 公示"
+            kind = "行政处罚" if row["kind"] == "penalty" else "行政许可"
+            key = department_key(row["code"], row["authority"])
+            names.setdefault(key, row["authority"] or "")
+            late[key].add(f"{kind} {row['decision_no']} {row['decision_date']} 决定 · {word}")
+    return [Hit(rule.name, "Department", key, names[key], tuple(sorted(items)))
+            for key, items in late.items()]
+
+
+def _late_subjects(store: GraphStore, rule: AlertRule, near: _Near
+                   ) -> set[tuple[str, str]] | None:
+    """The departments with a decision written, or whose publication outcome turned, since
+    (alerts/changes.py)."""
+    return _changed_of(near, ("Department",))
 
 
 def _grouped(rows: Iterable[dict], subject: Callable[[dict], tuple[str, str, str]],
@@ -460,12 +481,14 @@ KEYED_RULES: dict[str, Callable[[GraphStore, AlertRule, _Near],
     "commitment_breach": _breach_subjects,
     "red_black_conflict": _conflict_subjects,
     "phoenix_firm": _phoenix_subjects,
+    "late_publication": _late_subjects,
 }
 KEYED: dict[str, Callable[[GraphStore, AlertRule, dt.date, set[tuple[str, str]] | None],
                           list[Hit]]] = {
     "commitment_breach": _breaches_of,
     "red_black_conflict": _conflicts_of,
     "phoenix_firm": _phoenix_of,
+    "late_publication": _late_of,
 }
 
 EVALUATORS: dict[str, Callable[[GraphStore, AlertRule, list[Watched], dt.date], list[Hit]]] = {

@@ -75,20 +75,19 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
         if since is not None and last and last[0]["rules_sha256"] == digest:
             previous = last[0]
             since = min(since, previous["started_at"])
-            changed = changed_subjects(
-                store, since, as_of,
-                day_from=min(since.date() - dt.timedelta(days=1), previous["as_of"], as_of),
-                day_to=max(as_of, previous["as_of"])) | {split_id(n) for n in also_changed}
+            changed = changed_subjects(store, since, as_of, previous["as_of"]) | {
+                split_id(n) for n in also_changed}
         else:
             since = None  # nothing to start from, or the rules changed: a full run
-        evaluation = evaluate(store, rules, case_store.watched(store), as_of, only, changed,
-                              measures)
+        watches = list_watches(store)
+        evaluation = evaluate(store, rules, case_store.watched(store, watches), as_of, only,
+                              changed, measures)
         report = case_store.record_hits(store, rules, evaluation, as_of)
         if only is None:  # a complete run: the next incremental one starts here
             store.merge_nodes("AlertRun", [{"name": "last", "started_at": started,
                                             "as_of": as_of, "rules_sha256": digest,
                                             "mode": evaluation.mode, "updated_at": started}])
-        owners = owners_by_subject(list_watches(store)) if report.notices else {}
+        owners = owners_by_subject(watches) if report.notices else {}
     result = AlertRun(evaluation.mode, since.isoformat() if since else None,
                       evaluation.changed, evaluation.asked, report,
                       owners={k: list(v) for k, v in owners.items()})

@@ -80,20 +80,24 @@ def run(store: GraphStore, enterprises: int, watches: int, reuse: bool) -> list[
     rows.append(_row(store, f"baseline: one linked-party search, median of 20 (ms), "
                             f"{len(watched):,} watched", baseline * 1000, None))
     new = max(NEW_ENTRIES * len(firms) // 1_000_000, 20)  # 1,000 at 1M: the same share at any scale
-    rows += _incremental(store, rng.sample(firms, min(new, len(firms))), full)
+    chosen = rng.sample(firms, min(2 * new, len(firms)))
+    rows += _incremental(store, chosen[:new], full, "")
+    # the engine plans each new query text once: a second load meets cached plans, as every
+    # load after the first on a server that keeps running does
+    rows += _incremental(store, chosen[new:], full, ", a second load (query plans cached)")
     return rows
 
 
-def _incremental(store: GraphStore, firms: list[str], full: float) -> list[dict]:
+def _incremental(store: GraphStore, firms: list[str], full: float, which: str
+                 ) -> list[dict]:
     since = dt.datetime.now(dt.UTC)
     stamp = {"updated_at": since}
     store.merge_nodes("ListEntry", [{
-        "entry_id": f"BENCH-B-{n:05d}", "list_kind": "black", "list_type": "失信被执行人",
+        "entry_id": f"BENCH-B-{firm}", "list_kind": "black", "list_type": "失信被执行人",
         "authority": "杭州市中级人民法院", "start_date": dt.date(2026, 10, 1), "status": "active",
-        **stamp} for n in range(len(firms))])
+        **stamp} for firm in firms])
     store.merge_relationships("LISTED", "ListEntry", "Enterprise", [
-        {"src_key": f"BENCH-B-{n:05d}", "dst_key": firm, **stamp}
-        for n, firm in enumerate(firms)])
+        {"src_key": f"BENCH-B-{firm}", "dst_key": firm, **stamp} for firm in firms])
     start = time.perf_counter()
     moved = propagate(store, load_rules(), AS_OF, changed_since=since)
     propagated = time.perf_counter() - start
@@ -102,11 +106,11 @@ def _incremental(store: GraphStore, firms: list[str], full: float) -> list[dict]
     seconds = time.perf_counter() - start
     asked = ", ".join(f"{rule} {n:,}" for rule, n in done.asked.items())
     return [
-        _row(store, f"incremental propagation after {len(firms):,} new black entries (s)",
+        _row(store, f"incremental propagation after {len(firms):,} new black entries{which} (s)",
              propagated, None),
-        _row(store, f"incremental alert run after them: {done.changed:,} subjects changed, "
-                    f"asked {asked}; {done.report.new_alerts:,} new alerts (s)", seconds,
-             full / seconds),
+        _row(store, f"incremental alert run after them{which}: {done.changed:,} subjects "
+                    f"changed, asked {asked}; {done.report.new_alerts:,} new alerts (s)",
+             seconds, full / seconds),
     ]
 
 

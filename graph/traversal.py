@@ -148,8 +148,16 @@ class Dialect:
         ``$keys`` at once (each row names its ``origin``), else from ``$key``."""
         raise NotImplementedError
 
-    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
-                  ) -> str:
+    def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
+        """`` USING INDEX`` for a variable of label or relationship type ``name`` on ``prop``
+        where the engine takes hints and its planner would not pick the index itself (Neo4j
+        scans the smaller end's label rather than seek a relationship index on ``>=``)."""
+        return ""
+
+    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
+                  many: bool = False) -> str:
+        """One subject's (``$key``) valid relations of ``types`` leaving it (``outgoing``) or
+        ending at it; ``many``: of every subject in ``$keys`` (each row names its ``node``)."""
         raise NotImplementedError
 
     # -- shared pieces -----------------------------------------------------------------------
@@ -191,17 +199,20 @@ class EmbeddedDialect(Dialect):
                 f"RETURN s.{key} AS origin, label(m) AS label, "
                 f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
-    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
-                  ) -> str:
+    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
+                  many: bool = False) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
         far = {b if outgoing else a for t in types for a, b in schema.relationship(t).endpoints
                if (a if outgoing else b) == label}
         props = ", ".join(f"{'r.' + p if _has(schema, (), p, types) else 'NULL'} AS {p}"
                           for p in ("ratio", "role", "kind"))
-        return (f"MATCH (n:{quote_label(schema, label)} {{{_key(schema, label)}: $key}})"
-                f"{arrow}(m) WHERE {valid_on('r')} "
-                f"RETURN label(r) AS type, label(m) AS label, "
+        key = _key(schema, label)
+        start = (f"MATCH (n:{quote_label(schema, label)}){arrow}(m) "
+                 f"WHERE n.{key} IN $keys AND " if many else
+                 f"MATCH (n:{quote_label(schema, label)} {{{key}: $key}}){arrow}(m) WHERE ")
+        return (f"{start}{valid_on('r')} "
+                f"RETURN n.{key} AS node, label(r) AS type, label(m) AS label, "
                 f"{self._end_columns(schema, sorted(far), 'm')}, {props}, "
                 f"{'true' if outgoing else 'false'} AS outgoing")
 
@@ -210,6 +221,11 @@ class Neo4jDialect(Dialect):
     whole_hop = True
     anchored_frontier = 0  # one round trip for the whole hop is cheaper
     anchored_keys = 1  # IN and UNWIND use the key index: only a lone key goes alone
+
+    def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
+        quoted = (quote_label(schema, name) if name in schema.nodes
+                  else quote_rel_type(schema, name))
+        return f" USING INDEX {var}:{quoted}({quote_property(prop)})"
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
@@ -226,16 +242,18 @@ class Neo4jDialect(Dialect):
                 f"RETURN s.{key} AS origin, labels(m)[0] AS label, "
                 f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
-    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool
-                  ) -> str:
+    def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
+                  many: bool = False) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
         far = sorted({b if outgoing else a for t in types
                       for a, b in schema.relationship(t).endpoints
                       if (a if outgoing else b) == label})
-        return (f"MATCH (n:{quote_label(schema, label)} {{{_key(schema, label)}: $key}})"
-                f"{arrow}(m) WHERE {valid_on('r')} "
-                f"RETURN type(r) AS type, labels(m)[0] AS label, "
+        key = _key(schema, label)
+        start = (f"UNWIND $keys AS node MATCH (n:{quote_label(schema, label)} {{{key}: node}})"
+                 if many else f"MATCH (n:{quote_label(schema, label)} {{{key}: $key}})")
+        return (f"{start}{arrow}(m) WHERE {valid_on('r')} "
+                f"RETURN n.{key} AS node, type(r) AS type, labels(m)[0] AS label, "
                 f"{self._end_columns(schema, far, 'm')}, r.ratio AS ratio, r.role AS role, "
                 f"r.kind AS kind, {'true' if outgoing else 'false'} AS outgoing")
 
@@ -315,17 +333,36 @@ def relations_of(store: GraphStore, node: tuple[str, str], types: Sequence[str],
     """The relations of ``types`` of one subject valid on the date (``direction`` ``in``:
     those ending at it): one anchored query per direction (an index look-up, then its own
     relations only)."""
+    return relations_of_many(store, [node], types, as_of, direction).get(node, [])
+
+
+def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
+                      types: Sequence[str], as_of: dt.date, direction: str = "both"
+                      ) -> dict[tuple[str, str], list[Relation]]:
+    """``relations_of`` for many subjects: one query per label, direction and ``BATCH``
+    subjects (a few keys go one anchored query each, as the engine answers them faster)."""
     schema = store.schema
-    label, key = node
     _check_dated(schema, types)
-    out = []
-    for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
-        chosen = _types_from(schema, label, types, outgoing)
-        if not chosen:
-            continue
-        for row in store.read(store.dialect.relations(schema, label, chosen, outgoing),
-                              {"key": key, "as_of": as_of}):
-            out.append(Relation(row["type"], row["label"], row[f"key_{row['label']}"],
-                                row["name"], row["country"], row["ratio"], row["role"],
-                                row["kind"], bool(row["outgoing"])))
+    by_label: dict[str, list[str]] = {}
+    for label, key in dict.fromkeys(nodes):
+        schema.node(label)
+        by_label.setdefault(label, []).append(key)
+    out: dict[tuple[str, str], list[Relation]] = {}
+    for label, keys in by_label.items():
+        for key in keys:
+            out[(label, key)] = []
+        many = len(keys) > store.dialect.anchored_keys
+        for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
+            chosen = _types_from(schema, label, types, outgoing)
+            if not chosen:
+                continue
+            query = store.dialect.relations(schema, label, chosen, outgoing, many)
+            for start in range(0, len(keys), BATCH if many else 1):
+                chunk = keys[start:start + BATCH]
+                asked = {"keys": chunk} if many else {"key": chunk[0]}
+                for row in store.read(query, {**asked, "as_of": as_of}):
+                    out[(label, row["node"])].append(Relation(
+                        row["type"], row["label"], row[f"key_{row['label']}"], row["name"],
+                        row["country"], row["ratio"], row["role"], row["kind"],
+                        bool(row["outgoing"])))
     return out

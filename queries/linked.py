@@ -26,8 +26,10 @@ from graph.traversal import (
     MAX_HOPS,
     Found,
     Listed,
+    Relation,
     entry_in_force,
     relations_of,
+    relations_of_many,
     shortest_distances,
     shortest_distances_from,
 )
@@ -376,6 +378,35 @@ def listed_within(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
     return {node_id(*origin): parties for origin, parties in found.items()}
 
 
+def linked_rows_many(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
+                     as_of: dt.date, relations: Sequence[str] = CONTROL_RELATIONS
+                     ) -> dict[str, list[dict]]:
+    """``linked_rows`` for many subjects at once (node id -> rows; subjects with none left
+    out): one search for the batch, then the paths walked back for all of them together, a
+    few queries a level — what a batch of watches or checks costs instead of a search each."""
+    _check_relations(relations)
+    if not 0 <= max_hops <= MAX_HOPS:
+        raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
+                               f"{max_hops!r}")
+    if max_hops < 1:
+        return {}
+    found = listed_within(store, subjects, max_hops, as_of, relations)
+    trees = shortest_trees(store, found, relations, as_of)
+    listed = entries_in_force(store, sorted({n for origin, (reached, _) in trees.items()
+                                             for n in reached if n != origin}), "black", as_of)
+    out = {}
+    for subject in subjects:
+        origin = subject.node_id
+        if origin not in trees:
+            continue
+        reached, names = trees[origin]
+        names[origin] = subject.name
+        rows = [_row(node, there.hops, listed[node], path_to(reached, node), names)
+                for node, there in reached.items() if node != origin and node in listed]
+        out[origin] = sorted(rows, key=lambda row: (row["hops"], row["subject_id"]))
+    return out
+
+
 def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_hops: int,
                                      as_of: dt.date,
                                      relations: Sequence[str] = CONTROL_RELATIONS
@@ -399,50 +430,83 @@ def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str] | Listed, 
     first by node id, then relationship type and start — so that both engines, and the
     level-by-level search, agree on ties.
 
-    One native shortest search finds the ends and their distances; the paths are then walked
-    back from the ends: a node's own relations (one anchored query) and, for those one step
-    nearer, one more shortest search per level. A subject with no listed party within reach
-    costs one query."""
-    origin_ref = split_id(origin)
-    reached = {origin: Reached(0, None, None, {origin})}
-    names: dict[str, str] = {}
-    pending: dict[str, int] = {}
-    wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
+    One native shortest search finds the ends and their distances (unless the caller gives
+    them as ``first``); the paths are then walked back as ``shortest_trees`` walks them."""
     if first is None:  # else the caller searched for this origin among others
-        first = shortest_distances(store, origin_ref, types, max_hops, as_of, wanted)
-    for found in first:
-        node = node_id(found.label, found.key)
-        pending[node] = found.hops
-        names[node] = display_name(found.label, found.name, found.country)
-    for hops in range(max(pending.values(), default=0), 0, -1):
-        level = sorted(n for n, d in pending.items() if d == hops)
-        around = {n: relations_of(store, split_id(n), types, as_of) for n in level}
-        if hops == 1:
-            nearer = {origin}
-        else:
-            candidates = {(r.label, r.key) for rels in around.values() for r in rels}
-            nearer = {node_id(f.label, f.key) for f in shortest_distances(
-                store, origin_ref, types, hops - 1, as_of, candidates) if f.hops == hops - 1}
-        for node in level:
-            options = []
-            for rel in around[node]:
-                there = node_id(rel.label, rel.key)
-                if there not in nearer:
+        wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
+        first = shortest_distances(store, split_id(origin), types, max_hops, as_of, wanted)
+    return shortest_trees(store, {origin: first}, types, as_of)[origin]
+
+
+def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],
+                   types: Sequence[str], as_of: dt.date
+                   ) -> dict[str, tuple[dict[str, Reached], dict[str, str]]]:
+    """For each origin, the paths to what its shortest search found (``firsts``: origin node
+    id -> the parties and their distances), walked back from the ends one level at a time for
+    every origin together: the relations of the level's nodes (one query per label), and for
+    those one step nearer, one more shortest search per level. An origin that found nothing
+    costs nothing."""
+    reached = {o: {o: Reached(0, None, None, {o})} for o in firsts}
+    names: dict[str, dict[str, str]] = {o: {} for o in firsts}
+    pending: dict[str, dict[str, int]] = {o: {} for o in firsts}
+    for origin, first in firsts.items():
+        for found in first:
+            node = node_id(found.label, found.key)
+            pending[origin][node] = found.hops
+            names[origin][node] = display_name(found.label, found.name, found.country)
+    top = max((d for waiting in pending.values() for d in waiting.values()), default=0)
+    for hops in range(top, 0, -1):
+        level = {o: sorted(n for n, d in waiting.items() if d == hops)
+                 for o, waiting in pending.items()}
+        level = {o: nodes for o, nodes in level.items() if nodes}
+        around = relations_of_many(
+            store, sorted({split_id(n) for nodes in level.values() for n in nodes}), types,
+            as_of)
+        nearer = _one_step_nearer(store, level, around, hops, types, as_of)
+        for origin, nodes in level.items():
+            for node in nodes:
+                options = []
+                for rel in around[split_id(node)]:
+                    there = node_id(rel.label, rel.key)
+                    if there not in nearer[origin]:
+                        continue
+                    source, target = (node, there) if rel.outgoing else (there, node)
+                    edge = Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)
+                    options.append(((there, *tie_order(edge)), edge,
+                                    display_name(rel.label, rel.name, rel.country)))
+                if not options:  # the data changed between the two reads: not reached after all
                     continue
-                source, target = (node, there) if rel.outgoing else (there, node)
-                edge = Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)
-                options.append(((there, *tie_order(edge)), edge,
-                                display_name(rel.label, rel.name, rel.country)))
-            if not options:  # the data changed between the two reads: not reached after all
-                continue
-            _, edge, name = min(options, key=lambda o: o[0])
-            parent = edge.source if edge.target == node else edge.target
-            names.setdefault(parent, name)
-            reached[node] = Reached(hops, parent, edge, {origin})
-            if parent not in reached and parent not in pending:
-                pending[parent] = hops - 1
+                _, edge, name = min(options, key=lambda o: o[0])
+                parent = edge.source if edge.target == node else edge.target
+                names[origin].setdefault(parent, name)
+                reached[origin][node] = Reached(hops, parent, edge, {origin})
+                if parent not in reached[origin] and parent not in pending[origin]:
+                    pending[origin][parent] = hops - 1
     # a node whose parent was lost to a concurrent change has no path to the origin
-    return {n: r for n, r in reached.items() if _leads_home(reached, n)}, names
+    return {o: ({n: r for n, r in tree.items() if _leads_home(tree, n)}, names[o])
+            for o, tree in reached.items()}
+
+
+def _one_step_nearer(store: GraphStore, level: Mapping[str, list[str]],
+                     around: Mapping[tuple[str, str], list[Relation]], hops: int,
+                     types: Sequence[str], as_of: dt.date) -> dict[str, set[str]]:
+    """For each origin, the nodes at ``hops - 1`` from it among its level's neighbours. One
+    origin: one search for just those neighbours. Many: one search from all of them for
+    everything within ``hops - 1`` — the neighbours of every origin's nodes sent as the ends
+    of every origin's search would be tested against a list as long as all of them at each
+    step (minutes at 200,000 enterprises, against a second)."""
+    if hops == 1:
+        return {origin: {origin} for origin in level}
+    if len(level) == 1:
+        [(origin, nodes)] = level.items()
+        candidates = {(r.label, r.key) for n in nodes for r in around[split_id(n)]}
+        found = shortest_distances_from(store, [split_id(origin)], types, hops - 1, as_of,
+                                        candidates)
+    else:
+        found = shortest_distances_from(store, sorted(split_id(o) for o in level), types,
+                                        hops - 1, as_of)
+    return {origin: {node_id(f.label, f.key) for f in found.get(split_id(origin), [])
+                     if f.hops == hops - 1} for origin in level}
 
 
 def _leads_home(reached: dict[str, Reached], node: str) -> bool:

@@ -15,6 +15,7 @@ import yaml
 
 from alerts import cases as case_store
 from alerts import changes
+from alerts.changes import department_key
 from alerts.evaluate import Hit, evaluate
 from alerts.notify import notify, owners_by_subject
 from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
@@ -470,16 +471,55 @@ def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, se
                    case["repaired_versus_active"]["active_firm"],
                    case["red_incentive_granted"]["subject"]])
     monkeypatch.setattr(changes, "SEARCH_RATIO", 10**9)  # never fall back to a full run
+    seeded.merge_nodes("Penalty", [{  # decided by a department the graph has no node for
+        "penalty_id": "P-UNLINKED-1", "decision_no": "某市监罚〔2026〕1号",
+        "decision_date": dt.date(2026, 3, 2), "authority": "某区市场监督管理局"}])
     everyone = {("Enterprise", r["key"]) for r in seeded.read(
         "MATCH (e:Enterprise) RETURN e.uscc AS key")} | {("Person", r["key"]) for r in seeded.read(
             "MATCH (p:Person) RETURN p.pid AS key")}
+    everyone |= {("Department", department_key(r["code"], r["authority"])) for r in seeded.read(
+        "MATCH (d:Penalty) OPTIONAL MATCH (d)-[:ISSUED_BY]->(a:Department) "
+        "RETURN a.code AS code, d.authority AS authority UNION "
+        "MATCH (d:License) OPTIONAL MATCH (d)-[:ISSUED_BY]->(a:Department) "
+        "RETURN a.code AS code, d.authority AS authority")}
     full = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF)
     every = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF, changed=everyone)
     assert every.mode == "incremental" and every.asked["red_black_conflict"] > 0
-    assert {r for r in RULES.by_name() if r != "late_publication"} <= set(every.asked)
+    assert set(RULES.by_name()) == set(every.asked)
+    assert any(h.key.startswith("name:") for h in full.hits if h.rule == "late_publication")
     assert [(h.rule, h.label, h.key, h.items) for h in every.hits] == [
         (h.rule, h.label, h.key, h.items) for h in full.hits]
     assert {h.rule for h in full.hits} == set(RULES.by_name())  # every rule has hits to compare
+
+
+def test_a_department_changes_when_its_decision_is_written_or_falls_due(seeded):
+    """Late publication is asked about the departments whose decisions were written since, or
+    whose 七天双公示 outcome turned between the two days (a daily run); nothing else."""
+    code = seeded.read("MATCH (a:Department) RETURN a.code AS code ORDER BY code LIMIT 1")[0][
+        "code"]
+    since = dt.datetime.now(dt.UTC)
+    assert not {c for c in changes.changed_subjects(seeded, since, AS_OF, AS_OF)
+                if c[0] == "Department"}
+    decided = dt.date(2026, 3, 2)  # a Monday; 8 working days have passed by 2026-03-13
+    stamp = {"updated_at": dt.datetime.now(dt.UTC)}  # as a load writes them
+    seeded.merge_nodes("Penalty", [
+        {"penalty_id": "P-NEW-1", "decision_no": "罚〔2026〕1号", "decision_date": decided,
+         "authority": "某部门", **stamp},
+        {"penalty_id": "P-NEW-2", "decision_no": "罚〔2026〕2号", "decision_date": decided,
+         "authority": "无节点的部门", **stamp}])
+    seeded.merge_relationships("ISSUED_BY", "Penalty", "Department", [
+        {"src_key": "P-NEW-1", "dst_key": code, **stamp}])
+    written = changes.changed_subjects(seeded, since, AS_OF, AS_OF)
+    assert {("Department", code), ("Department", "name:无节点的部门")} <= written
+    later = dt.datetime.now(dt.UTC)  # nothing written since: only the days can turn it
+    turned = changes.changed_subjects(seeded, later, dt.date(2026, 3, 20), dt.date(2026, 3, 5))
+    assert {("Department", code), ("Department", "name:无节点的部门")} <= turned
+    same = changes.changed_subjects(seeded, later, dt.date(2026, 3, 20), dt.date(2026, 3, 16))
+    assert ("Department", "name:无节点的部门") not in same  # late on both days: unchanged
+    hits = evaluate(seeded, RULES, [], dt.date(2026, 3, 20), only=["late_publication"],
+                    changed=written).hits
+    assert {h.key for h in hits} >= {code, "name:无节点的部门"}
+    assert all(h.label == "Department" and (h.label, h.key) in written for h in hits)
 
 
 def test_a_servant_holding_shares_of_no_recorded_size_is_a_finding(seeded):

@@ -406,6 +406,10 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store):
          "path": [key[origin], key[first], key[middle], key[far]],
          "path_types": ["LEGAL_REP_OF", "EXECUTIVE_OF", "BRANCH_OF"]}]
     assert frame.to_dict("records") == _level_by_level(store, subject, 3, on)
+    others = [Subject(*linked.split_id(n), "") for n in (first, middle, far)]
+    many = linked.linked_rows_many(store, [subject, *others], 3, on)
+    assert many[subject.node_id] == linked.linked_rows(store, subject, 3, on)
+    assert all(many.get(o.node_id, []) == linked.linked_rows(store, o, 3, on) for o in others)
     # before the branch relation ended it was the short way
     before = linked.linked_dishonesty(store, subject, 3, dt.date(2019, 6, 1))
     assert before.loc[before["subject_id"] == key[far], "hops"].tolist() == [1]
@@ -435,6 +439,12 @@ def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed
         "MATCH (p:Person) RETURN p.pid AS key, p.name AS name ORDER BY key")][::9][:12]
     black = linked.listed_in_force(store, "black", as_of)
     rows = 0
+    for hops in (1, 2, 3):  # the batch form (alert runs, checks) answers each as alone
+        many = linked.linked_rows_many(store, firms + persons, hops, as_of)
+        assert set(many) <= {s.node_id for s in firms + persons}
+        for subject in firms + persons:
+            assert many.get(subject.node_id, []) == linked.linked_rows(
+                store, subject, hops, as_of), (subject.key, hops)
     for subject in firms + persons:
         for hops in (1, 2, 3):
             expected = _level_by_level(store, subject, hops, as_of)
