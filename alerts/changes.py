@@ -44,16 +44,17 @@ SEARCH_RATIO = 20  # search from the changed subjects when they are fewer than 2
 
 
 def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
-                     previous_as_of: dt.date) -> set[tuple[str, str]]:
+                     previous_days: Sequence[dt.date]) -> set[tuple[str, str]]:
     """(label, key) of every subject touched since ``since``, or whose records turned by date
-    between the day the previous run was evaluated on and ``as_of``; and ("Department", key)
-    of every department (as the late-publication rule keys it) with a decision written since,
-    or whose 七天双公示 outcome differs between the two days.
+    between the days the previous runs were evaluated on (``previous_days``: the last complete
+    run's, and those of runs of some rules since) and ``as_of``; and ("Department", key) of
+    every department (as the late-publication rule keys it) with a decision written since, or
+    whose 七天双公示 outcome differs between the earliest and the latest of those days.
 
     What was written is found by indexed ``updated_at`` (graph/schema.yaml), one query per
     property tested, so that cost follows what changed, not the size of the graph. What turned
     by date is read only when the day moved (a daily run): these dates cannot be indexed."""
-    day_from, day_to = sorted((previous_as_of, as_of))
+    day_from, day_to = min(*previous_days, as_of), max(*previous_days, as_of)
     params = {"since": since, "day_from": day_from, "day_to": day_to,
               "due_from": day_from - DUE_SPAN}
     dated = day_from != day_to
@@ -69,6 +70,8 @@ def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
                           == publication_outcome(row["decided"], row["published"], day_to)):
                 continue  # the outcome is monotone in the day: unchanged at both ends, unchanged
             found.add(("Department", department_key(row["code"], row["authority"])))
+            if not turned:  # it may have been keyed by its name before it was linked
+                found.add(("Department", department_key(None, row["authority"])))
     return found
 
 

@@ -431,14 +431,14 @@ def _late_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
         rows = run(store, "alert-late-decisions-of", as_of=as_of, names=named,
                    codes=[k for k in keys if not k.startswith("name:")])
     late: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # the least of the names its decisions give: the same either way
     for row in rows:
         outcome = publication_outcome(row["decision_date"], row["publish_date"], as_of)
         if outcome in ("late", "unpublished_late"):
             word = "未公示" if outcome == "unpublished_late" else f"{row['publish_date']} 公示"
             kind = "行政处罚" if row["kind"] == "penalty" else "行政许可"
             key = department_key(row["code"], row["authority"])
-            names.setdefault(key, row["authority"] or "")
+            names[key] = min(names.get(key, row["authority"] or ""), row["authority"] or "")
             late[key].add(f"{kind} {row['decision_no']} {row['decision_date']} 决定 · {word}")
     return [Hit(rule.name, "Department", key, names[key], tuple(sorted(items)))
             for key, items in late.items()]
@@ -447,8 +447,13 @@ def _late_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
 def _late_subjects(store: GraphStore, rule: AlertRule, near: _Near
                    ) -> set[tuple[str, str]] | None:
     """The departments with a decision written, or whose publication outcome turned, since
-    (alerts/changes.py)."""
-    return _changed_of(near, ("Department",))
+    (alerts/changes.py); and when there are any, the departments known only by name that have
+    a case of the rule (a decision's department name corrected since leaves the old one)."""
+    changed = _changed_of(near, ("Department",))
+    if not changed:
+        return changed
+    return changed | {("Department", row["key"]) for row in run(
+        store, "alert-named-department-cases", rule=rule.name)}
 
 
 def _grouped(rows: Iterable[dict], subject: Callable[[dict], tuple[str, str, str]],

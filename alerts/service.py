@@ -75,7 +75,8 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
         if since is not None and last and last[0]["rules_sha256"] == digest:
             previous = last[0]
             since = min(since, previous["started_at"])
-            changed = changed_subjects(store, since, as_of, previous["as_of"]) | {
+            days = [previous["as_of"], previous["days_from"], previous["days_to"]]
+            changed = changed_subjects(store, since, as_of, [d for d in days if d]) | {
                 split_id(n) for n in also_changed}
         else:
             since = None  # nothing to start from, or the rules changed: a full run
@@ -86,7 +87,12 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
         if only is None:  # a complete run: the next incremental one starts here
             store.merge_nodes("AlertRun", [{"name": "last", "started_at": started,
                                             "as_of": as_of, "rules_sha256": digest,
-                                            "mode": evaluation.mode, "updated_at": started}])
+                                            "mode": evaluation.mode, "updated_at": started,
+                                            "days_from": as_of, "days_to": as_of}])
+        elif last:  # its cases stand as of its day: the next run reads what turned since
+            days = [d for d in (last[0]["days_from"], last[0]["days_to"], as_of) if d]
+            store.merge_nodes("AlertRun", [{"name": "last", "days_from": min(days),
+                                            "days_to": max(days), "updated_at": started}])
         owners = owners_by_subject(watches) if report.notices else {}
     result = AlertRun(evaluation.mode, since.isoformat() if since else None,
                       evaluation.changed, evaluation.asked, report,

@@ -39,6 +39,8 @@ from queries.subjects import Subject, default_as_of, display_name
 CONTROL_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                      "BRANCH_OF", "RELATIVE_OF")
 CHUNK = 5000  # keys per query
+# a batch of path walks reads everything this near its origins at once (farther: origin by origin)
+EVERY_WITHIN = 2
 # The subjects of the control graph: label -> (its key in graph/schema.yaml, the name of the
 # key-list parameter the hop queries take, the file-name stem of its embedded hop queries).
 SUBJECTS = {"Enterprise": ("uscc", "enterprises", "enterprise"),
@@ -490,21 +492,23 @@ def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],
 def _one_step_nearer(store: GraphStore, level: Mapping[str, list[str]],
                      around: Mapping[tuple[str, str], list[Relation]], hops: int,
                      types: Sequence[str], as_of: dt.date) -> dict[str, set[str]]:
-    """For each origin, the nodes at ``hops - 1`` from it among its level's neighbours. One
-    origin: one search for just those neighbours. Many: one search from all of them for
-    everything within ``hops - 1`` — the neighbours of every origin's nodes sent as the ends
-    of every origin's search would be tested against a list as long as all of them at each
-    step (minutes at 200,000 enterprises, against a second)."""
+    """For each origin, the nodes at ``hops - 1`` from it among its level's neighbours. Many
+    origins, near: one search from all of them for everything within ``hops - 1`` — the
+    neighbours of every origin's nodes sent as the ends of every origin's search would be
+    tested against a list as long as all of them at each step (minutes at 200,000
+    enterprises, against a second). One origin, or farther: a search per origin for just its
+    neighbours."""
     if hops == 1:
         return {origin: {origin} for origin in level}
-    if len(level) == 1:
-        [(origin, nodes)] = level.items()
-        candidates = {(r.label, r.key) for n in nodes for r in around[split_id(n)]}
-        found = shortest_distances_from(store, [split_id(origin)], types, hops - 1, as_of,
-                                        candidates)
-    else:
+    if len(level) > 1 and hops - 1 <= EVERY_WITHIN:
         found = shortest_distances_from(store, sorted(split_id(o) for o in level), types,
                                         hops - 1, as_of)
+    else:  # one origin, or so far that everything within reach would be too much to read
+        found = {}
+        for origin, nodes in level.items():
+            candidates = {(r.label, r.key) for n in nodes for r in around[split_id(n)]}
+            found |= shortest_distances_from(store, [split_id(origin)], types, hops - 1,
+                                             as_of, candidates)
     return {origin: {node_id(f.label, f.key) for f in found.get(split_id(origin), [])
                      if f.hops == hops - 1} for origin in level}
 

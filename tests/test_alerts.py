@@ -498,7 +498,7 @@ def test_a_department_changes_when_its_decision_is_written_or_falls_due(seeded):
     code = seeded.read("MATCH (a:Department) RETURN a.code AS code ORDER BY code LIMIT 1")[0][
         "code"]
     since = dt.datetime.now(dt.UTC)
-    assert not {c for c in changes.changed_subjects(seeded, since, AS_OF, AS_OF)
+    assert not {c for c in changes.changed_subjects(seeded, since, AS_OF, [AS_OF])
                 if c[0] == "Department"}
     decided = dt.date(2026, 3, 2)  # a Monday; 8 working days have passed by 2026-03-13
     stamp = {"updated_at": dt.datetime.now(dt.UTC)}  # as a load writes them
@@ -509,17 +509,47 @@ def test_a_department_changes_when_its_decision_is_written_or_falls_due(seeded):
          "authority": "无节点的部门", **stamp}])
     seeded.merge_relationships("ISSUED_BY", "Penalty", "Department", [
         {"src_key": "P-NEW-1", "dst_key": code, **stamp}])
-    written = changes.changed_subjects(seeded, since, AS_OF, AS_OF)
+    written = changes.changed_subjects(seeded, since, AS_OF, [AS_OF])
     assert {("Department", code), ("Department", "name:无节点的部门")} <= written
     later = dt.datetime.now(dt.UTC)  # nothing written since: only the days can turn it
-    turned = changes.changed_subjects(seeded, later, dt.date(2026, 3, 20), dt.date(2026, 3, 5))
+    turned = changes.changed_subjects(seeded, later, dt.date(2026, 3, 20),
+                                      [dt.date(2026, 3, 5)])
     assert {("Department", code), ("Department", "name:无节点的部门")} <= turned
-    same = changes.changed_subjects(seeded, later, dt.date(2026, 3, 20), dt.date(2026, 3, 16))
+    same = changes.changed_subjects(seeded, later, dt.date(2026, 3, 20),
+                                    [dt.date(2026, 3, 16)])
     assert ("Department", "name:无节点的部门") not in same  # late on both days: unchanged
     hits = evaluate(seeded, RULES, [], dt.date(2026, 3, 20), only=["late_publication"],
                     changed=written).hits
     assert {h.key for h in hits} >= {code, "name:无节点的部门"}
     assert all(h.label == "Department" and (h.label, h.key) in written for h in hits)
+    # the unnamed department's decision linked to a department later: its old key is asked too
+    relinked = dt.datetime.now(dt.UTC)
+    seeded.merge_relationships("ISSUED_BY", "Penalty", "Department", [
+        {"src_key": "P-NEW-2", "dst_key": code, "updated_at": dt.datetime.now(dt.UTC)}])
+    moved = changes.changed_subjects(seeded, relinked, AS_OF, [AS_OF])
+    assert {("Department", code), ("Department", "name:无节点的部门")} <= moved
+
+
+def test_a_run_of_some_rules_on_another_day_widens_the_next_window(seeded, monkeypatch):
+    """A ``--rule`` run's cases stand as of its day: the next incremental run reads what turned
+    by date between every such day and its own."""
+    from alerts import service
+    from queries.library import run
+
+    run_alerts(seeded, AS_OF, deliver_now=False)  # complete
+    assert [(r["as_of"], r["days_from"], r["days_to"]) for r in run(
+        seeded, "alert-last-run")] == [(AS_OF, AS_OF, AS_OF)]
+    later = AS_OF + dt.timedelta(days=30)
+    run_alerts(seeded, later, only=["own_record"], deliver_now=False)
+    assert [(r["as_of"], r["days_from"], r["days_to"]) for r in run(
+        seeded, "alert-last-run")] == [(AS_OF, AS_OF, later)]
+    asked = []
+    real = service.changed_subjects
+    monkeypatch.setattr(service, "changed_subjects",
+                        lambda *a: asked.append(a[3]) or real(*a))
+    done = run_alerts(seeded, AS_OF, since=dt.datetime.now(dt.UTC), deliver_now=False)
+    assert done.mode == "incremental" and asked and min(asked[0]) == AS_OF
+    assert max(asked[0]) == later
 
 
 def test_a_servant_holding_shares_of_no_recorded_size_is_a_finding(seeded):
