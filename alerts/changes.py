@@ -53,7 +53,8 @@ def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
 
     What was written is found by indexed ``updated_at`` (graph/schema.yaml), one query per
     property tested, so that cost follows what changed, not the size of the graph. What turned
-    by date is read only when the day moved (a daily run): these dates cannot be indexed."""
+    by date is read only when the day moved (a daily run): those dates are left without
+    indexes on purpose (graph/schema.yaml's header says why)."""
     day_from, day_to = min(*previous_days, as_of), max(*previous_days, as_of)
     params = {"since": since, "day_from": day_from, "day_to": day_to,
               "due_from": day_from - DUE_SPAN}
