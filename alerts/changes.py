@@ -126,9 +126,7 @@ def _queries(store: GraphStore, dated: bool) -> list[str]:
             match = _match(schema, "x", record, rel_type, "s", target)
             key = f"s.{quote_property(schema.node(target).key)}"
             back = _ends(target, key, target, key)
-            queries += [f"{match}{hint(schema, 'x', record, 'updated_at')} WHERE x.{written}{back}",
-                        f"{match}{hint(schema, 'r', rel_type, 'updated_at')} WHERE r.{written}"
-                        f"{back}"]
+            queries += _written(store, match, record, rel_type, back)
             if dated:
                 queries += [f"{match} WHERE {_between(f'x.{quote_property(d)}')}{back}"
                             for d in dates]
@@ -138,10 +136,7 @@ def _queries(store: GraphStore, dated: bool) -> list[str]:
         for source, _ in schema.relationship(rel_type).endpoints:
             match = _match(schema, "s", source, rel_type, "x", record)
             key = f"s.{quote_property(schema.node(source).key)}"
-            back = _ends(source, key, source, key)
-            queries += [f"{match}{hint(schema, 'x', record, 'updated_at')} WHERE x.{written}{back}",
-                        f"{match}{hint(schema, 'r', rel_type, 'updated_at')} WHERE r.{written}"
-                        f"{back}"]
+            queries += _written(store, match, record, rel_type, _ends(source, key, source, key))
     for rel_type in schema.relationship_types:
         if not schema.relationship(rel_type).temporal:
             continue
@@ -155,6 +150,15 @@ def _queries(store: GraphStore, dated: bool) -> list[str]:
                 queries += [f"{match} WHERE {_between(f'r.{day}')}{back}"
                             for day in ("start_date", "end_date")]
     return queries
+
+
+def _written(store: GraphStore, match: str, record: str, rel_type: str, back: str
+             ) -> list[str]:
+    """A record ``x`` or its link ``r`` written since, each through its own index."""
+    hint = store.dialect.index_hint
+    return [f"{match}{hint(store.schema, var, name, 'updated_at')} "
+            f"WHERE {var}.updated_at >= $since{back}"
+            for var, name in (("x", record), ("r", rel_type))]
 
 
 def _decision_queries(store: GraphStore, dated: bool) -> list[tuple[str, bool]]:

@@ -306,11 +306,7 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
     if not end_labels:
         return found
     leaving = {"both": (True, False), "out": (True,), "in": (False,)}[direction]
-    by_label: dict[str, list[str]] = {}
-    for label, key in dict.fromkeys(origins):
-        schema.node(label)
-        by_label.setdefault(label, []).append(key)
-    for label, keys in by_label.items():
+    for label, keys in _keys_by_label(schema, origins).items():
         if not any(_types_from(schema, label, types, outgoing) for outgoing in leaving):
             continue  # no asked-for relation can touch such an origin from that side
         many = len(keys) > store.dialect.anchored_keys
@@ -328,6 +324,15 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
     return found
 
 
+def _keys_by_label(schema: Schema, nodes: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(label, key) pairs as label -> keys, each once, in the order given; labels checked."""
+    by_label: dict[str, list[str]] = {}
+    for label, key in dict.fromkeys(nodes):
+        schema.node(label)
+        by_label.setdefault(label, []).append(key)
+    return by_label
+
+
 def relations_of(store: GraphStore, node: tuple[str, str], types: Sequence[str],
                  as_of: dt.date, direction: str = "both") -> list[Relation]:
     """The relations of ``types`` of one subject valid on the date (``direction`` ``in``:
@@ -343,12 +348,8 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
     subjects (a few keys go one anchored query each, as the engine answers them faster)."""
     schema = store.schema
     _check_dated(schema, types)
-    by_label: dict[str, list[str]] = {}
-    for label, key in dict.fromkeys(nodes):
-        schema.node(label)
-        by_label.setdefault(label, []).append(key)
     out: dict[tuple[str, str], list[Relation]] = {}
-    for label, keys in by_label.items():
+    for label, keys in _keys_by_label(schema, nodes).items():
         for key in keys:
             out[(label, key)] = []
         many = len(keys) > store.dialect.anchored_keys

@@ -327,10 +327,9 @@ def listed_in_force(store: GraphStore, kind: str, as_of: dt.date) -> dict[str, l
 def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
                       as_of: dt.date | None = None,
                       relations: Sequence[str] = CONTROL_RELATIONS,
-                      black: Mapping[str, list[dict]] | None = None,
-                      found: Sequence[Found] | None = None) -> pd.DataFrame:
+                      black: Mapping[str, list[dict]] | None = None) -> pd.DataFrame:
     """``linked_rows`` as a table (the CLI's and the dashboard's)."""
-    return _frame(linked_rows(store, subject, max_hops, as_of, relations, black, found))
+    return _frame(linked_rows(store, subject, max_hops, as_of, relations, black))
 
 
 def linked_rows(store: GraphStore, subject: Subject, max_hops: int = 2,
@@ -342,12 +341,11 @@ def linked_rows(store: GraphStore, subject: Subject, max_hops: int = 2,
     result of ``listed_in_force`` for the same date, when the caller has it already (a graph-
     wide ranking); without it the search tests each node it reaches, so one subject's question
     never reads the whole list. ``found``: this subject's share of ``listed_within`` (a batch
-    searched at once), so that only the paths remain to be walked."""
+    of checks searched at once), so that only the paths remain to be walked. Many subjects'
+    paths at once: ``linked_rows_many``."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
-    if not 0 <= max_hops <= MAX_HOPS:
-        raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
-                               f"{max_hops!r}")
+    _check_hops(max_hops)
     origin = subject.node_id
     if max_hops < 1:
         return []
@@ -371,9 +369,9 @@ def listed_within(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
                   as_of: dt.date, relations: Sequence[str] = CONTROL_RELATIONS
                   ) -> dict[str, list[Found]]:
     """For many subjects at once, the black-listed parties within ``max_hops`` and their
-    distances (one search per thousand subjects): what ``linked_dishonesty(found=...)`` takes
-    so that a batch of checks does not search subject by subject. Subjects with none are
-    left out."""
+    distances (one search per thousand subjects): what ``linked_rows(found=...)`` and
+    ``linked_rows_many`` start from, so that a batch does not search subject by subject.
+    Subjects with none are left out."""
     _check_relations(relations)
     found = shortest_distances_from(store, [split_id(s.node_id) for s in subjects], relations,
                                     max_hops, as_of, Listed("black"))
@@ -387,9 +385,7 @@ def linked_rows_many(store: GraphStore, subjects: Sequence[Subject], max_hops: i
     out): one search for the batch, then the paths walked back for all of them together, a
     few queries a level — what a batch of watches or checks costs instead of a search each."""
     _check_relations(relations)
-    if not 0 <= max_hops <= MAX_HOPS:
-        raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
-                               f"{max_hops!r}")
+    _check_hops(max_hops)
     if max_hops < 1:
         return {}
     found = listed_within(store, subjects, max_hops, as_of, relations)
@@ -572,6 +568,12 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     if not frame.empty:
         frame = frame.sort_values(["hops", "subject_id"]).reset_index(drop=True)
     return frame
+
+
+def _check_hops(max_hops: int) -> None:
+    if not 0 <= max_hops <= MAX_HOPS:
+        raise CreditGraphError(f"hops must be a whole number from 1 to {MAX_HOPS}; got "
+                               f"{max_hops!r}")
 
 
 def _check_relations(relations: Sequence[str]) -> None:
