@@ -37,6 +37,7 @@ STATUS_WORDS = {"open": "待处理", "in_progress": "处理中", "confirmed": "�
 SYSTEM = "system"
 SUPERVISOR_ONLY = ("civil_servant_finding",)  # civil-servant material (graph/users.py)
 MAX_COMMENT = 2000
+CASE_CHUNK = 5000  # case ids a query reads at once
 
 
 class CaseError(CreditGraphError):
@@ -202,10 +203,20 @@ class _Writes:
 
 
 def _clear(store: GraphStore, evaluation: Evaluation, writes: _Writes) -> int:
-    """Empty the evidence of the cases the evaluation asked about and found nothing for."""
+    """Empty the evidence of the cases the evaluation asked about and found nothing for: of a
+    rule evaluated in full, all its cases; of a rule asked about some subjects, only theirs
+    (their case ids are known: ``case_id_of``), so that a run on a few changes reads a few
+    cases."""
     hit = {(h.rule, h.label, h.key) for h in evaluation.hits}
+    whole = sorted(rule for rule, asked in evaluation.evaluated.items() if asked is None)
+    cases = run(store, "alert-cases-of-rules", rules=whole) if whole else []
+    wanted = sorted({case_id_of(rule, label, key)
+                     for rule, asked in evaluation.evaluated.items() if asked is not None
+                     for label, key in asked if (rule, label, key) not in hit})
+    cases += [row for start in range(0, len(wanted), CASE_CHUNK) for row in run(
+        store, "cases-by-ids", case_ids=wanted[start:start + CASE_CHUNK])]
     cleared = 0
-    for case in run(store, "alert-cases-of-rules", rules=sorted(evaluation.evaluated)):
+    for case in sorted(cases, key=lambda c: c["case_id"]):
         asked = evaluation.evaluated[case["rule"]]
         subject = (case["subject_label"], case["subject_key"])
         if (case["rule"], *subject) in hit or (asked is not None and subject not in asked):
@@ -263,11 +274,11 @@ def _event(store: GraphStore, case_id: str, now: dt.datetime, actor: str, action
 
 
 def watched(store: GraphStore, rows: list[dict] | None = None) -> list[Watched]:
-    """The watched subjects, from the watches (``rows``: as ``watches-all`` reads them, when
-    the caller has them already)."""
+    """The watched subjects, from the watches (``rows``: as ``watches-evaluated`` or
+    ``watches-all`` read them, when the caller has them already)."""
     return [Watched(r["subject_label"], r["subject_key"], r["subject_name"] or "", r["hops"],
                     tuple(r["rules"]) if r["rules"] else None)
-            for r in (run(store, "watches-all") if rows is None else rows)]
+            for r in (run(store, "watches-evaluated") if rows is None else rows)]
 
 
 # -- people acting on cases -------------------------------------------------------------------

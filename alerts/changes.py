@@ -60,13 +60,17 @@ def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
               "due_from": day_from - DUE_SPAN}
     dated = day_from != day_to
     found: set[tuple[str, str]] = set()
-    for query in _queries(store, dated):
-        for row in store.read(query, params):
+    subjects = _queries(store, dated)
+    decisions = _decision_queries(store, dated)
+    answers = store.read_many([(query, params) for query in subjects]
+                              + [(query, params) for query, _ in decisions])
+    for rows in answers[:len(subjects)]:
+        for row in rows:
             for label, key in ((row["a_label"], row["a"]), (row["b_label"], row["b"])):
                 if key is not None:
                     found.add((label, key))
-    for query, turned in _decision_queries(store, dated):
-        for row in store.read(query, params):
+    for (_, turned), rows in zip(decisions, answers[len(subjects):], strict=True):
+        for row in rows:
             if turned and (publication_outcome(row["decided"], row["published"], day_from)
                           == publication_outcome(row["decided"], row["published"], day_to)):
                 continue  # the outcome is monotone in the day: unchanged at both ends, unchanged

@@ -10,8 +10,10 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from threading import Lock
 
 from alerts.changes import department_key, distances
 from alerts.rules import AlertRule, AlertRules
@@ -26,6 +28,7 @@ from queries.linked import (
     CONTROL_RELATIONS,
     entries_by_kind,
     linked_rows_many,
+    listed_subjects,
     node_id,
     split_id,
 )
@@ -88,29 +91,43 @@ def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], a
     wanted = set(only) if only is not None else None
     chosen = [rule for rule in rules.rules if wanted is None or rule.name in wanted]
     near = _Near(store, changed, as_of, chosen, watched, measures)
-    hits: dict[tuple[str, str, str], Hit] = {}
-    evaluated: dict[str, frozenset[tuple[str, str]] | None] = {}
-    asked: dict[str, int] = {}
-    for rule in chosen:
+
+    def one(rule: AlertRule) -> tuple[list[Hit], frozenset[tuple[str, str]] | None, int | None]:
+        """A rule's hits, the subjects it was asked about (None: every one), how many."""
         watching = [w for w in watched if w.wants(rule.name)]
-        under_watch = frozenset((w.label, w.key) for w in watching)
+        asked: int | None = None
         if rule.kind in SUBJECT_RULES:
             subjects = SUBJECT_RULES[rule.kind](store, rule, watching, near)
-            asked[rule.name] = len(subjects)
+            asked = len(subjects)
             found = EVALUATORS[rule.kind](store, rule, subjects, as_of)
             scope: frozenset[tuple[str, str]] | None = frozenset(
                 (s.label, s.key) for s in subjects)
         elif rule.kind in KEYED_RULES and changed is not None:
             keys = KEYED_RULES[rule.kind](store, rule, near)
-            if keys is not None:
-                asked[rule.name] = len(keys)
+            asked = None if keys is None else len(keys)
             found = KEYED[rule.kind](store, rule, as_of, keys)
             scope = None if keys is None else frozenset(keys)
         else:
             found = EVALUATORS[rule.kind](store, rule, watching, as_of)
             scope = None
         if rule.scope == "watched":
+            under_watch = frozenset((w.label, w.key) for w in watching)
             scope = under_watch if scope is None else scope & under_watch
+        return found, scope, asked
+
+    # the rules read independently of each other: a store that answers reads from several
+    # threads at once (a server) evaluates them side by side
+    if store.parallel_reads > 1 and len(chosen) > 1:
+        with ThreadPoolExecutor(min(store.parallel_reads, len(chosen))) as pool:
+            outcomes = list(pool.map(one, chosen))
+    else:
+        outcomes = [one(rule) for rule in chosen]
+    hits: dict[tuple[str, str, str], Hit] = {}
+    evaluated: dict[str, frozenset[tuple[str, str]] | None] = {}
+    asked: dict[str, int] = {}
+    for rule, (found, scope, count) in zip(chosen, outcomes, strict=True):
+        if count is not None:
+            asked[rule.name] = count
         evaluated[rule.name] = scope
         for hit in found:
             if scope is not None and (hit.label, hit.key) not in scope:
@@ -152,10 +169,17 @@ class _Near:
             self.measures.relation_types if self.measures else ()))))
         self.watched = {(w.label, w.key) for w in watched
                         if any(w.wants(r.name) for r in rules if r.kind in WATCH_KINDS)}
+        self._searching = Lock()  # the two watch rules may ask at once (parallel reads)
 
     @cached_property
     def watch_distances(self) -> dict[tuple[str, str], int] | None:
         """Searched once, on first use by a watch rule in an incremental run."""
+        assert self.changed is not None
+        with self._searching:
+            return self._watch_distances
+
+    @cached_property
+    def _watch_distances(self) -> dict[tuple[str, str], int] | None:
         assert self.changed is not None
         return distances(self.store, self.changed, self.watched, self.watch_types,
                          self.watch_reach, self.as_of)
@@ -216,7 +240,11 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
         if hops < 1:
             continue
         subjects = {w: Subject(w.label, w.key, w.name) for w in group}
-        found = linked_rows_many(store, list(subjects.values()), hops, as_of)
+        origins = [(w.label, w.key) for w in group]
+        found, near = store.side_by_side(  # the paths, and the punished parties within reach
+            partial(linked_rows_many, store, list(subjects.values()), hops, as_of),
+            partial(shortest_distances_from, store, origins, CONTROL_RELATIONS, hops, as_of,
+                    ends=sorted(punished)) if punished else dict)
         for watch, subject in subjects.items():
             rows = found.get(subject.node_id, [])
             items[watch].update(
@@ -224,10 +252,8 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
                 f"{row['hops']} 跳" for row in rows for entry in row["entries"])
             words[watch] += [f"{row['name']}（{row['hops']} 跳）：{row['explanation']}"
                              for row in rows]
-        if not punished:
+        if not near:
             continue
-        near = shortest_distances_from(store, [(w.label, w.key) for w in group],
-                                       CONTROL_RELATIONS, hops, as_of, ends=sorted(punished))
         parties = {Subject(p.label, p.key, p.name or "") for found_parties in near.values()
                    for p in found_parties}
         measures = subject_sanctions_of(store, sorted(parties, key=lambda s: s.node_id), as_of)
@@ -334,8 +360,7 @@ def _conflict_subjects(store: GraphStore, rule: AlertRule, near: _Near
     """Red-listed subjects within the rule's reach of a change, and the changed subjects (a
     red entry that ended leaves a case to clear)."""
     assert near.changed is not None
-    red = {(r["label"], r["key"]) for r in run(store, "list-entries-all", kind="red",
-                                                as_of=near.as_of)}
+    red = listed_subjects(store, "red", near.as_of)
     found = distances(store, near.changed, red, CONTROL_RELATIONS, rule.hops or 0, near.as_of)
     if found is None:
         return None

@@ -22,7 +22,7 @@ from alerts.changes import changed_subjects
 from alerts.evaluate import evaluate
 from alerts.notify import notify, owners_by_subject
 from alerts.rules import AlertRules, load_alert_rules
-from alerts.watches import list_watches
+from alerts.watches import watches_to_evaluate
 from graph import audit
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
@@ -80,7 +80,7 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
                 split_id(n) for n in also_changed}
         else:
             since = None  # nothing to start from, or the rules changed: a full run
-        watches = list_watches(store)
+        watches = watches_to_evaluate(store)
         evaluation = evaluate(store, rules, case_store.watched(store, watches), as_of, only,
                               changed, measures)
         report = case_store.record_hits(store, rules, evaluation, as_of)

@@ -73,6 +73,11 @@ def list_watches(store: GraphStore, owner: str = "") -> list[dict]:
     return [row for row in run(store, "watches-all") if not owner or row["owner"] == owner]
 
 
+def watches_to_evaluate(store: GraphStore) -> list[dict]:
+    """Every watch with what an alert run needs of it (subject, owner, reach, rules)."""
+    return run(store, "watches-evaluated")
+
+
 def watches_for(store: GraphStore, actor: User | None, owner: str = "") -> list[dict]:
     require(actor, "investigator", "listing watches")
     return list_watches(store, owner)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from itertools import islice
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from graph import cypher
 from graph.errors import SchemaError, StoreError
@@ -22,6 +24,7 @@ ENDPOINT_FIELDS = ("src_key", "dst_key")
 LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): not data
 FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
+T = TypeVar("T")
 Columns = Mapping[str, Sequence[Any]]  # a table by column: name → values, row by row
 ProgressCallback = Callable[[int], None]
 
@@ -52,6 +55,9 @@ class GraphStore(ABC):
     local_writers: ClassVar[bool] = False
     # the engine has a bulk path for a first load into an empty store (``bulk_insert``)
     bulk_insert_path: ClassVar[bool] = False
+    # reads this store answers at once from threads of one process (a server: one session a
+    # read; the embedded engine's connection serves one read at a time)
+    parallel_reads: ClassVar[int] = 1
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         self.settings = settings
@@ -115,6 +121,25 @@ class GraphStore(ABC):
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a read query; rows as dicts of plain Python values (dates as ``datetime.date``,
         nodes as property dicts)."""
+
+    def read_many(self, statements: Sequence[Statement], side_by_side: bool = True
+                  ) -> list[list[Row]]:
+        """Independent reads, answered side by side where the store allows
+        (``parallel_reads``) and the caller asks (``side_by_side``: reads big enough to be
+        worth a thread each), else one after the other; the answers in the order asked."""
+        if not side_by_side:
+            return [self.read(query, params) for query, params in statements]
+        return self.side_by_side(*(partial(self.read, query, params)
+                                   for query, params in statements))
+
+    def side_by_side(self, *calls: Callable[[], T]) -> list[T]:
+        """Independent pieces of reading work, in threads where the store answers reads side
+        by side (``parallel_reads``), else one after the other; results in the order given,
+        and the first error raised as it would be without threads."""
+        if self.parallel_reads > 1 and len(calls) > 1:
+            with ThreadPoolExecutor(min(self.parallel_reads, len(calls))) as pool:
+                return list(pool.map(lambda call: call(), calls))
+        return [call() for call in calls]
 
     @abstractmethod
     def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:

@@ -272,6 +272,7 @@ def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequen
 
 
 BATCH = 1000  # origins a many-origin search asks for at once
+SPLIT = 100  # the fewest a query asks for when a batch is split for reads side by side
 
 
 def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]],
@@ -306,22 +307,39 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
     if not end_labels:
         return found
     leaving = {"both": (True, False), "out": (True,), "in": (False,)}[direction]
+    statements: list[tuple[str, dict[str, Any]]] = []
+    labels: list[str] = []
+    many_keys = False  # a batch: worth reading side by side; anchored look-ups are not
     for label, keys in _keys_by_label(schema, origins).items():
         if not any(_types_from(schema, label, types, outgoing) for outgoing in leaving):
             continue  # no asked-for relation can touch such an origin from that side
         many = len(keys) > store.dialect.anchored_keys
+        many_keys |= many
         query = store.dialect.shortest_search(schema, label, types, max_hops, end_labels,
                                               direction, mode, many)
-        for start in range(0, len(keys), BATCH if many else 1):
-            chunk = keys[start:start + BATCH]
-            asked = params | ({"keys": chunk} if many else {"key": chunk[0]})
-            for row in store.read(query, asked):
-                end_key = row[f"key_{row['label']}"]
-                if (row["label"], end_key) == (label, row["origin"]):
-                    continue
-                found.setdefault((label, row["origin"]), []).append(
-                    Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
+        for chunk in _chunks(store, keys, many):
+            statements.append((query, params | ({"keys": chunk} if many
+                                                else {"key": chunk[0]})))
+            labels.append(label)
+    for label, rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
+                           strict=True):
+        for row in rows:
+            end_key = row[f"key_{row['label']}"]
+            if (row["label"], end_key) == (label, row["origin"]):
+                continue
+            found.setdefault((label, row["origin"]), []).append(
+                Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
     return found
+
+
+def _chunks(store: GraphStore, keys: list[str], many: bool) -> list[list[str]]:
+    """The keys as the queries take them: one each (anchored), or ``BATCH`` a query — split
+    further, down to ``SPLIT`` a query, so that a store answering reads side by side
+    (``parallel_reads``) has a query for each of its threads."""
+    if not many:
+        return [[key] for key in keys]
+    size = min(BATCH, max(SPLIT, -(-len(keys) // store.parallel_reads)))
+    return [keys[start:start + size] for start in range(0, len(keys), size)]
 
 
 def _keys_by_label(schema: Schema, nodes: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -349,21 +367,27 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
     schema = store.schema
     _check_dated(schema, types)
     out: dict[tuple[str, str], list[Relation]] = {}
+    statements: list[tuple[str, dict[str, Any]]] = []
+    labels: list[str] = []
+    many_keys = False  # a batch: worth reading side by side; anchored look-ups are not
     for label, keys in _keys_by_label(schema, nodes).items():
         for key in keys:
             out[(label, key)] = []
         many = len(keys) > store.dialect.anchored_keys
+        many_keys |= many
         for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
             chosen = _types_from(schema, label, types, outgoing)
             if not chosen:
                 continue
             query = store.dialect.relations(schema, label, chosen, outgoing, many)
-            for start in range(0, len(keys), BATCH if many else 1):
-                chunk = keys[start:start + BATCH]
+            for chunk in _chunks(store, keys, many):
                 asked = {"keys": chunk} if many else {"key": chunk[0]}
-                for row in store.read(query, {**asked, "as_of": as_of}):
-                    out[(label, row["node"])].append(Relation(
-                        row["type"], row["label"], row[f"key_{row['label']}"], row["name"],
-                        row["country"], row["ratio"], row["role"], row["kind"],
-                        bool(row["outgoing"])))
+                statements.append((query, {**asked, "as_of": as_of}))
+                labels.append(label)
+    for label, rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
+                           strict=True):
+        for row in rows:
+            out[(label, row["node"])].append(Relation(
+                row["type"], row["label"], row[f"key_{row['label']}"], row["name"],
+                row["country"], row["ratio"], row["role"], row["kind"], bool(row["outgoing"])))
     return out

@@ -250,6 +250,23 @@ def _entries_query(store: GraphStore, label: str, anchored: bool) -> str:
             "l.end_date AS end_date, l.authority AS authority, s.name AS name")
 
 
+def listed_subjects(store: GraphStore, kind: str, as_of: dt.date) -> set[tuple[str, str]]:
+    """Every subject (label, key) with a ``kind`` (red / black) list entry in force, each
+    once and nothing else of it: what a search takes as its ends (the entries' columns would
+    cost their reading, dates above all)."""
+    schema = store.schema
+    found: set[tuple[str, str]] = set()
+    for label in LISTED_LABELS:
+        key = quote_property(schema.node(label).key)
+        query = (f"MATCH (l:{quote_label(schema, 'ListEntry')})"
+                 f"-[:{quote_rel_type(schema, 'LISTED')}]->(s:{quote_label(schema, label)}) "
+                 f"WHERE l.list_kind = $kind AND {entry_in_force('l')} "
+                 f"RETURN DISTINCT s.{key} AS key")
+        found |= {(label, row["key"]) for row in store.read(query, {"kind": kind,
+                                                                   "as_of": as_of})}
+    return found
+
+
 def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str],
                     as_of: dt.date) -> dict[str, dict[str, list[dict]]]:
     """``entries_in_force`` for several kinds in one read: kind -> node id -> entries, each

@@ -490,6 +490,13 @@ def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, se
     assert [(h.rule, h.label, h.key, h.items) for h in every.hits] == [
         (h.rule, h.label, h.key, h.items) for h in full.hits]
     assert {h.rule for h in full.hits} == set(RULES.by_name())  # every rule has hits to compare
+    # the rules, and the batches of their searches, read side by side (a server) or one
+    # after the other (the embedded engine, or a server told so): the same hits
+    monkeypatch.setattr(type(seeded), "parallel_reads", 1)
+    alone = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF, changed=everyone)
+    assert [(h.rule, h.label, h.key, h.items, h.words) for h in alone.hits] == [
+        (h.rule, h.label, h.key, h.items, h.words) for h in every.hits]
+    assert alone.evaluated == every.evaluated and alone.asked == every.asked
 
 
 def test_a_department_changes_when_its_decision_is_written_or_falls_due(seeded):

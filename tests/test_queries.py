@@ -457,6 +457,43 @@ def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed
     assert rows >= 10  # 11 parties found with this seed: the comparison is not vacuous
 
 
+def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_dir, tmp_path,
+                                                                  monkeypatch):
+    """Many-origin searches and relation reads go in chunks, read side by side where the store
+    answers reads from several threads (Neo4j): chunks of two, read in four threads or one
+    after the other, answer exactly as one query for the whole batch."""
+    from graph import traversal
+
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    as_of = dt.date(2026, 11, 1)
+    nodes = [("Enterprise", r["key"]) for r in store.read(
+        "MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key")][::7][:40]
+    nodes += [("Person", r["key"]) for r in store.read(
+        "MATCH (p:Person) RETURN p.pid AS key ORDER BY key")][::5][:20]
+    subjects = [Subject(label, key, "") for label, key in nodes]
+
+    def answers() -> tuple:
+        return (traversal.shortest_distances_from(store, nodes, linked.CONTROL_RELATIONS, 2,
+                                                  as_of),
+                traversal.shortest_distances_from(store, nodes, linked.CONTROL_RELATIONS, 3,
+                                                  as_of, linked.Listed("black")),
+                traversal.relations_of_many(store, nodes, linked.CONTROL_RELATIONS, as_of),
+                linked.linked_rows_many(store, subjects, 3, as_of))
+
+    whole = answers()
+    monkeypatch.setattr(traversal, "BATCH", 2)
+    monkeypatch.setattr(traversal, "SPLIT", 2)
+    for threads in {1, type(store).parallel_reads}:  # 4 on Neo4j; the embedded engine: 1
+        monkeypatch.setattr(type(store), "parallel_reads", threads)
+        assert answers() == whole, threads
+    assert all(whole[:3]) and whole[3]  # each answer holds something to compare
+    calls = [lambda: 1, lambda: 2, lambda: 3]
+    assert store.side_by_side(*calls) == [1, 2, 3]  # in the order given
+    with pytest.raises(ZeroDivisionError):
+        store.side_by_side(lambda: 1, lambda: 1 / 0)
+
+
 def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tmp_path,
                                                               monkeypatch):
     """Small frontiers are read with anchored queries, large ones with one query per label:
