@@ -367,9 +367,11 @@ def linked_rows(store: GraphStore, subject: Subject, max_hops: int = 2,
     if max_hops < 1:
         return []
     if black is None:  # the engine tests each node reached: no list is read or sent
-        reached, names = shortest_tree(store, origin, Listed("black"), max_hops, relations,
-                                       as_of, found)
-        listed = entries_in_force(store, [n for n in reached if n != origin], "black", as_of)
+        if found is None:  # else the caller searched for this origin among others
+            found = shortest_distances(store, split_id(origin), relations, max_hops, as_of,
+                                       Listed("black"))
+        reached, names = shortest_trees(store, {origin: found}, relations, as_of)[origin]
+        listed = entries_in_force(store, _listed_ends(found), "black", as_of)
     else:
         listed = dict(black)
         listed.pop(origin, None)
@@ -407,8 +409,8 @@ def linked_rows_many(store: GraphStore, subjects: Sequence[Subject], max_hops: i
         return {}
     found = listed_within(store, subjects, max_hops, as_of, relations)
     trees = shortest_trees(store, found, relations, as_of)
-    listed = entries_in_force(store, sorted({n for origin, (reached, _) in trees.items()
-                                             for n in reached if n != origin}), "black", as_of)
+    listed = entries_in_force(store, _listed_ends(f for parties in found.values()
+                                                  for f in parties), "black", as_of)
     out = {}
     for subject in subjects:
         origin = subject.node_id
@@ -437,19 +439,24 @@ def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_ho
                    for node, found in entries.items()])
 
 
+def _listed_ends(found: Iterable[Found]) -> list[str]:
+    """The black-listed parties a listing search found, whose entries the rows show: a node on
+    the path to one of them, nearer, is found by the same search if it is listed itself."""
+    return sorted({node_id(f.label, f.key) for f in found})
+
+
 def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str] | Listed, max_hops: int,
-                  types: Sequence[str], as_of: dt.date, first: Sequence[Found] | None = None
+                  types: Sequence[str], as_of: dt.date
                   ) -> tuple[dict[str, Reached], dict[str, str]]:
     """The ``ends`` within ``max_hops`` of ``origin``, each with one shortest path: the one
     ``search`` picks level by level — at every node the parent one step nearer that comes
     first by node id, then relationship type and start — so that both engines, and the
     level-by-level search, agree on ties.
 
-    One native shortest search finds the ends and their distances (unless the caller gives
-    them as ``first``); the paths are then walked back as ``shortest_trees`` walks them."""
-    if first is None:  # else the caller searched for this origin among others
-        wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
-        first = shortest_distances(store, split_id(origin), types, max_hops, as_of, wanted)
+    One native shortest search finds the ends and their distances; the paths are then walked
+    back as ``shortest_trees`` walks them."""
+    wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
+    first = shortest_distances(store, split_id(origin), types, max_hops, as_of, wanted)
     return shortest_trees(store, {origin: first}, types, as_of)[origin]
 
 
@@ -459,8 +466,10 @@ def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],
     """For each origin, the paths to what its shortest search found (``firsts``: origin node
     id -> the parties and their distances), walked back from the ends one level at a time for
     every origin together: the relations of the level's nodes (one query per label), and for
-    those one step nearer, one more shortest search per level. An origin that found nothing
-    costs nothing."""
+    those one step nearer, one more shortest search per level — except the last two levels,
+    which the origins' own relations answer (read once): the nodes one step from an origin are
+    the nearer side of level 2, and its relations to them are the last step of every path. An
+    origin that found nothing costs nothing. The origins' own names are the caller's to set."""
     reached = {o: {o: Reached(0, None, None, {o})} for o in firsts}
     names: dict[str, dict[str, str]] = {o: {} for o in firsts}
     pending: dict[str, dict[str, int]] = {o: {} for o in firsts}
@@ -470,18 +479,31 @@ def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],
             pending[origin][node] = found.hops
             names[origin][node] = display_name(found.label, found.name, found.country)
     top = max((d for waiting in pending.values() for d in waiting.values()), default=0)
+    own: dict[str, dict[str, list[Relation]]] = {o: defaultdict(list) for o in firsts}
+    if top:
+        for (label, key), relations in relations_of_many(
+                store, sorted(split_id(o) for o, waiting in pending.items() if waiting), types,
+                as_of).items():
+            for rel in relations:
+                own[node_id(label, key)][node_id(rel.label, rel.key)].append(rel)
     for hops in range(top, 0, -1):
         level = {o: sorted(n for n, d in waiting.items() if d == hops)
                  for o, waiting in pending.items()}
         level = {o: nodes for o, nodes in level.items() if nodes}
-        around = relations_of_many(
-            store, sorted({split_id(n) for nodes in level.values() for n in nodes}), types,
-            as_of)
-        nearer = _one_step_nearer(store, level, around, hops, types, as_of)
+        if hops == 1:  # the origin is the parent; its relations to the node are the options
+            around: Mapping[tuple[str, str], list[Relation]] = {}
+            nearer = {o: {o} for o in level}
+        else:
+            around = relations_of_many(
+                store, sorted({split_id(n) for nodes in level.values() for n in nodes}), types,
+                as_of)
+            nearer = ({o: set(own[o]) - {o} for o in level} if hops == 2
+                      else _one_step_nearer(store, level, around, hops, types, as_of))
         for origin, nodes in level.items():
             for node in nodes:
                 options = []
-                for rel in around[split_id(node)]:
+                for rel in (around[split_id(node)] if hops > 1
+                            else [_seen_from(r, origin) for r in own[origin][node]]):
                     there = node_id(rel.label, rel.key)
                     if there not in nearer[origin]:
                         continue
@@ -500,6 +522,14 @@ def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],
     # a node whose parent was lost to a concurrent change has no path to the origin
     return {o: ({n: r for n, r in tree.items() if _leads_home(tree, n)}, names[o])
             for o, tree in reached.items()}
+
+
+def _seen_from(rel: Relation, origin: str) -> Relation:
+    """An origin's relation to a node, as the node sees it (the origin at its far end; the
+    origin's name is not read here: the caller has it)."""
+    label, key = split_id(origin)
+    return Relation(rel.type, label, key, None, None, rel.ratio, rel.role, rel.kind,
+                    not rel.outgoing)
 
 
 def _one_step_nearer(store: GraphStore, level: Mapping[str, list[str]],
