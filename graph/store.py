@@ -5,6 +5,7 @@ atomic group of writes, wipe); batching, row checking and counting live here onc
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,15 @@ LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): n
 FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
 T = TypeVar("T")
+_SIDE = threading.local()  # busy: this thread runs a share of ``side_by_side``
+
+
+def _in_side_thread(call: Callable[[], T]) -> T:
+    _SIDE.busy = True
+    try:
+        return call()
+    finally:
+        _SIDE.busy = False
 Columns = Mapping[str, Sequence[Any]]  # a table by column: name → values, row by row
 ProgressCallback = Callable[[int], None]
 
@@ -135,10 +145,12 @@ class GraphStore(ABC):
     def side_by_side(self, *calls: Callable[[], T]) -> list[T]:
         """Independent pieces of reading work, in threads where the store answers reads side
         by side (``parallel_reads``), else one after the other; results in the order given,
-        and the first error raised as it would be without threads."""
-        if self.parallel_reads > 1 and len(calls) > 1:
+        and the first error raised as it would be without threads. Work already running in
+        one of these threads goes one after the other: never more than ``parallel_reads``
+        reads at once, however the callers nest."""
+        if self.parallel_reads > 1 and len(calls) > 1 and not getattr(_SIDE, "busy", False):
             with ThreadPoolExecutor(min(self.parallel_reads, len(calls))) as pool:
-                return list(pool.map(lambda call: call(), calls))
+                return list(pool.map(_in_side_thread, calls))
         return [call() for call in calls]
 
     @abstractmethod

@@ -440,6 +440,26 @@ def test_incremental_runs_find_what_a_full_run_finds_and_record_evidence_gone(
             for firm in (quiet[1], near["active_firm"])} <= set(step.report.cases)
     assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
                                               "cleared", "recurred"), 0)
+    # 5. a whole-graph rule asked about some subjects: the black entry of the planted red/black
+    #    conflict ends, and the red firm's case (read by its id) records its evidence gone
+    conflict = case["red_black_conflict"]
+    red = case_store.case_id_of("red_black_conflict", "Enterprise", conflict["red"])
+    assert case_store.show_case(seeded, USERS["inv1"], red)["evidence"]["items"]
+    since = dt.datetime.now(dt.UTC)
+    stored = seeded.read(  # the entry as planted, its end written (as a list feed writes it)
+        "MATCH (l:ListEntry {entry_id: $id}) RETURN l.list_kind AS list_kind, "
+        "l.list_type AS list_type, l.authority AS authority, l.start_date AS start_date",
+        {"id": conflict["black_entry"]})
+    assert len(stored) == 1
+    seeded.merge_nodes("ListEntry", [{**stored[0], "entry_id": conflict["black_entry"],
+                                      "end_date": dt.date(2026, 10, 1), "updated_at": since}])
+    moved = propagate(seeded, load_rules(), AS_OF, changed_since=since)
+    step = run_alerts(seeded, AS_OF, since, moved.touched)
+    assert step.mode == "incremental" and step.report.cleared >= 1
+    shown = case_store.show_case(seeded, USERS["inv1"], red)
+    assert shown["evidence"]["items"] == [] and shown["history"][-1]["action"] == (
+        "evidence_gone")
+    assert _settled(seeded)["cleared"] == 0
 
 
 def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_dir):
@@ -490,9 +510,13 @@ def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, se
     assert [(h.rule, h.label, h.key, h.items) for h in every.hits] == [
         (h.rule, h.label, h.key, h.items) for h in full.hits]
     assert {h.rule for h in full.hits} == set(RULES.by_name())  # every rule has hits to compare
-    # the rules, and the batches of their searches, read side by side (a server) or one
-    # after the other (the embedded engine, or a server told so): the same hits
+    # the rules read side by side (a server) or one after the other (the embedded engine, or
+    # a server told so), their searches' batches whole or split in chunks of two: the same
+    from graph import traversal
+
     monkeypatch.setattr(type(seeded), "parallel_reads", 1)
+    monkeypatch.setattr(traversal, "BATCH", 2)
+    monkeypatch.setattr(traversal, "SPLIT", 2)
     alone = evaluate(seeded, RULES, case_store.watched(seeded), AS_OF, changed=everyone)
     assert [(h.rule, h.label, h.key, h.items, h.words) for h in alone.hits] == [
         (h.rule, h.label, h.key, h.items, h.words) for h in every.hits]

@@ -488,7 +488,7 @@ def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_di
     whole = answers()
     monkeypatch.setattr(traversal, "BATCH", 2)
     monkeypatch.setattr(traversal, "SPLIT", 2)
-    for threads in {1, type(store).parallel_reads}:  # 4 on Neo4j; the embedded engine: 1
+    for threads in sorted({1, type(store).parallel_reads}):  # Neo4j: 1, then 4; embedded: 1
         monkeypatch.setattr(type(store), "parallel_reads", threads)
         assert answers() == whole, threads
     assert all(whole[:3]) and whole[3]  # each answer holds something to compare
@@ -496,6 +496,23 @@ def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_di
     assert store.side_by_side(*calls) == [1, 2, 3]  # in the order given
     with pytest.raises(ZeroDivisionError):
         store.side_by_side(lambda: 1, lambda: 1 / 0)
+    # a batch is split so that each thread has a share, never below SPLIT keys a query
+    monkeypatch.setattr(traversal, "BATCH", 1000)
+    monkeypatch.setattr(traversal, "SPLIT", 100)
+    threads = type("Threads", (), {"parallel_reads": 4})()
+    keys = [str(n) for n in range(1000)]
+    assert [len(c) for c in traversal._chunks(threads, keys, True)] == [250] * 4
+    assert [len(c) for c in traversal._chunks(threads, keys[:150], True)] == [100, 50]
+    assert traversal._chunks(threads, keys[:3], False) == [["0"], ["1"], ["2"]]
+    threads.parallel_reads = 1
+    assert [len(c) for c in traversal._chunks(threads, keys * 2, True)] == [1000, 1000]
+    # nested work runs in the outer threads only: never more than parallel_reads at once
+    if type(store).parallel_reads > 1:
+        import threading
+
+        names = store.side_by_side(*[lambda: store.side_by_side(
+            *[lambda: threading.current_thread().name] * 3)] * 3)
+        assert all(len(set(inner)) == 1 for inner in names)
 
 
 def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tmp_path,
