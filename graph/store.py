@@ -27,14 +27,6 @@ FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
 T = TypeVar("T")
 _SIDE = threading.local()  # busy: this thread runs a share of ``side_by_side``
-
-
-def _in_side_thread(call: Callable[[], T]) -> T:
-    _SIDE.busy = True
-    try:
-        return call()
-    finally:
-        _SIDE.busy = False
 Columns = Mapping[str, Sequence[Any]]  # a table by column: name → values, row by row
 ProgressCallback = Callable[[int], None]
 
@@ -49,6 +41,14 @@ class StoreStatus:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _in_side_thread(call: Callable[[], T]) -> T:
+    _SIDE.busy = True
+    try:
+        return call()
+    finally:
+        _SIDE.busy = False
 
 
 class GraphStore(ABC):

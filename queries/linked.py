@@ -541,8 +541,6 @@ def _one_step_nearer(store: GraphStore, level: Mapping[str, list[str]],
     tested against a list as long as all of them at each step (minutes at 200,000
     enterprises, against a second). One origin, or farther: a search per origin for just its
     neighbours."""
-    if hops == 1:
-        return {origin: {origin} for origin in level}
     if len(level) > 1 and hops - 1 <= EVERY_WITHIN:
         found = shortest_distances_from(store, sorted(split_id(o) for o in level), types,
                                         hops - 1, as_of)
