@@ -18,7 +18,7 @@ from threading import Lock
 from alerts.changes import department_key, distances
 from alerts.rules import AlertRule, AlertRules
 from graph.store import GraphStore
-from graph.traversal import shortest_distances_from
+from graph.traversal import Sanctioned, shortest_distances_from
 from propagation.rules import RuleSet, load_rules
 from queries import audits, clusters
 from queries.audits import publication_outcome
@@ -232,8 +232,6 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
     by_reach: dict[int, list[Watched]] = defaultdict(list)
     for watch in watched:
         by_reach[watch.hops or rule.hops or 0].append(watch)
-    punished = {split_id(row["subject_id"]) for row in run(store, "alert-punished-subjects",
-                                                            as_of=as_of)}
     items: dict[Watched, set[str]] = defaultdict(set)
     words: dict[Watched, list[str]] = defaultdict(list)
     for hops, group in sorted(by_reach.items()):
@@ -244,7 +242,7 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
         found, near = store.side_by_side(  # the paths, and the punished parties within reach
             partial(linked_rows_many, store, list(subjects.values()), hops, as_of),
             partial(shortest_distances_from, store, origins, CONTROL_RELATIONS, hops, as_of,
-                    ends=sorted(punished)) if punished else dict)
+                    ends=Sanctioned("punishment")))
         for watch, subject in subjects.items():
             rows = found.get(subject.node_id, [])
             items[watch].update(

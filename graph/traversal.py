@@ -72,10 +72,25 @@ def entry_in_force(var: str) -> str:
             f" AND ({var}.repaired_on IS NULL OR {var}.repaired_on > $as_of)")
 
 
+def measure_in_force(var: str) -> str:
+    """A joint-punishment measure (``Sanction``) in force on ``$as_of``."""
+    return (f"{var}.valid_from <= $as_of "
+            f"AND ({var}.valid_to IS NULL OR {var}.valid_to >= $as_of)")
+
+
 @dataclass(frozen=True)
 class Listed:
     """Search ends: every subject with a list entry of ``kind`` (black / red) in force on the
     search's date, tested by the engine on each node reached — no list to send."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Sanctioned:
+    """Search ends: every subject a measure of ``kind`` (``punishment``, or ``withheld`` for a
+    red-list incentive suspended) in force on the search's date applies to, tested by the
+    engine on each node reached — no list of such subjects to read and send."""
 
     kind: str
 
@@ -143,8 +158,9 @@ class Dialect:
                         max_hops: int, end_labels: Sequence[str], direction: str,
                         ends: str, many: bool = False) -> str:
         """``direction``: ``both``, ``out`` (relations leaving the origin's side) or ``in``;
-        ``ends``: ``every`` node reached, the ``keys`` in ``$ends_<Label>``, or the ``listed``
-        (a list entry of kind ``$list_kind`` in force); ``many``: from every origin in
+        ``ends``: ``every`` node reached, the ``keys`` in ``$ends_<Label>``, the ``listed`` (a
+        list entry of kind ``$list_kind`` in force) or the ``sanctioned`` (a measure of kind
+        ``$sanction_kind`` in force); ``many``: from every origin in
         ``$keys`` at once (each row names its ``origin``), else from ``$key``."""
         raise NotImplementedError
 
@@ -175,6 +191,10 @@ class Dialect:
             return (f"EXISTS {{ MATCH (l:{quote_label(schema, 'ListEntry')})"
                     f"-[:{quote_rel_type(schema, 'LISTED')}]->({var}) "
                     f"WHERE l.list_kind = $list_kind AND {entry_in_force('l')} }}")
+        if ends == "sanctioned":
+            return (f"EXISTS {{ MATCH (x:{quote_label(schema, 'Sanction')})"
+                    f"-[:{quote_rel_type(schema, 'APPLIES_TO')}]->({var}) "
+                    f"WHERE x.kind = $sanction_kind AND {measure_in_force('x')} }}")
         return " OR ".join(f"{var}.{_key(schema, label)} IN $ends_{label}"
                            for label in end_labels)
 
@@ -260,9 +280,10 @@ class Neo4jDialect(Dialect):
 
 def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequence[str],
                        max_hops: int, as_of: dt.date,
-                       ends: Iterable[tuple[str, str]] | Listed | None = None,
+                       ends: Iterable[tuple[str, str]] | Listed | Sanctioned | None = None,
                        direction: str = "both") -> list[Found]:
     """Each of ``ends`` (label, key) — or every subject listed as ``ends`` (``Listed``) asks,
+    or under a measure as ``ends`` (``Sanctioned``) asks,
     or, with ``ends=None``, every subject — within ``max_hops`` valid relations of ``types``
     from ``origin``, with its distance; the origin itself is never among them. ``direction``
     ``in`` follows relations towards the origin only (its owners, their owners, ...). One
@@ -277,7 +298,7 @@ SPLIT = 100  # the fewest a query asks for when a batch is split for reads side 
 
 def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]],
                             types: Sequence[str], max_hops: int, as_of: dt.date,
-                            ends: Iterable[tuple[str, str]] | Listed | None = None,
+                            ends: Iterable[tuple[str, str]] | Listed | Sanctioned | None = None,
                             direction: str = "both") -> dict[tuple[str, str], list[Found]]:
     """``shortest_distances`` for many origins: one query per origin label and ``BATCH``
     origins, not one per origin. Origins that reach nothing are left out."""
@@ -295,6 +316,12 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
         listed = {target for _, target in schema.relationship("LISTED").endpoints}
         end_labels, mode = sorted(touched & listed), "listed"
         params["list_kind"] = ends.kind
+    elif isinstance(ends, Sanctioned):
+        if ends.kind not in ("punishment", "withheld"):
+            raise ValueError(f"measure kind {ends.kind!r}")
+        applies = {target for _, target in schema.relationship("APPLIES_TO").endpoints}
+        end_labels, mode = sorted(touched & applies), "sanctioned"
+        params["sanction_kind"] = ends.kind
     else:
         mode = "keys"
         wanted: dict[str, set[str]] = {}

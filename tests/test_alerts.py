@@ -22,9 +22,11 @@ from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
 from alerts.service import run_alerts
 from alerts.watches import WatchError, add_watches, list_watches, remove_watches
 from graph.identifiers import person_key
+from graph.traversal import Sanctioned, shortest_distances_from
 from graph.users import User, add_user
 from propagation.rules import load_rules
 from propagation.service import propagate
+from queries.linked import CONTROL_RELATIONS
 from queries.subjects import Subject, resolve
 from seed.generator import generate
 from tests.conftest import load_seed
@@ -476,6 +478,20 @@ def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_
                             only=["near_black"]).hits, "near_black")[near["subject"]]
     measures = [item for item in hit.items if item.startswith("惩戒措施")]
     assert measures and all(" 跳 ← " in item for item in measures)
+    # the punished parties within reach are tested on the server (Sanctioned): the same as a
+    # search for the subjects of the punishments in force, read and sent as a list
+    punished = sorted({tuple(r["id"].split(":", 1)) for r in seeded.read(
+        "MATCH (s:Sanction) WHERE s.kind = 'punishment' AND s.valid_from <= $d "
+        "AND (s.valid_to IS NULL OR s.valid_to >= $d) RETURN s.subject_id AS id", {"d": AS_OF})})
+    origins = sorted({(label, key) for label, key in punished if label == "Enterprise"})[:30]
+    origins += [("Enterprise", near["subject"])]
+    by_server, by_list = ({origin: sorted(found, key=repr) for origin, found in
+                           shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF,
+                                                   ends=ends).items()}
+                          for ends in (Sanctioned("punishment"), punished))
+    assert by_server == by_list and len(by_server) >= 10
+    with pytest.raises(ValueError, match="measure kind"):
+        shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF, Sanctioned("x"))
     assert list_watches(seeded)[0]["rules"] == ["near_black"]
     add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=[])  # every rule again
     assert not list_watches(seeded)[0]["rules"]
