@@ -112,6 +112,9 @@ BACKENDS = [
 @pytest.fixture(scope="session")
 def neo4j_env() -> Iterator[dict[str, str]]:
     if os.environ.get("NEO4J_URI"):
+        if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers would wipe each other's data
+            pytest.exit("NEO4J_URI names one database for every worker: run the suite in one "
+                        "process (no -n) against a Neo4j of your own", returncode=3)
         env = {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
                                           "NEO4J_DATABASE") if k in os.environ}
         _refuse_if_in_use(env)
