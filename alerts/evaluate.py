@@ -18,7 +18,7 @@ from threading import Lock
 from alerts.changes import department_key, distances
 from alerts.rules import AlertRule, AlertRules
 from graph.store import GraphStore
-from graph.traversal import Sanctioned, shortest_distances_from
+from graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
 from propagation.rules import RuleSet, load_rules
 from queries import audits, clusters
 from queries.audits import publication_outcome
@@ -238,11 +238,17 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
         if hops < 1:
             continue
         subjects = {w: Subject(w.label, w.key, w.name) for w in group}
-        origins = [(w.label, w.key) for w in group]
-        found, near = store.side_by_side(  # the paths, and the punished parties within reach
-            partial(linked_rows_many, store, list(subjects.values()), hops, as_of),
-            partial(shortest_distances_from, store, origins, CONTROL_RELATIONS, hops, as_of,
-                    ends=Sanctioned("punishment")))
+        # one search for the black-listed and the punished parties within reach
+        near = shortest_distances_from(store, [(w.label, w.key) for w in group],
+                                       CONTROL_RELATIONS, hops, as_of,
+                                       AnyOf((Listed("black"), Sanctioned("punishment"))))
+        parties = {Subject(p.label, p.key, p.name or "") for found_parties in near.values()
+                   for p in found_parties}
+        found, measures = store.side_by_side(  # the paths to the listed; the measures
+            partial(linked_rows_many, store, list(subjects.values()), hops, as_of,
+                    found={node_id(*origin): reached for origin, reached in near.items()}),
+            partial(subject_sanctions_of, store, sorted(parties, key=lambda s: s.node_id),
+                    as_of))
         for watch, subject in subjects.items():
             rows = found.get(subject.node_id, [])
             items[watch].update(
@@ -250,11 +256,6 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
                 f"{row['hops']} 跳" for row in rows for entry in row["entries"])
             words[watch] += [f"{row['name']}（{row['hops']} 跳）：{row['explanation']}"
                              for row in rows]
-        if not near:
-            continue
-        parties = {Subject(p.label, p.key, p.name or "") for found_parties in near.values()
-                   for p in found_parties}
-        measures = subject_sanctions_of(store, sorted(parties, key=lambda s: s.node_id), as_of)
         for watch in group:
             own = node_id(watch.label, watch.key)
             for party in near.get((watch.label, watch.key), []):

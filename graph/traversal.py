@@ -95,6 +95,18 @@ class Sanctioned:
     kind: str
 
 
+@dataclass(frozen=True)
+class AnyOf:
+    """Search ends: every subject that meets any of ``tests`` (at most one ``Listed`` and one
+    ``Sanctioned``) — one search where two would walk the same relations from the same
+    origins. Which test a subject met is not returned: read it for the few found."""
+
+    tests: tuple[Listed | Sanctioned, ...]
+
+
+Ends = Iterable[tuple[str, str]] | Listed | Sanctioned | AnyOf | None
+
+
 def _checked_hops(max_hops: int) -> int:
     if not isinstance(max_hops, int) or isinstance(max_hops, bool) or not (
             1 <= max_hops <= MAX_HOPS):
@@ -159,9 +171,10 @@ class Dialect:
                         ends: str, many: bool = False) -> str:
         """``direction``: ``both``, ``out`` (relations leaving the origin's side) or ``in``;
         ``ends``: ``every`` node reached, the ``keys`` in ``$ends_<Label>``, the ``listed`` (a
-        list entry of kind ``$list_kind`` in force) or the ``sanctioned`` (a measure of kind
-        ``$sanction_kind`` in force); ``many``: from every origin in
-        ``$keys`` at once (each row names its ``origin``), else from ``$key``."""
+        list entry of kind ``$list_kind`` in force), the ``sanctioned`` (a measure of kind
+        ``$sanction_kind`` in force), or several of these joined by ``|`` (any); ``many``:
+        from every origin in ``$keys`` at once (each row names its ``origin``), else from
+        ``$key``."""
         raise NotImplementedError
 
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
@@ -183,8 +196,11 @@ class Dialect:
         country = (f"{var}.country" if _has(schema, end_labels, "country") else "NULL")
         return f"{keys}, {var}.name AS name, {country} AS country"
 
-    @staticmethod
-    def _end_filter(schema: Schema, end_labels: Sequence[str], var: str, ends: str) -> str:
+    @classmethod
+    def _end_filter(cls, schema: Schema, end_labels: Sequence[str], var: str, ends: str) -> str:
+        if "|" in ends:  # any of several tests
+            return " OR ".join(f"({cls._end_filter(schema, end_labels, var, one)})"
+                               for one in ends.split("|"))
         if ends == "every":
             return "true"
         if ends == "listed":
@@ -280,10 +296,10 @@ class Neo4jDialect(Dialect):
 
 def shortest_distances(store: GraphStore, origin: tuple[str, str], types: Sequence[str],
                        max_hops: int, as_of: dt.date,
-                       ends: Iterable[tuple[str, str]] | Listed | Sanctioned | None = None,
+                       ends: Ends = None,
                        direction: str = "both") -> list[Found]:
     """Each of ``ends`` (label, key) — or every subject listed as ``ends`` (``Listed``) asks,
-    or under a measure as ``ends`` (``Sanctioned``) asks,
+    or under a measure as ``ends`` (``Sanctioned``) asks, or either (``AnyOf``),
     or, with ``ends=None``, every subject — within ``max_hops`` valid relations of ``types``
     from ``origin``, with its distance; the origin itself is never among them. ``direction``
     ``in`` follows relations towards the origin only (its owners, their owners, ...). One
@@ -296,9 +312,23 @@ BATCH = 1000  # origins a many-origin search asks for at once
 SPLIT = 100  # the fewest a query asks for when a batch is split for reads side by side
 
 
+def _end_test(schema: Schema, test: Listed | Sanctioned, params: dict[str, Any]) -> set[str]:
+    """The labels a ``Listed`` / ``Sanctioned`` test can hold for; its kind goes in
+    ``params``."""
+    if isinstance(test, Listed):
+        if test.kind not in ("black", "red"):
+            raise ValueError(f"list kind {test.kind!r}")
+        params["list_kind"] = test.kind
+        return {target for _, target in schema.relationship("LISTED").endpoints}
+    if test.kind not in ("punishment", "withheld"):
+        raise ValueError(f"measure kind {test.kind!r}")
+    params["sanction_kind"] = test.kind
+    return {target for _, target in schema.relationship("APPLIES_TO").endpoints}
+
+
 def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]],
                             types: Sequence[str], max_hops: int, as_of: dt.date,
-                            ends: Iterable[tuple[str, str]] | Listed | Sanctioned | None = None,
+                            ends: Ends = None,
                             direction: str = "both") -> dict[tuple[str, str], list[Found]]:
     """``shortest_distances`` for many origins: one query per origin label and ``BATCH``
     origins, not one per origin. Origins that reach nothing are left out."""
@@ -310,18 +340,16 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
     params: dict[str, Any] = {"as_of": as_of}
     if ends is None:
         end_labels, mode = sorted(touched), "every"
-    elif isinstance(ends, Listed):
-        if ends.kind not in ("black", "red"):
-            raise ValueError(f"list kind {ends.kind!r}")
-        listed = {target for _, target in schema.relationship("LISTED").endpoints}
-        end_labels, mode = sorted(touched & listed), "listed"
-        params["list_kind"] = ends.kind
-    elif isinstance(ends, Sanctioned):
-        if ends.kind not in ("punishment", "withheld"):
-            raise ValueError(f"measure kind {ends.kind!r}")
-        applies = {target for _, target in schema.relationship("APPLIES_TO").endpoints}
-        end_labels, mode = sorted(touched & applies), "sanctioned"
-        params["sanction_kind"] = ends.kind
+    elif isinstance(ends, Listed | Sanctioned | AnyOf):
+        tests = ends.tests if isinstance(ends, AnyOf) else (ends,)
+        if not tests or len({type(test) for test in tests}) < len(tests):
+            raise ValueError(f"ends {ends!r}: one test of each kind, at least one")
+        testable: set[str] = set()
+        for test in tests:
+            testable |= _end_test(schema, test, params)
+        end_labels = sorted(touched & testable)
+        mode = "|".join("listed" if isinstance(test, Listed) else "sanctioned"
+                        for test in tests)
     else:
         mode = "keys"
         wanted: dict[str, set[str]] = {}

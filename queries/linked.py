@@ -398,19 +398,27 @@ def listed_within(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
 
 
 def linked_rows_many(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
-                     as_of: dt.date, relations: Sequence[str] = CONTROL_RELATIONS
-                     ) -> dict[str, list[dict]]:
+                     as_of: dt.date, relations: Sequence[str] = CONTROL_RELATIONS,
+                     found: dict[str, list[Found]] | None = None) -> dict[str, list[dict]]:
     """``linked_rows`` for many subjects at once (node id -> rows; subjects with none left
     out): one search for the batch, then the paths walked back for all of them together, a
-    few queries a level — what a batch of watches or checks costs instead of a search each."""
+    few queries a level — what a batch of watches or checks costs instead of a search each.
+
+    ``found``: the search's answer, made by the caller (node id -> parties within
+    ``max_hops`` over ``relations``, nearest distances): every black-listed one among them,
+    and possibly others, which are left out — the alert rule searches for listed and
+    punished parties at once."""
     _check_relations(relations)
     _check_hops(max_hops)
     if max_hops < 1:
         return {}
-    found = listed_within(store, subjects, max_hops, as_of, relations)
-    trees = shortest_trees(store, found, relations, as_of)
+    if found is None:
+        found = listed_within(store, subjects, max_hops, as_of, relations)
     listed = entries_in_force(store, _listed_ends(f for parties in found.values()
                                                   for f in parties), "black", as_of)
+    found = {origin: kept for origin, parties in found.items()
+             if (kept := [f for f in parties if node_id(f.label, f.key) in listed])}
+    trees = shortest_trees(store, found, relations, as_of)
     out = {}
     for subject in subjects:
         origin = subject.node_id

@@ -22,7 +22,7 @@ from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
 from alerts.service import run_alerts
 from alerts.watches import WatchError, add_watches, list_watches, remove_watches
 from graph.identifiers import person_key
-from graph.traversal import Sanctioned, shortest_distances_from
+from graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
 from graph.users import User, add_user
 from propagation.rules import load_rules
 from propagation.service import propagate
@@ -490,8 +490,22 @@ def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_
                                                    ends=ends).items()}
                           for ends in (Sanctioned("punishment"), punished))
     assert by_server == by_list and len(by_server) >= 10
+    # listed or punished, in one search: the union of the two searches
+    listed = shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF,
+                                     Listed("black"))
+    either = shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF,
+                                     AnyOf((Listed("black"), Sanctioned("punishment"))))
+    assert {o: sorted(set(f), key=repr) for o, f in either.items()} == {
+        o: sorted(set(by_list.get(o, [])) | set(listed.get(o, [])), key=repr)
+        for o in {*by_list, *listed}}
+    pairs = [{(o, f.key) for o, found in answer.items() for f in found}
+             for answer in (either, listed, by_list)]
+    assert pairs[0] > pairs[1] and pairs[0] >= pairs[2] and pairs[1]  # not one search alone
     with pytest.raises(ValueError, match="measure kind"):
         shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF, Sanctioned("x"))
+    with pytest.raises(ValueError, match="one test of each kind"):
+        shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF,
+                                AnyOf((Listed("black"), Listed("red"))))
     assert list_watches(seeded)[0]["rules"] == ["near_black"]
     add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=[])  # every rule again
     assert not list_watches(seeded)[0]["rules"]
