@@ -33,6 +33,15 @@ from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A Neo4j of your own (``NEO4J_URI``) is one database: several workers (pytest-xdist
+    ``-n``) would wipe each other's data, so the run is refused before any starts."""
+    workers = config.getoption("numprocesses", default=None)
+    if os.environ.get("NEO4J_URI") and workers not in (None, 0, 1):
+        raise pytest.UsageError(f"NEO4J_URI names one database for every worker (-n {workers})"
+                                ": run the suite in one process against a Neo4j of your own")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The audit log, its key and the dashboard's user store of the session live in its temp
@@ -112,9 +121,6 @@ BACKENDS = [
 @pytest.fixture(scope="session")
 def neo4j_env() -> Iterator[dict[str, str]]:
     if os.environ.get("NEO4J_URI"):
-        if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers would wipe each other's data
-            pytest.exit("NEO4J_URI names one database for every worker: run the suite in one "
-                        "process (no -n) against a Neo4j of your own", returncode=3)
         env = {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
                                           "NEO4J_DATABASE") if k in os.environ}
         _refuse_if_in_use(env)
