@@ -98,8 +98,8 @@ class Sanctioned:
 @dataclass(frozen=True)
 class AnyOf:
     """Search ends: every subject that meets any of ``tests`` (at most one ``Listed`` and one
-    ``Sanctioned``) — one search where two would walk the same relations from the same
-    origins. Which test a subject met is not returned: read it for the few found."""
+    ``Sanctioned``, nothing else) — one search where two would walk the same relations from
+    the same origins. Which test a subject met is not returned: read it for the few found."""
 
     tests: tuple[Listed | Sanctioned, ...]
 
@@ -342,7 +342,8 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
         end_labels, mode = sorted(touched), "every"
     elif isinstance(ends, Listed | Sanctioned | AnyOf):
         tests = ends.tests if isinstance(ends, AnyOf) else (ends,)
-        if not tests or len({type(test) for test in tests}) < len(tests):
+        if (not tests or not all(isinstance(test, Listed | Sanctioned) for test in tests)
+                or len({type(test) for test in tests}) < len(tests)):
             raise ValueError(f"ends {ends!r}: one test of each kind, at least one")
         testable: set[str] = set()
         for test in tests:

@@ -506,6 +506,9 @@ def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_
     with pytest.raises(ValueError, match="one test of each kind"):
         shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF,
                                 AnyOf((Listed("black"), Listed("red"))))
+    with pytest.raises(ValueError, match="one test of each kind"):
+        shortest_distances_from(seeded, origins, CONTROL_RELATIONS, 3, AS_OF,
+                                AnyOf((AnyOf((Listed("black"),)),)))
     assert list_watches(seeded)[0]["rules"] == ["near_black"]
     add_watches(seeded, [subject], "inv1", USERS, USERS["inv1"], rules=[])  # every rule again
     assert not list_watches(seeded)[0]["rules"]

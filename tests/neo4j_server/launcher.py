@@ -11,6 +11,7 @@ with ``RETURN 1``, never a fixed sleep.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import secrets
 import shutil
@@ -56,9 +57,19 @@ class RunningServer:
 
 
 def build() -> list[str]:
-    """Compile the launcher and resolve Neo4j's jars (only when sources changed)."""
+    """Compile the launcher and resolve Neo4j's jars (only when sources changed). Several
+    test workers starting at once build one after the other (a lock in its target folder),
+    and those after the first find the build done."""
     sources = [PROJECT / "pom.xml", *PROJECT.glob("src/**/*.java")]
     newest = max(p.stat().st_mtime for p in sources)
+    TARGET.mkdir(parents=True, exist_ok=True)
+    with open(TARGET / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_if_stale(newest)
+    return [str(TARGET / "classes"), *CLASSPATH_FILE.read_text().strip().split(os.pathsep)]
+
+
+def _build_if_stale(newest: float) -> None:
     if not CLASSPATH_FILE.exists() or CLASSPATH_FILE.stat().st_mtime < newest:
         mvn = shutil.which("mvn")
         if mvn is None:
@@ -71,7 +82,6 @@ def build() -> list[str]:
         if result.returncode != 0:
             raise Neo4jStartError("building the Neo4j test server failed:\n"
                                   + (result.stdout + result.stderr)[-4000:])
-    return [str(TARGET / "classes"), *CLASSPATH_FILE.read_text().strip().split(os.pathsep)]
 
 
 def _free_port() -> int:
