@@ -312,18 +312,19 @@ BATCH = 1000  # origins a many-origin search asks for at once
 SPLIT = 100  # the fewest a query asks for when a batch is split for reads side by side
 
 
-def _end_test(schema: Schema, test: Listed | Sanctioned, params: dict[str, Any]) -> set[str]:
-    """The labels a ``Listed`` / ``Sanctioned`` test can hold for; its kind goes in
-    ``params``."""
+def _end_test(schema: Schema, test: Listed | Sanctioned, params: dict[str, Any]
+              ) -> tuple[str, set[str]]:
+    """A ``Listed`` / ``Sanctioned`` test's mode (``Dialect.shortest_search``) and the labels
+    it can hold for; its kind goes in ``params``."""
     if isinstance(test, Listed):
         if test.kind not in ("black", "red"):
             raise ValueError(f"list kind {test.kind!r}")
         params["list_kind"] = test.kind
-        return {target for _, target in schema.relationship("LISTED").endpoints}
+        return "listed", {target for _, target in schema.relationship("LISTED").endpoints}
     if test.kind not in ("punishment", "withheld"):
         raise ValueError(f"measure kind {test.kind!r}")
     params["sanction_kind"] = test.kind
-    return {target for _, target in schema.relationship("APPLIES_TO").endpoints}
+    return "sanctioned", {target for _, target in schema.relationship("APPLIES_TO").endpoints}
 
 
 def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]],
@@ -345,12 +346,9 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
         if (not tests or not all(isinstance(test, Listed | Sanctioned) for test in tests)
                 or len({type(test) for test in tests}) < len(tests)):
             raise ValueError(f"ends {ends!r}: one test of each kind, at least one")
-        testable: set[str] = set()
-        for test in tests:
-            testable |= _end_test(schema, test, params)
-        end_labels = sorted(touched & testable)
-        mode = "|".join("listed" if isinstance(test, Listed) else "sanctioned"
-                        for test in tests)
+        modes, testable = zip(*(_end_test(schema, test, params) for test in tests),
+                              strict=True)
+        end_labels, mode = sorted(touched & set().union(*testable)), "|".join(modes)
     else:
         mode = "keys"
         wanted: dict[str, set[str]] = {}
