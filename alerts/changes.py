@@ -16,7 +16,8 @@ only); every value is a parameter."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.schema import Schema
@@ -43,13 +44,58 @@ DUE_SPAN = dt.timedelta(days=45)
 SEARCH_RATIO = 20  # search from the changed subjects when they are fewer than 20× the candidates
 
 
+ANY = "*"  # a change of no known kind: every rule reads it
+# what changed, by kind (the ``source`` of a change): ``subject`` (the subject node itself, or
+# its own dates), a record label of RECORDS / MADE (``ListEntry``, ``Penalty``, ``Sanction``,
+# ...), ``relation`` (a dated relation between subjects, or a post), ``Department`` (a
+# decision to publish, by its department) — each alert rule reads some of them only
+SOURCES = ("subject", "relation", "Department",
+           *(record for record, *_ in RECORDS), *(record for record, _ in MADE))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The subjects changed since a time, by what changed of them (``SOURCES``; ``ANY``: a
+    change of any kind). A rule is asked about what changed in what it reads: a new black
+    entry changes nothing a civil servant's finding reads."""
+
+    by_source: Mapping[str, frozenset[tuple[str, str]]]
+
+    @classmethod
+    def of_any(cls, subjects: Iterable[tuple[str, str]]) -> Changes:
+        """Subjects changed in ways not told apart: every rule reads them."""
+        return cls({ANY: frozenset(subjects)})
+
+    def subjects(self, sources: Iterable[str] | None = None) -> set[tuple[str, str]]:
+        """The subjects changed in any of ``sources`` (None: in anything)."""
+        wanted = None if sources is None else {*sources, ANY}
+        return {subject for source, changed in self.by_source.items()
+                if wanted is None or source in wanted for subject in changed}
+
+    def adding(self, source: str, subjects: Iterable[tuple[str, str]]) -> Changes:
+        """These changes and ``subjects`` changed in ``source``."""
+        merged = dict(self.by_source)
+        merged[source] = merged.get(source, frozenset()) | frozenset(subjects)
+        return Changes(merged)
+
+    def __len__(self) -> int:
+        return len(self.subjects())
+
+
 def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
                      previous_days: Sequence[dt.date]) -> set[tuple[str, str]]:
+    """Every subject ``changes_since`` finds, whatever changed of it."""
+    return changes_since(store, since, as_of, previous_days).subjects()
+
+
+def changes_since(store: GraphStore, since: dt.datetime, as_of: dt.date,
+                  previous_days: Sequence[dt.date]) -> Changes:
     """(label, key) of every subject touched since ``since``, or whose records turned by date
     between the days the previous runs were evaluated on (``previous_days``: the last complete
     run's, and those of runs of some rules since) and ``as_of``; and ("Department", key) of
     every department (as the late-publication rule keys it) with a decision written since, or
-    whose 七天双公示 outcome differs between the earliest and the latest of those days.
+    whose 七天双公示 outcome differs between the earliest and the latest of those days — each
+    by what changed (``SOURCES``).
 
     What was written is found by indexed ``updated_at`` (graph/schema.yaml), one query per
     property tested, so that cost follows what changed, not the size of the graph. What turned
@@ -59,25 +105,27 @@ def changed_subjects(store: GraphStore, since: dt.datetime, as_of: dt.date,
     params = {"since": since, "day_from": day_from, "day_to": day_to,
               "due_from": day_from - DUE_SPAN}
     dated = day_from != day_to
-    found: set[tuple[str, str]] = set()
+    found: dict[str, set[tuple[str, str]]] = {}
     subjects = _queries(store, dated)
     decisions = _decision_queries(store, dated)
-    answers = store.read_many([(query, params) for query in subjects]
+    answers = store.read_many([(query, params) for _, query in subjects]
                               + [(query, params) for query, _ in decisions])
-    for rows in answers[:len(subjects)]:
+    for (source, _), rows in zip(subjects, answers[:len(subjects)], strict=True):
         for row in rows:
             for label, key in ((row["a_label"], row["a"]), (row["b_label"], row["b"])):
                 if key is not None:
-                    found.add((label, key))
+                    found.setdefault(source, set()).add((label, key))
+    departments = found.setdefault("Department", set())
     for (_, turned), rows in zip(decisions, answers[len(subjects):], strict=True):
         for row in rows:
             if turned and (publication_outcome(row["decided"], row["published"], day_from)
                           == publication_outcome(row["decided"], row["published"], day_to)):
                 continue  # the outcome is monotone in the day: unchanged at both ends, unchanged
-            found.add(("Department", department_key(row["code"], row["authority"])))
+            departments.add(("Department", department_key(row["code"], row["authority"])))
             if not turned:  # it may have been keyed by its name before it was linked
-                found.add(("Department", department_key(None, row["authority"])))
-    return found
+                departments.add(("Department", department_key(None, row["authority"])))
+    return Changes({source: frozenset(changed) for source, changed in found.items()
+                    if changed})
 
 
 def department_key(code: str | None, authority: str | None) -> str:
@@ -88,30 +136,32 @@ def department_key(code: str | None, authority: str | None) -> str:
 
 def distances(store: GraphStore, changed: Iterable[tuple[str, str]],
               candidates: Iterable[tuple[str, str]], types: Sequence[str], reach: int,
-              as_of: dt.date) -> dict[tuple[str, str], int] | None:
-    """For the candidates within ``reach`` valid relations of ``types`` of a changed subject
-    (or changed themselves), the least such distance; the others are left out. None when the
-    changed subjects are many next to the candidates (a first load): asking every candidate
-    then costs less than the search, and gives the same answer."""
+              as_of: dt.date) -> dict[tuple[str, str], dict[tuple[str, str], int]] | None:
+    """For each changed subject, the candidates within ``reach`` valid relations of ``types``
+    of it (itself included, at 0) and their distances; changed subjects near no candidate are
+    left out. None when the changed subjects are many next to the candidates (a first load):
+    asking every candidate then costs less than the search, and gives the same answer."""
     changed = {c for c in changed if c[0] in SUBJECT_LABELS}
     candidates = set(candidates)
-    near = {c: 0 for c in candidates & changed}
-    if not changed or reach < 1 or len(near) == len(candidates):
+    near: dict[tuple[str, str], dict[tuple[str, str], int]] = {
+        c: {c: 0} for c in candidates & changed}
+    if not changed or reach < 1 or not candidates:
         return near
     if len(changed) >= SEARCH_RATIO * len(candidates):
         return None
     found = shortest_distances_from(store, sorted(changed), types, reach, as_of,
                                     ends=sorted(candidates))
-    for parties in found.values():
+    for origin, parties in found.items():
+        reached = near.setdefault(origin, {})
         for party in parties:
             node = (party.label, party.key)
-            near[node] = min(near.get(node, party.hops), party.hops)
+            reached[node] = min(reached.get(node, party.hops), party.hops)
     return near
 
 
-def _queries(store: GraphStore, dated: bool) -> list[str]:
-    """One query per property tested (an OR across properties would scan), each written
-    since through its index; the dates only when ``dated``."""
+def _queries(store: GraphStore, dated: bool) -> list[tuple[str, str]]:
+    """(source, query): one query per property tested (an OR across properties would scan),
+    each written since through its index; the dates only when ``dated``."""
     schema, hint = store.schema, store.dialect.index_hint
     written = "updated_at >= $since"
     queries = []
@@ -119,9 +169,10 @@ def _queries(store: GraphStore, dated: bool) -> list[str]:
         node = quote_label(schema, label)
         key = f"s.{quote_property(schema.node(label).key)}"
         back = _ends(label, key, label, key)
-        queries.append(f"MATCH (s:{node}){hint(schema, 's', label, 'updated_at')} "
-                       f"WHERE s.{written}{back}")
-        queries += [f"MATCH (s:{node}) WHERE {_between(f's.{quote_property(day)}')}{back}"
+        queries.append(("subject", f"MATCH (s:{node}){hint(schema, 's', label, 'updated_at')} "
+                                   f"WHERE s.{written}{back}"))
+        queries += [("subject", f"MATCH (s:{node}) WHERE "
+                                f"{_between(f's.{quote_property(day)}')}{back}")
                     for day in OWN_DATES.get(label, ()) if dated]
     for record, rel_type, dates, rel_dates in RECORDS:
         for _, target in schema.relationship(rel_type).endpoints:
@@ -130,17 +181,19 @@ def _queries(store: GraphStore, dated: bool) -> list[str]:
             match = _match(schema, "x", record, rel_type, "s", target)
             key = f"s.{quote_property(schema.node(target).key)}"
             back = _ends(target, key, target, key)
-            queries += _written(store, match, record, rel_type, back)
+            queries += [(record, query)
+                        for query in _written(store, match, record, rel_type, back)]
             if dated:
-                queries += [f"{match} WHERE {_between(f'x.{quote_property(d)}')}{back}"
+                queries += [(record, f"{match} WHERE {_between(f'x.{quote_property(d)}')}{back}")
                             for d in dates]
-                queries += [f"{match} WHERE {_between(f'r.{quote_property(d)}')}{back}"
+                queries += [(record, f"{match} WHERE {_between(f'r.{quote_property(d)}')}{back}")
                             for d in rel_dates]
     for record, rel_type in MADE:
         for source, _ in schema.relationship(rel_type).endpoints:
             match = _match(schema, "s", source, rel_type, "x", record)
             key = f"s.{quote_property(schema.node(source).key)}"
-            queries += _written(store, match, record, rel_type, _ends(source, key, source, key))
+            queries += [(record, query) for query in _written(
+                store, match, record, rel_type, _ends(source, key, source, key))]
     for rel_type in schema.relationship_types:
         if not schema.relationship(rel_type).temporal:
             continue
@@ -148,10 +201,10 @@ def _queries(store: GraphStore, dated: bool) -> list[str]:
             match = _match(schema, "a", source, rel_type, "b", target)
             back = _ends(source, f"a.{quote_property(schema.node(source).key)}",
                          target, f"b.{quote_property(schema.node(target).key)}")
-            queries.append(f"{match}{hint(schema, 'r', rel_type, 'updated_at')} "
-                           f"WHERE r.{written}{back}")
+            queries.append(("relation", f"{match}{hint(schema, 'r', rel_type, 'updated_at')} "
+                                        f"WHERE r.{written}{back}"))
             if dated:
-                queries += [f"{match} WHERE {_between(f'r.{day}')}{back}"
+                queries += [("relation", f"{match} WHERE {_between(f'r.{day}')}{back}")
                             for day in ("start_date", "end_date")]
     return queries
 

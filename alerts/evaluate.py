@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from threading import Lock
 
-from alerts.changes import department_key, distances
+from alerts.changes import Changes, department_key, distances
 from alerts.rules import AlertRule, AlertRules
 from graph.store import GraphStore
 from graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
@@ -23,7 +23,7 @@ from propagation.rules import RuleSet, load_rules
 from queries import audits, clusters
 from queries.audits import publication_outcome
 from queries.civil_servants import findings
-from queries.library import run
+from queries.library import cypher_file, run
 from queries.linked import (
     CONTROL_RELATIONS,
     entries_by_kind,
@@ -78,18 +78,20 @@ class Evaluation:
 
 def evaluate(store: GraphStore, rules: AlertRules, watched: Iterable[Watched], as_of: dt.date,
              only: Iterable[str] | None = None,
-             changed: set[tuple[str, str]] | None = None,
+             changed: Changes | Iterable[tuple[str, str]] | None = None,
              measures: RuleSet | None = None) -> Evaluation:
     """Every hit of every rule (or of the rules named in ``only``) on ``as_of``. With
-    ``changed`` (alerts/changes.py), each rule is asked only about the subjects within its
-    reach of a changed one (and the changed ones themselves): the two watch rules and the
-    civil-servant rule subject by subject, commitment breaches, red/black conflicts, phoenix
-    firms and late publication (by department) by a keyed form of their query or search.
-    Either way the hits on the subjects asked are those a full
-    run finds."""
+    ``changed`` (alerts/changes.py; subjects alone: changed in anything), each rule is asked
+    only about the subjects within its reach of one changed in what it reads (``READS``; the
+    changed ones themselves included): the two watch rules and the civil-servant rule
+    subject by subject, commitment breaches, red/black conflicts, phoenix firms and late
+    publication (by department) by a keyed form of their query or search. Either way the hits
+    on the subjects asked are those a full run finds."""
     watched = list(watched)
     wanted = set(only) if only is not None else None
     chosen = [rule for rule in rules.rules if wanted is None or rule.name in wanted]
+    if changed is not None and not isinstance(changed, Changes):
+        changed = Changes.of_any(changed)
     near = _Near(store, changed, as_of, chosen, watched, measures)
 
     def one(rule: AlertRule) -> tuple[list[Hit], frozenset[tuple[str, str]] | None, int | None]:
@@ -147,18 +149,36 @@ SERVANT_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_C
                      "RELATIVE_OF")
 SERVANT_REACH = 2
 WATCH_KINDS = ("near_black", "own_record")
+PARTY_BATCH = 1000  # parties a measures read asks about at once
+
+
+# what each kind of rule reads, as alerts/changes.py tells changes apart (``SOURCES``): a
+# rule is asked only about what changed in these. ``subject`` everywhere: names are evidence.
+READS: dict[str, tuple[str, ...]] = {
+    "near_black": ("subject", "relation", "ListEntry", "Sanction", "Watch"),
+    "own_record": ("subject", "relation", "ListEntry", "Penalty", "Sanction", "Watch"),
+    "commitment_breach": ("subject", "Commitment", "Penalty"),
+    "red_black_conflict": ("subject", "relation", "ListEntry"),
+    "civil_servant_finding": ("subject", "relation", "License", "Penalty",
+                              "ProcurementProject"),
+    "late_publication": ("Department",),
+    "phoenix_firm": ("subject", "relation", "ListEntry"),
+}
 
 
 class _Near:
-    """How far each candidate is from a changed subject (incremental runs), searched once for
-    the two watch rules together — over every relation either walks, as far as either reaches
-    (a distance over more relations is never longer: a subject asked once too often, never
-    once too few) — and once for the civil servants."""
+    """How far each candidate is from a subject changed in what its rule reads (incremental
+    runs): the watched subjects of the two watch rules, the civil servants and the red-listed
+    subjects, found by one search from all those changed subjects — over every relation any of
+    these rules walks, as far as any reaches (a distance over more relations is never longer:
+    a subject asked once too often, never once too few) — each rule then taking the nearest of
+    its own changed subjects. The searches it replaces walked the same neighbourhoods from the
+    same origins; what a search costs is the walk, not the ends it tests."""
 
-    def __init__(self, store: GraphStore, changed: set[tuple[str, str]] | None,
+    def __init__(self, store: GraphStore, changes: Changes | None,
                  as_of: dt.date, rules: list[AlertRule], watched: list[Watched],
                  measures: RuleSet | None) -> None:
-        self.store, self.changed, self.as_of = store, changed, as_of
+        self.store, self.changes, self.as_of = store, changes, as_of
         self.measures = (measures or load_rules()) if any(r.kind == "own_record"
                                                           for r in rules) else None
         hops = [w.hops or r.hops or 0 for r in rules if r.kind == "near_black"
@@ -169,24 +189,75 @@ class _Near:
             self.measures.relation_types if self.measures else ()))))
         self.watched = {(w.label, w.key) for w in watched
                         if any(w.wants(r.name) for r in rules if r.kind in WATCH_KINDS)}
-        self._searching = Lock()  # the two watch rules may ask at once (parallel reads)
+        self.kinds = {r.kind for r in rules}
+        self.conflict_reach = max((r.hops or 0 for r in rules if r.kind == "red_black_conflict"),
+                                  default=0)
+        self._searching = Lock()  # the rules ask from their own threads (parallel reads)
+
+    def changed(self, kind: str, labels: tuple[str, ...] | None = None
+                ) -> set[tuple[str, str]]:
+        """The subjects changed in what rules of ``kind`` read (of ``labels``)."""
+        assert self.changes is not None
+        return {c for c in self.changes.subjects(READS[kind])
+                if labels is None or c[0] in labels}
 
     @cached_property
-    def watch_distances(self) -> dict[tuple[str, str], int] | None:
-        """Searched once, on first use by a watch rule in an incremental run."""
-        assert self.changed is not None
+    def servants(self) -> list[Watched]:
+        """Every civil servant, once (a servant of two posts is one subject)."""
+        return list({r["key"]: Watched("Person", r["key"], r["name"] or "", None)
+                     for r in run(self.store, "civil-servants")}.values())
+
+    @cached_property
+    def red(self) -> set[tuple[str, str]]:
+        """Every subject with a red entry in force."""
+        return listed_subjects(self.store, "red", self.as_of)
+
+    def distances(self, kinds: tuple[str, ...]) -> dict[tuple[str, str], int] | None:
+        """Candidate -> its least distance from a subject changed in what rules of ``kinds``
+        read (within the search's reach); None: ask every candidate."""
+        origins = set().union(*(self.changed(kind) for kind in kinds))
+        if not origins:
+            return {}
         with self._searching:
-            return self._watch_distances
+            found = self._search
+        if found is None:
+            return None
+        near: dict[tuple[str, str], int] = {}
+        for origin in origins & found.keys():
+            for node, hops in found[origin].items():
+                near[node] = min(near.get(node, hops), hops)
+        return near
 
     @cached_property
-    def _watch_distances(self) -> dict[tuple[str, str], int] | None:
-        assert self.changed is not None
-        return distances(self.store, self.changed, self.watched, self.watch_types,
-                         self.watch_reach, self.as_of)
+    def _search(self) -> dict[tuple[str, str], dict[tuple[str, str], int]] | None:
+        """Searched once, on first use: from every subject changed in what a searching rule
+        reads, to every candidate of such a rule."""
+        candidates, types, reach, origins = set(), list(self.watch_types), 0, set()
+        watching = set().union(*(self.changed(k) for k in WATCH_KINDS if k in self.kinds))
+        if watching:
+            candidates |= self.watched
+            reach = self.watch_reach
+            origins |= watching
+        if "civil_servant_finding" in self.kinds and self.changed("civil_servant_finding"):
+            candidates |= {(s.label, s.key) for s in self.servants}
+            types += SERVANT_RELATIONS
+            reach = max(reach, SERVANT_REACH)
+            origins |= self.changed("civil_servant_finding")
+        if "red_black_conflict" in self.kinds and self.changed("red_black_conflict"):
+            candidates |= self.red
+            types += CONTROL_RELATIONS
+            reach = max(reach, self.conflict_reach)
+            origins |= self.changed("red_black_conflict")
+        return distances(self.store, origins, candidates, tuple(dict.fromkeys(types)), reach,
+                         self.as_of)
 
     def asked(self, subjects: list[Watched], reach_of: Callable[[Watched], int],
-              near: dict[tuple[str, str], int] | None) -> list[Watched]:
-        if self.changed is None or near is None:
+              kinds: tuple[str, ...]) -> list[Watched]:
+        """The ``subjects`` within their reach of a change their rule (``kinds``) reads."""
+        if self.changes is None:
+            return subjects
+        near = self.distances(kinds)
+        if near is None:
             return subjects
         return [s for s in subjects if near.get((s.label, s.key), reach_of(s) + 1)
                 <= reach_of(s)]
@@ -195,9 +266,7 @@ class _Near:
 def _near_black_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
                          near: _Near) -> list[Watched]:
     candidates = [w for w in watching if w.label in LINKED_LABELS]
-    if near.changed is None:
-        return candidates
-    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, near.watch_distances)
+    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, ("near_black",))
 
 
 def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
@@ -205,21 +274,15 @@ def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watc
     """A subject's measures come from entries within the joint-punishment rules' reach: a
     measure removed by propagation leaves no node behind, its cause does."""
     candidates = [w for w in watching if w.label in OWN_LABELS]
-    if near.changed is None:
-        return candidates
     reach = near.measures.reach if near.measures else 0
-    return near.asked(candidates, lambda _: reach, near.watch_distances)
+    return near.asked(candidates, lambda _: reach, ("own_record",))
 
 
 def _servant_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
                       near: _Near) -> list[Watched]:
-    servants = list({r["key"]: Watched("Person", r["key"], r["name"] or "", None)
-                     for r in run(store, "civil-servants")}.values())
-    if near.changed is None:
-        return servants
-    found = distances(store, near.changed, [(s.label, s.key) for s in servants],
-                      SERVANT_RELATIONS, SERVANT_REACH, near.as_of)
-    return near.asked(servants, lambda _: SERVANT_REACH, found)
+    if near.changes is not None and not near.changed(rule.kind):
+        return []  # nothing a finding reads changed: no need to read who serves
+    return near.asked(near.servants, lambda _: SERVANT_REACH, ("civil_servant_finding",))
 
 
 # -- the evaluators ------------------------------------------------------------------------
@@ -247,8 +310,7 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
         found, measures = store.side_by_side(  # the paths to the listed; the measures
             partial(linked_rows_many, store, list(subjects.values()), hops, as_of,
                     found={node_id(*origin): reached for origin, reached in near.items()}),
-            partial(subject_sanctions_of, store, sorted(parties, key=lambda s: s.node_id),
-                    as_of))
+            partial(_party_measures, store, sorted(p.node_id for p in parties), as_of))
         for watch, subject in subjects.items():
             rows = found.get(subject.node_id, [])
             items[watch].update(
@@ -263,9 +325,24 @@ def _near_black(store: GraphStore, rule: AlertRule, watched: list[Watched], as_o
                 items[watch].update(  # a measure from the subject's own entry: own_record's
                     f"惩戒措施 {m['measure']} · {node} {party.name or ''} · {party.hops} 跳 ← "
                     f"{m['entry_id']}" for m in measures.get(node, [])
-                    if m["kind"] == "punishment" and (m["path"] or [None])[0] != own)
+                    if (m["path"] or [None])[0] != own)
     return [Hit(rule.name, w.label, w.key, w.name, tuple(sorted(items[w])), tuple(words[w]))
             for w in watched if items.get(w)]
+
+
+def _party_measures(store: GraphStore, nodes: list[str], as_of: dt.date
+                    ) -> dict[str, list[dict]]:
+    """Node id -> the punishment measures in force on it: measure, entry and path only (the
+    credit file's full read of each measure costs seconds for the thousands of parties a run
+    reaches)."""
+    found: dict[str, list[dict]] = defaultdict(list)
+    statements = [(cypher_file("alert-party-measures", store.backend).text,
+                   {"subject_ids": nodes[start:start + PARTY_BATCH], "as_of": as_of})
+                  for start in range(0, len(nodes), PARTY_BATCH)]
+    for rows in store.read_many(statements, side_by_side=len(statements) > 1):
+        for row in rows:
+            found[row.pop("subject_id")].append(row)
+    return found
 
 
 def _own_record(store: GraphStore, rule: AlertRule, watched: list[Watched], as_of: dt.date
@@ -343,37 +420,32 @@ def _phoenix_firm(store: GraphStore, rule: AlertRule, _: list[Watched], as_of: d
 # -- the whole-graph rules, asked about some subjects (incremental runs) ----------------------
 
 
-def _changed_of(near: _Near, labels: tuple[str, ...]) -> set[tuple[str, str]]:
-    assert near.changed is not None
-    return {c for c in near.changed if c[0] in labels}
-
-
 def _breach_subjects(store: GraphStore, rule: AlertRule, near: _Near
                      ) -> set[tuple[str, str]] | None:
     """A breach is a subject's own penalty and commitment: the changed enterprises."""
-    return _changed_of(near, ("Enterprise",))
+    return near.changed(rule.kind, ("Enterprise",))
 
 
 def _conflict_subjects(store: GraphStore, rule: AlertRule, near: _Near
                        ) -> set[tuple[str, str]] | None:
     """Red-listed subjects within the rule's reach of a change, and the changed subjects (a
     red entry that ended leaves a case to clear)."""
-    assert near.changed is not None
-    red = listed_subjects(store, "red", near.as_of)
-    found = distances(store, near.changed, red, CONTROL_RELATIONS, rule.hops or 0, near.as_of)
+    found = near.distances((rule.kind,))
     if found is None:
         return None
-    return set(found) | _changed_of(near, OWN_LABELS)
+    red, reach = near.red, rule.hops or 0
+    return ({node for node, hops in found.items() if hops <= reach and node in red}
+            | near.changed(rule.kind, OWN_LABELS))
 
 
 def _phoenix_subjects(store: GraphStore, rule: AlertRule, near: _Near
                       ) -> set[tuple[str, str]] | None:
     """Persons changed, and everyone who is or was legal representative of a changed firm
     (a listed firm's, or the new firm's), whatever the relation's dates."""
-    firms = sorted(k for label, k in _changed_of(near, ("Enterprise",)))
+    firms = sorted(k for label, k in near.changed(rule.kind, ("Enterprise",)))
     reps = {("Person", row["key"]) for start in range(0, len(firms), 1000)
             for row in run(store, "alert-representatives-of", keys=firms[start:start + 1000])}
-    return _changed_of(near, ("Person",)) | reps
+    return near.changed(rule.kind, ("Person",)) | reps
 
 
 def _keys(subjects: set[tuple[str, str]] | None, label: str) -> list[str] | None:
@@ -400,18 +472,21 @@ def _conflicts_of(store: GraphStore, rule: AlertRule, as_of: dt.date,
     if subjects is None:
         return _red_black_conflict(store, rule, [], as_of)
     nodes = [node_id(label, key) for label, key in sorted(subjects) if label in OWN_LABELS]
-    found = entries_by_kind(store, nodes, ("red", "black"), as_of)
+    # most subjects asked changed by a black entry of their own: their red entries first,
+    # then the black ones of the few red-listed
+    red_of = entries_by_kind(store, nodes, ("red",), as_of)["red"]
+    black_of = entries_by_kind(store, sorted(red_of), ("black",), as_of)["black"]
     searched = linked_rows_many(store, [  # red-listed, not black-listed themselves
-        Subject(*split_id(node), found["red"][node][0]["name"] or "") for node in nodes
-        if found["red"].get(node) and not found["black"].get(node)], rule.hops or 0, as_of)
+        Subject(*split_id(node), red_of[node][0]["name"] or "") for node in nodes
+        if red_of.get(node) and not black_of.get(node)], rule.hops or 0, as_of)
     hits = []
     for node in nodes:
-        red = found["red"].get(node)
+        red = red_of.get(node)
         if not red:
             continue
         label, key = split_id(node)
         items = {f"红名单 {e['entry_id']}" for e in red}
-        own = found["black"].get(node)
+        own = black_of.get(node)
         if own:
             items |= {f"黑名单 {e['entry_id']} · 0 跳" for e in own}
             words = {"本身在黑名单中"}
@@ -473,7 +548,7 @@ def _late_subjects(store: GraphStore, rule: AlertRule, near: _Near
     """The departments with a decision written, or whose publication outcome turned, since
     (alerts/changes.py); and when there are any, the departments known only by name that have
     a case of the rule (a decision's department name corrected since leaves the old one)."""
-    changed = _changed_of(near, ("Department",))
+    changed = near.changed(rule.kind, ("Department",))
     if not changed:
         return changed
     return changed | {("Department", row["key"]) for row in run(

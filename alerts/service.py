@@ -14,11 +14,12 @@ import hashlib
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alerts import cases as case_store
-from alerts.changes import changed_subjects
+from alerts.changes import changes_since
 from alerts.evaluate import evaluate
 from alerts.notify import notify, owners_by_subject
 from alerts.rules import AlertRules, load_alert_rules
@@ -76,11 +77,14 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
             previous = last[0]
             since = min(since, previous["started_at"])
             days = [previous["as_of"], previous["days_from"], previous["days_to"]]
-            changed = changed_subjects(store, since, as_of, [d for d in days if d]) | {
-                split_id(n) for n in also_changed}
+            found, watches = store.side_by_side(  # independent reads
+                partial(changes_since, store, since, as_of, [d for d in days if d]),
+                partial(watches_to_evaluate, store))
+            # those whose measures propagation removed: no node is left to find them by
+            changed = found.adding("Sanction", (split_id(n) for n in also_changed))
         else:
             since = None  # nothing to start from, or the rules changed: a full run
-        watches = watches_to_evaluate(store)
+            watches = watches_to_evaluate(store)
         evaluation = evaluate(store, rules, case_store.watched(store, watches), as_of, only,
                               changed, measures)
         report = case_store.record_hits(store, rules, evaluation, as_of)

@@ -60,8 +60,9 @@ def phoenix_firms(store: GraphStore, as_of: dt.date | None = None,
     after the listing (or, ``keys``, those of these persons)."""
     # '' rather than NULL in the first branch: the embedded engine will not unite NULL with text
     rows = [row | {"listed_firm": row["listed_firm"] or None}
-            for row in run(store, "phoenix-firms", as_of=default_as_of(as_of),
-                           every_subject=keys is None, keys=list(keys or [""]))]
+            for row in (run(store, "phoenix-firms", as_of=default_as_of(as_of)) if keys is None
+                        else run(store, "phoenix-firms-of", as_of=default_as_of(as_of),
+                                 keys=list(keys)))]
     frame = pd.DataFrame(rows, columns=["person_id", "person_name", "person_masked", "listed",
                                         "entry_id", "list_type", "listed_on", "listed_firm",
                                         "firm_id", "firm_name", "established"])

@@ -1,9 +1,9 @@
 // purpose: enterprises founded by a person after that person, or a firm they represented, was
 //          black-listed — with the entry still in force when the new firm was founded
-// parameters: as_of (date), every_subject (boolean), keys (list of pid: the persons asked when every_subject is false)
+// parameters: as_of (date)
 // basis: 严重违法失信企业名单管理 / 失信被执行人 — restrictions on serving as legal representative
 MATCH (l:ListEntry)-[:LISTED]->(p:Person)-[:LEGAL_REP_OF]->(f:Enterprise)
-WHERE ($every_subject OR p.pid IN $keys) AND l.list_kind = 'black' AND f.established > l.start_date
+WHERE l.list_kind = 'black' AND f.established > l.start_date
   AND f.established <= $as_of
   AND (l.end_date IS NULL OR l.end_date >= f.established)
   AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > f.established))
@@ -14,7 +14,7 @@ RETURN p.pid AS person_id, p.name AS person_name, p.id_masked AS person_masked,
        f.established AS established
 UNION ALL
 MATCH (l:ListEntry)-[:LISTED]->(old:Enterprise)<-[:LEGAL_REP_OF]-(p:Person)-[:LEGAL_REP_OF]->(f:Enterprise)
-WHERE ($every_subject OR p.pid IN $keys) AND l.list_kind = 'black' AND f.uscc <> old.uscc
+WHERE l.list_kind = 'black' AND f.uscc <> old.uscc
   AND f.established > l.start_date
   AND f.established <= $as_of
   AND (l.end_date IS NULL OR l.end_date >= f.established)

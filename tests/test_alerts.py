@@ -464,6 +464,59 @@ def test_incremental_runs_find_what_a_full_run_finds_and_record_evidence_gone(
     assert _settled(seeded)["cleared"] == 0
 
 
+def test_a_rule_is_asked_only_about_changes_in_what_it_reads(seeded, seed_dir):
+    """A new black entry changes nothing a civil servant's finding or a commitment breach
+    reads: those rules are asked about nobody. A post, or a penalty on a committed matter, is
+    what they read: they are asked, and find it. A full run on top finds nothing missed."""
+    case = cases_of(seed_dir)
+    run_alerts(seeded, AS_OF)  # complete: the incremental runs start here
+    # 1. a black entry (and the measures it propagates)
+    since = dt.datetime.now(dt.UTC)
+    _list(seeded, "HZ-B-READS-1", case["phoenix_firms"]["phoenix_firms"][0])
+    moved = propagate(seeded, load_rules(), AS_OF, changed_since=since)
+    step = run_alerts(seeded, AS_OF, since, moved.touched)
+    assert step.mode == "incremental" and step.changed >= 1
+    assert step.asked["civil_servant_finding"] == 0 and step.asked["commitment_breach"] == 0
+    assert step.asked["red_black_conflict"] >= 1 and step.asked["phoenix_firm"] >= 1
+    assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
+                                              "cleared", "recurred"), 0)
+    # 2. a civil servant takes a post in one more firm (a relation, written now)
+    servant = seeded.read("MATCH (p:Person)-[:SERVES_IN]->(:Department) RETURN p.pid AS key "
+                          "ORDER BY key LIMIT 1")[0]["key"]
+    theirs = {row["key"] for row in seeded.read(
+        "MATCH (p:Person)-[]->(e:Enterprise) WHERE p.pid = $key RETURN e.uscc AS key",
+        {"key": servant})}
+    firm = next(row["key"] for row in seeded.read(
+        "MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key") if row["key"] not in theirs)
+    since = dt.datetime.now(dt.UTC)
+    seeded.merge_relationships("EXECUTIVE_OF", "Person", "Enterprise", [
+        {"src_key": servant, "dst_key": firm, "start_date": dt.date(2020, 1, 1),
+         "updated_at": dt.datetime.now(dt.UTC)}])
+    step = run_alerts(seeded, AS_OF, since)
+    assert 1 <= step.asked["civil_servant_finding"]
+    assert case_store.case_id_of("civil_servant_finding", "Person", servant) in step.report.cases
+    assert step.asked["commitment_breach"] == 0
+    assert _settled(seeded)["new_alerts"] == 0
+    # 3. a penalty on the matter a firm committed to, decided after the commitment
+    committed = seeded.read(
+        "MATCH (s:Enterprise)-[:COMMITTED]->(c:Commitment) RETURN s.uscc AS firm, "
+        "c.matter AS matter, c.commit_date AS day ORDER BY firm, c.commitment_id LIMIT 1")[0]
+    since = dt.datetime.now(dt.UTC)
+    seeded.merge_nodes("Penalty", [{
+        "penalty_id": "P-READS-1", "decision_no": "罚〔2026〕READS号", "authority": "某部门",
+        "violation_type": committed["matter"], "decision_date": AS_OF - dt.timedelta(days=3),
+        "updated_at": dt.datetime.now(dt.UTC)}])
+    seeded.merge_relationships("PENALIZED", "Penalty", "Enterprise", [
+        {"src_key": "P-READS-1", "dst_key": committed["firm"],
+         "updated_at": dt.datetime.now(dt.UTC)}])
+    step = run_alerts(seeded, AS_OF, since)
+    assert step.asked["commitment_breach"] >= 1 and step.asked["phoenix_firm"] == 0
+    assert case_store.case_id_of("commitment_breach", "Enterprise", committed["firm"]) in (
+        step.report.cases)
+    assert _settled(seeded) == dict.fromkeys(("new_alerts", "opened", "joined", "reopened",
+                                              "cleared", "recurred"), 0)
+
+
 def test_a_watch_asks_for_its_rules_and_sees_measures_within_reach(seeded, seed_dir):
     near = cases_of(seed_dir)["repaired_versus_active"]
     subject = resolve(seeded, near["subject"], SECRET)
@@ -608,8 +661,8 @@ def test_a_run_of_some_rules_on_another_day_widens_the_next_window(seeded, monke
     assert [(r["as_of"], r["days_from"], r["days_to"]) for r in run(
         seeded, "alert-last-run")] == [(AS_OF, AS_OF, later)]
     asked = []
-    real = service.changed_subjects
-    monkeypatch.setattr(service, "changed_subjects",
+    real = service.changes_since
+    monkeypatch.setattr(service, "changes_since",
                         lambda *a: asked.append(a[3]) or real(*a))
     done = run_alerts(seeded, AS_OF, since=dt.datetime.now(dt.UTC), deliver_now=False)
     assert done.mode == "incremental" and asked and min(asked[0]) == AS_OF

@@ -1,0 +1,26 @@
+// purpose: (phoenix-firms for some persons: their keys found through the index) enterprises founded by a person after that person, or a firm they represented, was
+//          black-listed — with the entry still in force when the new firm was founded
+// parameters: as_of (date), keys (list of pid: the persons asked)
+// basis: 严重违法失信企业名单管理 / 失信被执行人 — restrictions on serving as legal representative
+MATCH (p:Person)<-[:LISTED]-(l:ListEntry), (p)-[:LEGAL_REP_OF]->(f:Enterprise)
+WHERE p.pid IN $keys AND l.list_kind = 'black' AND f.established > l.start_date
+  AND f.established <= $as_of
+  AND (l.end_date IS NULL OR l.end_date >= f.established)
+  AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > f.established))
+  AND (l.repaired_on IS NULL OR l.repaired_on > f.established)
+RETURN p.pid AS person_id, p.name AS person_name, p.id_masked AS person_masked,
+       'person' AS listed, l.entry_id AS entry_id, l.list_type AS list_type,
+       l.start_date AS listed_on, '' AS listed_firm, f.uscc AS firm_id, f.name AS firm_name,
+       f.established AS established
+UNION ALL
+MATCH (p:Person)-[:LEGAL_REP_OF]->(old:Enterprise)<-[:LISTED]-(l:ListEntry), (p)-[:LEGAL_REP_OF]->(f:Enterprise)
+WHERE p.pid IN $keys AND l.list_kind = 'black' AND f.uscc <> old.uscc
+  AND f.established > l.start_date
+  AND f.established <= $as_of
+  AND (l.end_date IS NULL OR l.end_date >= f.established)
+  AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > f.established))
+  AND (l.repaired_on IS NULL OR l.repaired_on > f.established)
+RETURN p.pid AS person_id, p.name AS person_name, p.id_masked AS person_masked,
+       'firm' AS listed, l.entry_id AS entry_id, l.list_type AS list_type,
+       l.start_date AS listed_on, old.uscc AS listed_firm, f.uscc AS firm_id,
+       f.name AS firm_name, f.established AS established
