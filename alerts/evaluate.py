@@ -153,16 +153,18 @@ PARTY_BATCH = 1000  # parties a measures read asks about at once
 
 
 # what each kind of rule reads, as alerts/changes.py tells changes apart (``SOURCES``): a
-# rule is asked only about what changed in these. ``subject`` everywhere: names are evidence.
+# rule is asked only about what changed in these. ``subject`` for every rule about subjects
+# (names are evidence); ``Watch`` too: a city may narrow any of them to the watched subjects
+# (``scope: watched``), and a subject watched anew is then asked.
 READS: dict[str, tuple[str, ...]] = {
     "near_black": ("subject", "relation", "ListEntry", "Sanction", "Watch"),
     "own_record": ("subject", "relation", "ListEntry", "Penalty", "Sanction", "Watch"),
-    "commitment_breach": ("subject", "Commitment", "Penalty"),
-    "red_black_conflict": ("subject", "relation", "ListEntry"),
+    "commitment_breach": ("subject", "Commitment", "Penalty", "Watch"),
+    "red_black_conflict": ("subject", "relation", "ListEntry", "Watch"),
     "civil_servant_finding": ("subject", "relation", "License", "Penalty",
-                              "ProcurementProject"),
+                              "ProcurementProject", "Watch"),
     "late_publication": ("Department",),
-    "phoenix_firm": ("subject", "relation", "ListEntry"),
+    "phoenix_firm": ("subject", "relation", "ListEntry", "Watch"),
 }
 
 
@@ -172,8 +174,9 @@ class _Near:
     subjects, found by one search from all those changed subjects — over every relation any of
     these rules walks, as far as any reaches (a distance over more relations is never longer:
     a subject asked once too often, never once too few) — each rule then taking the nearest of
-    its own changed subjects. The searches it replaces walked the same neighbourhoods from the
-    same origins; what a search costs is the walk, not the ends it tests."""
+    its own changed subjects. One search where there were three: their origins and their
+    neighbourhoods mostly overlap, and what a search costs is the walk, not the ends it
+    tests."""
 
     def __init__(self, store: GraphStore, changes: Changes | None,
                  as_of: dt.date, rules: list[AlertRule], watched: list[Watched],
@@ -280,7 +283,7 @@ def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watc
 
 def _servant_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
                       near: _Near) -> list[Watched]:
-    if near.changes is not None and not near.changed(rule.kind):
+    if near.changes is not None and not near.changed(rule.kind, LINKED_LABELS):
         return []  # nothing a finding reads changed: no need to read who serves
     return near.asked(near.servants, lambda _: SERVANT_REACH, ("civil_servant_finding",))
 

@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +76,12 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
             previous = last[0]
             since = min(since, previous["started_at"])
             days = [previous["as_of"], previous["days_from"], previous["days_to"]]
-            found, watches = store.side_by_side(  # independent reads
-                partial(changes_since, store, since, as_of, [d for d in days if d]),
-                partial(watches_to_evaluate, store))
             # those whose measures propagation removed: no node is left to find them by
-            changed = found.adding("Sanction", (split_id(n) for n in also_changed))
+            changed = changes_since(store, since, as_of, [d for d in days if d]).adding(
+                "Sanction", (split_id(n) for n in also_changed))
         else:
             since = None  # nothing to start from, or the rules changed: a full run
-            watches = watches_to_evaluate(store)
+        watches = watches_to_evaluate(store)
         evaluation = evaluate(store, rules, case_store.watched(store, watches), as_of, only,
                               changed, measures)
         report = case_store.record_hits(store, rules, evaluation, as_of)

@@ -58,6 +58,8 @@ def phoenix_firms(store: GraphStore, as_of: dt.date | None = None,
                   keys: Sequence[str] | None = None) -> pd.DataFrame:
     """Firms founded by a black-listed person, or by the representative of a black-listed firm,
     after the listing (or, ``keys``, those of these persons)."""
+    if keys is not None and not keys:
+        keys = [""]  # nobody: the embedded engine cannot type an empty list parameter
     # '' rather than NULL in the first branch: the embedded engine will not unite NULL with text
     rows = [row | {"listed_firm": row["listed_firm"] or None}
             for row in (run(store, "phoenix-firms", as_of=default_as_of(as_of)) if keys is None
