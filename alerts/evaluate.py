@@ -32,6 +32,7 @@ from queries.linked import (
     node_id,
     split_id,
 )
+from queries.subject_reads import BATCH as PARTY_BATCH
 from queries.subject_reads import penalties
 from queries.subject_reads import sanctions as subject_sanctions_of
 from queries.subjects import Subject
@@ -149,7 +150,6 @@ SERVANT_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_C
                      "RELATIVE_OF")
 SERVANT_REACH = 2
 WATCH_KINDS = ("near_black", "own_record")
-PARTY_BATCH = 1000  # parties a measures read asks about at once
 
 
 # what each kind of rule reads, as alerts/changes.py tells changes apart (``SOURCES``): a
@@ -215,10 +215,10 @@ class _Near:
         """Every subject with a red entry in force."""
         return listed_subjects(self.store, "red", self.as_of)
 
-    def distances(self, kinds: tuple[str, ...]) -> dict[tuple[str, str], int] | None:
-        """Candidate -> its least distance from a subject changed in what rules of ``kinds``
+    def distances(self, kind: str) -> dict[tuple[str, str], int] | None:
+        """Candidate -> its least distance from a subject changed in what rules of ``kind``
         read (within the search's reach); None: ask every candidate."""
-        origins = set().union(*(self.changed(kind) for kind in kinds))
+        origins = self.changed(kind)
         if not origins:
             return {}
         with self._searching:
@@ -241,25 +241,29 @@ class _Near:
             candidates |= self.watched
             reach = self.watch_reach
             origins |= watching
-        if "civil_servant_finding" in self.kinds and self.changed("civil_servant_finding"):
+        serving = self.changed("civil_servant_finding") if (
+            "civil_servant_finding" in self.kinds) else set()
+        if serving:
             candidates |= {(s.label, s.key) for s in self.servants}
             types += SERVANT_RELATIONS
             reach = max(reach, SERVANT_REACH)
-            origins |= self.changed("civil_servant_finding")
-        if "red_black_conflict" in self.kinds and self.changed("red_black_conflict"):
+            origins |= serving
+        conflicting = self.changed("red_black_conflict") if (
+            "red_black_conflict" in self.kinds) else set()
+        if conflicting:
             candidates |= self.red
             types += CONTROL_RELATIONS
             reach = max(reach, self.conflict_reach)
-            origins |= self.changed("red_black_conflict")
+            origins |= conflicting
         return distances(self.store, origins, candidates, tuple(dict.fromkeys(types)), reach,
                          self.as_of)
 
     def asked(self, subjects: list[Watched], reach_of: Callable[[Watched], int],
-              kinds: tuple[str, ...]) -> list[Watched]:
-        """The ``subjects`` within their reach of a change their rule (``kinds``) reads."""
+              kind: str) -> list[Watched]:
+        """The ``subjects`` within their reach of a change their rule (``kind``) reads."""
         if self.changes is None:
             return subjects
-        near = self.distances(kinds)
+        near = self.distances(kind)
         if near is None:
             return subjects
         return [s for s in subjects if near.get((s.label, s.key), reach_of(s) + 1)
@@ -269,7 +273,7 @@ class _Near:
 def _near_black_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
                          near: _Near) -> list[Watched]:
     candidates = [w for w in watching if w.label in LINKED_LABELS]
-    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, ("near_black",))
+    return near.asked(candidates, lambda w: w.hops or rule.hops or 0, rule.kind)
 
 
 def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
@@ -278,14 +282,14 @@ def _own_record_subjects(store: GraphStore, rule: AlertRule, watching: list[Watc
     measure removed by propagation leaves no node behind, its cause does."""
     candidates = [w for w in watching if w.label in OWN_LABELS]
     reach = near.measures.reach if near.measures else 0
-    return near.asked(candidates, lambda _: reach, ("own_record",))
+    return near.asked(candidates, lambda _: reach, rule.kind)
 
 
 def _servant_subjects(store: GraphStore, rule: AlertRule, watching: list[Watched],
                       near: _Near) -> list[Watched]:
     if near.changes is not None and not near.changed(rule.kind, LINKED_LABELS):
         return []  # nothing a finding reads changed: no need to read who serves
-    return near.asked(near.servants, lambda _: SERVANT_REACH, ("civil_servant_finding",))
+    return near.asked(near.servants, lambda _: SERVANT_REACH, rule.kind)
 
 
 # -- the evaluators ------------------------------------------------------------------------
@@ -433,7 +437,7 @@ def _conflict_subjects(store: GraphStore, rule: AlertRule, near: _Near
                        ) -> set[tuple[str, str]] | None:
     """Red-listed subjects within the rule's reach of a change, and the changed subjects (a
     red entry that ended leaves a case to clear)."""
-    found = near.distances((rule.kind,))
+    found = near.distances(rule.kind)
     if found is None:
         return None
     red, reach = near.red, rule.hops or 0
