@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.schema import Schema
 from graph.store import GraphStore
-from graph.traversal import shortest_distances_from
+from graph.traversal import nearest_to_any
 from queries.audits import publication_outcome
 
 SUBJECT_LABELS = ("Enterprise", "Person", "OverseasEntity")
@@ -136,27 +136,17 @@ def department_key(code: str | None, authority: str | None) -> str:
 
 def distances(store: GraphStore, changed: Iterable[tuple[str, str]],
               candidates: Iterable[tuple[str, str]], types: Sequence[str], reach: int,
-              as_of: dt.date) -> dict[tuple[str, str], dict[tuple[str, str], int]] | None:
-    """For each changed subject, the candidates within ``reach`` valid relations of ``types``
-    of it (itself included, at 0) and their distances; changed subjects near no candidate are
-    left out. None when the changed subjects are many next to the candidates (a first load):
-    asking every candidate then costs less than the search, and gives the same answer."""
+              as_of: dt.date) -> dict[tuple[str, str], int] | None:
+    """The candidates within ``reach`` valid relations of ``types`` of any changed subject
+    (one changed itself: 0), with their least distance from them. None when the changed
+    subjects are many next to the candidates (a first load): asking every candidate then
+    costs less than the search, and gives the same answer."""
     changed = {c for c in changed if c[0] in SUBJECT_LABELS}
     candidates = set(candidates)
-    near: dict[tuple[str, str], dict[tuple[str, str], int]] = {
-        c: {c: 0} for c in candidates & changed}
-    if not changed or reach < 1 or not candidates:
-        return near
-    if len(changed) >= SEARCH_RATIO * len(candidates):
+    if reach >= 1 and changed and candidates and (
+            len(changed) >= SEARCH_RATIO * len(candidates)):
         return None
-    found = shortest_distances_from(store, sorted(changed), types, reach, as_of,
-                                    ends=sorted(candidates))
-    for origin, parties in found.items():
-        reached = near.setdefault(origin, {})
-        for party in parties:
-            node = (party.label, party.key)
-            reached[node] = min(reached.get(node, party.hops), party.hops)
-    return near
+    return nearest_to_any(store, changed, candidates, types, max(reach, 0), as_of)
 
 
 def _queries(store: GraphStore, dated: bool) -> list[tuple[str, str]]:

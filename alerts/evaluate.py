@@ -171,12 +171,11 @@ READS: dict[str, tuple[str, ...]] = {
 class _Near:
     """How far each candidate is from a subject changed in what its rule reads (incremental
     runs): the watched subjects of the two watch rules, the civil servants and the red-listed
-    subjects, found by one search from all those changed subjects — over every relation any of
-    these rules walks, as far as any reaches (a distance over more relations is never longer:
-    a subject asked once too often, never once too few) — each rule then taking the nearest of
-    its own changed subjects. One search where there were three: their origins and their
-    neighbourhoods mostly overlap, and what a search costs is the walk, not the ends it
-    tests."""
+    subjects. Rules reading the same changes share one search, from the whole set of those
+    changed subjects at once (graph/traversal.py ``nearest_to_any``: a hub next to many of
+    them is walked once), over every relation any of these rules walks, as far as any
+    reaches (a distance over more relations is never longer: a subject asked once too often,
+    never once too few); the searches for different sets of changes run side by side."""
 
     def __init__(self, store: GraphStore, changes: Changes | None,
                  as_of: dt.date, rules: list[AlertRule], watched: list[Watched],
@@ -218,45 +217,44 @@ class _Near:
     def distances(self, kind: str) -> dict[tuple[str, str], int] | None:
         """Candidate -> its least distance from a subject changed in what rules of ``kind``
         read (within the search's reach); None: ask every candidate."""
-        origins = self.changed(kind)
+        origins = frozenset(self.changed(kind))
         if not origins:
             return {}
         with self._searching:
-            found = self._search
-        if found is None:
-            return None
-        near: dict[tuple[str, str], int] = {}
-        for origin in origins & found.keys():
-            for node, hops in found[origin].items():
-                near[node] = min(near.get(node, hops), hops)
-        return near
+            found = self._searches
+        return found.get(origins, {})  # no search: no candidate for its rules
 
     @cached_property
-    def _search(self) -> dict[tuple[str, str], dict[tuple[str, str], int]] | None:
-        """Searched once, on first use: from every subject changed in what a searching rule
-        reads, to every candidate of such a rule."""
-        candidates, types, reach, origins = set(), list(self.watch_types), 0, set()
-        watching = set().union(*(self.changed(k) for k in WATCH_KINDS if k in self.kinds))
-        if watching:
-            candidates |= self.watched
-            reach = self.watch_reach
-            origins |= watching
-        serving = self.changed("civil_servant_finding") if (
-            "civil_servant_finding" in self.kinds) else set()
-        if serving:
-            candidates |= {(s.label, s.key) for s in self.servants}
-            types += SERVANT_RELATIONS
-            reach = max(reach, SERVANT_REACH)
-            origins |= serving
-        conflicting = self.changed("red_black_conflict") if (
-            "red_black_conflict" in self.kinds) else set()
-        if conflicting:
-            candidates |= self.red
-            types += CONTROL_RELATIONS
-            reach = max(reach, self.conflict_reach)
-            origins |= conflicting
-        return distances(self.store, origins, candidates, tuple(dict.fromkeys(types)), reach,
-                         self.as_of)
+    def _searches(self) -> dict[frozenset[tuple[str, str]], dict[tuple[str, str], int] | None]:
+        """Searched once, on first use: for each set of changed subjects some searching rules
+        read, the candidates of those rules within reach."""
+        groups: dict[frozenset[tuple[str, str]], tuple[set[tuple[str, str]], list[str],
+                                                        list[int]]] = {}
+        for kind, candidates, types, reach in self._searching_kinds():
+            origins = frozenset(self.changed(kind))
+            if origins:
+                wanted, walked, far = groups.setdefault(origins, (set(), [], []))
+                wanted |= candidates()
+                walked += types
+                far.append(reach)
+        found = self.store.side_by_side(*(
+            partial(distances, self.store, origins, wanted, tuple(dict.fromkeys(walked)),
+                    max(far), self.as_of)
+            for origins, (wanted, walked, far) in groups.items()))
+        return dict(zip(groups, found, strict=True))
+
+    def _searching_kinds(self) -> list[tuple[str, Callable[[], set[tuple[str, str]]],
+                                             tuple[str, ...], int]]:
+        """(kind, its candidates when asked, relations walked, reach) of each rule kind asked
+        by the search."""
+        kinds = [(kind, lambda: self.watched, self.watch_types, self.watch_reach)
+                 for kind in WATCH_KINDS]
+        kinds += [("civil_servant_finding",
+                   lambda: {(s.label, s.key) for s in self.servants}, SERVANT_RELATIONS,
+                   SERVANT_REACH),
+                  ("red_black_conflict", lambda: self.red, CONTROL_RELATIONS,
+                   self.conflict_reach)]
+        return [k for k in kinds if k[0] in self.kinds]
 
     def asked(self, subjects: list[Watched], reach_of: Callable[[Watched], int],
               kind: str) -> list[Watched]:

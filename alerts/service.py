@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,7 +70,11 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
     digest = _rules_digest(rules, measures)
     audit.check_ready()
     started = dt.datetime.now(dt.UTC)
-    with nullcontext() if locked else write_lock(store, "alerts"):  # one run at a time
+    with (nullcontext() if locked else write_lock(store, "alerts"),  # one run at a time
+          ThreadPoolExecutor(1) as beside):
+        # a store answering reads side by side reads the watches while it reads the changes
+        watches_read = (beside.submit(watches_to_evaluate, store)
+                        if store.parallel_reads > 1 else None)
         changed = None
         last = run(store, "alert-last-run")
         if since is not None and last and last[0]["rules_sha256"] == digest:
@@ -81,7 +86,7 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
                 "Sanction", (split_id(n) for n in also_changed))
         else:
             since = None  # nothing to start from, or the rules changed: a full run
-        watches = watches_to_evaluate(store)
+        watches = watches_read.result() if watches_read else watches_to_evaluate(store)
         evaluation = evaluate(store, rules, case_store.watched(store, watches), as_of, only,
                               changed, measures)
         report = case_store.record_hits(store, rules, evaluation, as_of)

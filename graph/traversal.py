@@ -177,6 +177,13 @@ class Dialect:
         ``$key``."""
         raise NotImplementedError
 
+    def near_any(self, schema: Schema, origin_labels: Sequence[str], end_labels: Sequence[str],
+                 types: Sequence[str], max_hops: int) -> str | None:
+        """One query for the least distance (1 or 2; ``hops``) of each end in ``$ends_<Label>``
+        from the set of origins in ``$origins_<Label>`` — or None where this engine has no set
+        search for ``max_hops``: the per-origin search then answers (``nearest_to_any``)."""
+        return None
+
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
         """`` USING INDEX`` for a variable of label or relationship type ``name`` on ``prop``
         where the engine takes hints and its planner would not pick the index itself (Neo4j
@@ -257,6 +264,32 @@ class Neo4jDialect(Dialect):
     whole_hop = True
     anchored_frontier = 0  # one round trip for the whole hop is cheaper
     anchored_keys = 1  # IN and UNWIND use the key index: only a lone key goes alone
+
+    def near_any(self, schema: Schema, origin_labels: Sequence[str], end_labels: Sequence[str],
+                 types: Sequence[str], max_hops: int) -> str | None:
+        """Met in the middle: the origins' neighbours are gathered once (``near``); an end is
+        1 hop away if it is one of them, 2 if one of its own relations reaches one. Walked
+        from both sides, a hub next to many origins is read once, not once per origin (at a
+        million enterprises, 2,500 origins: 0.3 s against 0.7 s). Farther than 2 hops the
+        ends' side would be walked too far: the per-origin search."""
+        if _checked_hops(max_hops) > 2:
+            return None
+        kinds = _alternatives(schema, types)
+
+        def nodes(var: str, labels: Sequence[str], param: str) -> str:
+            return " UNION ".join(
+                f"UNWIND ${param}_{label} AS k MATCH ({var}:{quote_label(schema, label)} "
+                f"{{{_key(schema, label)}: k}}) RETURN {var}" for label in labels)
+
+        two = (f" WHEN EXISTS {{ MATCH (c)-[r2:{kinds}]-(x) WHERE {valid_on('r2')} "
+               f"AND x IN near }} THEN 2" if max_hops == 2 else "")
+        keys = ", ".join(f"c.{_key(schema, label)} AS key_{label}" for label in end_labels)
+        return (f"CALL {{ {nodes('s', origin_labels, 'origins')} }} "
+                f"MATCH (s)-[r1:{kinds}]-(m) WHERE {valid_on('r1')} "
+                f"WITH collect(DISTINCT m) AS near "
+                f"CALL {{ {nodes('c', end_labels, 'ends')} }} "
+                f"WITH c, CASE WHEN c IN near THEN 1{two} END AS hops WHERE hops IS NOT NULL "
+                f"RETURN labels(c)[0] AS label, {keys}, hops")
 
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
         quoted = (quote_label(schema, name) if name in schema.nodes
@@ -384,6 +417,43 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
             found.setdefault((label, row["origin"]), []).append(
                 Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
     return found
+
+
+def nearest_to_any(store: GraphStore, origins: Iterable[tuple[str, str]],
+                   ends: Iterable[tuple[str, str]], types: Sequence[str], max_hops: int,
+                   as_of: dt.date) -> dict[tuple[str, str], int]:
+    """Each of ``ends`` within ``max_hops`` valid relations of ``types`` (either way) of any
+    of ``origins``, with its least distance from them (an end that is an origin: 0). One
+    question about the whole set where the engine has a set search (``Dialect.near_any``),
+    else the least of the per-origin search."""
+    schema = store.schema
+    starts, wanted = dict.fromkeys(origins), set(ends)
+    near = {end: 0 for end in wanted if end in starts}
+    _check_dated(schema, types)
+    if max_hops == 0 or not starts or not wanted:
+        return near  # never a search without ends: the planner picks it badly
+    _checked_hops(max_hops)
+    touched = _labels_touched(schema, types)
+    by_origin = {label: keys for label, keys in _keys_by_label(schema, starts).items()
+                 if label in touched}
+    by_end = {label: keys for label, keys in _keys_by_label(schema, wanted).items()
+              if label in touched}
+    if not by_origin or not by_end:
+        return near
+    query = store.dialect.near_any(schema, sorted(by_origin), sorted(by_end), types, max_hops)
+    if query is None:
+        found = shortest_distances_from(store, list(starts), types, max_hops, as_of,
+                                        ends=sorted(wanted))
+        rows = [{"label": f.label, f"key_{f.label}": f.key, "hops": f.hops}
+                for parties in found.values() for f in parties]
+    else:
+        rows = store.read(query, {"as_of": as_of}
+                          | {f"origins_{label}": keys for label, keys in by_origin.items()}
+                          | {f"ends_{label}": keys for label, keys in by_end.items()})
+    for row in rows:
+        node = (row["label"], row[f"key_{row['label']}"])
+        near[node] = min(near.get(node, row["hops"]), row["hops"])
+    return near
 
 
 def _chunks(store: GraphStore, keys: list[str], many: bool) -> list[list[str]]:

@@ -515,6 +515,45 @@ def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_di
         assert all(len(set(inner)) == 1 for inner in names)
 
 
+def test_the_nearest_of_many_origins_agrees_with_a_breadth_first_search(store, seed_dir,
+                                                                       tmp_path):
+    """The set search (``nearest_to_any``: Neo4j meets in the middle up to 2 hops; farther,
+    and on the embedded engine, the least of the per-origin search) against a multi-source
+    networkx search over the relations valid on each of two dates: every end within reach of
+    any origin, at its least distance, and none beyond."""
+    import networkx as nx
+
+    from graph import traversal
+    from queries.library import run
+
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    compared = 0
+    for as_of in (dt.date(2026, 11, 1), dt.date(2019, 6, 30)):
+        graph = nx.Graph()
+        for edge in run(store, "control-edges", as_of=as_of):
+            graph.add_edge((edge["a_label"], edge["a"]), (edge["b_label"], edge["b"]))
+        nodes = sorted(graph)
+        origins = nodes[::29][:25]
+        ends = nodes[::3] + origins[:3]
+        for hops in (1, 2, 3):
+            reached = nx.multi_source_dijkstra_path_length(graph, set(origins), cutoff=hops)
+            expected = {node: d for node, d in reached.items() if node in set(ends)}
+            found = traversal.nearest_to_any(store, origins, ends, linked.CONTROL_RELATIONS,
+                                             hops, as_of)
+            assert found == expected, (as_of, hops)
+            compared += sum(1 for d in expected.values() if d == hops)
+    assert compared >= 30  # ends found at every distance: the comparison is not vacuous
+    origin = nodes[0]
+    assert traversal.nearest_to_any(store, [origin], [origin, nodes[1]],
+                                    linked.CONTROL_RELATIONS, 0, as_of) == {origin: 0}
+    assert traversal.nearest_to_any(store, [origin], [], linked.CONTROL_RELATIONS, 2,
+                                    as_of) == {}
+    with pytest.raises(CreditGraphError):
+        traversal.nearest_to_any(store, [origin], [nodes[1]], linked.CONTROL_RELATIONS, 13,
+                                 as_of)
+
+
 def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tmp_path,
                                                               monkeypatch):
     """Small frontiers are read with anchored queries, large ones with one query per label:

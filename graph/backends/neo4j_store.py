@@ -108,8 +108,7 @@ class Neo4jStore(GraphStore):
         for attempt in range(READ_ATTEMPTS):
             try:
                 with self._errors(), self._session() as session:
-                    result = session.run(query, dict(params or {}))
-                    return [{k: _native(v) for k, v in record.items()} for record in result]
+                    return _rows(session.run(query, dict(params or {})))
             except StoreUnavailableError:
                 if attempt + 1 == READ_ATTEMPTS:
                     raise
@@ -185,12 +184,23 @@ class Neo4jStore(GraphStore):
 
 
 def _run(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> list[Row]:
-    result = tx.run(query, params)
-    return [{key: _native(value) for key, value in record.items()} for record in result]
+    return _rows(tx.run(query, params))
+
+
+def _rows(result: neo4j.Result) -> list[Row]:
+    """A result's records as plain dicts (the keys read once: an alert run's reads return
+    tens of thousands of rows, and the driver's per-key look-ups cost Python time)."""
+    keys = result.keys()
+    return [dict(zip(keys, map(_native, record), strict=True)) for record in result]
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _native(value: Any) -> Any:
     """Driver values to plain Python, matching what the embedded backend returns."""
+    if type(value) in _PLAIN:  # most values: no isinstance tests through the ABCs
+        return value
     if isinstance(value, Node | Relationship):
         return {k: _native(v) for k, v in value.items()}
     if isinstance(value, Path):
