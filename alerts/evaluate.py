@@ -217,12 +217,19 @@ class _Near:
     def distances(self, kind: str) -> dict[tuple[str, str], int] | None:
         """Candidate -> its least distance from a subject changed in what rules of ``kind``
         read (within the search's reach); None: ask every candidate."""
-        origins = frozenset(self.changed(kind))
+        origins = self._origins(kind)
         if not origins:
             return {}
         with self._searching:
             found = self._searches
         return found.get(origins, {})  # no search: no candidate for its rules
+
+    def _origins(self, kind: str) -> frozenset[tuple[str, str]]:
+        """Where the search for rules of ``kind`` starts: the subjects changed in what they
+        read — for the two watch rules, in what either reads (one reads penalties, the other
+        not: one search for both, a watch asked once too often, never once too few)."""
+        kinds = WATCH_KINDS if kind in WATCH_KINDS else (kind,)
+        return frozenset().union(*(self.changed(k) for k in kinds if k in self.kinds))
 
     @cached_property
     def _searches(self) -> dict[frozenset[tuple[str, str]], dict[tuple[str, str], int] | None]:
@@ -231,7 +238,7 @@ class _Near:
         groups: dict[frozenset[tuple[str, str]], tuple[set[tuple[str, str]], list[str],
                                                         list[int]]] = {}
         for kind, candidates, types, reach in self._searching_kinds():
-            origins = frozenset(self.changed(kind))
+            origins = self._origins(kind)
             if origins:
                 wanted, walked, far = groups.setdefault(origins, (set(), [], []))
                 wanted |= candidates()

@@ -80,8 +80,9 @@ def run(store: GraphStore, enterprises: int, watches: int, reuse: bool) -> list[
                      time.perf_counter() - start, None))
     rows.append(_row(store, f"baseline: one linked-party search, median of 20 (ms), "
                             f"{len(watched):,} watched", baseline * 1000, None))
-    new = max(NEW_ENTRIES * len(firms) // 1_000_000, 20)  # 1,000 at 1M: the same share at any scale
     loads = 1 + WARM_LOADS
+    # 1,000 at 1M: the same share at any scale (at least 20, while there are firms enough)
+    new = min(max(NEW_ENTRIES * len(firms) // 1_000_000, 20), len(firms) // loads)
     chosen = rng.sample(firms, min(loads * new, len(firms)))
     first = _incremental(store, chosen[:new])
     rows += _rows(store, [first], new, full, "")
