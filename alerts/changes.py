@@ -143,10 +143,9 @@ def distances(store: GraphStore, changed: Iterable[tuple[str, str]],
     costs less than the search, and gives the same answer."""
     changed = {c for c in changed if c[0] in SUBJECT_LABELS}
     candidates = set(candidates)
-    if reach >= 1 and changed and candidates and (
-            len(changed) >= SEARCH_RATIO * len(candidates)):
+    if reach and candidates and len(changed) >= SEARCH_RATIO * len(candidates):
         return None
-    return nearest_to_any(store, changed, candidates, types, max(reach, 0), as_of)
+    return nearest_to_any(store, changed, candidates, types, reach, as_of)
 
 
 def _queries(store: GraphStore, dated: bool) -> list[tuple[str, str]]:

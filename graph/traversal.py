@@ -283,13 +283,13 @@ class Neo4jDialect(Dialect):
 
         two = (f" WHEN EXISTS {{ MATCH (c)-[r2:{kinds}]-(x) WHERE {valid_on('r2')} "
                f"AND x IN near }} THEN 2" if max_hops == 2 else "")
-        keys = ", ".join(f"c.{_key(schema, label)} AS key_{label}" for label in end_labels)
         return (f"CALL {{ {nodes('s', origin_labels, 'origins')} }} "
                 f"MATCH (s)-[r1:{kinds}]-(m) WHERE {valid_on('r1')} "
                 f"WITH collect(DISTINCT m) AS near "
                 f"CALL {{ {nodes('c', end_labels, 'ends')} }} "
                 f"WITH c, CASE WHEN c IN near THEN 1{two} END AS hops WHERE hops IS NOT NULL "
-                f"RETURN labels(c)[0] AS label, {keys}, hops")
+                f"RETURN labels(c)[0] AS label, {self._end_columns(schema, end_labels, 'c')}, "
+                f"hops")
 
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
         quoted = (quote_label(schema, name) if name in schema.nodes
@@ -444,15 +444,14 @@ def nearest_to_any(store: GraphStore, origins: Iterable[tuple[str, str]],
     if query is None:
         found = shortest_distances_from(store, list(starts), types, max_hops, as_of,
                                         ends=sorted(wanted))
-        rows = [{"label": f.label, f"key_{f.label}": f.key, "hops": f.hops}
-                for parties in found.values() for f in parties]
+        reached = [(f.label, f.key, f.hops) for parties in found.values() for f in parties]
     else:
-        rows = store.read(query, {"as_of": as_of}
-                          | {f"origins_{label}": keys for label, keys in by_origin.items()}
-                          | {f"ends_{label}": keys for label, keys in by_end.items()})
-    for row in rows:
-        node = (row["label"], row[f"key_{row['label']}"])
-        near[node] = min(near.get(node, row["hops"]), row["hops"])
+        reached = [(row["label"], row[f"key_{row['label']}"], row["hops"]) for row in store.read(
+            query, {"as_of": as_of}
+            | {f"origins_{label}": keys for label, keys in by_origin.items()}
+            | {f"ends_{label}": keys for label, keys in by_end.items()})]
+    for label, key, hops in reached:
+        near[(label, key)] = min(near.get((label, key), hops), hops)
     return near
 
 
