@@ -16,6 +16,7 @@ every value is a parameter.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -184,6 +185,15 @@ class Dialect:
         search for ``max_hops``: the per-origin search then answers (``nearest_to_any``)."""
         return None
 
+    def around_many(self, schema: Schema, origin_label: str, types: Sequence[str],
+                    max_hops: int, end_labels: Sequence[str], ends: str) -> str | None:
+        """``shortest_search`` for many origins in ``$keys``, both ways, as the nodes next to
+        them: a row per such node (``node``), the ``origins`` it is next to, whether it is an
+        end (``is_end``) and the ``ends`` next to it — or None where this engine has no such
+        form for ``max_hops``. ``shortest_distances_from`` puts the
+        distances together (``_around``)."""
+        return None
+
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
         """`` USING INDEX`` for a variable of label or relationship type ``name`` on ``prop``
         where the engine takes hints and its planner would not pick the index itself (Neo4j
@@ -291,6 +301,33 @@ class Neo4jDialect(Dialect):
                 f"RETURN labels(c)[0] AS label, {self._end_columns(schema, end_labels, 'c')}, "
                 f"hops")
 
+    def around_many(self, schema: Schema, origin_label: str, types: Sequence[str],
+                    max_hops: int, end_labels: Sequence[str], ends: str) -> str | None:
+        """Met in the middle: each node next to an origin is read once with the origins it is
+        next to, and its own relations and the end test of what they reach once — a hub next
+        to fifty origins has its thousands of relations read and tested once, not fifty
+        times (at a million enterprises, 560 watched firms: 0.2 s against 0.47 s for the
+        per-origin shortest search). At 1 hop the shortest search is as cheap, and farther
+        than 2 it is the one that does not read too far."""
+        if _checked_hops(max_hops) != 2:
+            return None
+        kinds, key = _alternatives(schema, types), _key(schema, origin_label)
+        touched = sorted(_labels_touched(schema, types))
+
+        def node(var: str, labels: Sequence[str]) -> str:
+            keys = ", ".join(f"key_{label}: {var}.{_key(schema, label)}" for label in labels)
+            country = f"{var}.country" if _has(schema, labels, "country") else "NULL"
+            return f"{{label: labels({var})[0], {keys}, name: {var}.name, country: {country}}}"
+
+        return (f"UNWIND $keys AS origin MATCH (s:{quote_label(schema, origin_label)} "
+                f"{{{key}: origin}})-[r1:{kinds}]-(a) WHERE {valid_on('r1')} AND a <> s "
+                f"WITH a, collect(DISTINCT origin) AS origins "
+                f"CALL (a) {{ MATCH (a)-[r2:{kinds}]-(b) WHERE {valid_on('r2')} "
+                f"AND ({self._end_filter(schema, end_labels, 'b', ends)}) "
+                f"RETURN collect(DISTINCT {node('b', end_labels)}) AS ends }} "
+                f"RETURN {node('a', touched)} AS node, origins, "
+                f"({self._end_filter(schema, end_labels, 'a', ends)}) AS is_end, ends")
+
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:
         quoted = (quote_label(schema, name) if name in schema.nodes
                   else quote_rel_type(schema, name))
@@ -395,21 +432,31 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
         return found
     leaving = {"both": (True, False), "out": (True,), "in": (False,)}[direction]
     statements: list[tuple[str, dict[str, Any]]] = []
-    labels: list[str] = []
+    labels: list[tuple[str, bool]] = []  # each statement's origin label; met in the middle?
     many_keys = False  # a batch: worth reading side by side; anchored look-ups are not
     for label, keys in _keys_by_label(schema, origins).items():
         if not any(_types_from(schema, label, types, outgoing) for outgoing in leaving):
             continue  # no asked-for relation can touch such an origin from that side
         many = len(keys) > store.dialect.anchored_keys
         many_keys |= many
-        query = store.dialect.shortest_search(schema, label, types, max_hops, end_labels,
-                                              direction, mode, many)
-        for chunk in _chunks(store, keys, many):
+        met = (store.dialect.around_many(schema, label, types, max_hops, end_labels, mode)
+               if many and direction == "both" else None)
+        query = met or store.dialect.shortest_search(schema, label, types, max_hops,
+                                                     end_labels, direction, mode, many)
+        # met in the middle, a batch is not split: a hub next to origins of two chunks
+        # would be read twice
+        chunks = ([keys[i:i + BATCH] for i in range(0, len(keys), BATCH)] if met
+                  else _chunks(store, keys, many))
+        for chunk in chunks:
             statements.append((query, params | ({"keys": chunk} if many
                                                 else {"key": chunk[0]})))
-            labels.append(label)
-    for label, rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
-                           strict=True):
+            labels.append((label, met is not None))
+    for (label, met), rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
+                                  strict=True):
+        if met:
+            for origin, parties in _around(label, end_labels, rows).items():
+                found.setdefault((label, origin), []).extend(parties)
+            continue
         for row in rows:
             end_key = row[f"key_{row['label']}"]
             if (row["label"], end_key) == (label, row["origin"]):
@@ -417,6 +464,34 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
             found.setdefault((label, row["origin"]), []).append(
                 Found(row["label"], end_key, row["name"], row["country"], row["hops"]))
     return found
+
+
+def _around(label: str, end_labels: Sequence[str], rows: Iterable[dict[str, Any]]
+            ) -> dict[str, list[Found]]:
+    """Origin key (of ``label``) -> the ends found, from the rows of ``around_many``: a node
+    next to an origin is 1 hop from it; an end next to such a node, 2 — unless it is the
+    origin or next to it itself."""
+    rows = list(rows)
+    beside: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        node = row["node"]
+        for origin in row["origins"]:
+            beside[origin].add((node["label"], node[f"key_{node['label']}"]))
+    found: dict[str, dict[tuple[str, str], Found]] = defaultdict(dict)
+    for row in rows:
+        node = row["node"]
+        if row["is_end"] and node["label"] in end_labels:
+            one = Found(node["label"], node[f"key_{node['label']}"], node["name"],
+                        node["country"], 1)
+            for origin in row["origins"]:
+                found[origin][(one.label, one.key)] = one
+        for end in row["ends"]:
+            there = (end["label"], end[f"key_{end['label']}"])
+            two = Found(*there, end["name"], end["country"], 2)
+            for origin in row["origins"]:
+                if there != (label, origin) and there not in beside[origin]:
+                    found[origin].setdefault(there, two)
+    return {origin: list(parties.values()) for origin, parties in found.items()}
 
 
 def nearest_to_any(store: GraphStore, origins: Iterable[tuple[str, str]],

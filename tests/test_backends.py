@@ -34,6 +34,52 @@ def test_routing_uri_works_against_the_server(neo4j_env):
 
 
 @pytest.mark.neo4j
+def test_a_read_asked_again_comes_back_packed_with_the_same_rows(neo4j_schema_ready,
+                                                                 monkeypatch):
+    """A query read before, with a modest answer, is asked again as one record holding its
+    rows (``CALL () { ... } RETURN collect(...)``): the same rows in the same order, values
+    converted as before; a query that cannot be wrapped, one whose answer outgrew the bound,
+    and one that fails of itself answer (or fail) as they would unwrapped."""
+    import datetime as dt
+
+    from graph.backends import neo4j_store
+
+    with open_store(neo4j_settings(neo4j_schema_ready)) as store:
+        store.wipe()
+        store.write("UNWIND range(1, 7) AS i CREATE (:Enterprise {uscc: 'P' + toString(i), "
+                    "name: '企业' + toString(i), established: date('2020-01-0' + toString(i))})")
+        query = ("// purpose: a file's header comment\n"
+                 "MATCH (e:Enterprise) WHERE e.uscc STARTS WITH $p\n"
+                 "RETURN e.uscc AS key, e.established AS day, e {.name} AS node, "
+                 "[e.uscc, 1] AS pair ORDER BY key DESC // trailing comment")
+        first = store.read(query, {"p": "P"})
+        assert store._shapes[query].packed is not None  # learned: asked packed next time
+        again = store.read(query, {"p": "P"})
+        assert again == first and [row["key"] for row in again] == [f"P{i}" for i in
+                                                                    range(7, 0, -1)]
+        assert again[0]["day"] == dt.date(2020, 1, 7) and again[0]["node"] == {"name": "企业7"}
+        assert store.read(query, {"p": "none"}) == []  # an empty answer, packed
+        # an unnamed column cannot be returned from a subquery: read as it is from then on
+        unnamed = "MATCH (e:Enterprise) RETURN count(e)"
+        assert store.read(unnamed) == store.read(unnamed) == [{"count(e)": 7}]
+        assert store._shapes[unnamed].packed is None
+        # a command is never wrapped; a query that fails fails the same way, packed or not
+        assert store.read("SHOW INDEXES YIELD name RETURN name")
+        assert store._shapes["SHOW INDEXES YIELD name RETURN name"].packed is None
+        broken = "MATCH (e:Enterprise) RETURN e.uscc AS key, 1 / $d AS x"
+        assert len(store.read(broken, {"d": 1})) == 7
+        with pytest.raises(StoreError, match=r"ArithmeticError|/ by zero|Division"):
+            store.read(broken, {"d": 0})
+        assert store._shapes[broken].packed is not None  # its own fault, not the wrapping's
+        # an answer larger than the bound streams next time
+        monkeypatch.setattr(neo4j_store, "PACK_ROWS", 3)
+        assert len(store.read(query, {"p": "P"})) == 7
+        assert store._shapes[query].packed is None
+        assert store.read(query, {"p": "P"}) == first
+        store.wipe()
+
+
+@pytest.mark.neo4j
 def test_wrong_password_is_one_clear_error(neo4j_env):
     with pytest.raises(StoreError, match="refused the credentials of user 'neo4j'"):
         open_store(neo4j_settings(neo4j_env, NEO4J_PASSWORD="not-the-password"))
