@@ -119,8 +119,8 @@ def _rows(store: GraphStore, loads: list[tuple[float, float, AlertRun]], entries
     """The median load's figures (and the range where there are several)."""
     by_time = sorted(loads, key=lambda load: load[1])
     _, seconds, done = by_time[len(by_time) // 2]
-    spread = (f" (range {by_time[0][1]:.2f}-{by_time[-1][1]:.2f} s)" if len(loads) > 1
-              else "")
+    spread = (f" (range {by_time[0][1]:.2f}-{by_time[-1][1]:.2f} s; in order "
+              f"{', '.join(f'{load[1]:.2f}' for load in loads)})" if len(loads) > 1 else "")
     asked = ", ".join(f"{rule} {n:,}" for rule, n in done.asked.items())
     return [
         _row(store, f"incremental propagation after {entries:,} new black entries{which} (s)",

@@ -47,10 +47,12 @@ _PACKABLE = re.compile(r"(MATCH|OPTIONAL\s+MATCH|UNWIND|WITH|RETURN)\b|CALL\s*[(
 @dataclass(frozen=True)
 class _Shape:
     """What the last answer to a query text looked like: its columns, and the same query
-    packed into one record (None: it streams — too many rows, or it cannot be wrapped)."""
+    packed into one record (None: it streams — too many rows, or it cannot be wrapped);
+    ``wrappable`` False once the wrapped form failed where the query itself answered."""
 
     keys: tuple[str, ...]
     packed: str | None
+    wrappable: bool = True
 
 
 class Neo4jStore(GraphStore):
@@ -148,24 +150,25 @@ class Neo4jStore(GraphStore):
         if shape is not None and shape.packed is not None:
             try:
                 record = session.run(shape.packed, params).single(strict=True)
-            except (neo4j_errors.ClientError, neo4j_errors.TransientError) as exc:
-                if isinstance(exc, neo4j_errors.TransientError) and "Memory" not in (
-                        exc.code or ""):
-                    raise
+            except neo4j_errors.Neo4jError as exc:
+                code = exc.code or ""
+                if code.startswith("Neo.ClientError.Transaction.") or (
+                        isinstance(exc, neo4j_errors.TransientError) and "Memory" not in code):
+                    raise  # a timeout, a termination, a conflict: the query's, not the form's
                 # as it is; if that answers, the wrapping was at fault: as it is from now on
                 with self._session() as fresh:
                     rows = _rows(fresh.run(query, params))
-                self._remember(query, _Shape(shape.keys, None))
+                self._remember(query, _Shape(shape.keys, None, wrappable=False))
                 return rows
-            keys = shape.keys
-            rows = [dict(zip(keys, map(_native, row), strict=True)) for row in record[0]]
-            if len(rows) > PACK_ROWS:
+            keys, packed = shape.keys, record[0]
+            if len(packed) > PACK_ROWS:  # cut at PACK_ROWS + 1: grown too large, streamed
                 self._remember(query, _Shape(keys, None))
-            return rows
+                return _rows(session.run(query, params))
+            return [dict(zip(keys, map(_native, row), strict=True)) for row in packed]
         result = session.run(query, params)
         rows = _rows(result)
         keys = tuple(result.keys())
-        packable = (len(rows) <= PACK_ROWS and keys
+        packable = (len(rows) <= PACK_ROWS and keys and (shape is None or shape.wrappable)
                     and _PACKABLE.match(_without_comments(query)) is not None)
         if shape is None or (packable and shape.keys == keys):
             self._remember(query, _Shape(keys, _packed(query, keys) if packable else None))
@@ -261,10 +264,13 @@ def _without_comments(query: str) -> str:
 
 
 def _packed(query: str, keys: Sequence[str]) -> str:
-    """``query`` as a subquery whose rows come back as one list (column names quoted; the
-    closing brace on a line of its own, after any trailing comment)."""
+    """``query`` as a subquery whose rows come back as one list of at most ``PACK_ROWS`` + 1
+    (more: the answer grew, and is read streamed instead — the server never gathers a large
+    answer into one list). Column names quoted; the closing brace on a line of its own,
+    after any trailing comment."""
     columns = ", ".join("`" + key.replace("`", "``") + "`" for key in keys)
-    return f"CALL () {{\n{query}\n}}\nRETURN collect([{columns}]) AS rows"
+    return (f"CALL () {{\n{query}\n}}\nWITH {columns} LIMIT {PACK_ROWS + 1}\n"
+            f"RETURN collect([{columns}]) AS rows")
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
