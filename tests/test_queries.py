@@ -515,6 +515,21 @@ def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_di
         assert all(len(set(inner)) == 1 for inner in names)
 
 
+def _offered(store, monkeypatch, form: str) -> list[bool]:
+    """Spies on the dialect's optional query ``form``: for each call, whether the engine
+    offered one (True) or left the search to the general form (False)."""
+    offered: list[bool] = []
+    original = getattr(store.dialect, form)
+
+    def spied(*args, **kwargs):
+        query = original(*args, **kwargs)
+        offered.append(query is not None)
+        return query
+
+    monkeypatch.setattr(store.dialect, form, spied)
+    return offered
+
+
 def test_the_nearest_of_many_origins_agrees_with_a_breadth_first_search(store, seed_dir,
                                                                        tmp_path, monkeypatch):
     """The set search (``nearest_to_any``: Neo4j meets in the middle up to 2 hops; farther,
@@ -528,15 +543,7 @@ def test_the_nearest_of_many_origins_agrees_with_a_breadth_first_search(store, s
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
-    set_searches = []  # the queries of the engine's set search, where it has one
-    near_any = store.dialect.near_any
-
-    def spied(*args, **kwargs):
-        query = near_any(*args, **kwargs)
-        set_searches.append(query is not None)
-        return query
-
-    monkeypatch.setattr(store.dialect, "near_any", spied)
+    set_searches = _offered(store, monkeypatch, "near_any")  # the engine's set search used?
     compared: dict[int, int] = {}
     answers = []
     for as_of in (dt.date(2026, 11, 1), dt.date(2019, 6, 30)):
@@ -585,15 +592,7 @@ def test_a_two_hop_search_from_many_origins_agrees_with_a_breadth_first_search(
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
     propagate(store, load_rules(), dt.date(2026, 11, 1))
-    met = []
-    around_many = store.dialect.around_many
-
-    def spied(*args, **kwargs):
-        query = around_many(*args, **kwargs)
-        met.append(query is not None)
-        return query
-
-    monkeypatch.setattr(store.dialect, "around_many", spied)
+    met = _offered(store, monkeypatch, "around_many")
     compared = {1: 0, 2: 0}
     for as_of in (dt.date(2026, 11, 1), dt.date(2019, 6, 30)):
         graph = nx.Graph()

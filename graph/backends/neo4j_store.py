@@ -168,7 +168,7 @@ class Neo4jStore(GraphStore):
         result = session.run(query, params)
         rows = _rows(result)
         keys = tuple(result.keys())
-        packable = (len(rows) <= PACK_ROWS and keys and (shape is None or shape.wrappable)
+        packable = (len(rows) <= PACK_ROWS and bool(keys) and (shape is None or shape.wrappable)
                     and _PACKABLE.match(_without_comments(query)) is not None)
         if shape is None or (packable and shape.keys == keys):
             self._remember(query, _Shape(keys, _packed(query, keys) if packable else None))
