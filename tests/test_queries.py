@@ -190,6 +190,45 @@ def test_clusters_and_phoenix_firms(sample):
         {"listed": "firm", "entry_id": "HZ-B-2016-0001", "listed_firm": E3, "firm_id": E4}]
 
 
+def test_a_phoenix_firm_counts_only_the_entries_in_force_when_it_was_founded(store):
+    """One person represents four listed firms and four founded later: each later firm pairs
+    with the entries still in force (not ended, not revoked, not repaired) on its founding day,
+    never with its own entry; the asked and the whole-graph forms agree."""
+    day = dt.date
+    firms = {"O1": day(2018, 6, 1), "O2": day(2010, 1, 1), "O3": day(2010, 1, 1),
+             "O4": day(2010, 1, 1), "F1": day(2017, 6, 1), "F2": day(2018, 12, 1),
+             "F3": day(2019, 9, 1), "F4": day(2021, 1, 1)}
+    store.merge_nodes("Person", [{"pid": "P", "name": "甲", "id_masked": "3301**********0011"}])
+    store.merge_nodes("Enterprise", [{"uscc": k, "name": k, "established": v}
+                                     for k, v in firms.items()])
+    store.merge_relationships("LEGAL_REP_OF", "Person", "Enterprise",
+                              [{"src_key": "P", "dst_key": k} for k in firms])
+    listed = {"L1": {"status": "active"},
+              "L2": {"status": "active", "end_date": day(2019, 6, 30)},
+              "L3": {"status": "revoked", "status_date": day(2019, 1, 1)},
+              "L4": {"status": "active", "repaired_on": day(2020, 1, 1)}}
+    store.merge_nodes("ListEntry", [
+        {"entry_id": e, "list_kind": "black", "list_type": "失信被执行人", "authority": "法院",
+         "start_date": day(2018, 1, 1), **extra} for e, extra in listed.items()] + [
+        {"entry_id": "R5", "list_kind": "red", "list_type": "A级纳税人", "authority": "税务",
+         "start_date": day(2016, 1, 1), "status": "active"}])
+    store.merge_relationships("LISTED", "ListEntry", "Enterprise", [
+        {"src_key": f"L{n}", "dst_key": f"O{n}"} for n in range(1, 5)] + [
+        {"src_key": "R5", "dst_key": "F1"}])
+
+    def pairs(frame):
+        return sorted(zip(frame["entry_id"], frame["firm_id"], strict=True))
+
+    expected = [("L1", "F2"), ("L1", "F3"), ("L1", "F4"), ("L2", "F2"), ("L2", "O1"),
+                ("L3", "F2"), ("L3", "O1"), ("L4", "F2"), ("L4", "F3"), ("L4", "O1")]
+    for keys in (None, ["P"]):
+        assert pairs(clusters.phoenix_firms(store, day(2026, 11, 1), keys)) == expected
+        assert pairs(clusters.phoenix_firms(store, day(2020, 6, 30), keys)) == [
+            p for p in expected if p[1] != "F4"]
+        assert clusters.phoenix_firms(store, day(2018, 3, 1), keys).empty
+    assert clusters.phoenix_firms(store, day(2026, 11, 1), ["Q"]).empty
+
+
 def test_civil_servant_file_and_promotion_check(sample):
     file = civil_servants.civil_servant(sample, subject(sample, "330108198801014824"),
                                         dt.date(2020, 1, 1))
@@ -292,6 +331,17 @@ def test_planted_cases_are_found_by_the_queries(store, seed_dir, tmp_path):
     pid = person_key(case["person_id"], SECRET)
     mine = phoenix[(phoenix["person_id"] == pid) & (phoenix["listed"] == "person")]
     assert sorted(mine["firm_id"]) == sorted(case["phoenix_firms"])
+    # asked for persons, the rows the whole-graph form gives them, on any date (the asked form
+    # reads a person's listed firms once and holds them against each later firm)
+    persons = [r["key"] for r in store.read("MATCH (p:Person) RETURN p.pid AS key")]
+    for day in (dt.date(2017, 6, 30), dt.date(2021, 1, 1), as_of):
+        whole = clusters.phoenix_firms(store, day)
+        asked = clusters.phoenix_firms(store, day, persons)
+        assert set(map(tuple, asked.astype(str).values)) == set(map(tuple, whole.astype(str).values))
+        assert len(asked) == len(whole)
+    assert set(whole["listed"]) == {"person", "firm"}
+    some = sorted(set(whole["person_id"]))[::2]
+    assert set(clusters.phoenix_firms(store, as_of, some)["person_id"]) == set(some)
 
     case = cases["shared_address_cluster"]
     groups = clusters.clusters(store, 2, as_of)
