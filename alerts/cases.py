@@ -20,6 +20,7 @@ import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from alerts.evaluate import Evaluation, Hit, Watched
@@ -81,12 +82,13 @@ def record_hits(store: GraphStore, rules: AlertRules, found: Evaluation | Sequen
     now = now or dt.datetime.now(dt.UTC)
     hits = found.hits if isinstance(found, Evaluation) else list(found)
     report = RunReport(as_of.isoformat(), hits=len(hits))
-    raised = {row["fingerprint"] for row in run(store, "alert-fingerprints",
-                                                 fingerprints=[h.fingerprint for h in hits])
-              } if hits else set()
-    stored = {row["case_id"]: row for row in run(
-        store, "cases-by-ids", case_ids=sorted({case_id_of(h.rule, h.label, h.key)
-                                                for h in hits}))} if hits else {}
+    raised_rows, stored_rows = store.side_by_side(  # what was raised; the cases as they are
+        partial(run, store, "alert-fingerprints", fingerprints=[h.fingerprint for h in hits]),
+        partial(run, store, "cases-by-ids", case_ids=sorted({case_id_of(h.rule, h.label, h.key)
+                                                              for h in hits}))
+    ) if hits else ([], [])
+    raised = {row["fingerprint"] for row in raised_rows}
+    stored = {row["case_id"]: row for row in stored_rows}
     titles = rules.by_name()
     writes = _Writes(now)
     for hit in hits:

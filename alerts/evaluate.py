@@ -47,7 +47,7 @@ class Hit:
     items: tuple[str, ...]  # the evidence, one item a line, sorted: what the fingerprint covers
     words: tuple[str, ...] = ()  # paths and findings in words, for people
 
-    @property
+    @cached_property  # a run asks each hit's several times (thousands of hits)
     def fingerprint(self) -> str:
         body = json.dumps([self.rule, self.label, self.key, list(self.items)], ensure_ascii=False)
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -235,18 +235,26 @@ class _Near:
     def _searches(self) -> dict[frozenset[tuple[str, str]], dict[tuple[str, str], int] | None]:
         """Searched once, on first use: for each set of changed subjects some searching rules
         read, the candidates of those rules within reach."""
-        groups: dict[frozenset[tuple[str, str]], tuple[set[tuple[str, str]], list[str],
-                                                        list[int]]] = {}
+        groups: dict[frozenset[tuple[str, str]], tuple[list[Callable[[], set[tuple[str, str]]]],
+                                                        list[str], list[int]]] = {}
         for kind, candidates, types, reach in self._searching_kinds():
             origins = self._origins(kind)
             if origins:
-                wanted, walked, far = groups.setdefault(origins, (set(), [], []))
-                wanted |= candidates()
+                wanted, walked, far = groups.setdefault(origins, ([], [], []))
+                wanted.append(candidates)
                 walked += types
                 far.append(reach)
+
+        def search(origins: frozenset[tuple[str, str]],
+                   candidates: list[Callable[[], set[tuple[str, str]]]], types: tuple[str, ...],
+                   reach: int) -> dict[tuple[str, str], int] | None:
+            # the candidates read in the search's own thread: a group whose candidates need a
+            # read (the red-listed) does not hold back the others' searches
+            wanted = set().union(*(candidate() for candidate in candidates))
+            return distances(self.store, origins, wanted, types, reach, self.as_of)
+
         found = self.store.side_by_side(*(
-            partial(distances, self.store, origins, wanted, tuple(dict.fromkeys(walked)),
-                    max(far), self.as_of)
+            partial(search, origins, wanted, tuple(dict.fromkeys(walked)), max(far))
             for origins, (wanted, walked, far) in groups.items()))
         return dict(zip(groups, found, strict=True))
 
