@@ -28,7 +28,7 @@ from alerts.rules import AlertRules
 from graph import audit
 from graph.documents import mask_personal_text
 from graph.errors import CreditGraphError
-from graph.store import GraphStore
+from graph.store import GraphStore, Merge
 from graph.users import User
 from queries.library import run
 
@@ -75,10 +75,11 @@ def record_hits(store: GraphStore, rules: AlertRules, found: Evaluation | Sequen
     emptied), without an alert. Evidence that goes back to what was raised before is recorded
     the same way: the same evidence never raises a second alert.
 
-    Written in batches, kill-safe in this order: the events (each id from case and
-    fingerprint, or from the case as read) before the cases, the cases, their links, and the
-    alerts last — an alert counts as raised only once linked to its case, so a run that died
-    anywhere is completed by the next one, without a second event."""
+    Written in one transaction where the store can (``merge_together``), else in batches,
+    kill-safe in this order: the events (each id from case and fingerprint, or from the case
+    as read) before the cases, the cases, their links, and the alerts last — an alert counts
+    as raised only once linked to its case, so a run that died anywhere is completed by the
+    next one, without a second event."""
     now = now or dt.datetime.now(dt.UTC)
     hits = found.hits if isinstance(found, Evaluation) else list(found)
     report = RunReport(as_of.isoformat(), hits=len(hits))
@@ -191,17 +192,17 @@ class _Writes:
         if self.unlinked:
             self.new_case_links += [_pair(row["event_id"], row["case_id"], self.now) for row in
                                     run(store, "case-event-ids", case_ids=self.unlinked)]
-        store.merge_nodes("CaseEvent", self.events)
-        store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
-                                  self.event_links)
-        store.merge_nodes("InvestigationCase", self.cases)
-        store.merge_relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
-                                  self.new_case_links)
-        for label, pairs in sorted(self.concerns.items()):
-            store.merge_relationships("CONCERNS", "InvestigationCase", label, pairs)
-        store.merge_nodes("Alert", self.alerts)
-        store.merge_relationships("ALERT_OF", "Alert", "InvestigationCase", [
-            _pair(a["fingerprint"], a["case_id"], self.now) for a in self.alerts])
+        store.merge_together([  # one transaction where the store can (graph/store.py)
+            Merge.nodes("CaseEvent", self.events),
+            Merge.relationships("EVENT_OF", "CaseEvent", "InvestigationCase", self.event_links),
+            Merge.nodes("InvestigationCase", self.cases),
+            Merge.relationships("EVENT_OF", "CaseEvent", "InvestigationCase",
+                                self.new_case_links),
+            *(Merge.relationships("CONCERNS", "InvestigationCase", label, pairs)
+              for label, pairs in sorted(self.concerns.items())),
+            Merge.nodes("Alert", self.alerts),
+            Merge.relationships("ALERT_OF", "Alert", "InvestigationCase", [
+                _pair(a["fingerprint"], a["case_id"], self.now) for a in self.alerts])])
 
 
 def _clear(store: GraphStore, evaluation: Evaluation, writes: _Writes) -> int:

@@ -26,6 +26,7 @@ from alerts.rules import AlertRules, load_alert_rules
 from alerts.watches import watches_to_evaluate
 from graph import audit
 from graph.errors import CreditGraphError
+from graph.gc_pause import collection_paused
 from graph.store import GraphStore
 from graph.users import load_users
 from graph.write_lock import write_lock
@@ -71,6 +72,7 @@ def run_alerts(store: GraphStore, as_of: dt.date, since: dt.datetime | None = No
     audit.check_ready()
     started = dt.datetime.now(dt.UTC)
     with (nullcontext() if locked else write_lock(store, "alerts"),  # one run at a time
+          collection_paused(),  # graph/gc_pause.py: its garbage is not cyclic
           ThreadPoolExecutor(1) as beside):
         # a store answering reads side by side reads the watches while it reads the changes
         watches_read = (beside.submit(watches_to_evaluate, store)

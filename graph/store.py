@@ -25,6 +25,7 @@ ENDPOINT_FIELDS = ("src_key", "dst_key")
 LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): not data
 FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
+
 T = TypeVar("T")
 _SIDE = threading.local()  # busy: this thread runs a share of ``side_by_side``
 Columns = Mapping[str, Sequence[Any]]  # a table by column: name → values, row by row
@@ -41,6 +42,27 @@ class StoreStatus:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One upsert of ``GraphStore.merge_together``: nodes of ``label``, or (``rel_type``)
+    relationships from ``label`` nodes to ``target`` nodes; rows as ``merge_nodes`` and
+    ``merge_relationships`` take them."""
+
+    label: str
+    rows: Sequence[Mapping[str, Any]]
+    rel_type: str = ""
+    target: str = ""
+
+    @classmethod
+    def nodes(cls, label: str, rows: Sequence[Mapping[str, Any]]) -> Merge:
+        return cls(label, rows)
+
+    @classmethod
+    def relationships(cls, rel_type: str, source_label: str, target_label: str,
+                      rows: Sequence[Mapping[str, Any]]) -> Merge:
+        return cls(source_label, rows, rel_type, target_label)
 
 
 def _in_side_thread(call: Callable[[], T]) -> T:
@@ -68,6 +90,9 @@ class GraphStore(ABC):
     # reads this store answers at once from threads of one process (a server: one session a
     # read; the embedded engine's connection serves one read at a time)
     parallel_reads: ClassVar[int] = 1
+    # ``merge_together`` writes its merges as one statement each, in one transaction (the
+    # embedded store splits a node merge into a look-up and writes: one after the other)
+    merges_in_one: ClassVar[bool] = False
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         self.settings = settings
@@ -213,15 +238,10 @@ class GraphStore(ABC):
         leaves the stored property unchanged; rows repeating a key merge in order (later values
         win), the same on both backends. Returns the number of rows written.
         """
-        node = self.schema.node(label)
+        self.schema.node(label)  # a name outside the schema is refused, rows or none
         written = 0
         for batch in _batches(rows, batch_size or self.settings.batch_size):
-            checked = combine_rows(coerce_rows(node.properties, batch, f"{label} batch"),
-                                   (node.key,))
-            present = _present(checked)
-            shared = _shared(checked, present, keep=(node.key,))
-            rows_out = _uniform(checked, [p for p in present if p not in shared])
-            self._upsert_nodes(label, rows_out, present, shared)
+            self._upsert_nodes(label, *self._checked_nodes(label, batch))
             written += len(batch)
             if progress:
                 progress(len(batch))
@@ -245,22 +265,12 @@ class GraphStore(ABC):
         a relationship merge in order. A null leaves the stored value, except for
         ``authoritative`` properties, whose null clears it. Returns how many rows found both
         endpoints; the others wrote nothing and are passed to ``on_missing``."""
-        rel = self.schema.endpoint(rel_type, source_label, target_label)
-        identity = (*ENDPOINT_FIELDS, *rel.identity)
+        self.schema.endpoint(rel_type, source_label, target_label)  # rows or none
         written = 0
         for batch in _batches(rows, batch_size or self.settings.batch_size):
-            checked = checked_relationships(rel, rel_type, batch)
-            combined = combine_rows(checked, identity)
-            present = _present(combined)
-            shared = _shared(combined, present, keep=identity)
-            query = cypher.merge_relationships(
-                self.schema, rel_type, source_label, target_label,
-                [p for p in present if p not in ENDPOINT_FIELDS], shared,
-                cleared=[p for p in authoritative if p not in present], authoritative=authoritative,
-            )
-            params = {"rows": _uniform(combined, [p for p in present if p not in shared]),
-                      **shared_params(shared)}
-            merged = _merged(self.write(query, params))
+            statement, checked, combined = self._relationship_statement(
+                rel_type, source_label, target_label, batch, authoritative)
+            merged = _merged(self.write(*statement))
             missing: set[tuple[str, str]] = set()
             if merged < len(combined):
                 ends = [{k: row[k] for k in ENDPOINT_FIELDS} for row in combined]
@@ -276,12 +286,78 @@ class GraphStore(ABC):
                 progress(len(batch))
         return written
 
+    def merge_together(self, merges: Sequence[Merge]) -> None:
+        """Several upserts, in the order given, every row checked before anything is written.
+        Where the store writes them as one statement each (``merges_in_one``) and each fits
+        a batch, in one transaction: all take effect or none does, and one commit is paid,
+        not one a merge. Otherwise batch by batch, one transaction each, in that order: the
+        caller's order is then what keeps a run that dies half-way safe. A relationship
+        whose endpoints are missing writes nothing and is not reported: for links to what
+        the caller has just written or read."""
+        for merge in merges:  # names outside the schema are refused, rows or none
+            if merge.rel_type:
+                self.schema.endpoint(merge.rel_type, merge.label, merge.target)
+            else:
+                self.schema.node(merge.label)
+        parts: list[tuple[Merge, Any]] = [  # (merge, its batch checked: a statement or rows)
+            (merge, self._relationship_statement(merge.rel_type, merge.label, merge.target,
+                                                 batch)[0]
+             if merge.rel_type else self._checked_nodes(merge.label, batch))
+            for merge in merges for batch in _batches(merge.rows, self.settings.batch_size)]
+        if self.merges_in_one and len(parts) == sum(1 for m in merges if m.rows):
+            if parts:
+                self.write_all([part if merge.rel_type else self._node_statement(merge.label,
+                                                                                  *part)
+                                for merge, part in parts])
+            return
+        for merge, part in parts:
+            if merge.rel_type:
+                self.write(*part)
+            else:
+                self._upsert_nodes(merge.label, *part)
+
+    def _checked_nodes(self, label: str, batch: Sequence[Mapping[str, Any]]
+                       ) -> tuple[list[Row], list[str], dict[str, Any]]:
+        """A batch of node rows checked against the schema, rows repeating a key folded: the
+        rows with the same fields each, the properties present, the values all share."""
+        node = self.schema.node(label)
+        checked = combine_rows(coerce_rows(node.properties, batch, f"{label} batch"),
+                               (node.key,))
+        present = _present(checked)
+        shared = _shared(checked, present, keep=(node.key,))
+        return _uniform(checked, [p for p in present if p not in shared]), present, shared
+
+    def _node_statement(self, label: str, rows: list[Row], properties: list[str],
+                        shared: Mapping[str, Any]) -> Statement:
+        return (cypher.merge_nodes(self.schema, label, properties, shared),
+                {"rows": rows, **shared_params(shared)})
+
+    def _relationship_statement(self, rel_type: str, source_label: str, target_label: str,
+                                batch: Sequence[Mapping[str, Any]],
+                                authoritative: Collection[str] = ()
+                                ) -> tuple[Statement, list[Row], list[Row]]:
+        """A batch of relationship rows checked, and the statement merging them: the statement,
+        the rows as checked (one a row given) and as combined (one a relationship)."""
+        rel = self.schema.endpoint(rel_type, source_label, target_label)
+        identity = (*ENDPOINT_FIELDS, *rel.identity)
+        checked = checked_relationships(rel, rel_type, batch)
+        combined = combine_rows(checked, identity)
+        present = _present(combined)
+        shared = _shared(combined, present, keep=identity)
+        query = cypher.merge_relationships(
+            self.schema, rel_type, source_label, target_label,
+            [p for p in present if p not in ENDPOINT_FIELDS], shared,
+            cleared=[p for p in authoritative if p not in present], authoritative=authoritative,
+        )
+        params = {"rows": _uniform(combined, [p for p in present if p not in shared]),
+                  **shared_params(shared)}
+        return (query, params), checked, combined
+
     def _upsert_nodes(self, label: str, rows: list[Row], properties: list[str],
                       shared: Mapping[str, Any]) -> None:
         """One batch of checked rows, all with the same fields, in one transaction;
         ``shared`` holds the values every row has in common."""
-        self.write(cypher.merge_nodes(self.schema, label, properties, shared),
-                   {"rows": rows, **shared_params(shared)})
+        self.write(*self._node_statement(label, rows, properties, shared))
 
     def node_counts(self) -> dict[str, int]:
         present = self._present_labels()

@@ -5,6 +5,7 @@ and every change is in the case's history and the audit log; a bad rule file is 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -207,17 +208,23 @@ def test_a_run_killed_half_way_is_completed_once_and_civil_servant_cases_are_res
         seeded, seed_dir, monkeypatch):
     hits = evaluate(seeded, RULES, [], AS_OF, only=["phoenix_firm", "civil_servant_finding"]
                     ).hits
-    real = seeded.merge_nodes
+    real = seeded._upsert_nodes
 
-    def dies_at_the_alert(label, rows, **kwargs):  # type: ignore[no-untyped-def]
+    def dies_at_the_alert(label, *args):  # type: ignore[no-untyped-def]
         if label == "Alert":
             raise RuntimeError("killed")
-        return real(label, rows, **kwargs)
+        return real(label, *args)
 
-    monkeypatch.setattr(seeded, "merge_nodes", dies_at_the_alert)
+    # written batch by batch, as a run too large for one transaction is (a smaller one on
+    # Neo4j is one transaction: killed, it leaves nothing)
+    assert len(hits) > 1
+    monkeypatch.setattr(seeded, "settings", dataclasses.replace(seeded.settings, batch_size=1))
+    monkeypatch.setattr(seeded, "_upsert_nodes", dies_at_the_alert)
     with pytest.raises(RuntimeError):
         case_store.record_hits(seeded, RULES, hits, AS_OF)
-    monkeypatch.setattr(seeded, "merge_nodes", real)
+    assert seeded.read("MATCH (c:InvestigationCase) RETURN count(c) AS n")[0]["n"] == len(
+        {case_store.case_id_of(h.rule, h.label, h.key) for h in hits})
+    monkeypatch.setattr(seeded, "_upsert_nodes", real)
     finished = case_store.record_hits(seeded, RULES, hits, AS_OF)
     # the cases and their events were written before the alerts: none opened twice
     assert finished.new_alerts == len(hits) and finished.opened == 0
@@ -705,3 +712,49 @@ def test_a_servant_holding_shares_of_no_recorded_size_is_a_finding(seeded):
     hits = evaluate(seeded, RULES, [], AS_OF, only=["civil_servant_finding"]).hits
     mine = subjects(hits, "civil_servant_finding")[servant]
     assert f"经营 SHAREHOLDER_OF {firm}" in " ".join(mine.items)
+
+
+def test_an_alert_run_holds_off_the_cyclic_collector_and_gives_it_back(seeded, monkeypatch):
+    """graph/gc_pause.py: no automatic cyclic collection during a run; the collector is given
+    back as found when the last of nested or concurrent pauses ends, errors or not."""
+    import gc
+
+    from alerts import service
+    from graph.gc_pause import collection_paused
+
+    seen: list[bool] = []
+    real = service.evaluate
+    monkeypatch.setattr(service, "evaluate",
+                        lambda *args, **kwargs: seen.append(gc.isenabled())
+                        or real(*args, **kwargs))
+    assert gc.isenabled()
+    run_alerts(seeded, AS_OF)
+    assert seen == [False] and gc.isenabled()
+    with collection_paused():
+        with pytest.raises(ZeroDivisionError), collection_paused():
+            _ = 1 / 0
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collection_paused():
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    entered.wait(10)
+    with collection_paused():
+        pass
+    assert not gc.isenabled()  # the other thread's pause still holds
+    leave.set()
+    thread.join(10)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # found off, left off
+    finally:
+        gc.enable()

@@ -206,10 +206,11 @@ def test_a_phoenix_firm_counts_only_the_entries_in_force_when_it_was_founded(sto
     listed = {"L1": {"status": "active"},
               "L2": {"status": "active", "end_date": day(2019, 6, 30)},
               "L3": {"status": "revoked", "status_date": day(2019, 1, 1)},
-              "L4": {"status": "active", "repaired_on": day(2020, 1, 1)}}
+              "L4": {"status": "active", "repaired_on": day(2020, 1, 1),
+                     "start_date": day(2017, 1, 1)}}
     store.merge_nodes("ListEntry", [
         {"entry_id": e, "list_kind": "black", "list_type": "失信被执行人", "authority": "法院",
-         "start_date": day(2018, 1, 1), **extra} for e, extra in listed.items()] + [
+         "start_date": day(2018, 1, 1)} | extra for e, extra in listed.items()] + [
         {"entry_id": "R5", "list_kind": "red", "list_type": "A级纳税人", "authority": "税务",
          "start_date": day(2016, 1, 1), "status": "active"}])
     store.merge_relationships("LISTED", "ListEntry", "Enterprise", [
@@ -220,12 +221,14 @@ def test_a_phoenix_firm_counts_only_the_entries_in_force_when_it_was_founded(sto
         return sorted(zip(frame["entry_id"], frame["firm_id"], strict=True))
 
     expected = [("L1", "F2"), ("L1", "F3"), ("L1", "F4"), ("L2", "F2"), ("L2", "O1"),
-                ("L3", "F2"), ("L3", "O1"), ("L4", "F2"), ("L4", "F3"), ("L4", "O1")]
+                ("L3", "F2"), ("L3", "O1"), ("L4", "F1"), ("L4", "F2"), ("L4", "F3"),
+                ("L4", "O1")]
     for keys in (None, ["P"]):
         assert pairs(clusters.phoenix_firms(store, day(2026, 11, 1), keys)) == expected
         assert pairs(clusters.phoenix_firms(store, day(2020, 6, 30), keys)) == [
             p for p in expected if p[1] != "F4"]
-        assert clusters.phoenix_firms(store, day(2018, 3, 1), keys).empty
+        assert pairs(clusters.phoenix_firms(store, day(2018, 3, 1), keys)) == [("L4", "F1")]
+        assert clusters.phoenix_firms(store, day(2017, 3, 1), keys).empty
     assert clusters.phoenix_firms(store, day(2026, 11, 1), ["Q"]).empty
 
 

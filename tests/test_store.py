@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from graph import ddl
 from graph.errors import SchemaError, StoreError
 from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore, Merge, open_store
 
 USCC_A = "91330100799655058B"
 USCC_B = "91110000600037341L"
@@ -127,6 +128,52 @@ def test_a_batch_with_a_bad_row_is_refused_before_anything_is_written(store: Gra
     with pytest.raises(SchemaError, match="unknown property 'colour'"):
         store.merge_nodes("Enterprise", [{"uscc": USCC_A, "name": "x", "colour": "red"}])
     assert store.node_counts()["Enterprise"] == 0
+
+
+def test_merges_together_are_written_in_order_and_refused_whole_on_a_bad_row(
+        store: GraphStore, monkeypatch: pytest.MonkeyPatch):
+    """merge_together: what an earlier merge wrote is there for the later ones; a bad row in
+    any merge is refused before anything is written; Neo4j writes them all in one
+    transaction, and merges larger than a batch one after the other."""
+    transactions: list[int] = []
+    write_all = store.write_all
+    monkeypatch.setattr(store, "write_all",
+                        lambda statements: transactions.append(len(statements))
+                        or write_all(statements))
+    store.merge_together([
+        Merge.nodes("Person", [{"pid": "p1", "name": "王五"}]),
+        Merge.nodes("Enterprise", [{"uscc": USCC_A, "name": "甲公司"}]),
+        Merge.relationships("LEGAL_REP_OF", "Person", "Enterprise", [
+            {"src_key": "p1", "dst_key": USCC_A}, {"src_key": "p-missing", "dst_key": USCC_A}]),
+        Merge.nodes("Person", []),
+        Merge.nodes("Person", [{"pid": "p1", "name": "王五（更名）"}]),
+    ])
+    assert store.relationship_counts()["LEGAL_REP_OF"] == 1
+    assert store.read("MATCH (p:Person) RETURN p.name AS name") == [{"name": "王五（更名）"}]
+    if store.backend == "neo4j":  # the embedded store writes a node batch in its own way
+        assert transactions == [4]
+    with pytest.raises(SchemaError, match="Enterprise batch row 1: property 'established'"):
+        store.merge_together([
+            Merge.nodes("Person", [{"pid": "p2", "name": "赵六"}]),
+            Merge.nodes("Enterprise", [{"uscc": USCC_B, "name": "乙",
+                                        "established": "2016-03-28"}])])
+    with pytest.raises(SchemaError, match="unknown relationship type"):
+        store.merge_together([Merge.nodes("Person", [{"pid": "p3", "name": "钱七"}]),
+                              Merge.relationships("KNOWS", "Person", "Person", [])])
+    counts = store.node_counts()
+    assert (counts["Person"], counts["Enterprise"]) == (1, 1)
+    monkeypatch.setattr(store, "settings", dataclasses.replace(store.settings, batch_size=5))
+    with pytest.raises(SchemaError, match="required property 'name' is missing"):
+        store.merge_together([Merge.nodes("Person", [{"pid": f"r{i:02}", "name": "甲"}
+                                                     for i in range(12)]),
+                              Merge.nodes("Enterprise", [{"uscc": USCC_B}])])
+    assert store.node_counts()["Person"] == 1
+    transactions.clear()
+    store.merge_together([Merge.nodes("Person", [{"pid": f"q{i:02}", "name": f"人员{i}"}
+                                                 for i in range(12)])])
+    assert store.node_counts()["Person"] == 13
+    if store.backend == "neo4j":
+        assert transactions == [1, 1, 1]
 
 
 def test_batches_are_written_in_order_and_progress_is_reported(store: GraphStore):

@@ -59,6 +59,7 @@ class Neo4jStore(GraphStore):
     backend = "neo4j"
     dialect = Neo4jDialect()
     parallel_reads = 4  # the driver is thread-safe; each read takes its own session
+    merges_in_one = True
 
     def __init__(self, settings: Settings, schema: Schema) -> None:
         super().__init__(settings, schema)
