@@ -25,7 +25,6 @@ ENDPOINT_FIELDS = ("src_key", "dst_key")
 LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): not data
 FILL_BATCH = 20_000
 Statement = tuple[str, Mapping[str, Any]]
-
 T = TypeVar("T")
 _SIDE = threading.local()  # busy: this thread runs a share of ``side_by_side``
 Columns = Mapping[str, Sequence[Any]]  # a table by column: name → values, row by row
