@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
+from graph.gc_pause import collection_paused
 from graph.store import GraphStore
 from graph.traversal import Listed, shortest_distances_from
 from propagation import sync
@@ -51,6 +53,16 @@ class PropagationReport:
 def propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
               changed_since: dt.datetime | None = None,
               progress: Callable[[int], None] | None = None) -> PropagationReport:
+    """In full, or (``changed_since``) for what changed since then. An incremental run holds
+    the cyclic collector off (graph/gc_pause.py): it is the one a load waits for, and its
+    garbage is rows and measures, not cycles; a full run, long and large, leaves it on."""
+    with collection_paused() if changed_since is not None else nullcontext():
+        return _propagate(store, rules, as_of, changed_since, progress)
+
+
+def _propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
+               changed_since: dt.datetime | None,
+               progress: Callable[[int], None] | None) -> PropagationReport:
     started = time.perf_counter()
     report = PropagationReport("incremental" if changed_since else "full", as_of.isoformat(),
                                str(rules.path))
