@@ -320,6 +320,8 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
             page.screenshot(path=str(shot), full_page=True)
             page.goto(f"http://127.0.0.1:{port}/cases?case={breach_case}&as_of={AS_OF}")
             page.get_by_text(breach["penalty"]).first.wait_for(timeout=30_000)
+            # the page renders top to bottom: the history comes after the evidence
+            page.get_by_text("处理历史").first.wait_for(timeout=30_000)
             cases_body = page.inner_text("body")
             browser.close()
         names = demo["names"]
