@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from graph.documents import NAMES, UnknownDocumentType, document_facts, document_type, identify
@@ -49,11 +50,16 @@ class Cells:
         return self.row.values.get(column, "")
 
     def _parsed(self, column: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
-        """A cell through its parser; a bad or missing required value rejects the row."""
-        try:
-            value = parse(self.raw(column))
-        except values.BadValue as exc:
-            raise Reject(column, str(exc), self.raw(column)) from None
+        """A cell through its parser; a bad or missing required value rejects the row. An empty
+        or absent cell is None to every parser, and most cells a row is asked for are."""
+        raw = self.row.values.get(column, "")
+        if raw == "":
+            value = None
+        else:
+            try:
+                value = parse(raw)
+            except values.BadValue as exc:
+                raise Reject(column, str(exc), raw) from None
         if value is None and required:
             raise Reject(column, "required value is empty")
         return value
@@ -95,7 +101,15 @@ class Cells:
         type_column, nationality_column = DOCUMENT_COLUMNS.get(column, ("", ""))
         doc_type = self.document_type(type_column) if type_column else None
         nationality = self.text(nationality_column) if nationality_column else None
-        return identify(raw, doc_type, nationality, person=column in PERSON_COLUMNS)
+        return _identified(raw, doc_type, nationality, column in PERSON_COLUMNS, dt.date.today())
+
+
+@lru_cache(maxsize=1 << 16)
+def _identified(raw: str, doc_type: str | None, nationality: str | None, person: bool,
+                today: dt.date) -> CodeCheck:
+    """A reference checked once: a chunk's prefetch and its rows ask the same cells, and a
+    feed names the same subjects many times."""
+    return identify(raw, doc_type, nationality, today, person=person)
 
 
 # Columns that only ever name a person: a shape there is read as a document first.

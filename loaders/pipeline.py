@@ -465,9 +465,11 @@ def _prefetch(registry: Registry, chunk: list[SourceRow]) -> None:
     department_names: list[str] = []
     entity_ids: list[str] = []
     person_keys: list[str] = []
+    present = chunk[0].values.keys() if chunk else set()  # every row of a file has its columns
+    code_columns = [c for c in kinds.CODE_COLUMNS if c in present]
     for row in chunk:
         cells = Cells(row)
-        for column in kinds.CODE_COLUMNS:
+        for column in code_columns:
             try:
                 check = cells.reference(column)
             except Reject:

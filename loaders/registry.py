@@ -25,6 +25,7 @@ from graph.identifiers import CodeCheck, org_code_of_uscc
 from loaders.values import normalize_name
 
 Lookup = Callable[[str, str, list[str]], list[dict]]  # label, property, values → rows
+PID_MEMO = 1 << 18  # keyed hashes remembered at most (the memory of a load stays bounded)
 RecordLookup = Callable[[str, list[str]], list[dict]]  # label, keys → record facts (below)
 
 
@@ -77,6 +78,7 @@ class Registry:
     keep_records: bool = False
     records: dict[tuple[str, str], RecordFacts] = field(default_factory=dict)
     _asked: set[tuple[str, str]] = field(default_factory=set)
+    _pids: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
 
     # -- what this load adds --------------------------------------------------------------
 
@@ -162,7 +164,7 @@ class Registry:
             elif check.kind == "reg_no" and code not in self.reg_nos:
                 wanted[("Enterprise", "reg_no")].add(code)
             elif check.personal and self.secret:
-                pid = document_key(check, self.secret)
+                pid = self.pid(check)
                 if pid not in self.persons:
                     wanted[("Person", "pid")].add(pid)
         for name in names:
@@ -206,7 +208,13 @@ class Registry:
     def pid(self, check: CodeCheck) -> str:
         if self.secret is None:
             raise Unresolved("CREDITGRAPH_ID_KEY is not set, so ID numbers cannot be keyed")
-        return document_key(check, self.secret)
+        memo = (check.kind, check.doc_type, check.normalized)
+        pid = self._pids.get(memo)
+        if pid is None:  # a keyed hash is costly; a feed names the same persons many times
+            if len(self._pids) >= PID_MEMO:
+                self._pids.clear()
+            pid = self._pids[memo] = document_key(check, self.secret)
+        return pid
 
     def unresolved_pid(self, scope: str, name: str) -> str:
         """The key of a person named without a number in one firm's records: the firm and the

@@ -418,3 +418,30 @@ def test_a_malformed_mapping_file_is_refused_whole(tmp_path, text, message):
     mapping.write_text(text, encoding="utf-8")
     with pytest.raises(StructuralError, match=message):
         load_spec(mapping)
+
+
+def test_keyed_hashes_are_the_same_after_the_registry_forgets_them(monkeypatch):
+    """The registry remembers a load's keyed hashes up to a bound, then starts afresh: a person
+    named again after that is keyed exactly as before (one subject, never two)."""
+    from graph.documents import document_key, identify
+    from loaders import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "PID_MEMO", 2)
+    secret = b"test-secret-key-0123456789abcdef"
+    registry = registry_module.Registry(secret, None)
+    numbers = ["11010519491231002X", "110105194912310029", "E12345678"]
+    checks = [identify(n, person=True) for n in numbers]
+    first = [registry.pid(c) for c in checks]
+    again = [registry.pid(c) for c in reversed(checks)][::-1]
+    assert first == again == [document_key(c, secret) for c in checks]
+    assert len(set(first)) == 3
+    assert len(registry._pids) <= 2
+
+
+@pytest.mark.parametrize("check", ["uscc_check_char", "org_code_check_char",
+                                   "resident_id_check_char"])
+def test_a_check_character_of_a_short_code_is_refused_not_guessed(check):
+    from graph import identifiers
+
+    with pytest.raises(ValueError):
+        getattr(identifiers, check)("1234567")
