@@ -8,7 +8,7 @@ The text produced here runs unchanged on Neo4j 5 and on the embedded LadybugDB e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from graph.errors import SchemaError
 from graph.schema import LABEL_PATTERN, PROPERTY_PATTERN, REL_TYPE_PATTERN, Schema
@@ -207,15 +207,30 @@ def update_nodes(schema: Schema, label: str, properties: Iterable[str],
     return text
 
 
-def existing_relationships(
-    schema: Schema, rel_type: str, source_label: str, target_label: str
-) -> str:
-    """Which of ``$pairs`` (``src_key`` / ``dst_key``) are already connected by ``rel_type``."""
-    return (
-        "UNWIND $pairs AS p\n"
-        + _pair_match(schema, rel_type, source_label, target_label, "p") + "\n"
-        "RETURN DISTINCT p.src_key AS src_key, p.dst_key AS dst_key"
-    )
+def relationships_between(schema: Schema, rel_type: str, source_label: str, target_label: str,
+                          properties: Sequence[str], anchor: str = "pairs") -> str:
+    """The stored ``rel_type`` relationships of each of ``$pairs`` (``src_key`` / ``dst_key``),
+    with ``properties``; or, ``anchor`` ``source`` / ``target``, every one of the nodes keyed
+    ``$keys`` on that end (the caller keeps the pairs it asked for: an engine that seeks one
+    keyed node fast may join two badly)."""
+    rel = schema.endpoint(rel_type, source_label, target_label)
+    _quote_properties(rel.properties, list(properties), rel_type)
+    columns = "".join(f", r.{quote_property(p)} AS {quote_property(p)}" for p in properties)
+    src_key = quote_property(schema.node(source_label).key)
+    dst_key = quote_property(schema.node(target_label).key)
+    if anchor == "pairs":
+        return ("UNWIND $pairs AS p\n"
+                + _pair_match(schema, rel_type, source_label, target_label, "p", "r") + "\n"
+                f"RETURN p.src_key AS src_key, p.dst_key AS dst_key{columns}")
+    if anchor not in ("source", "target"):
+        raise ValueError(f"anchor {anchor!r}: pairs, source or target")
+    a_key = f" {{{src_key}: k}}" if anchor == "source" else ""
+    b_key = f" {{{dst_key}: k}}" if anchor == "target" else ""
+    return (f"UNWIND $keys AS k\n"
+            f"MATCH (a:{quote_label(schema, source_label)}{a_key})"
+            f"-[r:{quote_rel_type(schema, rel_type)}]->"
+            f"(b:{quote_label(schema, target_label)}{b_key})\n"
+            f"RETURN a.{src_key} AS src_key, b.{dst_key} AS dst_key{columns}")
 
 
 def _pair_match(schema: Schema, rel_type: str, source_label: str, target_label: str,
@@ -269,16 +284,6 @@ def count_open(schema: Schema, rel_type: str) -> str:
         "WHERE r.`source` = $source AND r.`end_date` IS NULL\n"
         "RETURN count(r) AS open, "
         "sum(CASE WHEN r.`load_id` = $load_id THEN 0 ELSE 1 END) AS unlisted"
-    )
-
-
-def periods(schema: Schema, rel_type: str, source_label: str, target_label: str) -> str:
-    """The stored periods of ``rel_type`` between each of ``$pairs``, with their end dates."""
-    return (
-        "UNWIND $pairs AS p\n"
-        + _pair_match(schema, rel_type, source_label, target_label, "p", "r") + "\n"
-        "RETURN p.src_key AS src_key, p.dst_key AS dst_key, r.`period` AS period, "
-        "r.`end_date` AS end_date"
     )
 
 

@@ -24,6 +24,7 @@ Row = dict[str, Any]
 ENDPOINT_FIELDS = ("src_key", "dst_key")
 LOCK_LABEL = "WriteLock"  # the write lock a load holds (graph/write_lock.py): not data
 FILL_BATCH = 20_000
+PAIR_CHUNK = 5_000  # pairs (or keys) asked in one read by relationships_between
 Statement = tuple[str, Mapping[str, Any]]
 T = TypeVar("T")
 _SIDE = threading.local()  # busy: this thread runs a share of ``side_by_side``
@@ -185,6 +186,27 @@ class GraphStore(ABC):
         """No subject, record or relationship (the write lock does not count)."""
         return (not any(n for label, n in self.node_counts().items() if label != LOCK_LABEL)
                 and not any(self.relationship_counts().values()))
+
+    def relationships_between(self, rel_type: str, source_label: str, target_label: str,
+                              pairs: Collection[tuple[str, str]],
+                              properties: Sequence[str] = ()) -> list[Row]:
+        """The stored ``rel_type`` relationships between each of ``pairs`` (source key, target
+        key): a row each with ``src_key``, ``dst_key`` and ``properties`` (a pair joined twice,
+        in two periods, gives two rows)."""
+        if not self.dialect.pairs_from_one_end:
+            query = cypher.relationships_between(self.schema, rel_type, source_label,
+                                                 target_label, properties)
+            return [row for chunk in _batches(({"src_key": a, "dst_key": b} for a, b in pairs),
+                                              PAIR_CHUNK)
+                    for row in self.read(query, {"pairs": chunk})]
+        wanted = set(pairs)
+        sources, targets = {a for a, _ in wanted}, {b for _, b in wanted}
+        end, keys = ("source", sources) if len(sources) < len(targets) else ("target", targets)
+        query = cypher.relationships_between(self.schema, rel_type, source_label, target_label,
+                                             properties, end)
+        return [row for chunk in _batches(sorted(keys), PAIR_CHUNK)
+                for row in self.read(query, {"keys": chunk})
+                if (row["src_key"], row["dst_key"]) in wanted]
 
     def bulk_insert(self, nodes: Mapping[str, Columns],
                     relationships: Mapping[tuple[str, str, str], Columns]) -> None:
@@ -398,7 +420,7 @@ class GraphStore(ABC):
         self.close()
 
 
-def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterable[list[Mapping[str, Any]]]:
+def _batches(rows: Iterable[T], size: int) -> Iterable[list[T]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch

@@ -166,6 +166,10 @@ class Dialect:
     # which this engine answers by scanning the label's table (a key look-up 0.4 ms, a scan of
     # 100,000 enterprises 3 ms; a shortest search from a few origins by IN, ~100 ms)
     anchored_keys = 8
+    # relationships between given pairs are read from one end (``UNWIND $keys`` keyed on the
+    # end with fewer keys) and the pairs kept in Python: with both ends keyed this engine
+    # joins badly (5,000 pairs at 40,000 enterprises: 2.1 s, against 0.1 s from one end)
+    pairs_from_one_end = True
 
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
@@ -274,6 +278,7 @@ class Neo4jDialect(Dialect):
     whole_hop = True
     anchored_frontier = 0  # one round trip for the whole hop is cheaper
     anchored_keys = 1  # IN and UNWIND use the key index: only a lone key goes alone
+    pairs_from_one_end = False  # both ends seek their key index
 
     def near_any(self, schema: Schema, origin_labels: Sequence[str], end_labels: Sequence[str],
                  types: Sequence[str], max_hops: int) -> str | None:

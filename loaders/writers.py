@@ -59,13 +59,8 @@ class StoreWriter:
                                pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         if rel_type in self.empty_at_start:
             return set()
-        query = cypher.existing_relationships(self.schema, rel_type, source, target)
-        found: set[tuple[str, str]] = set()
-        for start in range(0, len(pairs), LOOKUP_CHUNK):
-            rows = [{"src_key": s, "dst_key": d} for s, d in pairs[start:start + LOOKUP_CHUNK]]
-            found |= {(r["src_key"], r["dst_key"]) for r in self.store.read(query,
-                                                                              {"pairs": rows})}
-        return found
+        return {(row["src_key"], row["dst_key"]) for row in
+                self.store.relationships_between(rel_type, source, target, pairs)}
 
     def merge_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
         self.store.merge_nodes(label, rows, batch_size=max(len(rows), 1))
@@ -88,11 +83,9 @@ class StoreWriter:
         pairs = sorted({(row["src_key"], row["dst_key"]) for row in rows})
         stored: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         if rel_type not in self.empty_at_start or rel_type in self.written_types:
-            query = cypher.periods(self.schema, rel_type, source, target)
-            for start in range(0, len(pairs), LOOKUP_CHUNK):
-                chunk = [{"src_key": a, "dst_key": b} for a, b in pairs[start:start + LOOKUP_CHUNK]]
-                for found in self.store.read(query, {"pairs": chunk}):
-                    stored[(found["src_key"], found["dst_key"])].append(found)
+            for found in self.store.relationships_between(rel_type, source, target, pairs,
+                                                          ("period", "end_date")):
+                stored[(found["src_key"], found["dst_key"])].append(found)
         settled, moves = settle_periods(rows, stored)
         if moves:
             self.store.write(cypher.move_periods(self.schema, rel_type, source, target),

@@ -258,3 +258,36 @@ def test_schema_problems_name_what_init_has_not_made(store, tmp_path):
             problems = bare.schema_problems()
         assert "label Enterprise missing: run `creditgraph init`" in problems
         assert len(problems) == len(store.schema.labels) + len(store.schema.relationship_types)
+
+
+@pytest.mark.parametrize("one_end", [False, True])
+def test_relationships_between_pairs_answer_the_pairs_asked_and_nothing_else(
+        store: GraphStore, monkeypatch: pytest.MonkeyPatch, one_end: bool):
+    """Both ways of reading pairs (each pair keyed at both ends; one end keyed and the pairs
+    kept in Python) give the same rows on both engines: a pair held in two periods twice, a
+    pair not joined never, another relation of an asked node never."""
+    monkeypatch.setattr(store.dialect, "pairs_from_one_end", one_end)
+    store.merge_nodes("Person", [{"pid": f"p{i}", "name": f"人{i}"} for i in range(3)])
+    store.merge_nodes("Enterprise", [{"uscc": f"E{i}", "name": f"企{i}"} for i in range(3)])
+    early, late = dt.date(2015, 1, 1), dt.date(2021, 1, 1)
+    store.merge_relationships("SHAREHOLDER_OF", "Person", "Enterprise", [
+        {"src_key": "p0", "dst_key": "E0", "period": early, "end_date": dt.date(2018, 1, 1)},
+        {"src_key": "p0", "dst_key": "E0", "period": late},
+        {"src_key": "p0", "dst_key": "E1", "period": early},  # p0's, not asked
+        {"src_key": "p1", "dst_key": "E0", "period": early},  # E0's, not asked
+        {"src_key": "p2", "dst_key": "E2", "period": late},
+    ])
+    asked = [("p0", "E0"), ("p2", "E2"), ("p1", "E2"), ("p9", "E0")]
+    rows = store.relationships_between("SHAREHOLDER_OF", "Person", "Enterprise", asked,
+                                       ("period", "end_date"))
+    assert sorted((r["src_key"], r["dst_key"], r["period"], r["end_date"]) for r in rows) == [
+        ("p0", "E0", early, dt.date(2018, 1, 1)), ("p0", "E0", late, None),
+        ("p2", "E2", late, None)]
+    # fewer sources than targets: read from the sources' end on the embedded engine
+    rows = store.relationships_between("SHAREHOLDER_OF", "Person", "Enterprise",
+                                       [("p0", "E0"), ("p0", "E2")], ("period",))
+    assert sorted((r["dst_key"], r["period"]) for r in rows) == [("E0", early), ("E0", late)]
+    assert store.relationships_between("SHAREHOLDER_OF", "Person", "Enterprise", []) == []
+    with pytest.raises(SchemaError):
+        store.relationships_between("SHAREHOLDER_OF", "Person", "Enterprise", asked,
+                                    ("name) RETURN 1 //",))
