@@ -51,9 +51,8 @@ MaxEndShareOption = Annotated[float, typer.Option(
          "and says how many it would have ended")]
 BulkOption = Annotated[bool, typer.Option(
     help="a first load into an empty embedded store is checked in memory and written in one "
-         "transaction through the engine's bulk path (COPY FROM): all or nothing, 1.4-3.8 times "
-         "as fast in the benchmark (the default). --no-bulk writes batch by batch, as every "
-         "later load does")]
+         "transaction through the engine's bulk path (COPY FROM): all or nothing, about twice "
+         "as fast (the default). --no-bulk writes batch by batch, as every later load does")]
 AllowMassEndOption = Annotated[bool, typer.Option(
     "--allow-mass-end", help="end the unlisted relations even above --max-end-share (after "
                              "checking that the feed really is complete)")]
