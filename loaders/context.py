@@ -112,6 +112,11 @@ def _identified(raw: str, doc_type: str | None, nationality: str | None, person:
     return identify(raw, doc_type, nationality, today, person=person)
 
 
+def forget_references() -> None:
+    """Drop the checked references (they hold document numbers in clear): a load's end."""
+    _identified.cache_clear()
+
+
 # Columns that only ever name a person: a shape there is read as a document first.
 PERSON_COLUMNS = ("id_number", "legal_rep_id", "subject_id_number")
 # A code column → the columns giving its document type and the holder's nationality.

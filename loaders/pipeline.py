@@ -23,7 +23,7 @@ from graph.errors import SchemaError
 from graph.identifiers import CodeCheck, classify, normalize_code
 from graph.schema import Schema
 from loaders import kinds
-from loaders.context import Cells, Context
+from loaders.context import Cells, Context, forget_references
 from loaders.errors import StructuralError
 from loaders.plan import Issue, Plan, Reject
 from loaders.reading import InputFile, SourceRow, discover, rows
@@ -214,6 +214,7 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
         _note_unresolved(writer, registry, report)
     finally:
         log.close()
+        forget_references()  # the checked cells hold document numbers: not past the load
     report.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return report
 

@@ -436,6 +436,10 @@ def test_keyed_hashes_are_the_same_after_the_registry_forgets_them(monkeypatch):
     assert first == again == [document_key(c, secret) for c in checks]
     assert len(set(first)) == 3
     assert len(registry._pids) <= 2
+    # one number, two document types: two persons, never one key
+    passport, other = identify("E12345678", "passport"), identify("E12345678", "other")
+    assert registry.pid(passport) != registry.pid(other)
+    assert registry.pid(passport) == first[2]
 
 
 @pytest.mark.parametrize("check", ["uscc_check_char", "org_code_check_char",
