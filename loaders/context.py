@@ -52,7 +52,7 @@ class Cells:
     def _parsed(self, column: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
         """A cell through its parser; a bad or missing required value rejects the row. An empty
         or absent cell is None to every parser, and most cells a row is asked for are."""
-        raw = self.row.values.get(column, "")
+        raw = self.raw(column)
         if raw == "":
             value = None
         else:

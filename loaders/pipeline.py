@@ -227,11 +227,12 @@ def _load_file(source: InputFile, ctx: Context, writer: Writer, options: LoadOpt
         for row in rows(source):
             kinds.PREREGISTER[source.kind](row, ctx)
     present = set(source.columns.values())
+    code_columns = [c for c in kinds.CODE_COLUMNS if c in present]  # what the prefetch asks
     stated = tuple(prop for prop, column in kinds.STATED.get(source.kind, {}).items()
                    if column in present)
     with _BackgroundWrites(writer, ctx, report, log, stated) as writes:
         for chunk in _chunks(rows(source), options.batch_size):
-            _prefetch(ctx.registry, chunk)
+            _prefetch(ctx.registry, chunk, code_columns)
             plans: list[tuple[SourceRow, Plan]] = []
             for row in chunk:
                 report.rows += 1
@@ -459,15 +460,13 @@ def _chunks(items: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
         yield chunk
 
 
-def _prefetch(registry: Registry, chunk: list[SourceRow]) -> None:
+def _prefetch(registry: Registry, chunk: list[SourceRow], code_columns: list[str]) -> None:
     codes: list[CodeCheck] = []
     names: list[str] = []
     departments: list[str] = []
     department_names: list[str] = []
     entity_ids: list[str] = []
     person_keys: list[str] = []
-    present = chunk[0].values.keys() if chunk else set()  # every row of a file has its columns
-    code_columns = [c for c in kinds.CODE_COLUMNS if c in present]
     for row in chunk:
         cells = Cells(row)
         for column in code_columns:
