@@ -70,6 +70,9 @@ def run(store: GraphStore, enterprises: int, reuse: bool, samples: int = 20) -> 
     again = propagate(store, rules, AS_OF)
     again_seconds = time.perf_counter() - start
 
+    # a one-entry load runs in its own process (`creditgraph load`): the store as it opens
+    # there, not as this one left it after the seed load (graph/backends/embedded_store.py)
+    store.reopen()
     firms = [r["key"] for r in store.read(
         "MATCH (p:Person)-[:LEGAL_REP_OF]->(e:Enterprise) RETURN e.uscc AS key LIMIT 5000")]
     rng = random.Random(11)

@@ -1,49 +1,15 @@
 // purpose: the ends of control and affiliation relations written (added, changed, ended) since a time
 // parameters: since (datetime)
 // basis: incremental propagation: a new legal representative of a listed firm is restricted at once
-// note: one branch per relationship type and label pair, so both dialects read it and Neo4j
-//       seeks each type's updated_at index instead of scanning every relation
-MATCH (a:Person)-[r:LEGAL_REP_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Person)-[r:SHAREHOLDER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Enterprise)-[r:SHAREHOLDER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Enterprise' AS a_label, a.uscc AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Person)-[r:EXECUTIVE_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Person)-[r:ACTUAL_CONTROLLER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Enterprise)-[r:ACTUAL_CONTROLLER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Enterprise' AS a_label, a.uscc AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Enterprise)-[r:BRANCH_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'Enterprise' AS a_label, a.uscc AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Person)-[r:RELATIVE_OF]->(b:Person) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'Person' AS b_label, b.pid AS b
-UNION ALL
-MATCH (a:OverseasEntity)-[r:SHAREHOLDER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'OverseasEntity' AS a_label, a.entity_id AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Person)-[r:SHAREHOLDER_OF]->(b:OverseasEntity) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'OverseasEntity' AS b_label, b.entity_id AS b
-UNION ALL
-MATCH (a:Enterprise)-[r:SHAREHOLDER_OF]->(b:OverseasEntity) WHERE r.updated_at >= $since
-RETURN 'Enterprise' AS a_label, a.uscc AS a, 'OverseasEntity' AS b_label, b.entity_id AS b
-UNION ALL
-MATCH (a:OverseasEntity)-[r:ACTUAL_CONTROLLER_OF]->(b:Enterprise) WHERE r.updated_at >= $since
-RETURN 'OverseasEntity' AS a_label, a.entity_id AS a, 'Enterprise' AS b_label, b.uscc AS b
-UNION ALL
-MATCH (a:Person)-[r:ACTUAL_CONTROLLER_OF]->(b:OverseasEntity) WHERE r.updated_at >= $since
-RETURN 'Person' AS a_label, a.pid AS a, 'OverseasEntity' AS b_label, b.entity_id AS b
-UNION ALL
-MATCH (a:Enterprise)-[r:ACTUAL_CONTROLLER_OF]->(b:OverseasEntity) WHERE r.updated_at >= $since
-RETURN 'Enterprise' AS a_label, a.uscc AS a, 'OverseasEntity' AS b_label, b.entity_id AS b
-UNION ALL
-MATCH (a:Enterprise)-[r:BRANCH_OF]->(b:OverseasEntity) WHERE r.updated_at >= $since
-RETURN 'Enterprise' AS a_label, a.uscc AS a, 'OverseasEntity' AS b_label, b.entity_id AS b
+// dialect: the embedded engine reads this one: one scan of the six relation tables (it has no
+//          relationship property index) answers in half the time of a branch per label pair;
+//          Neo4j reads changed-relations.neo4j.cypher, which seeks each type's updated_at index.
+//          An end's label follows from which key it has (uscc, pid or entity_id).
+MATCH (a)-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]->(b)
+WHERE r.updated_at >= $since
+RETURN CASE WHEN a.uscc IS NOT NULL THEN 'Enterprise' WHEN a.pid IS NOT NULL THEN 'Person'
+            ELSE 'OverseasEntity' END AS a_label,
+       coalesce(a.uscc, a.pid, a.entity_id) AS a,
+       CASE WHEN b.uscc IS NOT NULL THEN 'Enterprise' WHEN b.pid IS NOT NULL THEN 'Person'
+            ELSE 'OverseasEntity' END AS b_label,
+       coalesce(b.uscc, b.pid, b.entity_id) AS b

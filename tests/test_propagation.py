@@ -275,6 +275,30 @@ def test_propagation_is_idempotent_and_incremental_matches_a_full_run(store, mon
     assert collecting == [True, True, False, False, True] and gc.isenabled()
 
 
+def test_changed_relations_name_both_ends_of_every_control_type_and_label_pair(store):
+    """The relations an incremental run starts from, one of each kind the schema allows, with
+    each end's label and key (the embedded form tells a label by the key an end has)."""
+    from queries.library import run
+    from queries.linked import CONTROL_RELATIONS
+
+    since = dt.datetime.now(dt.UTC)
+    expected = []
+    for n, rel in enumerate(CONTROL_RELATIONS):
+        for source, target in store.schema.relationship(rel).endpoints:
+            a, b = f"{source}-{n}-a", f"{target}-{n}-b"  # each relation its own two ends
+            for label, key in ((source, a), (target, b)):
+                store.merge_nodes(label, [{store.schema.node(label).key: key, "name": key}])
+            store.merge_relationships(rel, source, target, [{
+                "src_key": a, "dst_key": b, "updated_at": dt.datetime.now(dt.UTC)}])
+            expected.append((source, a, target, b))
+    found = sorted((r["a_label"], r["a"], r["b_label"], r["b"])
+                   for r in run(store, "changed-relations", since=since))
+    assert found == sorted(expected)
+    assert len(expected) == sum(len(store.schema.relationship(r).endpoints)
+                                for r in CONTROL_RELATIONS)
+    assert run(store, "changed-relations", since=dt.datetime.now(dt.UTC)) == []
+
+
 def test_engine_agrees_with_a_brute_force_walk(store):
     """An independent walk: every simple path from each listed subject, kept when each step is
     allowed by the rule at that depth; the shortest per subject."""

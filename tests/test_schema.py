@@ -106,9 +106,9 @@ def test_merge_queries_are_built_from_the_whitelist_only():
     with pytest.raises(SchemaError, match="has no property 'name`"):
         cypher.merge_nodes(SCHEMA, "Person", ["name` = 1 DETACH DELETE n //"])
     with pytest.raises(SchemaError, match="unknown node label"):
-        cypher.count_nodes(SCHEMA, "Person:Enterprise")
+        cypher.count_nodes(SCHEMA, ["Person", "Person:Enterprise"])
     with pytest.raises(SchemaError, match="unknown relationship type"):
-        cypher.count_relationships(SCHEMA, "KNOWS")
+        cypher.count_relationships(SCHEMA, ["KNOWS"])
 
 
 def broken(mutate) -> dict:

@@ -235,6 +235,16 @@ def test_wipe_empties_the_store_but_keeps_the_schema(store: GraphStore):
     assert store.node_counts()["Person"] == 1
 
 
+def test_a_reopened_store_keeps_its_data_and_goes_on_writing(store: GraphStore):
+    store.merge_nodes("Person", [{"pid": "p1", "name": "甲"}])
+    store.reopen()
+    store.merge_nodes("Person", [{"pid": "p2", "name": "乙"}])
+    store.merge_relationships("RELATIVE_OF", "Person", "Person",
+                              [{"src_key": "p1", "dst_key": "p2", "kind": "配偶"}])
+    assert store.node_counts()["Person"] == 2
+    assert store.relationship_counts()["RELATIVE_OF"] == 1
+
+
 def test_query_errors_name_the_problem(store: GraphStore):
     with pytest.raises(StoreError, match="refused the statement"):
         store.read("MATCH (n:Enterprise RETURN n")

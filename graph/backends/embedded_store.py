@@ -199,6 +199,15 @@ class EmbeddedStore(GraphStore):
         ]
         self.write_all(statements)
 
+    def reopen(self) -> None:
+        """The engine, in a process that has written a great deal (a first load of 100k
+        firms), took 150-190 ms for each small write transaction that follow, 12 ms once the
+        database is opened again; an explicit CHECKPOINT did not help."""
+        with self._lock:
+            self._connection.close()
+            self._close_database()
+            self._open(self.read_only)
+
     def close(self) -> None:
         with self._lock:
             if getattr(self, "_closed", False):
