@@ -9,9 +9,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from graph.store import GraphStore
 from propagation.sanctions import subject_sanctions
@@ -19,6 +17,9 @@ from publication.public_record import penalties_with_windows
 from queries import civil_servants, linked, ownership, profile
 from queries.linked import CONTROL_RELATIONS, node_id, split_id
 from queries.subjects import Subject
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 SCHEMA = "creditgraph-case/1"
 MAX_NODES = 2000  # a case subgraph beyond this is cut (and says so)
@@ -90,6 +91,7 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
     """``clear_ids`` maps person keys to resident ID numbers the user supplied (--reveal-ids);
     without it persons appear with the masked number only. Civil-servant findings are gathered
     only with ``include_civil_servant`` (supervisors and above; see casefile/export.py)."""
+    import pandas as pd
     case = Case(case_no, as_of, hops)
     chosen = sorted(set(subjects), key=lambda s: s.node_id)
     for subject in chosen:

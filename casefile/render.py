@@ -8,14 +8,15 @@ import json
 import re
 import zipfile
 from html import escape
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from casefile import network
 from casefile.collect import Case
 from publication.spreadsheet import safe_cell
 from queries.ownership import OWNED_BY
+
+if TYPE_CHECKING:
+    pass
 
 SHEETS = ("subjects", "relations", "list_entries", "penalties", "licenses", "sanctions", "paths",
           "linked_dishonesty", "ownership", "civil_servant", "nodes", "commitments")
@@ -36,6 +37,7 @@ def _cell(value: Any) -> Any:
 def evidence_xlsx(case: Case) -> bytes:
     """One sheet per kind; then the ZIP is rewritten with fixed entry dates and document
     properties, so the same case gives the same bytes."""
+    import pandas as pd
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for kind in SHEETS:

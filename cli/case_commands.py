@@ -9,8 +9,6 @@ from typing import Annotated
 
 import typer
 
-from casefile.bag import verify_bag
-from casefile.export import check_case_no, export_case, read_id_map
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, print_json, print_rows
 from cli.query_commands import AsOf, _date, _secret
@@ -48,6 +46,9 @@ def export_case_command(
     """Export a case as a BagIt bag (RFC 8493): report.html and report.pdf for people,
     evidence.json / evidence.xlsx / network.graphml for machines, SHA-256 manifests; the export
     is written to the audit log. Civil-servant findings only with --include-civil-servant."""
+    # here, not above: the PDF and graph libraries would slow every other command's start
+    from casefile.export import check_case_no, export_case, read_id_map
+
     if case_no is not None:
         check_case_no(case_no)
     if reveal_ids and id_map is None:
@@ -77,6 +78,8 @@ def verify_case_command(
 ) -> None:
     """Check a case bag: every file against its SHA-256 manifest. Exit 1 naming each changed,
     missing or added file."""
+    from casefile.bag import verify_bag
+
     problems = verify_bag(path)
     if fmt is OutputFormat.json:
         print_json({"bag": str(path), "valid": not problems, "problems": problems})

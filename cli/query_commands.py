@@ -6,9 +6,8 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
@@ -26,6 +25,9 @@ from queries import (
     screening,
 )
 from queries.subjects import resolve
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 query = typer.Typer(help="Investigation queries. `creditgraph query --list` describes them.",
                     invoke_without_command=True)
@@ -117,6 +119,7 @@ def _show_sections(sections: dict[str, pd.DataFrame], fmt: OutputFormat, who: st
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 

@@ -4,13 +4,15 @@ a measure applies, in words."""
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.store import GraphStore
 from queries import subject_reads
 from queries.library import run
 from queries.subjects import Subject, default_as_of
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 SUBJECT_COLUMNS = ["measure", "kind", "departments", "entry_id", "list_type", "hops", "weight",
                    "valid_from", "valid_to", "rule", "basis", "path", "path_types", "path_text",
@@ -22,6 +24,7 @@ MEASURE_COLUMNS = ["subject_id", "name", "measure", "kind", "departments", "entr
 def subject_sanctions(store: GraphStore, subject: Subject, as_of: dt.date | None = None
                       ) -> pd.DataFrame:
     """The measures in force on a subject on a date, as the last propagation computed them."""
+    import pandas as pd
     rows = subject_reads.sanctions(store, [subject], default_as_of(as_of))[subject.node_id]
     return pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
 
@@ -29,6 +32,7 @@ def subject_sanctions(store: GraphStore, subject: Subject, as_of: dt.date | None
 def restricted(store: GraphStore, measure: str | None = None, as_of: dt.date | None = None
                ) -> pd.DataFrame:
     """Every subject under a measure (or any measure) on a date."""
+    import pandas as pd
     rows = run(store, "sanctions-by-measure", measure=measure or "", as_of=default_as_of(as_of))
     return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph import workdays
 from graph.store import GraphStore
 from queries.library import run
 from queries.linked import CONTROL_RELATIONS, linked_dishonesty_scan
 from queries.subjects import default_as_of
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 PUBLICATION_LIMIT = 7  # working days (七天双公示)
 
@@ -36,6 +38,7 @@ def publication_audit(store: GraphStore, from_date: dt.date, to_date: dt.date,
                       as_of: dt.date | None = None) -> pd.DataFrame:
     """Decisions published later than 7 working days after the decision (on the State Council
     holiday calendar), or not published although the 7 days are over."""
+    import pandas as pd
     as_of = default_as_of(as_of)
     rows = []
     for row in run(store, "publication-audit", from_date=from_date, to_date=to_date):
@@ -62,6 +65,7 @@ def publication_audit(store: GraphStore, from_date: dt.date, to_date: dt.date,
 
 def publication_summary(audit: pd.DataFrame) -> pd.DataFrame:
     """Late decisions by authority."""
+    import pandas as pd
     if audit.empty:
         return pd.DataFrame(columns=["authority", "late", "unpublished", "max_working_days"])
     grouped = audit.groupby("authority").agg(
@@ -73,6 +77,7 @@ def publication_summary(audit: pd.DataFrame) -> pd.DataFrame:
 def commitment_breaches(store: GraphStore, as_of: dt.date | None = None,
                         keys: Sequence[str] | None = None) -> pd.DataFrame:
     """Subjects penalised on a matter they had committed to (or, ``keys``, those of them)."""
+    import pandas as pd
     rows = run(store, "commitment-breaches", as_of=default_as_of(as_of),
                every_subject=keys is None, keys=list(keys or [""]))
     return pd.DataFrame(rows, columns=["subject_id", "name", "commitment_id", "matter",
@@ -84,6 +89,7 @@ def red_black_conflicts(store: GraphStore, max_hops: int = 2, as_of: dt.date | N
                         relations: Sequence[str] = CONTROL_RELATIONS) -> pd.DataFrame:
     """Red-listed subjects (entries in force) that are black-listed themselves or have a
     black-listed party within ``max_hops``: their incentives should be withheld."""
+    import pandas as pd
     as_of = default_as_of(as_of)
     red: dict[tuple[str, str], list[str]] = {}
     names = {}

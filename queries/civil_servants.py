@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from graph.workdays import years_from
 from queries.library import run
 from queries.subjects import Subject, default_as_of
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 VIOLATIONS = ("违纪", "违法", "违约")
 LOOKBACK_YEARS = 3
@@ -37,6 +39,7 @@ class CivilServantFile:
 
 def civil_servant(store: GraphStore, subject: Subject, as_of: dt.date | None = None
                   ) -> CivilServantFile:
+    import pandas as pd
     if subject.label != "Person":
         raise CreditGraphError("civil-servant is asked of a person (a resident ID number)")
     as_of = default_as_of(as_of)
@@ -71,6 +74,7 @@ def findings(store: GraphStore, servants: Sequence[Subject], as_of: dt.date
 
 def _findings(store: GraphStore, keys: list[str], names: dict[str, str], as_of: dt.date
               ) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    import pandas as pd
     departments: dict[str, set[str]] = {key: set() for key in keys}
     for post in run(store, "civil-servant-posts-of", keys=keys):
         if ((post["start_date"] is None or post["start_date"] <= as_of)
@@ -125,6 +129,7 @@ def _share(ratio: float | None) -> float | None:
 
 def _promotion(records: pd.DataFrame, for_profit: pd.DataFrame, conflicts: pd.DataFrame,
                as_of: dt.date, serving: bool) -> pd.DataFrame:
+    import pandas as pd
     reasons = []
     if not serving:
         reasons.append("无在任职务 not serving on this date")

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from itertools import combinations
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.store import GraphStore
 from queries.library import run
 from queries.linked import CONTROL_RELATIONS, expand, node_id
 from queries.subjects import default_as_of
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 MAX_GROUP = 50  # a shared value held by more firms than this is listed, not paired
 
@@ -21,6 +23,7 @@ def clusters(store: GraphStore, min_size: int = 2, as_of: dt.date | None = None
              ) -> pd.DataFrame:
     """Groups of enterprises sharing something, keeping only those members that have no
     declared relation (direct, on the date) with another member of the group."""
+    import pandas as pd
     as_of = default_as_of(as_of)
     groups = [row | {"name": None} for row in run(store, "shared-contacts", min_size=min_size)]
     groups += run(store, "shared-officers", min_size=min_size, as_of=as_of)
@@ -58,6 +61,7 @@ def phoenix_firms(store: GraphStore, as_of: dt.date | None = None,
                   keys: Sequence[str] | None = None) -> pd.DataFrame:
     """Firms founded by a black-listed person, or by the representative of a black-listed firm,
     after the listing (or, ``keys``, those of these persons)."""
+    import pandas as pd
     if keys is not None and not keys:
         keys = [""]  # nobody: the embedded engine cannot type an empty list parameter
     # '' rather than NULL in the first branch: the embedded engine will not unite NULL with text

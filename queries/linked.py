@@ -14,8 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.countries import chinese_name
 from graph.cypher import quote_label, quote_property, quote_rel_type
@@ -35,6 +34,9 @@ from graph.traversal import (
 )
 from queries.library import run
 from queries.subjects import Subject, default_as_of, display_name
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 CONTROL_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                      "BRANCH_OF", "RELATIVE_OF")
@@ -617,6 +619,7 @@ def _row(node: str, hops: int, entries: list[dict], steps: list[tuple[str, Edge 
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
+    import pandas as pd
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if not frame.empty:
         frame = frame.sort_values(["hops", "subject_id"]).reset_index(drop=True)

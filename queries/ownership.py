@@ -11,14 +11,16 @@ name in the chain); its own owners are read as far as the graph records them."""
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from graph.traversal import relations_of, shortest_distances
 from queries.linked import display_name, node_id, split_id
 from queries.subjects import Subject, default_as_of
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 MAX_LEVELS = 12
 COLUMNS = ["owner_id", "label", "name", "country", "share", "levels", "chains", "controls",
@@ -66,6 +68,7 @@ def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[d
 
 def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
               threshold: float = 0.25) -> pd.DataFrame:
+    import pandas as pd
     if subject.label not in OWNED_BY:
         raise CreditGraphError("ownership is asked of an enterprise (a USCC or legacy code) or "
                                "an overseas entity")

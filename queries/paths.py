@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
@@ -22,6 +21,9 @@ from queries.linked import (
 )
 from queries.subjects import Subject, default_as_of
 
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
+
 MAX_PATHS = 100
 
 
@@ -30,6 +32,7 @@ def paths(store: GraphStore, source: Subject, target: Subject, max_length: int =
           all_shortest: bool = True) -> pd.DataFrame:
     """Every shortest path from ``source`` to ``target`` within ``max_length`` relations (at
     most MAX_PATHS), or the first one only."""
+    import pandas as pd
     as_of = default_as_of(as_of)
     if set(relations) - set(CONTROL_RELATIONS) or not relations:
         raise CreditGraphError(f"relations must be among {', '.join(CONTROL_RELATIONS)}")

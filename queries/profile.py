@@ -16,8 +16,7 @@ leaves a few dozen candidate numbers, few enough to try one by one."""
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.countries import chinese_name
 from graph.documents import NAMES as DOCUMENT_NAMES
@@ -26,6 +25,9 @@ from queries import subject_reads
 from queries.library import run
 from queries.linked import CONTROL_RELATIONS, display_name, expand, explain, split_id
 from queries.subjects import Subject, default_as_of
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 SECTIONS = ("identity", "entries", "penalties", "licenses", "commitments", "relations")
 OVERSEAS_SECTIONS = (*SECTIONS, "sanctions")
@@ -38,6 +40,7 @@ RECORD_SORT = {"entries": "start_date", "penalties": "decision_date",
 
 def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
             ) -> dict[str, pd.DataFrame]:
+    import pandas as pd
     as_of = default_as_of(as_of)
     identity = run(store, IDENTITY_QUERIES[subject.label], key=subject.key)
     shown = [_identity(subject.label, row) for row in identity]

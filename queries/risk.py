@@ -8,8 +8,8 @@ its memory, the same scores within 1e-6 (bench/algorithms.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import rustworkx as rx
 
 from graph.store import GraphStore
@@ -17,12 +17,16 @@ from queries.library import run
 from queries.linked import linked_dishonesty, listed_in_force
 from queries.subjects import Subject, default_as_of
 
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
+
 DAMPING = 0.85
 TOLERANCE = 1e-9  # the library default (1e-6) leaves scores 1e-4 off on a small graph
 
 
 def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
               as_of: dt.date | None = None) -> pd.DataFrame:
+    import pandas as pd
     as_of = default_as_of(as_of)
     index: dict[tuple[str, str], int] = {}  # subject → node of the graph
     names: dict[tuple[str, str], str] = {}

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from queries.checks import check, is_personal, shown_code
 from queries.linked import CONTROL_RELATIONS
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 MAJOR_CATEGORIES = ("责令停产停业", "吊销许可证件", "吊销营业执照", "暂扣许可证件", "没收违法所得")
 MAJOR_FINE = 10.0  # 万元
@@ -55,6 +57,7 @@ def screen(store: GraphStore, codes: Iterable[str], secret: bytes | None, max_ho
     """The check for ``purpose`` (``queries/checks.py``, the one the API's ``POST /v1/checks``
     runs) as the screening table: eligible only on a ``pass`` verdict; None where a viewer
     gets presence only."""
+    import pandas as pd
     codes = list(codes)
     check_id_cap(codes, max_id_numbers)
     answers = check(store, codes, purpose, secret, as_of, max_hops=max_hops,

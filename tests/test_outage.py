@@ -30,7 +30,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 @pytest.mark.neo4j
 def test_neo4j_stopping_mid_load_then_returning(neo4j_schema_ready, tmp_path, monkeypatch):
     seed = tmp_path / "seed"
-    generate(seed, 1500, seed=9)
+    generate(seed, 400, seed=9)
     reference = Settings.from_env({**neo4j_schema_ready, "CREDITGRAPH_BACKEND": "neo4j"})
     with open_store(reference) as store:
         store.wipe()
@@ -49,7 +49,7 @@ def test_neo4j_stopping_mid_load_then_returning(neo4j_schema_ready, tmp_path, mo
         command = [str(Path(sys.executable).with_name("creditgraph")), "load", str(seed),
                    "--no-propagate", "--no-alerts"]
         loader = subprocess.Popen([*command, "--report-dir", str(tmp_path / "r1")],
-                                  env={**env, "CREDITGRAPH_BATCH_SIZE": "25"},  # a long load
+                                  env={**env, "CREDITGRAPH_BATCH_SIZE": "10"},  # a long load
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         report = tmp_path / "r1" / "warnings.csv"
         deadline = time.monotonic() + 120
