@@ -200,9 +200,9 @@ class EmbeddedStore(GraphStore):
         self.write_all(statements)
 
     def reopen(self) -> None:
-        """The engine, in a process that has written a great deal (a first load of 100k
-        firms), took 150-190 ms for each small write transaction that follow, 12 ms once the
-        database is opened again; an explicit CHECKPOINT did not help."""
+        """Close the database and open it again, as a new process would. In the process that
+        had just loaded 100k seed firms, each small write transaction took the engine 150-190
+        ms, 12 ms once reopened; an explicit CHECKPOINT did not help (docs/scaling.md)."""
         with self._lock:
             self._connection.close()
             self._close_database()
