@@ -3,7 +3,8 @@ seed N enterprises with their persons and relations, the offline first load
 (``export-neo4j-import``, then ``neo4j-admin database import full``), the server started on it,
 then the figures of the query, propagation and dashboard benches, risk rank, store size and
 memory. ``make bench SCALE=city`` (``python -m bench.run --only city``); about an hour and
-14 GB of memory at 2,000,000 on two cores.
+14 GB of memory at 2,000,000 on two cores, most of it the build: ``--city-keep DIR`` keeps the
+imported store, ``--city-store DIR`` measures a kept one again without rebuilding it.
 
 Baselines: the key look-up of the query bench (in the same run), the seed generator's rows a
 second for the load figures."""
@@ -42,10 +43,11 @@ def _peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def run(enterprises: int, heap: str = "4g", pagecache: str = "6g") -> list[dict]:
-    from tests.neo4j_server import launcher
-
-    root = Path(tempfile.mkdtemp(prefix="creditgraph-city-"))
+def run(enterprises: int, heap: str = "4g", pagecache: str = "6g", keep: Path | None = None,
+        store: Path | None = None) -> list[dict]:
+    """Build (seed, export, import) and measure; ``store``: measure a Neo4j home an earlier
+    run kept (``keep``: where to keep this run's home, which the ``store`` of a later one
+    names) instead of building one: the build alone is most of the hour."""
     rows: list[dict] = []
 
     def figure(what: str, value: float, unit: str, ratio: float | None = None) -> None:
@@ -53,6 +55,25 @@ def run(enterprises: int, heap: str = "4g", pagecache: str = "6g") -> list[dict]
                      "ratio": ratio})
         print(f"city · {what}: {value:,.2f} {unit}", flush=True)
 
+    home = store if store is not None else _build(enterprises, figure)
+    try:
+        _measure(home, enterprises, heap, pagecache, figure)
+    finally:
+        if store is None and keep is not None:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(home), str(keep))
+            print(f"city · the imported store is kept in {keep} (--city-store {keep})")
+        elif store is None:
+            shutil.rmtree(home, ignore_errors=True)
+    return rows
+
+
+def _build(enterprises: int, figure) -> Path:  # type: ignore[no-untyped-def]
+    """Seed, check and resolve every row (``export-neo4j-import``), ``neo4j-admin import``:
+    the new Neo4j home."""
+    from tests.neo4j_server import launcher
+
+    root = Path(tempfile.mkdtemp(prefix="creditgraph-city-"))
     try:
         start = time.perf_counter()
         generate(root / "seed", enterprises, seed=5, dirty_rate=0.0)
@@ -81,41 +102,46 @@ def run(enterprises: int, heap: str = "4g", pagecache: str = "6g") -> list[dict]
         arguments = (root / "import" / "import.sh").read_text(encoding="utf-8")
         home = launcher.import_database(root / "import", _import_arguments(arguments))
         imported = time.perf_counter() - start
-        shutil.rmtree(root / "import")
         written = sum(answer["import_files"].values())
         figure(f"neo4j-admin import: {written:,} nodes and relationships", imported, "s")
         figure("store size on disk after import", _size_mib(home), "MiB")
-
-        server = launcher.start(heap=heap, pagecache=pagecache, home=home)
-        try:
-            env = {**os.environ, **server.env(), "CREDITGRAPH_BACKEND": "neo4j"}
-            settings = Settings.from_env(env)
-            with open_store(settings) as store:
-                start = time.perf_counter()
-                store.init_schema()  # constraints and indexes, populated before it returns
-                figure("creditgraph init: constraints and indexes built", time.perf_counter()
-                       - start, "s")
-                figure("store size on disk with indexes", _size_mib(home), "MiB")
-                for row in queries.run(store, enterprises, reuse=True):
-                    figure(row["what"], row["value"], row["unit"], row["ratio"])
-                for row in propagation.run(store, enterprises, reuse=True):
-                    figure(row["what"], row["value"], row["unit"], row["ratio"])
-                start = time.perf_counter()
-                top = risk_rank(store, top=20, max_hops=3)
-                figure(f"risk-rank, top {len(top)} (PageRank in rustworkx, then linked parties "
-                       "of the top)", time.perf_counter() - start, "s")
-            os.environ.update({k: v for k, v in env.items()
-                               if k.startswith(("NEO4J_", "CREDITGRAPH_BACKEND"))})
-            os.environ["CREDITGRAPH_ID_KEY"] = SECRET.decode()
-            figure("dashboard overview page, first render (caches empty)",
-                   dashboard.render("overview", repeat=1), "s")
-            figure("Neo4j server peak resident memory", _peak_rss_mib(server.process.pid),
-                   "MiB")
-        finally:
-            launcher.stop(server)
+        return home
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return rows
+
+
+def _measure(home: Path, enterprises: int, heap: str, pagecache: str,
+             figure) -> None:  # type: ignore[no-untyped-def]
+    """The server on ``home``: indexes, the query and propagation benches, risk rank, the
+    dashboard's first render, the server's memory."""
+    from tests.neo4j_server import launcher
+
+    server = launcher.start(heap=heap, pagecache=pagecache, home=home)
+    try:
+        env = {**os.environ, **server.env(), "CREDITGRAPH_BACKEND": "neo4j"}
+        settings = Settings.from_env(env)
+        with open_store(settings) as store:
+            start = time.perf_counter()
+            store.init_schema()  # constraints and indexes, populated before it returns
+            figure("creditgraph init: constraints and indexes built (none if kept)",
+                   time.perf_counter() - start, "s")
+            figure("store size on disk with indexes", _size_mib(home), "MiB")
+            for row in queries.run(store, enterprises, reuse=True):
+                figure(row["what"], row["value"], row["unit"], row["ratio"])
+            for row in propagation.run(store, enterprises, reuse=True):
+                figure(row["what"], row["value"], row["unit"], row["ratio"])
+            start = time.perf_counter()
+            top = risk_rank(store, top=20, max_hops=3)
+            figure(f"risk-rank, top {len(top)} (PageRank in rustworkx, then linked parties "
+                   "of the top)", time.perf_counter() - start, "s")
+        os.environ.update({k: v for k, v in env.items()
+                           if k.startswith(("NEO4J_", "CREDITGRAPH_BACKEND"))})
+        os.environ["CREDITGRAPH_ID_KEY"] = SECRET.decode()
+        figure("dashboard overview page, first render (caches empty)",
+               dashboard.render("overview", repeat=1), "s")
+        figure("Neo4j server peak resident memory", _peak_rss_mib(server.process.pid), "MiB")
+    finally:
+        launcher.stop(server, keep_home=True)
 
 
 def _import_arguments(script: str) -> list[str]:

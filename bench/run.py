@@ -3,6 +3,7 @@ in the same run, with a printed report.
 
     python -m bench.run [--only store_writes|loads|seed|algorithms|queries|propagation|
                                 alerts|dashboard|api|city] [--city-enterprises N]
+                        [--city-keep DIR | --city-store DIR]
                         [--scale N] [--enterprises N] [--baseline-rows N] [--reuse]
                         [--backend embedded|neo4j|both]
 
@@ -182,7 +183,8 @@ def bench_city(args: argparse.Namespace) -> list[dict]:
     """Not in a plain ``make bench``: about an hour (``make bench SCALE=city``)."""
     return [{"backend": r["backend"], "what": f"{r['what']} ({r['unit']})",
              "rows": args.city_enterprises, "seconds": r["value"], "rate": 0.0,
-             "ratio": r["ratio"]} for r in city.run(args.city_enterprises)]
+             "ratio": r["ratio"]} for r in city.run(args.city_enterprises, keep=args.city_keep,
+                                                    store=args.city_store)]
 
 
 BENCHMARKS = {"store_writes": bench_store_writes, "loads": bench_loads, "seed": bench_seed,
@@ -196,6 +198,11 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted([*BENCHMARKS, "city"]), action="append")
     parser.add_argument("--city-enterprises", type=int, default=2_000_000,
                         help="city: enterprises seeded and loaded into Neo4j")
+    parser.add_argument("--city-keep", type=Path, default=None,
+                        help="city: keep the imported Neo4j home here for a later --city-store")
+    parser.add_argument("--city-store", type=Path, default=None,
+                        help="city: measure the Neo4j home an earlier run kept (--city-keep) "
+                             "instead of seeding, exporting and importing again")
     parser.add_argument("--scale", type=int, default=20_000,
                         help="store_writes: nodes per label (relationships: 3×)")
     parser.add_argument("--enterprises", type=int, default=100_000,
