@@ -126,6 +126,10 @@ def _measure(home: Path, enterprises: int, heap: str, pagecache: str,
             figure("creditgraph init: constraints and indexes built (none if kept)",
                    time.perf_counter() - start, "s")
             figure("store size on disk with indexes", _size_mib(home), "MiB")
+            have = store.node_counts()["Enterprise"]
+            if not queries.loaded_already(have, enterprises):  # never wiped and loaded here
+                raise RuntimeError(f"{home} holds {have:,} enterprises, not the {enterprises:,} "
+                                   "of the seed it should: build it again (no --city-store)")
             for row in queries.run(store, enterprises, reuse=True):
                 figure(row["what"], row["value"], row["unit"], row["ratio"])
             for row in propagation.run(store, enterprises, reuse=True):
