@@ -277,7 +277,7 @@ def main() -> None:
     out.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "arguments": vars(args), "results": results,
-    }, indent=2, ensure_ascii=False))
+    }, indent=2, ensure_ascii=False, default=str))  # paths (--city-store) as text
     console.print(f"written {out}")
 
 
