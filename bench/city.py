@@ -55,6 +55,10 @@ def run(enterprises: int, heap: str = "4g", pagecache: str = "6g", keep: Path | 
                      "ratio": ratio})
         print(f"city · {what}: {value:,.2f} {unit}", flush=True)
 
+    if store is not None and keep is not None:
+        raise ValueError("--city-keep keeps a store this run builds; --city-store builds none")
+    if keep is not None and keep.exists():
+        raise ValueError(f"{keep} exists: --city-keep names a new folder")
     home = store if store is not None else _build(enterprises, figure)
     try:
         _measure(home, enterprises, heap, pagecache, figure)
@@ -123,7 +127,7 @@ def _measure(home: Path, enterprises: int, heap: str, pagecache: str,
         with open_store(settings) as store:
             start = time.perf_counter()
             store.init_schema()  # constraints and indexes, populated before it returns
-            figure("creditgraph init: constraints and indexes built (none if kept)",
+            figure("creditgraph init: constraints and indexes (built unless the store has them)",
                    time.perf_counter() - start, "s")
             figure("store size on disk with indexes", _size_mib(home), "MiB")
             have = store.node_counts()["Enterprise"]

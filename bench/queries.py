@@ -36,8 +36,8 @@ def p95(values: list[float]) -> float:
 
 def loaded_already(have: int, enterprises: int) -> bool:
     """A store holding the seed of ``enterprises``: the generator's random codes collide now
-    and then (a 2M seed loads a few firms fewer), and a store taken for too small is wiped."""
-    return have >= enterprises * 0.99
+    and then (a 2M seed loaded one firm fewer), and a store taken for too small is wiped."""
+    return have >= enterprises * 0.999
 
 
 def prepare(store: GraphStore, enterprises: int) -> float:

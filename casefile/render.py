@@ -8,15 +8,12 @@ import json
 import re
 import zipfile
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from casefile import network
 from casefile.collect import Case
 from publication.spreadsheet import safe_cell
 from queries.ownership import OWNED_BY
-
-if TYPE_CHECKING:
-    pass
 
 SHEETS = ("subjects", "relations", "list_entries", "penalties", "licenses", "sanctions", "paths",
           "linked_dishonesty", "ownership", "civil_servant", "nodes", "commitments")

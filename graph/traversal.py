@@ -205,10 +205,14 @@ class Dialect:
         return ""
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
-                  many: bool = False) -> str:
+                  many: bool = False, toward: Sequence[str] = ()) -> str:
         """One subject's (``$key``) valid relations of ``types`` leaving it (``outgoing``) or
-        ending at it; ``many``: of every subject in ``$keys`` (each row names its ``node``)."""
+        ending at it; ``many``: of every subject in ``$keys`` (each row names its ``node``);
+        ``toward``: only those whose far end is in ``$ends_<Label>`` for these labels."""
         raise NotImplementedError
+
+    def _toward(self, schema: Schema, toward: Sequence[str]) -> str:
+        return f" AND ({self._end_filter(schema, toward, 'm', 'keys')})" if toward else ""
 
     # -- shared pieces -----------------------------------------------------------------------
 
@@ -239,6 +243,13 @@ class Dialect:
 ARROWS = {"both": ("-", "-"), "out": ("-", "->"), "in": ("<-", "-")}
 
 
+def far_labels(schema: Schema, label: str, types: Sequence[str], outgoing: bool) -> list[str]:
+    """The labels at the far end of ``label``'s relations of ``types`` in that direction."""
+    return sorted({b if outgoing else a for t in types
+                   for a, b in schema.relationship(t).endpoints
+                   if (a if outgoing else b) == label})
+
+
 class EmbeddedDialect(Dialect):
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
@@ -257,20 +268,19 @@ class EmbeddedDialect(Dialect):
                 f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
-                  many: bool = False) -> str:
+                  many: bool = False, toward: Sequence[str] = ()) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
-        far = {b if outgoing else a for t in types for a, b in schema.relationship(t).endpoints
-               if (a if outgoing else b) == label}
+        far = far_labels(schema, label, types, outgoing)
         props = ", ".join(f"{'r.' + p if _has(schema, (), p, types) else 'NULL'} AS {p}"
                           for p in ("ratio", "role", "kind"))
         key = _key(schema, label)
         start = (f"MATCH (n:{quote_label(schema, label)}){arrow}(m) "
                  f"WHERE n.{key} IN $keys AND " if many else
                  f"MATCH (n:{quote_label(schema, label)} {{{key}: $key}}){arrow}(m) WHERE ")
-        return (f"{start}{valid_on('r')} "
+        return (f"{start}{valid_on('r')}{self._toward(schema, toward)} "
                 f"RETURN n.{key} AS node, label(r) AS type, label(m) AS label, "
-                f"{self._end_columns(schema, sorted(far), 'm')}, {props}, "
+                f"{self._end_columns(schema, far, 'm')}, {props}, "
                 f"{'true' if outgoing else 'false'} AS outgoing")
 
 
@@ -354,16 +364,14 @@ class Neo4jDialect(Dialect):
                 f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
-                  many: bool = False) -> str:
+                  many: bool = False, toward: Sequence[str] = ()) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
-        far = sorted({b if outgoing else a for t in types
-                      for a, b in schema.relationship(t).endpoints
-                      if (a if outgoing else b) == label})
+        far = far_labels(schema, label, types, outgoing)
         key = _key(schema, label)
         start = (f"UNWIND $keys AS node MATCH (n:{quote_label(schema, label)} {{{key}: node}})"
                  if many else f"MATCH (n:{quote_label(schema, label)} {{{key}: $key}})")
-        return (f"{start}{arrow}(m) WHERE {valid_on('r')} "
+        return (f"{start}{arrow}(m) WHERE {valid_on('r')}{self._toward(schema, toward)} "
                 f"RETURN n.{key} AS node, type(r) AS type, labels(m)[0] AS label, "
                 f"{self._end_columns(schema, far, 'm')}, r.ratio AS ratio, r.role AS role, "
                 f"r.kind AS kind, {'true' if outgoing else 'false'} AS outgoing")
@@ -563,12 +571,16 @@ def relations_of(store: GraphStore, node: tuple[str, str], types: Sequence[str],
 
 
 def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
-                      types: Sequence[str], as_of: dt.date, direction: str = "both"
+                      types: Sequence[str], as_of: dt.date, direction: str = "both",
+                      toward: Iterable[tuple[str, str]] | None = None
                       ) -> dict[tuple[str, str], list[Relation]]:
     """``relations_of`` for many subjects: one query per label, direction and ``BATCH``
-    subjects (a few keys go one anchored query each, as the engine answers them faster)."""
+    subjects (a few keys go one anchored query each, as the engine answers them faster).
+    ``toward``: only the relations to these nodes, filtered where they are read — a person
+    with hundreds of firms sends back the one relation asked for, not all of them."""
     schema = store.schema
     _check_dated(schema, types)
+    wanted = _keys_by_label(schema, toward) if toward is not None else None
     out: dict[tuple[str, str], list[Relation]] = {}
     statements: list[tuple[str, dict[str, Any]]] = []
     labels: list[str] = []
@@ -580,12 +592,17 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
         many_keys |= many
         for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
             chosen = _types_from(schema, label, types, outgoing)
-            if not chosen:
+            ends: dict[str, Any] = {}
+            if wanted is not None:  # only the far labels asked for, each a list to test
+                ends = {f"ends_{far}": wanted[far]
+                        for far in far_labels(schema, label, chosen, outgoing) if far in wanted}
+            if not chosen or (wanted is not None and not ends):
                 continue
-            query = store.dialect.relations(schema, label, chosen, outgoing, many)
+            query = store.dialect.relations(schema, label, chosen, outgoing, many,
+                                            toward=[name[len("ends_"):] for name in ends])
             for chunk in _chunks(store, keys, many):
                 asked = {"keys": chunk} if many else {"key": chunk[0]}
-                statements.append((query, {**asked, "as_of": as_of}))
+                statements.append((query, {**asked, "as_of": as_of, **ends}))
                 labels.append(label)
     for label, rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
                            strict=True):

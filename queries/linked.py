@@ -504,11 +504,14 @@ def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],
             around: Mapping[tuple[str, str], list[Relation]] = {}
             nearer = {o: {o} for o in level}
         else:
-            around = relations_of_many(
-                store, sorted({split_id(n) for nodes in level.values() for n in nodes}), types,
-                as_of)
-            nearer = ({o: set(own[o]) - {o} for o in level} if hops == 2
-                      else _one_step_nearer(store, level, around, hops, types, as_of))
+            here = sorted({split_id(n) for nodes in level.values() for n in nodes})
+            if hops == 2:  # one step nearer is an origin's own neighbours: read only toward them
+                nearer = {o: set(own[o]) - {o} for o in level}
+                around = relations_of_many(store, here, types, as_of, toward=sorted(
+                    {split_id(n) for near in nearer.values() for n in near}))
+            else:
+                around = relations_of_many(store, here, types, as_of)
+                nearer = _one_step_nearer(store, level, around, hops, types, as_of)
         for origin, nodes in level.items():
             for node in nodes:
                 options = []

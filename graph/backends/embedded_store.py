@@ -203,10 +203,19 @@ class EmbeddedStore(GraphStore):
         """Close the database and open it again, as a new process would. In the process that
         had just loaded 100k seed firms, each small write transaction took the engine 150-190
         ms, 12 ms once reopened; an explicit CHECKPOINT did not help (docs/scaling.md)."""
+        if self.read_only:  # a reader shares its database with the process's other readers
+            return
         with self._lock:
+            if getattr(self, "_closed", False):
+                raise StoreError(f"embedded store {self._directory} is closed")
             self._connection.close()
             self._close_database()
-            self._open(self.read_only)
+            try:
+                self._open(self.read_only)
+            except BaseException:
+                self._closed = True  # nothing open is left to close
+                self._access.release()
+                raise
 
     def close(self) -> None:
         with self._lock:
