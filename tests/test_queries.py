@@ -510,6 +510,32 @@ def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed
     assert rows >= 10  # 11 parties found with this seed: the comparison is not vacuous
 
 
+def test_relations_read_toward_some_nodes_are_those_of_the_whole_read(store, seed_dir, tmp_path):
+    """The walk back reads a level's relations only toward the nodes one step nearer: the
+    filter where they are read keeps exactly the relations to those nodes, nothing else."""
+    from graph import traversal
+
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    as_of = dt.date(2026, 11, 1)
+    nodes = [("Person", r["key"]) for r in store.read(
+        "MATCH (p:Person)-[:SHAREHOLDER_OF]->() RETURN DISTINCT p.pid AS key ORDER BY key")][:30]
+    nodes += [("Enterprise", r["key"]) for r in store.read(
+        "MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key")][::9][:30]
+    whole = traversal.relations_of_many(store, nodes, linked.CONTROL_RELATIONS, as_of)
+    far = sorted({(r.label, r.key) for rels in whole.values() for r in rels})
+    toward = set(far[::3])  # a third of the far ends, of every label
+    part = traversal.relations_of_many(store, nodes, linked.CONTROL_RELATIONS, as_of,
+                                       toward=sorted(toward))
+    assert set(part) == set(whole)
+    for node, rels in whole.items():
+        assert sorted(part[node], key=repr) == sorted(
+            (r for r in rels if (r.label, r.key) in toward), key=repr)
+    assert any(part.values()) and sum(map(len, part.values())) < sum(map(len, whole.values()))
+    assert all(not rels for rels in traversal.relations_of_many(
+        store, nodes, linked.CONTROL_RELATIONS, as_of, toward=[]).values())
+
+
 def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_dir, tmp_path,
                                                                   monkeypatch):
     """Many-origin searches and relation reads go in chunks, read side by side where the store
