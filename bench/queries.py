@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -43,13 +44,17 @@ def loaded_already(have: int, enterprises: int) -> bool:
 def prepare(store: GraphStore, enterprises: int) -> float:
     """Seed and load; returns the load's seconds."""
     directory = Path(tempfile.mkdtemp(prefix="creditgraph-qbench-"))
-    generate(directory / "seed", enterprises, seed=5, dirty_rate=0.0)
-    store.wipe()
-    store.init_schema()
-    start = time.perf_counter()
-    load_directory(directory / "seed", writer_for(store), store.schema, load_spec(), SECRET,
-                   directory / "report", LoadOptions(batch_size=store.settings.batch_size))
-    return time.perf_counter() - start
+    try:  # the seed is gone with the run (at 2M, gigabytes)
+        generate(directory / "seed", enterprises, seed=5, dirty_rate=0.0)
+        store.wipe()
+        store.init_schema()
+        start = time.perf_counter()
+        load_directory(directory / "seed", writer_for(store), store.schema, load_spec(),
+                       SECRET, directory / "report",
+                       LoadOptions(batch_size=store.settings.batch_size))
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def run(store: GraphStore, enterprises: int, samples: int = 100, reuse: bool = False

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -82,11 +83,14 @@ def bench_store_writes(store: GraphStore, args: argparse.Namespace) -> list[dict
 
 def bench_loads(store: GraphStore, args: argparse.Namespace) -> list[dict]:
     directory = Path(tempfile.mkdtemp(prefix="creditgraph-bench-"))
-    loads.write_inputs(directory / "input", args.enterprises)
-    loads.write_inputs(directory / "warm-up", max(args.enterprises // 20, 1000))
-    timings, baseline, writes, bulk = loads.run(store, directory / "input",
-                                                directory / "report", args.baseline_rows,
-                                                directory / "warm-up")
+    try:
+        loads.write_inputs(directory / "input", args.enterprises)
+        loads.write_inputs(directory / "warm-up", max(args.enterprises // 20, 1000))
+        timings, baseline, writes, bulk = loads.run(store, directory / "input",
+                                                    directory / "report", args.baseline_rows,
+                                                    directory / "warm-up")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
     rows = [{"backend": store.backend, "what": "relations, per-row MERGE (baseline)",
              "rows": args.baseline_rows, "seconds": args.baseline_rows / baseline,
              "rate": baseline, "ratio": 1.0}]
