@@ -135,6 +135,13 @@ def _types_from(schema: Schema, label: str, types: Sequence[str], outgoing: bool
                                     for pair in schema.relationship(t).endpoints)]
 
 
+def _far_labels(schema: Schema, label: str, types: Sequence[str], outgoing: bool) -> list[str]:
+    """The labels at the far end of ``label``'s relations of ``types`` in that direction."""
+    return sorted({b if outgoing else a for t in types
+                   for a, b in schema.relationship(t).endpoints
+                   if (a if outgoing else b) == label})
+
+
 def _alternatives(schema: Schema, types: Iterable[str]) -> str:
     return "|".join(quote_rel_type(schema, t) for t in types)
 
@@ -243,13 +250,6 @@ class Dialect:
 ARROWS = {"both": ("-", "-"), "out": ("-", "->"), "in": ("<-", "-")}
 
 
-def far_labels(schema: Schema, label: str, types: Sequence[str], outgoing: bool) -> list[str]:
-    """The labels at the far end of ``label``'s relations of ``types`` in that direction."""
-    return sorted({b if outgoing else a for t in types
-                   for a, b in schema.relationship(t).endpoints
-                   if (a if outgoing else b) == label})
-
-
 class EmbeddedDialect(Dialect):
     def shortest_search(self, schema: Schema, origin_label: str, types: Sequence[str],
                         max_hops: int, end_labels: Sequence[str], direction: str,
@@ -271,7 +271,7 @@ class EmbeddedDialect(Dialect):
                   many: bool = False, toward: Sequence[str] = ()) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
-        far = far_labels(schema, label, types, outgoing)
+        far = _far_labels(schema, label, types, outgoing)
         props = ", ".join(f"{'r.' + p if _has(schema, (), p, types) else 'NULL'} AS {p}"
                           for p in ("ratio", "role", "kind"))
         key = _key(schema, label)
@@ -367,7 +367,7 @@ class Neo4jDialect(Dialect):
                   many: bool = False, toward: Sequence[str] = ()) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
-        far = far_labels(schema, label, types, outgoing)
+        far = _far_labels(schema, label, types, outgoing)
         key = _key(schema, label)
         start = (f"UNWIND $keys AS node MATCH (n:{quote_label(schema, label)} {{{key}: node}})"
                  if many else f"MATCH (n:{quote_label(schema, label)} {{{key}: $key}})")
@@ -592,17 +592,16 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
         many_keys |= many
         for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
             chosen = _types_from(schema, label, types, outgoing)
-            ends: dict[str, Any] = {}
-            if wanted is not None:  # only the far labels asked for, each a list to test
-                ends = {f"ends_{far}": wanted[far]
-                        for far in far_labels(schema, label, chosen, outgoing) if far in wanted}
+            # only the far labels asked for, each with its keys to test
+            ends = ([] if wanted is None else
+                    [far for far in _far_labels(schema, label, chosen, outgoing) if far in wanted])
             if not chosen or (wanted is not None and not ends):
                 continue
-            query = store.dialect.relations(schema, label, chosen, outgoing, many,
-                                            toward=[name[len("ends_"):] for name in ends])
+            query = store.dialect.relations(schema, label, chosen, outgoing, many, toward=ends)
             for chunk in _chunks(store, keys, many):
                 asked = {"keys": chunk} if many else {"key": chunk[0]}
-                statements.append((query, {**asked, "as_of": as_of, **ends}))
+                statements.append((query, {**asked, "as_of": as_of,
+                                           **{f"ends_{far}": wanted[far] for far in ends}}))
                 labels.append(label)
     for label, rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
                            strict=True):
