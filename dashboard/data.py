@@ -353,9 +353,9 @@ def neighbourhood(subject: Subject, hops: int, day: dt.date, relations: tuple[st
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def scan(hops: int, day: dt.date) -> pd.DataFrame:
+def scan(hops: int, day: dt.date, limit: int | None = None) -> pd.DataFrame:
     with opened() as store:
-        frame = linked.linked_dishonesty_scan(store, hops, day)
+        frame = linked.linked_dishonesty_scan(store, hops, day, limit=limit)
         if frame.empty:
             return frame
         return with_countries(frame, store, [linked.node_id(label, key) for label, key in

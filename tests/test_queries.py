@@ -394,6 +394,43 @@ def test_risk_rank_agrees_with_networkx_pagerank(store, seed_dir, tmp_path):
     assert abs(frame["score"].iloc[0] - expected[best[0]]) < 1e-6
 
 
+def test_the_control_graph_read_page_by_page_is_every_control_edge(store, seed_dir, tmp_path):
+    """Risk rank reads the control graph a page of subjects at a time: with pages of three
+    (every page boundary crossed many times) and of the default size, the same subjects and
+    undirected edges as the relation-by-relation query, on a date that ends some relations."""
+    from queries.library import run
+
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    sizes = []
+    for as_of in (dt.date(2026, 11, 1), dt.date(2019, 6, 1)):
+        expected = {frozenset({(e["a_label"], e["a"]), (e["b_label"], e["b"])})
+                    for e in run(store, "control-edges", as_of=as_of)}
+        sizes.append(len(expected))
+        for page in (3, risk.PAGE):
+            nodes, edges = risk.control_graph(store, as_of, page)
+            assert len(nodes) == len(set(nodes))
+            found = {frozenset({nodes[a], nodes[b]}) for a, b in edges}
+            assert found == expected, (as_of, page)
+            assert set(nodes) == {node for edge in expected for node in edge}
+            assert {(b, a) for a, b in edges} == set(edges)  # each relation both ways
+    assert 0 < sizes[1] < sizes[0]  # the earlier date: relations not yet begun left out
+
+
+def test_a_limited_scan_gives_the_first_rows_of_the_whole_scan(store, seed_dir, tmp_path):
+    """With a limit the scan widens a hop at a time and stops early: its rows must be the
+    whole scan's first rows, for limits within the nearest hop's subjects and beyond them."""
+    load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
+                   tmp_path / "r")
+    as_of = dt.date(2026, 11, 1)
+    whole = linked.linked_dishonesty_scan(store, 3, as_of)
+    nearest = int((whole["hops"] == 1).sum())
+    assert 3 < nearest < len(whole) and (whole["hops"] == 3).any()
+    for limit in (1, 3, nearest, nearest + 1, len(whole) + 5):
+        limited = linked.linked_dishonesty_scan(store, 3, as_of, limit=limit)
+        assert limited.to_dict("records") == whole.head(limit).to_dict("records"), limit
+
+
 def test_linked_dishonesty_agrees_with_a_plain_breadth_first_search(store, seed_dir, tmp_path):
     """The store-side search (last hop filtered on the server for Neo4j) against networkx over
     every control edge: same parties at the same distance, and each path a real chain."""

@@ -18,6 +18,8 @@ from dashboard.i18n import t
 from dashboard.widgets import md, table
 from graph.divisions import name as division_name
 
+TOP_LINKED = 10  # the closest parties shown; the linked page lists them all
+
 st.title(f"{t('app')} {t('overview')}")
 status = status_or_message()
 if status is not None:
@@ -53,7 +55,7 @@ if status is not None:
         districts = guarded(named, "enterprises-by-district", until=as_of())
         years = guarded(named, "entries-by-year")
         latest = guarded(named, "latest-entries", limit=10)
-        closest = guarded(scan, 2, as_of())
+        closest = guarded(scan, 2, as_of(), TOP_LINKED)
     if districts is not None and not districts.empty:
         districts["district"] = districts["division"].map(
             lambda code: (division_name(code) or code or "—") if code else "—")
@@ -68,5 +70,5 @@ if status is not None:
     table(latest, "latest-entries")
     st.subheader(t("top_linked"))
     if closest is not None:
-        table(closest.head(10)[["subject_id", "name", "hops", "list_types", "explanation"]],
+        table(closest[["subject_id", "name", "hops", "list_types", "explanation"]],
               "linked-dishonesty-top")
