@@ -165,7 +165,9 @@ def linked_command(ctx: typer.Context, subject: SubjectOption, max_hops: Hops = 
 @query.command("linked-dishonesty-scan")
 @handles_errors
 def scan_command(ctx: typer.Context, max_hops: Hops = 2,
-                 limit: Annotated[int | None, typer.Option(help="top N rows")] = None,
+                 limit: Annotated[int | None, typer.Option(
+                     min=1, help="the top N rows only: the search widens a hop at a time and "
+                     "stops once it holds N")] = None,
                  as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Every subject with a black-listed party within N hops, ranked."""
     with open_from(ctx, read_only=True) as store:

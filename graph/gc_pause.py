@@ -1,4 +1,5 @@
-"""The cyclic garbage collector held off while a batch job runs (an alert run, a propagation).
+"""The cyclic garbage collector held off while a batch job runs (an alert run, a propagation,
+risk rank reading the control graph).
 
 Such a run makes hundreds of thousands of short-lived containers (rows, hits, evidence) that
 reference counting frees as soon as they are dropped. The cyclic collector, triggered by their

@@ -29,7 +29,6 @@ from graph.errors import CreditGraphError
 from graph.store import GraphStore
 from queries.audits import publication_outcome
 from queries.library import run
-from queries.lists import entries_in_force
 
 OTHER = "其他"
 DECISIONS = {"penalty": "penalties", "license": "licenses"}  # publication-audit's kinds
@@ -87,11 +86,12 @@ def statistics(store: GraphStore, by: str, span: Period) -> list[dict[str, objec
         for row in run(store, "enterprises-by-district", until=span.until):
             counts[district_of(row["division"])]["enterprises"] += row["enterprises"]
     for kind in ("black", "red"):
-        for entry in entries_in_force(store, kind, span.until):
-            counts[_key(by, entry["division"], entry["authority"])][f"{kind}_in_force"] += 1
+        for entries in run(store, "entries-in-force-counts", kind=kind, as_of=span.until):
+            counts[_key(by, entries["division"], entries["authority"])][f"{kind}_in_force"] += (
+                entries["entries"])
     if by == "district":  # measures name the rule file's generic departments, not authorities
-        for measure in run(store, "measures-in-force", as_of=span.until):
-            counts[district_of(measure["division"])]["measures_in_force"] += 1
+        for measures in run(store, "measures-in-force", as_of=span.until):
+            counts[district_of(measures["division"])]["measures_in_force"] += measures["measures"]
     for decision in run(store, "publication-audit", from_date=span.since, to_date=span.until):
         outcome = publication_outcome(decision["decision_date"], decision["publish_date"],
                                       span.until)

@@ -8,14 +8,12 @@ its memory, the same scores within 1e-6 (bench/algorithms.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import heapq
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import rustworkx as rx
 
+from graph.gc_pause import collection_paused
 from graph.store import GraphStore
 from queries.library import run
 from queries.linked import keyed, linked_dishonesty, listed_in_force, node_id
@@ -46,8 +44,8 @@ def control_graph(store: GraphStore, as_of: dt.date, page: int = PAGE
     firms, one record per relation took the driver over three minutes (8 million records)."""
     index: dict[tuple[str, str], int] = {}
     edges: list[tuple[int, int]] = []
-    with _without_cycle_collection():
-        _read_pages(store, as_of, page, index, edges)
+    with collection_paused():  # millions of small tuples: at 2M the cyclic collector's passes
+        _read_pages(store, as_of, page, index, edges)  # took 135 of the read's 235 s
     return list(index), edges
 
 
@@ -66,20 +64,6 @@ def _read_pages(store: GraphStore, as_of: dt.date, page: int,
             if len(rows) < page:
                 break
             after = rows[-1]["key"]
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Millions of small tuples, none in a cycle, each allocation counted toward the cycle
-    collector's next pass: at 2M firms its passes took more than half the read (235 s against
-    100 s without them). Reference counting still frees everything; collection resumes after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def subject_names(store: GraphStore, subjects: list[tuple[str, str]]
@@ -110,7 +94,7 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
     graph.extend_from_edge_list(edges)
     ranks = rx.pagerank(graph, alpha=DAMPING, tol=TOLERANCE, max_iter=1000,
                         personalization={index[node]: n for node, n in seeds.items()})
-    with _without_cycle_collection():
+    with collection_paused():  # a key for each of three million subjects
         ranked = heapq.nsmallest(top, (node for node in nodes if node not in seeds),
                                  key=lambda node: (-ranks[index[node]], node))
     names = subject_names(store, ranked)
