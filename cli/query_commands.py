@@ -166,8 +166,8 @@ def linked_command(ctx: typer.Context, subject: SubjectOption, max_hops: Hops = 
 @handles_errors
 def scan_command(ctx: typer.Context, max_hops: Hops = 2,
                  limit: Annotated[int | None, typer.Option(
-                     min=1, help="the top N rows only: the search widens a hop at a time and "
-                     "stops once it holds N")] = None,
+                     min=1, help="the top N rows only: the search stops after the first hop "
+                     "that finds N")] = None,
                  as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Every subject with a black-listed party within N hops, ranked."""
     with open_from(ctx, read_only=True) as store:

@@ -2,7 +2,8 @@
 // parameters: as_of (date)
 // basis: network risk: dishonesty spreads over control (国发〔2016〕33号)
 // note: one branch per label pair, so both dialects read it; overseas entities (境外主体) are
-//       subjects of the control graph like firms
+//       subjects of the control graph like firms; one record per relation, the reference the
+//       tests hold networkx and risk rank's paged read (control-into-*.cypher) to
 MATCH (a:Person)-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF]->(b:Enterprise)
 WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
 RETURN 'Person' AS a_label, a.pid AS a, a.name AS a_name, 'Enterprise' AS b_label, b.uscc AS b, b.name AS b_name

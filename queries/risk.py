@@ -37,16 +37,20 @@ NEAR_COLUMNS = (("persons", "Person"), ("enterprises", "Enterprise"),
 
 
 def control_graph(store: GraphStore, as_of: dt.date, page: int = PAGE
-                  ) -> tuple[list[tuple[str, str]], list[tuple[int, int]]]:
+                  ) -> tuple[dict[tuple[str, str], int], list[tuple[int, int]]]:
     """The control and affiliation relations valid on ``as_of`` as an undirected graph: its
-    subjects ((label, key), numbered by position) and its edges, each relation both ways.
-    Read subject by subject into whom the relations run, a page at a time: at two million
-    firms, one record per relation took the driver over three minutes (8 million records)."""
+    subjects ((label, key) → number, numbered 0, 1, ... in the order read) and its edges, each
+    relation both ways. Read subject by subject into whom the relations run, a page at a time:
+    at two million firms, one record per relation took the driver over three minutes (8 million
+    records). The pages are separate reads: a load committed while they are read may show in
+    the later pages only (a ranking is an estimate; the next run sees the load whole)."""
+    if page < 1:
+        raise ValueError(f"a page holds at least one subject; got {page}")
     index: dict[tuple[str, str], int] = {}
     edges: list[tuple[int, int]] = []
     with collection_paused():  # millions of small tuples: at 2M the cyclic collector's passes
         _read_pages(store, as_of, page, index, edges)  # took 135 of the read's 235 s
-    return list(index), edges
+    return index, edges
 
 
 def _read_pages(store: GraphStore, as_of: dt.date, page: int,
@@ -79,8 +83,7 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
               as_of: dt.date | None = None) -> pd.DataFrame:
     import pandas as pd
     as_of = default_as_of(as_of)
-    nodes, edges = control_graph(store, as_of)
-    index = {node: i for i, node in enumerate(nodes)}
+    index, edges = control_graph(store, as_of)
     seeds: dict[tuple[str, str], int] = {}
     for row in run(store, "list-entries-all", kind="black", as_of=as_of):
         node = (row["label"], row["key"])
@@ -90,12 +93,12 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
     if not seeds:
         return pd.DataFrame(columns=columns)
     graph = rx.PyDiGraph(multigraph=False)  # two relations between a pair: one edge
-    graph.add_nodes_from(nodes)
+    graph.add_nodes_from(list(index))
     graph.extend_from_edge_list(edges)
     ranks = rx.pagerank(graph, alpha=DAMPING, tol=TOLERANCE, max_iter=1000,
                         personalization={index[node]: n for node, n in seeds.items()})
     with collection_paused():  # a key for each of three million subjects
-        ranked = heapq.nsmallest(top, (node for node in nodes if node not in seeds),
+        ranked = heapq.nsmallest(top, (node for node in index if node not in seeds),
                                  key=lambda node: (-ranks[index[node]], node))
     names = subject_names(store, ranked)
     rows = []

@@ -408,13 +408,16 @@ def test_the_control_graph_read_page_by_page_is_every_control_edge(store, seed_d
                     for e in run(store, "control-edges", as_of=as_of)}
         sizes.append(len(expected))
         for page in (3, risk.PAGE):
-            nodes, edges = risk.control_graph(store, as_of, page)
-            assert len(nodes) == len(set(nodes))
+            index, edges = risk.control_graph(store, as_of, page)
+            nodes = list(index)
+            assert list(index.values()) == list(range(len(nodes)))
             found = {frozenset({nodes[a], nodes[b]}) for a, b in edges}
             assert found == expected, (as_of, page)
             assert set(nodes) == {node for edge in expected for node in edge}
             assert {(b, a) for a, b in edges} == set(edges)  # each relation both ways
     assert 0 < sizes[1] < sizes[0]  # the earlier date: relations not yet begun left out
+    with pytest.raises(ValueError, match="at least one"):
+        risk.control_graph(store, dt.date(2026, 11, 1), 0)
 
 
 def test_a_limited_scan_gives_the_first_rows_of_the_whole_scan(store, seed_dir, tmp_path):
