@@ -26,9 +26,10 @@ DAMPING = 0.85
 TOLERANCE = 1e-9  # the library default (1e-6) leaves scores 1e-4 off on a small graph
 
 
-PAGE = 20_000  # subjects a page of the control graph: within the Neo4j store's packed answers
+PAGE = 20_000  # subjects in a page of the control graph: within the Neo4j store's packed answers
 
-# the control graph's pages, by the label of the relations' far end: query, label, key columns
+# the control graph's pages: the query and the label it pages through (the relations' far end);
+# the columns of each page's rows that hold the near ends' keys, by label
 PAGES = (("control-into-enterprises", "Enterprise"),
          ("control-into-persons", "Person"),
          ("control-into-overseas", "OverseasEntity"))

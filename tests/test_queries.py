@@ -397,7 +397,8 @@ def test_risk_rank_agrees_with_networkx_pagerank(store, seed_dir, tmp_path):
 def test_the_control_graph_read_page_by_page_is_every_control_edge(store, seed_dir, tmp_path):
     """Risk rank reads the control graph a page of subjects at a time: with pages of three
     (every page boundary crossed many times) and of the default size, the same subjects and
-    undirected edges as the relation-by-relation query, on a date that ends some relations."""
+    undirected edges as the relation-by-relation query, on two dates (the earlier one before
+    some relations began)."""
     from queries.library import run
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
@@ -421,8 +422,8 @@ def test_the_control_graph_read_page_by_page_is_every_control_edge(store, seed_d
 
 
 def test_a_limited_scan_gives_the_first_rows_of_the_whole_scan(store, seed_dir, tmp_path):
-    """With a limit the scan widens a hop at a time and stops early: its rows must be the
-    whole scan's first rows, for limits within the nearest hop's subjects and beyond them."""
+    """With a limit the scan stops after the hop that finds enough: its rows must be the whole
+    scan's first rows, for limits within the nearest hop's subjects and beyond them."""
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
     as_of = dt.date(2026, 11, 1)
