@@ -212,10 +212,13 @@ class Dialect:
         return ""
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
-                  many: bool = False, toward: Sequence[str] = ()) -> str:
+                  many: bool = False, toward: Sequence[str] = (),
+                  columns: Sequence[str] | None = None) -> str:
         """One subject's (``$key``) valid relations of ``types`` leaving it (``outgoing``) or
         ending at it; ``many``: of every subject in ``$keys`` (each row names its ``node``);
-        ``toward``: only those whose far end is in ``$ends_<Label>`` for these labels."""
+        ``toward``: only those whose far end is in ``$ends_<Label>`` for these labels;
+        ``columns``: the far labels given a ``key_<Label>`` column (by default those these
+        relations reach), the same for both directions when they are read as one query."""
         raise NotImplementedError
 
     def _toward(self, schema: Schema, toward: Sequence[str]) -> str:
@@ -268,10 +271,11 @@ class EmbeddedDialect(Dialect):
                 f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
-                  many: bool = False, toward: Sequence[str] = ()) -> str:
+                  many: bool = False, toward: Sequence[str] = (),
+                  columns: Sequence[str] | None = None) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
-        far = _far_labels(schema, label, types, outgoing)
+        far = _far_labels(schema, label, types, outgoing) if columns is None else columns
         props = ", ".join(f"{'r.' + p if _has(schema, (), p, types) else 'NULL'} AS {p}"
                           for p in ("ratio", "role", "kind"))
         key = _key(schema, label)
@@ -364,10 +368,11 @@ class Neo4jDialect(Dialect):
                 f"{self._end_columns(schema, end_labels, 'm')}, length(p) AS hops")
 
     def relations(self, schema: Schema, label: str, types: Sequence[str], outgoing: bool,
-                  many: bool = False, toward: Sequence[str] = ()) -> str:
+                  many: bool = False, toward: Sequence[str] = (),
+                  columns: Sequence[str] | None = None) -> str:
         arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
             t=_alternatives(schema, types))
-        far = _far_labels(schema, label, types, outgoing)
+        far = _far_labels(schema, label, types, outgoing) if columns is None else columns
         key = _key(schema, label)
         start = (f"UNWIND $keys AS node MATCH (n:{quote_label(schema, label)} {{{key}: node}})"
                  if many else f"MATCH (n:{quote_label(schema, label)} {{{key}: $key}})")
@@ -575,9 +580,11 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
                       toward: Iterable[tuple[str, str]] | None = None
                       ) -> dict[tuple[str, str], list[Relation]]:
     """``relations_of`` for many subjects: one query per label, direction and ``BATCH``
-    subjects (a few keys go one anchored query each, as the engine answers them faster).
-    ``toward``: only the relations to these nodes, filtered where they are read — a person
-    with hundreds of firms sends back the one relation asked for, not all of them."""
+    subjects (a few keys go one anchored query each, as the engine answers them faster); on
+    an engine whose round trips cost more than its ``UNION`` branches (``whole_hop``), both
+    directions of a label in one query. ``toward``: only the relations to these nodes,
+    filtered where they are read — a person with hundreds of firms sends back the one
+    relation asked for, not all of them."""
     schema = store.schema
     _check_dated(schema, types)
     wanted = _keys_by_label(schema, toward) if toward is not None else None
@@ -590,14 +597,25 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
             out[(label, key)] = []
         many = len(keys) > store.dialect.anchored_keys
         many_keys |= many
+        reads = []  # (outgoing, types, far labels filtered on) of each direction to read
         for outgoing in {"both": (True, False), "out": (True,), "in": (False,)}[direction]:
             chosen = _types_from(schema, label, types, outgoing)
             # only the far labels asked for, each with its keys to test
             ends = ([] if wanted is None else
                     [far for far in _far_labels(schema, label, chosen, outgoing) if far in wanted])
-            if not chosen or (wanted is not None and not ends):
-                continue
-            query = store.dialect.relations(schema, label, chosen, outgoing, many, toward=ends)
+            if chosen and (wanted is None or ends):
+                reads.append((outgoing, chosen, ends))
+        joined = store.dialect.whole_hop and len(reads) > 1
+        columns = (sorted({far for outgoing, chosen, _ in reads
+                           for far in _far_labels(schema, label, chosen, outgoing)})
+                   if joined else None)
+        queries = [(store.dialect.relations(schema, label, chosen, outgoing, many, toward=ends,
+                                            columns=columns), ends)
+                   for outgoing, chosen, ends in reads]
+        if joined:  # one round trip: the branches share their parameters and columns
+            queries = [("\nUNION ALL\n".join(query for query, _ in queries),
+                        sorted({far for _, ends in queries for far in ends}))]
+        for query, ends in queries:
             for chunk in _chunks(store, keys, many):
                 asked = {"keys": chunk} if many else {"key": chunk[0]}
                 statements.append((query, {**asked, "as_of": as_of,
