@@ -162,7 +162,9 @@ class Dialect:
     ``whole_hop``: a level-by-level search (the scan, propagation walks) reads a hop for every
     label and direction in one query (Neo4j: round trips dominate); otherwise one small query
     per label and direction (the embedded engine pays for every UNION branch instead), and the
-    last hop's list-entry test runs as a second query rather than on the server."""
+    last hop's list-entry test runs as a second query rather than on the server. The same
+    preference joins a label's relations in both directions into one query
+    (``relations_of_many``)."""
 
     whole_hop = False
     # a frontier this small is read node by node with anchored queries (an index look-up
@@ -571,7 +573,7 @@ def relations_of(store: GraphStore, node: tuple[str, str], types: Sequence[str],
                  as_of: dt.date, direction: str = "both") -> list[Relation]:
     """The relations of ``types`` of one subject valid on the date (``direction`` ``in``:
     those ending at it): one anchored query per direction (an index look-up, then its own
-    relations only)."""
+    relations only), both directions in one where the engine prefers (``relations_of_many``)."""
     return relations_of_many(store, [node], types, as_of, direction).get(node, [])
 
 
@@ -582,9 +584,9 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
     """``relations_of`` for many subjects: one query per label, direction and ``BATCH``
     subjects (a few keys go one anchored query each, as the engine answers them faster); on
     an engine whose round trips cost more than its ``UNION`` branches (``whole_hop``), both
-    directions of a label in one query. ``toward``: only the relations to these nodes,
-    filtered where they are read — a person with hundreds of firms sends back the one
-    relation asked for, not all of them."""
+    directions of a label in one query where the keys go in one. ``toward``: only the
+    relations to these nodes, filtered where they are read — a person with hundreds of firms
+    sends back the one relation asked for, not all of them."""
     schema = store.schema
     _check_dated(schema, types)
     wanted = _keys_by_label(schema, toward) if toward is not None else None
@@ -605,7 +607,10 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
                     [far for far in _far_labels(schema, label, chosen, outgoing) if far in wanted])
             if chosen and (wanted is None or ends):
                 reads.append((outgoing, chosen, ends))
-        joined = store.dialect.whole_hop and len(reads) > 1
+        chunks = _chunks(store, keys, many)
+        # joined only where it saves a round trip: a batch split for reads side by side keeps
+        # its directions apart, each chunk on a thread of its own
+        joined = store.dialect.whole_hop and len(reads) > 1 and len(chunks) == 1
         columns = (sorted({far for outgoing, chosen, _ in reads
                            for far in _far_labels(schema, label, chosen, outgoing)})
                    if joined else None)
@@ -616,7 +621,7 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
             queries = [("\nUNION ALL\n".join(query for query, _ in queries),
                         sorted({far for _, ends in queries for far in ends}))]
         for query, ends in queries:
-            for chunk in _chunks(store, keys, many):
+            for chunk in chunks:
                 asked = {"keys": chunk} if many else {"key": chunk[0]}
                 statements.append((query, {**asked, "as_of": as_of,
                                            **{f"ends_{far}": wanted[far] for far in ends}}))

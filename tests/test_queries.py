@@ -577,6 +577,35 @@ def test_relations_read_toward_some_nodes_are_those_of_the_whole_read(store, see
         store, nodes, linked.CONTROL_RELATIONS, as_of, toward=[]).values())
 
 
+def test_both_directions_of_a_subject_are_one_read_where_round_trips_cost_most(sample,
+                                                                               monkeypatch):
+    """On Neo4j (``whole_hop``) a subject's relations in both directions are one statement
+    (``UNION ALL``), elsewhere one per direction; either way the same relations."""
+    from graph import traversal
+
+    node = ("Enterprise", E1)  # 张伟 holds it, it holds 杭州滨江云图科技有限公司
+    sent: list[int] = []
+    read_many = sample.read_many
+
+    def counted(statements, *args, **kwargs):
+        sent.append(len(statements))
+        return read_many(statements, *args, **kwargs)
+
+    monkeypatch.setattr(sample, "read_many", counted)
+
+    def read() -> list:
+        sent.clear()
+        rels = traversal.relations_of(sample, node, linked.CONTROL_RELATIONS,
+                                      dt.date(2020, 1, 1))
+        return sorted(rels, key=repr)
+
+    chosen = read()
+    assert sent == [1 if sample.dialect.whole_hop else 2]
+    assert {r.outgoing for r in chosen} == {True, False}
+    monkeypatch.setattr(sample.dialect, "whole_hop", False)
+    assert read() == chosen and sent == [2]
+
+
 def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_dir, tmp_path,
                                                                   monkeypatch):
     """Many-origin searches and relation reads go in chunks, read side by side where the store
