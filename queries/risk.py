@@ -16,7 +16,7 @@ import rustworkx as rx
 from graph.gc_pause import collection_paused
 from graph.store import GraphStore
 from queries.library import run
-from queries.linked import keyed, linked_dishonesty, listed_in_force, node_id
+from queries.linked import keyed, linked_dishonesty, listed_in_force, node_id, split_id
 from queries.subjects import Subject, default_as_of
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
@@ -85,11 +85,9 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
     import pandas as pd
     as_of = default_as_of(as_of)
     index, edges = control_graph(store, as_of)
-    seeds: dict[tuple[str, str], int] = {}
-    for row in run(store, "list-entries-all", kind="black", as_of=as_of):
-        node = (row["label"], row["key"])
-        seeds[node] = seeds.get(node, 0) + 1
-    seeds = {node: n for node, n in seeds.items() if node in index}
+    black = listed_in_force(store, "black", as_of)  # read once: the seeds, then the searches
+    seeds = {subject: len(entries) for node, entries in black.items()
+             if (subject := split_id(node)) in index}
     columns = ["subject_id", "label", "name", "score", "nearest_black", "hops", "reason"]
     if not seeds:
         return pd.DataFrame(columns=columns)
@@ -103,7 +101,6 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
                                  key=lambda node: (-ranks[index[node]], node))
     names = subject_names(store, ranked)
     rows = []
-    black = listed_in_force(store, "black", as_of)
     for label, key in ranked:
         subject = Subject(label, key, names.get((label, key), ""))
         linked = linked_dishonesty(store, subject, max_hops, as_of, black=black)
