@@ -20,8 +20,10 @@ EARLIEST = dt.date(1900, 1, 1)  # "since" not given: every start date counts
 def list_page(store: GraphStore, kind: str, as_of: dt.date | None = None, *, after: str = "",
               district: str = "", authority: str = "", since: dt.date | None = None,
               limit: int = 100) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of entries in force and the entry id to continue after (None: last page).
-    ``district``: a division code or its prefix; ``authority``: the issuing department's code."""
+    """One page of ``limit`` entries in force and the entry id to continue after (None: last
+    page). An entry naming several subjects is a row for each, all on the same page: a page
+    boundary between them would lose the second to the cursor. ``district``: a division code
+    or its prefix; ``authority``: the issuing department's code."""
     if kind not in KINDS:
         raise CreditGraphError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     if not 1 <= limit <= MAX_PAGE:
@@ -29,9 +31,11 @@ def list_page(store: GraphStore, kind: str, as_of: dt.date | None = None, *, aft
     rows = run(store, "lists-page", kind=kind, as_of=default_as_of(as_of), after=after,
                district=district, authority=authority, since=since or EARLIEST,
                limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1]["entry_id"] if more else None
+    entries = list(dict.fromkeys(row["entry_id"] for row in rows))
+    if len(entries) <= limit:
+        return rows, None
+    last = entries[limit - 1]
+    return [row for row in rows if row["entry_id"] <= last], last
 
 
 def entries_in_force(store: GraphStore, kind: str, as_of: dt.date | None = None, *,

@@ -23,6 +23,7 @@ from publication.lists import (
     render,
     write,
 )
+from queries.lists import list_page
 from seed.generator import generate
 from tests.conftest import load_seed
 
@@ -189,3 +190,39 @@ def test_a_formula_in_a_name_is_neutralised_in_spreadsheets_only(tmp_path):
     values = list(load_workbook(tmp_path / "x.xlsx").active.iter_rows(values_only=True))[1]
     assert values[3].startswith("'=") and values[10] == "'@SUM(A1)"
     assert json.loads(render(published, ".json"))["rows"] == [row]
+
+
+def test_an_entry_naming_two_subjects_keeps_both_across_page_boundaries(seeded, seed_dir,
+                                                                       tmp_path):
+    """A later feed naming a second subject for an entry (a joint listing) gives the entry two
+    subjects; paged one or two entries at a time, neither subject is lost to the cursor."""
+    with (seed_dir / "list_entries.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    firms = [r["uscc"] for r in csv.DictReader(
+        (seed_dir / "enterprises.csv").open(encoding="utf-8-sig"))]
+    in_force_ids = sorted(e["entry_id"] for e in every_entry(seeded)
+                          if e["kind"] == "black" and in_force(e, AS_OF))
+    joint = next(r for r in rows if r["entry_id"] == in_force_ids[1])
+    second = next(f for f in firms if f != joint["subject_code"])
+    feed = tmp_path / "joint"
+    feed.mkdir()
+    with (feed / "list_entries.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(joint))
+        writer.writeheader()
+        writer.writerow(joint | {"subject_code": second, "subject_id_type": "",
+                                 "subject_name": ""})
+    load_seed(seeded, feed, tmp_path / "rejects-joint", SECRET)
+    expected = sorted((r["entry_id"], r["key"]) for r in seeded.read(
+        "MATCH (l:ListEntry)-[:LISTED]->(s) WHERE l.entry_id IN $ids "
+        "RETURN l.entry_id AS entry_id, coalesce(s.uscc, s.pid) AS key", {"ids": in_force_ids}))
+    assert sum(entry == joint["entry_id"] for entry, _ in expected) == 2
+    for limit in (1, 2):
+        seen, after, pages = [], "", 0
+        while after is not None:
+            page, after = list_page(seeded, "black", AS_OF, after=after, limit=limit)
+            assert len({row["entry_id"] for row in page}) <= limit
+            seen += [(row["entry_id"], row["key"]) for row in page]
+            pages += 1
+        assert seen == expected and pages == -(-len(in_force_ids) // limit)
+    published = published_list(seeded, "black", AS_OF).rows
+    assert sum(row["entry_id"] == joint["entry_id"] for row in published) == 2
