@@ -25,12 +25,14 @@ from graph.traversal import (
     MAX_HOPS,
     Found,
     Listed,
+    Path,
     Relation,
     entry_in_force,
     relations_of,
     relations_of_many,
     shortest_distances,
     shortest_distances_from,
+    shortest_paths,
 )
 from queries.library import run
 from queries.subjects import Subject, default_as_of, display_name
@@ -373,7 +375,13 @@ def linked_rows(store: GraphStore, subject: Subject, max_hops: int = 2,
     origin = subject.node_id
     if max_hops < 1:
         return []
-    if black is None:  # the engine tests each node reached: no list is read or sent
+    paths = (shortest_paths(store, split_id(origin), relations, max_hops, as_of,
+                            Listed("black")) if black is None and found is None else None)
+    if paths is not None:  # the engine gave every shortest path at once: pick as the walk would
+        reached, names = tree_of_paths(origin, paths)
+        ends = sorted({node_id(*path.nodes[-1][:2]) for path in paths})
+        listed = entries_in_force(store, ends, "black", as_of)
+    elif black is None:  # the engine tests each node reached: no list is read or sent
         if found is None:  # else the caller searched for this origin among others
             found = shortest_distances(store, split_id(origin), relations, max_hops, as_of,
                                        Listed("black"))
@@ -473,6 +481,37 @@ def shortest_tree(store: GraphStore, origin: str, ends: Iterable[str] | Listed, 
     wanted = ends if isinstance(ends, Listed) else (split_id(n) for n in ends)
     first = shortest_distances(store, split_id(origin), types, max_hops, as_of, wanted)
     return shortest_trees(store, {origin: first}, types, as_of)[origin]
+
+
+def tree_of_paths(origin: str, paths: Iterable[Path]
+                  ) -> tuple[dict[str, Reached], dict[str, str]]:
+    """The paths ``shortest_trees`` would walk back, chosen among every shortest path to each
+    end (``graph.traversal.shortest_paths``): the walk takes at each node the nearer parent
+    first by node id, relationship type and start (``tie_order``), so its path is the least
+    when compared from the end back — a choice that depends only on the node, which is why
+    paths through one node share what lies between it and the origin. The origin's own name
+    is the caller's to set."""
+    best: dict[str, tuple[tuple, list[tuple[str, Edge]]]] = {}
+    names: dict[str, str] = {}
+    for path in paths:
+        ids = [node_id(label, key) for label, key, _, _ in path.nodes]
+        if ids[0] != origin:
+            raise ValueError(f"a path from {ids[0]}, not from {origin}")
+        for here, (label, _, name, country) in zip(ids[1:], path.nodes[1:], strict=True):
+            names.setdefault(here, display_name(label, name, country))
+        steps = []
+        for near, far, rel in zip(ids[:-1], ids[1:], path.relations, strict=True):
+            source, target = (near, far) if rel.outgoing else (far, near)
+            steps.append((near, Edge(source, target, rel.type, rel.ratio, rel.role, rel.kind)))
+        order = tuple((near, *tie_order(edge)) for near, edge in reversed(steps))
+        if ids[-1] not in best or order < best[ids[-1]][0]:
+            best[ids[-1]] = (order, steps)
+    reached = {origin: Reached(0, None, None, {origin})}
+    for end, (_, steps) in best.items():
+        for hops, ((parent, edge), node) in enumerate(
+                zip(steps, [*(near for near, _ in steps[1:]), end], strict=True), start=1):
+            reached.setdefault(node, Reached(hops, parent, edge, {origin}))
+    return reached, names
 
 
 def shortest_trees(store: GraphStore, firsts: Mapping[str, Sequence[Found]],

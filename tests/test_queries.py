@@ -468,9 +468,11 @@ def _level_by_level(store, origin: Subject, max_hops: int, as_of: dt.date) -> li
         "records")
 
 
-def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store):
+def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store, monkeypatch):
     """Two equal routes, parallel relations, an ended and a future relation: the engine's own
-    shortest search gives the path the level-by-level search gives, on both engines."""
+    shortest search gives the path the level-by-level search gives, on both engines — from
+    every shortest path at once where the engine gives them (Neo4j: one query and the
+    entries' read), and by the walk back where it does not or a hub gives too many."""
     from tests.test_propagation import Graph
 
     g = Graph(store)
@@ -500,6 +502,30 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store):
          "path": [key[origin], key[first], key[middle], key[far]],
          "path_types": ["LEGAL_REP_OF", "EXECUTIVE_OF", "BRANCH_OF"]}]
     assert frame.to_dict("records") == _level_by_level(store, subject, 3, on)
+    from graph import traversal
+
+    paths = traversal.shortest_paths(store, linked.split_id(origin), linked.CONTROL_RELATIONS,
+                                     3, on, traversal.Listed("black"))
+    if store.dialect.all_shortest(store.schema, "Enterprise", linked.CONTROL_RELATIONS, 3,
+                                  ["Enterprise"], "listed") is None:
+        assert paths is None
+    else:  # to 失信公司甲 through 甲 (either of two relations) or 乙; to 乙 through 甲 (two)
+        assert paths is not None and sorted(len(p.relations) for p in paths) == [2] * 3 + [3] * 2
+        assert {p.nodes[-1][1] for p in paths} == {key[black], key[far]}
+        sent: list[str] = []
+        read = store.read
+        monkeypatch.setattr(store, "read", lambda q, params=None: sent.append(q) or read(
+            q, params))
+        assert linked.linked_dishonesty(store, subject, 3, on).to_dict("records") == (
+            frame.to_dict("records"))
+        assert len(sent) == 2  # the paths, the two parties' entries
+        monkeypatch.setattr(store, "read", read)
+    monkeypatch.setattr(traversal, "PATHS_CAP", 4)  # five paths: more than a hub may give
+    assert traversal.shortest_paths(store, linked.split_id(origin), linked.CONTROL_RELATIONS,
+                                    3, on, traversal.Listed("black")) is None
+    assert linked.linked_dishonesty(store, subject, 3, on).to_dict("records") == (
+        frame.to_dict("records"))
+    monkeypatch.undo()
     others = [Subject(*linked.split_id(n), "") for n in (first, middle, far)]
     many = linked.linked_rows_many(store, [subject, *others], 3, on)
     assert many[subject.node_id] == linked.linked_rows(store, subject, 3, on)
