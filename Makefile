@@ -6,7 +6,7 @@ CG     := $(VENV)/bin/creditgraph
 STAMP  := $(VENV)/.installed-stamp
 NEO4J_CLASSPATH := tests/neo4j_server/target/classpath.txt
 
-.PHONY: setup demo test lint bench neo4j-test-server neo4j-dev chromium clean
+.PHONY: setup demo test lint docs bench neo4j-test-server neo4j-dev chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -61,6 +61,9 @@ test: setup neo4j-test-server chromium lint  ## the whole suite on both backends
 # SCALE=city: two million enterprises into Neo4j and every figure at that scale (about an hour)
 bench: setup neo4j-test-server  ## benchmarks; figures are ratios against a baseline of the same run
 	$(PY) -m bench.run $(if $(filter city,$(SCALE)),--only city)
+
+docs: setup  ## the tables in docs/ generated from graph/schema.yaml and loaders/columns.yaml
+	$(PY) docs/generate.py
 
 neo4j-dev: setup neo4j-test-server  ## a throw-away local Neo4j for trying --backend neo4j
 	$(PY) -m tests.neo4j_server.launcher

@@ -39,7 +39,7 @@ StrictOption = Annotated[bool, typer.Option(
     "--strict", help="reject rows whose codes fail their check character (default: keep and "
                      "flag them)")]
 MappingOption = Annotated[Path | None, typer.Option(
-    "--mapping", help="YAML mapping other file names and headers to ours (see README)")]
+    "--mapping", help="YAML mapping other file names and headers to ours (see docs/loading.md)")]
 ReportDirOption = Annotated[Path | None, typer.Option(
     "--report-dir", help="where rejects.csv and warnings.csv go [default: data/loads/LOAD_ID]")]
 SourceOption = Annotated[str | None, typer.Option(
@@ -192,9 +192,9 @@ def load(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Load registry exports into the graph (enterprises, persons, relations, penalties,
-    licenses, list entries, commitments, credit-repair decisions …: README, "Loading registry
-    exports"). Every row is loaded, merged into an existing subject, or rejected to
-    rejects.csv with file, line, column and reason. A feed named with
+    licenses, list entries, commitments, credit-repair decisions …: docs/loading.md). Every
+    row is loaded, merged into an existing subject, or rejected to rejects.csv with file,
+    line, column and reason. A feed named with
     --source ends the relations it no longer lists, only when complete (data rows, no rejects,
     no rows over several lines) and within --max-end-share. Then the joint-punishment measures
     the load touched are recomputed (--no-propagate to skip), and the alert rules evaluated on
