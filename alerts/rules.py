@@ -4,7 +4,6 @@ would stay silent where it must speak."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 import yaml
 
 from graph.errors import CreditGraphError
+from graph.settings import alert_rules_file
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "rules.yaml"
 KINDS = ("near_black", "own_record", "commitment_breach", "red_black_conflict",
@@ -48,8 +48,7 @@ class AlertRules:
 
 
 def rules_path(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    return Path(env.get("CREDITGRAPH_ALERT_RULES") or DEFAULT_RULES)
+    return alert_rules_file(environ) or DEFAULT_RULES
 
 
 def load_alert_rules(path: Path | None = None) -> AlertRules:

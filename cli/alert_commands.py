@@ -5,7 +5,6 @@ without such a user the case commands refuse (viewers see nothing of cases)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,7 @@ from cli.alert_output import print_alert_run
 from cli.app import FormatOption, app, handles_errors, open_from
 from cli.output import OutputFormat, console, print_json, print_record, print_rows
 from cli.query_commands import AsOf, _date, _secret, read_codes, timestamp
-from graph import audit
+from graph import audit, settings
 from graph.errors import CreditGraphError
 from graph.users import User, load_users
 from queries.subjects import resolve
@@ -42,7 +41,7 @@ CASE_COLUMNS = ["case_id", "rule", "severity", "status", "assignee", "subject_na
 
 def acting_user() -> User | None:
     """The user the case commands act as: CREDITGRAPH_USER, if the user store holds them."""
-    name = os.environ.get("CREDITGRAPH_USER", "").strip()
+    name = settings.acting_user()
     return load_users().get(name) if name else None
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.app import app, handles_errors, settings_of
 from cli.output import console
-from cli.store_commands import dashboard_paths
 from graph.api_keys import keys_file
 from graph.errors import CreditGraphError
+from graph.settings import child_environment
 
 
 @app.command()
@@ -42,9 +41,7 @@ def serve(
     if not keys_file().exists():
         raise CreditGraphError(f"no API key store at {keys_file()}: create a key with "
                                "`creditgraph api-keys add NAME --role viewer`")
-    env = {**os.environ, **dashboard_paths(settings), "CREDITGRAPH_BACKEND": settings.backend,
-           "CREDITGRAPH_API_KEYS": str(keys_file()),
-           "CREDITGRAPH_CHECKS": str(Path(api.checks_dir).absolute())}
+    env = {**os.environ, **child_environment(settings, api.checks_dir)}
     if workers > 1:
         from api.workers import listening_sockets, serve_workers
 

@@ -13,10 +13,8 @@ import typer
 
 from cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from cli.output import OutputFormat, console, fail, print_json, print_rows
-from graph import audit
 from graph.errors import CreditGraphError
-from graph.settings import Settings
-from graph.users import users_file
+from graph.settings import child_environment
 from graph.write_lock import force_unlock
 
 
@@ -79,7 +77,7 @@ def dashboard(
     frees the port. The store, users, audit log and key file paths are handed on as absolute
     paths (relative ones are taken from the current directory)."""
     settings = settings_of(ctx)
-    env = {**os.environ, **dashboard_paths(settings), "CREDITGRAPH_BACKEND": settings.backend}
+    env = {**os.environ, **child_environment(settings)}
     command = [sys.executable, "-m", "streamlit", "run", str(dashboard_app_file()),
                "--server.port", str(port), "--server.address", address,
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
@@ -100,22 +98,6 @@ def dashboard_app_file() -> Path:
     if not app_file.is_file():
         raise CreditGraphError(f"the dashboard app is missing: {app_file}")
     return app_file
-
-
-def dashboard_paths(settings: Settings) -> dict[str, str]:
-    """Absolute store, users, audit log, audit key and ID key paths (each as set, else its
-    default under ./data), so the dashboard finds the same files as this command wherever it
-    runs from."""
-    paths = {
-        "CREDITGRAPH_STORE": Path(settings.store_path),
-        "CREDITGRAPH_USERS": users_file(),
-        "CREDITGRAPH_AUDIT_LOG": audit.log_path(),
-        "CREDITGRAPH_AUDIT_KEY_FILE": audit.key_file_path(),
-        "CREDITGRAPH_ID_KEY_FILE": Path(settings.id_key_file),
-    }
-    if os.environ.get("CREDITGRAPH_AUDIT_HEAD"):  # unset, it follows the log
-        paths["CREDITGRAPH_AUDIT_HEAD"] = Path(os.environ["CREDITGRAPH_AUDIT_HEAD"])
-    return {name: str(path.absolute()) for name, path in paths.items()}
 
 
 @app.command("sample-path")

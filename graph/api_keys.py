@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 from collections.abc import Callable, Collection, Iterator
@@ -27,12 +26,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from graph import settings
 from graph.errors import CreditGraphError
 from graph.files import write_private
-from graph.settings import absolute
 
 ROLES = ("viewer", "investigator")
-DEFAULT_FILE = Path("data") / "api-keys.json"
 NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
 KEY = re.compile(r"^cgk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 MAX_KEY_TEXT = 200  # a header longer than any key is refused before hashing
@@ -72,7 +70,7 @@ class ApiKey:
 
 
 def keys_file() -> Path:
-    return absolute(os.environ.get("CREDITGRAPH_API_KEYS") or DEFAULT_FILE)
+    return settings.api_keys_file()
 
 
 def _digest(text: str, secret: bytes) -> str:

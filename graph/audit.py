@@ -35,12 +35,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from graph.errors import CreditGraphError, SettingsError
+from graph import settings
+from graph.errors import CreditGraphError
 from graph.group_commit import GroupCommit
 
-DEFAULT_LOG = Path("data") / "audit.log"
-DEFAULT_KEY_FILE = Path("data") / "audit.key"
-MIN_KEY_LENGTH = 16
 GENESIS = "0" * 64
 MAX_STRING = 500        # characters kept of any one string (values and keys)
 MAX_ITEMS = 100         # items kept of any one list or mapping
@@ -61,20 +59,20 @@ class AuditLogError(CreditGraphError):
 
 def log_path() -> Path:
     """Absolute, so a process started in another directory cannot start a second log."""
-    return Path(os.environ.get("CREDITGRAPH_AUDIT_LOG") or DEFAULT_LOG).absolute()
+    return settings.audit_log_file()
 
 
 def head_path(log: Path | None = None) -> Path:
     """The sealed head: CREDITGRAPH_AUDIT_HEAD, else beside the log as `<log>.head`."""
-    given = os.environ.get("CREDITGRAPH_AUDIT_HEAD")
-    if given:
-        return Path(given).absolute()
+    given = settings.audit_head_file()
+    if given is not None:
+        return given
     log = (log or log_path()).absolute()
     return log.with_name(log.name + ".head")
 
 
 def key_file_path() -> Path:
-    return Path(os.environ.get("CREDITGRAPH_AUDIT_KEY_FILE") or DEFAULT_KEY_FILE).absolute()
+    return settings.audit_key_file()
 
 
 def _lock_path(log: Path) -> Path:
@@ -83,24 +81,7 @@ def _lock_path(log: Path) -> Path:
 
 def _secret() -> bytes:
     """The HMAC key; missing or short is an error (fail closed) rather than an unsealed log."""
-    key = os.environ.get("CREDITGRAPH_AUDIT_KEY") or None
-    source = "CREDITGRAPH_AUDIT_KEY"
-    if key is None:
-        path = key_file_path()
-        source = f"CREDITGRAPH_AUDIT_KEY_FILE {path}"
-        if path.exists():
-            try:
-                key = path.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise SettingsError(f"cannot read {source}: {exc.strerror}") from None
-    if not key:
-        raise SettingsError(
-            f"CREDITGRAPH_AUDIT_KEY is not set (nor a key file at {key_file_path()}); it seals "
-            "the audit log, and nothing is done unaudited. `make demo` makes a local one")
-    if len(key) < MIN_KEY_LENGTH:
-        raise SettingsError(f"the audit key ({source}) is too short ({len(key)} characters; "
-                            f"at least {MIN_KEY_LENGTH})")
-    return key.encode("utf-8")
+    return settings.audit_secret()
 
 
 # -- what ----------------------------------------------------------------------------------------
@@ -387,7 +368,7 @@ def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[
     log = log_path()
     if not log.parent.is_dir():  # not even the lock file can be made: nothing was initialised
         raise _not_initialised(log)
-    user = _cap_text(actor or os.environ.get("CREDITGRAPH_USER") or _os_user())
+    user = _cap_text(actor or settings.acting_user() or _os_user())
     entry = _Entry(log, head_path(log), key, user, _cap_text(str(action)),
                    _bounded_details(details))
     return _COMMITS.submit(entry)
@@ -604,8 +585,7 @@ def repair(*, apply: bool = False) -> Repair:
             os.fsync(fd)
         finally:
             os.close(fd)
-        entry = _Entry(log, head_file, key, _cap_text(os.environ.get("CREDITGRAPH_USER")
-                                                      or _os_user()),
+        entry = _Entry(log, head_file, key, _cap_text(settings.acting_user() or _os_user()),
                        "audit-repair", {"saved": str(plan.saved), "bytes": plan.size})
         _append_locked(log, head_file, key, [entry])
     return plan

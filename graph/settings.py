@@ -23,8 +23,9 @@ Dashboard access (``Access.from_env``; see docs/access.md):
 | CREDITGRAPH_LOGIN_LOCKOUT_MINUTES | how long a locked name stays locked      | 15        |
 | CREDITGRAPH_ID_LOOKUPS_PER_DAY    | ID numbers a viewer may look up in 24 h  | 50        |
 
-The user store (CREDITGRAPH_USERS, graph/users.py) and the audit log (CREDITGRAPH_AUDIT_LOG,
-graph/audit.py) are read where they are used. Every path is made absolute when read, so a
+Where records are kept, who acts, and the API's and rule files' settings: the functions at the
+end of this module. Every variable is named in this module only (tests/test_settings.py checks
+it); docs/settings.md is the table of them all. Every path is made absolute when read, so a
 process started from another directory names the file it looked for instead of silently
 missing it.
 """
@@ -183,3 +184,135 @@ class Settings:
             )
         return replace(self, store_path=absolute(self.store_path),
                        id_key_file=absolute(self.id_key_file))
+
+
+# -- where records are kept, who acts, the API, rule files -----------------------------------
+# Read when asked, not once: a command sets them for the processes it starts, and tests
+# change them between calls.
+
+DEFAULT_USERS_FILE = Path("data") / "users.json"
+DEFAULT_API_KEYS_FILE = Path("data") / "api-keys.json"
+DEFAULT_AUDIT_LOG = Path("data") / "audit.log"
+DEFAULT_AUDIT_KEY_FILE = Path("data") / "audit.key"
+DEFAULT_CHECKS_DIR = Path("data") / "checks"
+DEFAULT_STORE_WAIT = 30
+MIN_AUDIT_KEY_LENGTH = 16
+
+
+def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def users_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The dashboard's user store (CREDITGRAPH_USERS)."""
+    return absolute(_env(environ).get("CREDITGRAPH_USERS") or DEFAULT_USERS_FILE)
+
+
+def api_keys_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The API's calling systems (CREDITGRAPH_API_KEYS)."""
+    return absolute(_env(environ).get("CREDITGRAPH_API_KEYS") or DEFAULT_API_KEYS_FILE)
+
+
+def audit_log_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The audit log (CREDITGRAPH_AUDIT_LOG)."""
+    return absolute(_env(environ).get("CREDITGRAPH_AUDIT_LOG") or DEFAULT_AUDIT_LOG)
+
+
+def audit_head_file(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The audit log's sealed head where CREDITGRAPH_AUDIT_HEAD names one; None: beside the
+    log (graph/audit.py)."""
+    given = _env(environ).get("CREDITGRAPH_AUDIT_HEAD")
+    return absolute(given) if given else None
+
+
+def audit_key_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The file holding the audit log's key (CREDITGRAPH_AUDIT_KEY_FILE)."""
+    return absolute(_env(environ).get("CREDITGRAPH_AUDIT_KEY_FILE") or DEFAULT_AUDIT_KEY_FILE)
+
+
+def audit_secret(environ: Mapping[str, str] | None = None) -> bytes:
+    """The key sealing the audit log (CREDITGRAPH_AUDIT_KEY, else the file
+    CREDITGRAPH_AUDIT_KEY_FILE); missing or short is an error — the log is never unsealed."""
+    key = _env(environ).get("CREDITGRAPH_AUDIT_KEY") or None
+    source = "CREDITGRAPH_AUDIT_KEY"
+    if key is None:
+        path = audit_key_file(environ)
+        source = f"CREDITGRAPH_AUDIT_KEY_FILE {path}"
+        if path.exists():
+            try:
+                key = path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(f"cannot read {source}: {exc.strerror}") from None
+    if not key:
+        raise SettingsError(
+            f"CREDITGRAPH_AUDIT_KEY is not set (nor a key file at {audit_key_file(environ)}); "
+            "it seals the audit log, and nothing is done unaudited. `make demo` makes a local "
+            "one")
+    if len(key) < MIN_AUDIT_KEY_LENGTH:
+        raise SettingsError(f"the audit key ({source}) is too short ({len(key)} characters; "
+                            f"at least {MIN_AUDIT_KEY_LENGTH})")
+    return key.encode("utf-8")
+
+
+def acting_user(environ: Mapping[str, str] | None = None) -> str | None:
+    """Who a command acts as (CREDITGRAPH_USER): audit records, the case commands."""
+    return _env(environ).get("CREDITGRAPH_USER", "").strip() or None
+
+
+def store_wait_seconds(environ: Mapping[str, str] | None = None) -> int:
+    """How long a reader or writer of the embedded store waits for the other
+    (CREDITGRAPH_STORE_WAIT)."""
+    return whole_number(_env(environ), "CREDITGRAPH_STORE_WAIT", DEFAULT_STORE_WAIT, least=0)
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """The credit-check API's bounds and where its answers are kept (docs/api.md)."""
+    rate_per_minute: int = 600     # requests a key may make a minute, on average
+    burst: int = 60                # requests a key may make at once (bucket size)
+    max_body: int = 256 * 1024     # bytes in a request body (1,000 codes fit ten times over)
+    checks_dir: Path = DEFAULT_CHECKS_DIR
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiLimits:
+        env = _env(environ)
+        return cls(rate_per_minute=whole_number(env, "CREDITGRAPH_API_RATE", 600),
+                   burst=whole_number(env, "CREDITGRAPH_API_BURST", 60),
+                   max_body=whole_number(env, "CREDITGRAPH_API_MAX_BODY", 256 * 1024,
+                                         least=1024),
+                   checks_dir=absolute(env.get("CREDITGRAPH_CHECKS") or DEFAULT_CHECKS_DIR))
+
+
+def alert_rules_file(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Another alert rule file (CREDITGRAPH_ALERT_RULES); None: the shipped one."""
+    given = _env(environ).get("CREDITGRAPH_ALERT_RULES")
+    return Path(given) if given else None
+
+
+def publication_rules_file(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Other penalty publication windows (CREDITGRAPH_PUBLICATION_RULES); None: the shipped
+    ones."""
+    given = _env(environ).get("CREDITGRAPH_PUBLICATION_RULES")
+    return Path(given) if given else None
+
+
+def child_environment(settings: Settings, checks_dir: Path | None = None) -> dict[str, str]:
+    """The settings a process this one starts (the dashboard, the API's workers) must see
+    alike, as absolute paths: the store, the backend, the user store, the audit log, its head
+    and key file, the ID key file (and the API's key store and checks); each as set here, else
+    its default under ./data, so the child finds the same files wherever it runs from.
+    ``checks_dir``: for the API's workers, with its key store."""
+    paths: dict[str, Path] = {
+        "CREDITGRAPH_STORE": Path(settings.store_path),
+        "CREDITGRAPH_USERS": users_file(),
+        "CREDITGRAPH_AUDIT_LOG": audit_log_file(),
+        "CREDITGRAPH_AUDIT_KEY_FILE": audit_key_file(),
+        "CREDITGRAPH_ID_KEY_FILE": Path(settings.id_key_file),
+    }
+    head = audit_head_file()
+    if head is not None:  # unset, it follows the log
+        paths["CREDITGRAPH_AUDIT_HEAD"] = head
+    if checks_dir is not None:
+        paths |= {"CREDITGRAPH_API_KEYS": api_keys_file(), "CREDITGRAPH_CHECKS": checks_dir}
+    return {name: str(path.absolute()) for name, path in paths.items()} | {
+        "CREDITGRAPH_BACKEND": settings.backend}

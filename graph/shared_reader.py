@@ -14,14 +14,13 @@ pool) stays open until ``close``.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from graph.errors import CreditGraphError, StoreUnavailableError
-from graph.settings import Settings, whole_number
+from graph.settings import Settings, store_wait_seconds
 from graph.store import GraphStore, open_store
 
 POLL_S = 0.05  # how often the watcher asks whether a writer waits, while no request runs
@@ -69,7 +68,7 @@ class SharedReader:
 
     def _take(self) -> GraphStore:
         asked = time.monotonic()
-        deadline = asked + whole_number(os.environ, "CREDITGRAPH_STORE_WAIT", 30, least=0)
+        deadline = asked + store_wait_seconds()
         while True:
             settings = self._settings()  # read per request, as before: a changed store is used
             with self._cond:

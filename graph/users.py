@@ -21,7 +21,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -32,12 +31,12 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from graph import settings
 from graph.errors import CreditGraphError
 from graph.files import write_private
-from graph.settings import Access, absolute
+from graph.settings import Access
 
 ROLES = ("viewer", "investigator", "supervisor", "admin")
-DEFAULT_FILE = Path("data") / "users.json"
 MAX_NAME = 80
 MAX_PASSWORD = 1024  # checked before hashing: Argon2 over megabytes is a denial of service
 NAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,80}$")  # an OIDC user is their e-mail
@@ -65,7 +64,7 @@ class User:
 def users_file() -> Path:
     """The user store, absolute: a relative default missed from another directory must be
     named in the 'closed' message, not read as 'no users'."""
-    return absolute(os.environ.get("CREDITGRAPH_USERS") or DEFAULT_FILE)
+    return settings.users_file()
 
 
 def failures_file(path: Path | None = None) -> Path:

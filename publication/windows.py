@@ -9,7 +9,6 @@ every problem: a half-read rule would publish what must be taken down, or hide w
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 
 from graph.errors import CreditGraphError
+from graph.settings import publication_rules_file
 
 DEFAULT_PERIODS = Path(__file__).resolve().parent / "periods.yaml"
 SEARCHED = ("violation_type", "basis", "content", "authority")  # where a domain's words are
@@ -124,8 +124,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def periods_path(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    return Path(env.get("CREDITGRAPH_PUBLICATION_RULES") or DEFAULT_PERIODS)
+    return publication_rules_file(environ) or DEFAULT_PERIODS
 
 
 def load_periods(path: Path | None = None) -> Periods:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,47 @@ def test_environment_and_overrides():
 def test_bad_settings_are_refused_with_the_variable_named(env, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+SETTING = re.compile(r"^(CREDITGRAPH|NEO4J)_[A-Z_]+$")
+PACKAGES = ("graph", "loaders", "queries", "propagation", "publication", "alerts", "casefile",
+            "api", "dashboard", "cli", "seed")
+
+
+def test_every_setting_is_read_in_graph_settings_and_documented_in_one_table():
+    """A variable's name as a whole string (what a read or a hand-off to a child process
+    takes) appears only in graph/settings.py; every one of them is in docs/settings.md."""
+    root = Path(__file__).resolve().parent.parent
+    named: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and SETTING.match(node.value)):
+                    named.setdefault(str(path.relative_to(root)), set()).add(node.value)
+    assert set(named) == {"graph/settings.py"}, {f: v for f, v in named.items()
+                                                  if f != "graph/settings.py"}
+    table = (root / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert len(named["graph/settings.py"]) > 25
+    assert all(f"`{name}`" in table for name in named["graph/settings.py"]), sorted(
+        n for n in named["graph/settings.py"] if f"`{n}`" not in table)
+
+
+def test_places_and_limits_follow_the_environment_they_are_given(tmp_path):
+    from graph import settings as places
+
+    env = {"CREDITGRAPH_USERS": str(tmp_path / "u.json"), "CREDITGRAPH_AUDIT_HEAD": "head",
+           "CREDITGRAPH_USER": "  inv1 ", "CREDITGRAPH_STORE_WAIT": "0",
+           "CREDITGRAPH_API_RATE": "5", "CREDITGRAPH_ALERT_RULES": "mine.yaml"}
+    assert places.users_file(env) == tmp_path / "u.json"
+    assert places.audit_head_file(env) == Path.cwd() / "head"
+    assert places.audit_head_file({}) is None  # beside the log
+    assert places.acting_user(env) == "inv1" and places.acting_user({}) is None
+    assert places.store_wait_seconds(env) == 0 and places.store_wait_seconds({}) == 30
+    assert places.ApiLimits.from_env(env).rate_per_minute == 5
+    assert places.alert_rules_file(env) == Path("mine.yaml")
+    assert places.alert_rules_file({}) is None and places.publication_rules_file({}) is None
+    with pytest.raises(SettingsError, match="CREDITGRAPH_STORE_WAIT must be a whole number"):
+        places.store_wait_seconds({"CREDITGRAPH_STORE_WAIT": "soon"})
+    with pytest.raises(SettingsError, match="CREDITGRAPH_API_MAX_BODY must be at least 1024"):
+        places.ApiLimits.from_env({"CREDITGRAPH_API_MAX_BODY": "10"})

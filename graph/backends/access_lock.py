@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import StoreError, StoreUnavailableError
-from graph.settings import whole_number
+from graph.settings import store_wait_seconds
 
 LOCK_FILE = ".access.lock"
 TURNSTILE = ".access.turnstile"
@@ -49,7 +49,7 @@ _GUARD = threading.Lock()
 class AccessLock:
     def __init__(self, directory: Path, shared: bool) -> None:
         self.directory, self.shared, self._released = directory.resolve(), shared, False
-        wait = whole_number(os.environ, "CREDITGRAPH_STORE_WAIT", 30, least=0)
+        wait = store_wait_seconds()
         deadline = time.monotonic() + wait
         turnstile = -1
         try:
