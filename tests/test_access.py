@@ -407,7 +407,7 @@ def test_an_idle_session_is_signed_out(env, users):
     assert app.dataframe
     app.session_state["last_active"] = time.time() - 31 * 60
     app.run()
-    assert not app.exception and app.text_input(key="login_name") is not None
+    assert not app.exception and app.text_input(key="login_name").value == ""
     assert not app.dataframe and "重新登录" in texts(app)
     assert records()[-1]["action"] == "session-expired"
 
