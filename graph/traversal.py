@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.errors import CreditGraphError
+from graph.predicates import entry_in_force, measure_in_force, valid_on
 from graph.schema import Schema
 
 if TYPE_CHECKING:
@@ -55,28 +56,6 @@ class Relation:
     role: str | None
     kind: str | None
     outgoing: bool
-
-
-def valid_on(var: str) -> str:
-    """A relation in force on ``$as_of``: started (or start unknown) and not yet ended."""
-    return (f"({var}.start_date IS NULL OR {var}.start_date <= $as_of) "
-            f"AND ({var}.end_date IS NULL OR {var}.end_date >= $as_of)")
-
-
-def entry_in_force(var: str) -> str:
-    """A list entry in force on ``$as_of``: started, not ended, not repaired, revoked or
-    expired by then (its status), and not removed by a repair decision (``repaired_on``,
-    written by loaders/kinds/repairs.py) — 信用修复: such an entry no longer counts."""
-    return (f"{var}.start_date <= $as_of AND ({var}.end_date IS NULL OR {var}.end_date >= $as_of)"
-            f" AND ({var}.status = 'active' OR ({var}.status_date IS NOT NULL "
-            f"AND {var}.status_date > $as_of))"
-            f" AND ({var}.repaired_on IS NULL OR {var}.repaired_on > $as_of)")
-
-
-def measure_in_force(var: str) -> str:
-    """A joint-punishment measure (``Sanction``) in force on ``$as_of``."""
-    return (f"{var}.valid_from <= $as_of "
-            f"AND ({var}.valid_to IS NULL OR {var}.valid_to >= $as_of)")
 
 
 @dataclass(frozen=True)

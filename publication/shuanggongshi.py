@@ -29,6 +29,7 @@ from typing import Any
 
 from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.errors import CreditGraphError
+from graph.predicates import valid_on
 from graph.store import GraphStore
 from publication.public_record import masked
 from publication.spreadsheet import csv_bytes, xlsx_bytes
@@ -126,8 +127,7 @@ def records_query(store: GraphStore, kind: Kind) -> str:
             "->(s) WHERE p.decision_date >= $since AND p.decision_date <= $until "
             f"OPTIONAL MATCH (rep:{quote_label(schema, 'Person')})"
             f"-[r:{quote_rel_type(schema, 'LEGAL_REP_OF')}]->(s) "
-            "WHERE (r.start_date IS NULL OR r.start_date <= p.decision_date) "
-            "AND (r.end_date IS NULL OR r.end_date >= p.decision_date) "
+            f"WHERE {valid_on('r', 'p.decision_date')} "
             f"WITH p, x, s, collect(DISTINCT rep.name) AS reps RETURN {record}, "
             "CASE WHEN s.uscc IS NULL THEN 'Person' ELSE 'Enterprise' END AS label, "
             "s.name AS subject, s.uscc AS uscc, s.reg_no AS reg_no, s.org_code AS org_code, "

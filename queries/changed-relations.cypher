@@ -5,7 +5,7 @@
 //          relationship property index) answers in half the time of a branch per label pair;
 //          Neo4j reads changed-relations.neo4j.cypher, which seeks each type's updated_at index.
 //          An end's label follows from which key it has (uscc, pid or entity_id).
-MATCH (a)-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]->(b)
+MATCH (a)-[r:@control_types]->(b)
 WHERE r.updated_at >= $since
 RETURN CASE WHEN a.uscc IS NOT NULL THEN 'Enterprise' WHEN a.pid IS NOT NULL THEN 'Person'
             ELSE 'OverseasEntity' END AS a_label,

@@ -7,12 +7,12 @@
 MATCH (b:Enterprise) WHERE b.uscc > $after
 WITH b ORDER BY b.uscc LIMIT $page
 OPTIONAL MATCH (a:Person)-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF]->(b)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WHERE @valid_on(r)
 WITH b, collect(a.pid) AS persons
 OPTIONAL MATCH (a:Enterprise)-[r:SHAREHOLDER_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF]->(b)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WHERE @valid_on(r)
 WITH b, persons, collect(a.uscc) AS enterprises
 OPTIONAL MATCH (a:OverseasEntity)-[r:SHAREHOLDER_OF|ACTUAL_CONTROLLER_OF]->(b)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WHERE @valid_on(r)
 RETURN b.uscc AS key, persons, enterprises, collect(a.entity_id) AS overseas
 ORDER BY key

@@ -6,9 +6,9 @@
 MATCH (b:OverseasEntity) WHERE b.entity_id > $after
 WITH b ORDER BY b.entity_id LIMIT $page
 OPTIONAL MATCH (a:Person)-[r:SHAREHOLDER_OF|ACTUAL_CONTROLLER_OF]->(b)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WHERE @valid_on(r)
 WITH b, collect(a.pid) AS persons
 OPTIONAL MATCH (a:Enterprise)-[r:SHAREHOLDER_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF]->(b)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WHERE @valid_on(r)
 RETURN b.entity_id AS key, persons, collect(a.uscc) AS enterprises
 ORDER BY key

@@ -6,6 +6,6 @@
 MATCH (b:Person) WHERE b.pid > $after
 WITH b ORDER BY b.pid LIMIT $page
 OPTIONAL MATCH (a:Person)-[r:RELATIVE_OF]->(b)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+WHERE @valid_on(r)
 RETURN b.pid AS key, collect(a.pid) AS persons
 ORDER BY key

@@ -9,6 +9,10 @@ Header lines at the top of each file::
 A file ``NAME.neo4j.cypher`` or ``NAME.embedded.cypher`` replaces ``NAME.cypher`` on that
 backend; such variants exist only where the dialects force them (``labels()``/``type()`` versus
 ``label()``).
+
+The business rules a query tests are named, not written out: ``@valid_on(r)``,
+``@entry_in_force(l)``, ``@measure_in_force(s)``, ``@control_types`` — graph/predicates.py
+holds each once and writes it out when the file is read.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from graph.predicates import expand
 from graph.store import GraphStore
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +41,7 @@ def cypher_file(name: str, backend: str) -> CypherFile:
     path = variant if variant.exists() else HERE / f"{name}.cypher"
     if not path.exists():
         raise KeyError(f"no query file {name}.cypher")
-    text = path.read_text(encoding="utf-8")
+    text = expand(path.read_text(encoding="utf-8"), path.name)
     header = {}
     for line in text.splitlines():
         if not line.startswith("//"):

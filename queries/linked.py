@@ -20,6 +20,7 @@ from graph.countries import chinese_name
 from graph.cypher import quote_label, quote_property, quote_rel_type
 from graph.documents import NAMES as DOCUMENT_NAMES
 from graph.errors import CreditGraphError
+from graph.predicates import CONTROL_RELATIONS, entry_in_force
 from graph.store import GraphStore
 from graph.traversal import (
     MAX_HOPS,
@@ -27,7 +28,6 @@ from graph.traversal import (
     Listed,
     Path,
     Relation,
-    entry_in_force,
     relations_of,
     relations_of_many,
     shortest_distances,
@@ -40,16 +40,16 @@ from queries.subjects import Subject, default_as_of, display_name
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
 
-CONTROL_RELATIONS = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
-                     "BRANCH_OF", "RELATIVE_OF")
 CHUNK = 5000  # keys per query
 # a batch of path walks reads everything this near its origins at once (farther: origin by origin)
 EVERY_WITHIN = 2
 # The subjects of the control graph: label -> (its key in graph/schema.yaml, the name of the
-# key-list parameter the hop queries take, the file-name stem of its embedded hop queries).
-SUBJECTS = {"Enterprise": ("uscc", "enterprises", "enterprise"),
-            "Person": ("pid", "persons", "person"),
-            "OverseasEntity": ("entity_id", "overseas", "overseas")}
+# key-list parameter the hop queries take, its embedded hop queries: relations out and in).
+SUBJECTS = {"Enterprise": ("uscc", "enterprises",
+                           ("neighbours-enterprise-out", "neighbours-enterprise-in")),
+            "Person": ("pid", "persons", ("neighbours-person-out", "neighbours-person-in")),
+            "OverseasEntity": ("entity_id", "overseas",
+                               ("neighbours-overseas-out", "neighbours-overseas-in"))}
 # Labels a list entry can name (LISTED in graph/schema.yaml): overseas entities carry none.
 LISTED_LABELS = ("Enterprise", "Person")
 
@@ -171,12 +171,11 @@ def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[
         if store.dialect.whole_hop:
             yield from _hop(store, "neighbours", keys, types, as_of)
             continue
-        for _, param, stem in SUBJECTS.values():
+        for _, param, hop_queries in SUBJECTS.values():
             if not keys[param]:
                 continue
-            for direction in ("out", "in"):
-                for row in run(store, f"neighbours-{stem}-{direction}", keys=keys[param],
-                               as_of=as_of):
+            for query in hop_queries:
+                for row in run(store, query, keys=keys[param], as_of=as_of):
                     yield row | {"neighbour": row[SUBJECTS[row["label"]][0]]}
 
 

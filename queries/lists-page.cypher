@@ -3,9 +3,7 @@
 // basis: 红黑名单 — what departmental systems mirror and what is published (红黑名单发布); 信用修复 — repaired, revoked and expired entries are not in force
 MATCH (l:ListEntry)-[:LISTED]->(s)
 WHERE l.list_kind = $kind AND l.entry_id > $after AND l.start_date >= $since
-  AND l.start_date <= $as_of AND (l.end_date IS NULL OR l.end_date >= $as_of)
-  AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
-  AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)
+  AND @entry_in_force(l)
   AND ($district = '' OR s.division STARTS WITH $district)
   AND ($authority = '' OR EXISTS { MATCH (l)-[:ISSUED_BY]->(d:Department) WHERE d.code = $authority })
 WITH l, collect(s) AS subjects

@@ -4,6 +4,6 @@
 // note: counted here, not row by row in Python: a city holds hundreds of thousands of measures
 //       (272,165 at 2M enterprises; reading them one record each took 20 s of the overview)
 MATCH (s:Sanction)-[:APPLIES_TO]->(x)
-WHERE s.kind = 'punishment' AND s.valid_from <= $as_of AND (s.valid_to IS NULL OR s.valid_to >= $as_of)
+WHERE s.kind = 'punishment' AND @measure_in_force(s)
 RETURN x.division AS division, count(*) AS measures
 ORDER BY division

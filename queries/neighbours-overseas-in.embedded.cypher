@@ -6,9 +6,8 @@
 //          node tables whatever the frontier, so it gets one small query per label and direction;
 //          the caller skips empty frontiers and filters relationship types itself
 UNWIND $keys AS key
-MATCH (n:OverseasEntity {entity_id: key})<-[r:LEGAL_REP_OF|SHAREHOLDER_OF|EXECUTIVE_OF|ACTUAL_CONTROLLER_OF|BRANCH_OF|RELATIVE_OF]-(m)
-WHERE (r.start_date IS NULL OR r.start_date <= $as_of)
-  AND (r.end_date IS NULL OR r.end_date >= $as_of)
+MATCH (n:OverseasEntity {entity_id: key})<-[r:@control_types]-(m)
+WHERE @valid_on(r)
 RETURN 'OverseasEntity' AS from_label, key, false AS outgoing, label(r) AS type, label(m) AS label,
        m.uscc AS uscc, m.pid AS pid, m.entity_id AS entity_id, m.name AS name,
        m.country AS country, r.ratio AS ratio, r.role AS role, r.kind AS kind

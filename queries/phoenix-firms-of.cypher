@@ -5,9 +5,7 @@
 MATCH (p:Person)<-[:LISTED]-(l:ListEntry), (p)-[:LEGAL_REP_OF]->(f:Enterprise)
 WHERE p.pid IN $keys AND l.list_kind = 'black' AND f.established > l.start_date
   AND f.established <= $as_of
-  AND (l.end_date IS NULL OR l.end_date >= f.established)
-  AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > f.established))
-  AND (l.repaired_on IS NULL OR l.repaired_on > f.established)
+  AND @entry_in_force(l, f.established)
 RETURN p.pid AS person_id, p.name AS person_name, p.id_masked AS person_masked,
        'person' AS listed, l.entry_id AS entry_id, l.list_type AS list_type,
        l.start_date AS listed_on, '' AS listed_firm, f.uscc AS firm_id, f.name AS firm_name,

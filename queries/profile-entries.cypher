@@ -9,9 +9,7 @@ RETURN l.entry_id AS entry_id, l.list_kind AS list_kind, l.list_type AS list_typ
        CASE WHEN l.repaired_on IS NOT NULL AND l.repaired_on <= $as_of THEN l.repaired_on
             ELSE l.status_date END AS status_date,
        l.repair_id AS repair_id, l.repaired_on AS repaired_on, l.reason AS reason,
-       (l.start_date <= $as_of AND (l.end_date IS NULL OR l.end_date >= $as_of)
-        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
-        AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)) AS in_force
+       (@entry_in_force(l)) AS in_force
 UNION ALL
 MATCH (l:ListEntry)-[:LISTED]->(s:Person {pid: $key})
 RETURN l.entry_id AS entry_id, l.list_kind AS list_kind, l.list_type AS list_type,
@@ -21,6 +19,4 @@ RETURN l.entry_id AS entry_id, l.list_kind AS list_kind, l.list_type AS list_typ
        CASE WHEN l.repaired_on IS NOT NULL AND l.repaired_on <= $as_of THEN l.repaired_on
             ELSE l.status_date END AS status_date,
        l.repair_id AS repair_id, l.repaired_on AS repaired_on, l.reason AS reason,
-       (l.start_date <= $as_of AND (l.end_date IS NULL OR l.end_date >= $as_of)
-        AND (l.status = 'active' OR (l.status_date IS NOT NULL AND l.status_date > $as_of))
-        AND (l.repaired_on IS NULL OR l.repaired_on > $as_of)) AS in_force
+       (@entry_in_force(l)) AS in_force

@@ -34,8 +34,11 @@ OVERSEAS_SECTIONS = (*SECTIONS, "sanctions")
 WITHHELD = ("birth_year",)  # identity columns never shown: see the module docstring
 IDENTITY_QUERIES = {"Enterprise": "profile-enterprise", "Person": "profile-person",
                     "OverseasEntity": "profile-overseas"}
-RECORD_SORT = {"entries": "start_date", "penalties": "decision_date",
-               "licenses": "decision_date", "commitments": "commit_date"}
+# each section of the file: its query and the column it is ordered by
+RECORD_SORT = {"entries": ("profile-entries", "start_date"),
+               "penalties": ("profile-penalties", "decision_date"),
+               "licenses": ("profile-licenses", "decision_date"),
+               "commitments": ("profile-commitments", "commit_date")}
 
 
 def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
@@ -45,11 +48,11 @@ def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
     identity = run(store, IDENTITY_QUERIES[subject.label], key=subject.key)
     shown = [_identity(subject.label, row) for row in identity]
     file = {"identity": pd.DataFrame(shown)}
-    for section, sort in RECORD_SORT.items():
+    for section, (query, sort) in RECORD_SORT.items():
         if subject.label == "OverseasEntity":  # nothing of the kind can name one
             file[section] = pd.DataFrame()
             continue
-        rows = run(store, f"profile-{section}", key=subject.key, as_of=as_of)
+        rows = run(store, query, key=subject.key, as_of=as_of)
         frame = pd.DataFrame(rows)
         file[section] = frame.sort_values(sort).reset_index(drop=True) if rows else frame
     own_name = shown[0]["display_name"] if shown and "display_name" in shown[0] else subject.name

@@ -3,6 +3,6 @@
 // basis: 公务员法 art. 74 — conflicts of interest reach a servant's close relatives
 MATCH (p:Person)-[r:RELATIVE_OF]-(q:Person)
 WHERE p.pid IN $keys
-  AND (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+  AND @valid_on(r)
 RETURN p.pid AS key, q.pid AS pid, q.name AS name, r.kind AS kind
 ORDER BY key, pid

@@ -3,5 +3,5 @@
 // basis: 国发〔2016〕33号 — the network view colours sanctioned subjects
 UNWIND $ids AS id
 MATCH (s:Sanction {subject_id: id})
-WHERE s.valid_from <= $as_of AND (s.valid_to IS NULL OR s.valid_to >= $as_of)
+WHERE @measure_in_force(s)
 RETURN DISTINCT id AS subject_id

@@ -3,7 +3,7 @@
 // basis: 国发〔2016〕33号 — departments check the restrictions before procurement, bonds, subsidies
 MATCH (s:Sanction)-[:APPLIES_TO]->(t)
 WHERE (($measure = '' AND s.kind <> 'incentive') OR s.measure = $measure)
-  AND s.valid_from <= $as_of AND (s.valid_to IS NULL OR s.valid_to >= $as_of)
+  AND @measure_in_force(s)
 RETURN s.subject_id AS subject_id, t.name AS name, s.measure AS measure, s.kind AS kind,
        s.departments AS departments, s.entry_id AS entry_id, s.list_type AS list_type, s.hops AS hops,
        s.valid_to AS valid_to, s.path_text AS path_text

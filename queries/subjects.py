@@ -58,7 +58,7 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
     elif check.kind == "uscc":
         rows = run(store, "subject-enterprise", value=code)
     elif check.kind in ("org_code", "reg_no"):
-        rows = run(store, f"subject-enterprise-{check.kind.replace('_', '-')}", value=code)
+        rows = run(store, LEGACY_CODE_QUERIES[check.kind], value=code)
     if not rows and check.kind == "uscc":
         rows = run(store, "subject-enterprise-org-code", value=org_code_of_uscc(code))
     if not rows and doc_type is None and check.kind != "unknown":
@@ -72,6 +72,9 @@ def resolve(store: GraphStore, text: str, secret: bytes | None,
 
 
 BATCH = 1000  # codes a batched look-up asks for at once
+# a legacy code's kind -> the query finding the enterprise it belongs to
+LEGACY_CODE_QUERIES = {"org_code": "subject-enterprise-org-code",
+                       "reg_no": "subject-enterprise-reg-no"}
 
 
 def resolve_many(store: GraphStore, texts: Sequence[str], secret: bytes | None
