@@ -24,7 +24,7 @@ WHERE f.established > first AND f.established <= $as_of
 WITH p, f, f.uscc AS firm_id, f.established AS established, entries
 UNWIND entries AS e
 WITH p, f, firm_id, established, e
-// the entries are maps here, not nodes, so @entry_in_force(l, f.established) cannot be named:
+// the entries are maps here, not nodes, so the entry_in_force fragment cannot be named:
 // the same test, written on the map's fields
 WHERE e.old <> firm_id AND established > e.start
   AND (e.until IS NULL OR e.until >= established)
