@@ -6,8 +6,9 @@ The searches (graph/traversal.py) call these functions; the ``.cypher`` files of
 ``queries/`` name them as ``@valid_on(r)``, ``@entry_in_force(l)`` (or
 ``@entry_in_force(l, f.established)`` for another day than ``$as_of``),
 ``@measure_in_force(s)`` and ``@control_types``, which ``expand`` writes out when a file is
-read (queries/library.py). Arguments are a variable, a property of one, or a parameter:
-nothing else is accepted, so a fragment can never carry a value into the text.
+read (queries/library.py; ``//`` comments are left as they are). The first argument is a
+variable, the day a variable, a property of one or a parameter: nothing else is accepted, so
+a fragment can never carry a value into the text.
 """
 
 from __future__ import annotations
@@ -46,13 +47,15 @@ FRAGMENTS: dict[str, Callable[..., str]] = {
 }
 CONSTANTS = {"control_types": "|".join(CONTROL_RELATIONS)}
 USE = re.compile(r"@(?P<name>[a-z_]+)(?:\((?P<args>[^()]*)\))?")
-ARGUMENT = re.compile(r"^(\$[a-z_]+|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?)$")
+VARIABLE = re.compile(r"^[a-z_][a-z0-9_]*$")
+DAY = re.compile(r"^(\$[a-z_]+|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?)$")
 
 
 def expand(text: str, where: str = "query") -> str:
     """``text`` with every ``@name(...)`` written out (a rule, in brackets) and every
-    ``@constant``; an unknown name or an argument that is not a variable, property or
-    parameter is an error naming ``where``."""
+    ``@constant``, outside ``//`` comments; an unknown name, a first argument that is not a
+    variable or a day that is not a variable, property or parameter is an error naming
+    ``where``."""
 
     def one(use: re.Match[str]) -> str:
         name, args = use["name"], use["args"]
@@ -63,9 +66,14 @@ def expand(text: str, where: str = "query") -> str:
         if name not in FRAGMENTS:
             raise ValueError(f"{where}: unknown fragment @{name}(...)")
         values = [a.strip() for a in args.split(",")]
-        if not 1 <= len(values) <= 2 or not all(ARGUMENT.match(v) for v in values):
+        if (not 1 <= len(values) <= 2 or not VARIABLE.match(values[0])
+                or not all(DAY.match(v) for v in values[1:])):
             raise ValueError(f"{where}: @{name}({args}): give a variable and optionally a day "
                              "(a property or a $parameter)")
         return f"({FRAGMENTS[name](*values)})"
 
-    return USE.sub(one, text)
+    lines = []
+    for line in text.split("\n"):
+        code, mark, comment = line.partition("//")
+        lines.append(USE.sub(one, code) + mark + comment)
+    return "\n".join(lines)

@@ -286,14 +286,14 @@ class ApiLimits:
 def alert_rules_file(environ: Mapping[str, str] | None = None) -> Path | None:
     """Another alert rule file (CREDITGRAPH_ALERT_RULES); None: the shipped one."""
     given = _env(environ).get("CREDITGRAPH_ALERT_RULES")
-    return Path(given) if given else None
+    return absolute(given) if given else None
 
 
 def publication_rules_file(environ: Mapping[str, str] | None = None) -> Path | None:
     """Other penalty publication windows (CREDITGRAPH_PUBLICATION_RULES); None: the shipped
     ones."""
     given = _env(environ).get("CREDITGRAPH_PUBLICATION_RULES")
-    return Path(given) if given else None
+    return absolute(given) if given else None
 
 
 def child_environment(settings: Settings, checks_dir: Path | None = None) -> dict[str, str]:

@@ -1,11 +1,12 @@
 """Linked-party dishonesty: black-listed subjects reachable over control and affiliation
 relations, with the path that links them, explained in words.
 
-One subject's search is the engine's own shortest search (``graph/traversal.py``: one query,
-then a few to pick the path on ties); searches from many subjects at once (the whole-graph
-scan) go level by level, one store query per hop for the whole frontier. Both pick the same
-path among equals: at every node the nearer parent first by node id, relationship type and
-start.
+One subject's search is the engine's own shortest search (``graph/traversal.py``): where the
+engine gives every shortest path at once (Neo4j) one query, the path chosen among them in
+Python (``tree_of_paths``); elsewhere one query, then a few to walk the paths back
+(``shortest_trees``). Searches from many subjects at once (the whole-graph scan) go level by
+level, one store query per hop for the whole frontier. All pick the same path among equals: at
+every node the nearer parent first by node id, relationship type and start.
 """
 
 from __future__ import annotations

@@ -34,8 +34,8 @@ def list_page(store: GraphStore, kind: str, as_of: dt.date | None = None, *, aft
     entries = list(dict.fromkeys(row["entry_id"] for row in rows))
     if len(entries) <= limit:
         return rows, None
-    last = entries[limit - 1]
-    return [row for row in rows if row["entry_id"] <= last], last
+    kept = set(entries[:limit])  # the store's order, not Python's: no comparison of ids here
+    return [row for row in rows if row["entry_id"] in kept], entries[limit - 1]
 
 
 def entries_in_force(store: GraphStore, kind: str, as_of: dt.date | None = None, *,

@@ -29,6 +29,7 @@ def test_fragments_are_written_out_in_brackets_with_their_day():
     assert "l.repaired_on > f.established" in expand("@entry_in_force(l, f.established)")
     assert expand("[r:@control_types]") == "[r:" + "|".join(CONTROL_RELATIONS) + "]"
     assert expand("no fragment here, {map: 1}") == "no fragment here, {map: 1}"
+    assert expand("x // @valid_on(r) in a comment") == "x // @valid_on(r) in a comment"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -37,6 +38,8 @@ def test_fragments_are_written_out_in_brackets_with_their_day():
     ("@valid_on(r.x = 1 OR true)", "give a variable"),
     ("@valid_on('2020-01-01')", "give a variable"),
     ("@entry_in_force(l, $as_of, x)", "give a variable"),
+    ("@valid_on($as_of)", "give a variable"),
+    ("@valid_on(r.start)", "give a variable"),
 ])
 def test_an_unknown_fragment_or_an_argument_that_is_not_a_name_is_refused(text, message):
     with pytest.raises(ValueError, match=re.escape("q.cypher: ") + ".*" + re.escape(message)):

@@ -548,6 +548,34 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store, mo
                                                                             key[second]}
 
 
+def test_among_equal_paths_the_choice_is_made_from_the_end_back(store):
+    """Two three-hop routes to one party: the nearer side of the first step from the origin
+    favours one (甲 before 乙), the party's own side the other (the firm 丙 before 丁). The walk
+    back chooses at the party first, so the route through 乙 and 丙 — on both engines, by the
+    paths returned at once (Neo4j) as by the walk back."""
+    from tests.test_propagation import Graph
+
+    g = Graph(store)
+    origin, black = g.firm("起点公司"), g.firm("失信公司")
+    first, second = g.person("甲"), g.person("乙")        # 甲 < 乙 by node id
+    near_end, far_end = g.firm("丙"), g.firm("丁")        # 丙 < 丁 by node id
+    g.link(first, "LEGAL_REP_OF", origin)
+    g.link(second, "LEGAL_REP_OF", origin)
+    g.link(first, "EXECUTIVE_OF", far_end, role="董事")    # origin-甲-丁-party
+    g.link(second, "EXECUTIVE_OF", near_end, role="董事")  # origin-乙-丙-party
+    g.link(near_end, "BRANCH_OF", black)
+    g.link(far_end, "BRANCH_OF", black)
+    g.list(black, "失信被执行人")
+    on = dt.date(2024, 6, 1)
+    subject = Subject("Enterprise", origin.partition(":")[2], "起点公司")
+    rows = linked.linked_rows(store, subject, 3, on)
+    key = {n: n.partition(":")[2] for n in (origin, black, second, near_end)}
+    assert [(r["subject_id"], r["path"]) for r in rows] == [
+        (key[black], [key[origin], key[second], key[near_end], key[black]])]
+    assert linked.linked_dishonesty(store, subject, 3, on).to_dict("records") == (
+        _level_by_level(store, subject, 3, on))
+
+
 def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed_dir, tmp_path):
     """Every column, every path, for enterprises and persons, at one to three hops."""
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,

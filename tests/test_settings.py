@@ -81,7 +81,7 @@ def test_places_and_limits_follow_the_environment_they_are_given(tmp_path):
     assert places.acting_user(env) == "inv1" and places.acting_user({}) is None
     assert places.store_wait_seconds(env) == 0 and places.store_wait_seconds({}) == 30
     assert places.ApiLimits.from_env(env).rate_per_minute == 5
-    assert places.alert_rules_file(env) == Path("mine.yaml")
+    assert places.alert_rules_file(env) == Path.cwd() / "mine.yaml"
     assert places.alert_rules_file({}) is None and places.publication_rules_file({}) is None
     with pytest.raises(SettingsError, match="CREDITGRAPH_STORE_WAIT must be a whole number"):
         places.store_wait_seconds({"CREDITGRAPH_STORE_WAIT": "soon"})
