@@ -8,7 +8,6 @@ for: the dashboard asks for them for supervisors and above, the CLI with
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from pathlib import Path
@@ -47,23 +46,24 @@ def snapshot(store: GraphStore) -> dict[str, Any]:
 
 
 def read_id_map(path: Path, secret: bytes) -> dict[str, str]:
-    """Resident ID numbers the user holds (first column of a CSV or text file), keyed the way the
-    graph keys persons; rows that are not valid ID numbers are errors naming the line."""
-    clear: dict[str, str] = {}
+    """Resident ID numbers the user holds (first column of a CSV, XLSX or text file, read as
+    every code list is: loaders/code_lists.py), keyed the way the graph keys persons; rows that
+    are not valid ID numbers are errors naming the line."""
+    from loaders.code_lists import CLI, first_column_lines
+
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for number, row in enumerate(csv.reader(handle), 1):
-                if not row or not row[0].strip():
-                    continue
-                check = classify(row[0].strip())
-                if check.kind != "resident_id" or not check.valid:
-                    if number == 1 and not check.valid and check.kind == "unknown":
-                        continue  # a header
-                    raise CreditGraphError(f"{path}: line {number}: not a valid resident ID "
-                                           f"number ({check.public()['input']})")
-                clear[person_key(check.normalized, secret)] = check.normalized
+        raw = path.read_bytes()
     except OSError as exc:
         raise CreditGraphError(f"{path}: cannot read the ID map ({exc.strerror})") from None
+    clear: dict[str, str] = {}
+    for index, (number, text) in enumerate(first_column_lines(str(path), raw, **CLI)):
+        check = classify(text)
+        if check.kind != "resident_id" or not check.valid:
+            if index == 0 and not check.valid and check.kind == "unknown":
+                continue  # a header
+            raise CreditGraphError(f"{path}: line {number}: not a valid resident ID "
+                                   f"number ({check.public()['input']})")
+        clear[person_key(check.normalized, secret)] = check.normalized
     return clear
 
 

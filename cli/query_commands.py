@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -317,39 +315,11 @@ def risk_command(ctx: typer.Context, top: Annotated[int, typer.Option(min=1)] = 
 
 def read_codes(path: Path) -> list[str]:
     """Codes from the first column of a CSV / XLSX, or a text file one a line; a header row
-    that is not a code is skipped."""
-    from graph.identifiers import classify
+    that is not a code is skipped (loaders/code_lists.py, as the dashboard reads an upload)."""
+    from loaders.code_lists import CLI, first_column
 
     try:
-        if path.suffix.lower() == ".xlsx":
-            from openpyxl import load_workbook
-
-            book = load_workbook(path, read_only=True, data_only=True)
-            cells = [row[0] for row in book.worksheets[0].iter_rows(values_only=True) if row]
-            book.close()
-            values = ["" if c is None else str(c) for c in cells]
-        else:
-            data = path.read_bytes()
-            text = next((data.decode(e) for e in ("utf-8-sig", "gb18030") if _decodes(data, e)),
-                        None)
-            if text is None:
-                raise CreditGraphError(f"{path}: unknown encoding (neither UTF-8 nor GB18030)")
-            values = [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
+        raw = path.read_bytes()
     except OSError as exc:
         raise CreditGraphError(f"{path}: cannot read: {exc.strerror}") from None
-    except CreditGraphError:
-        raise
-    except Exception as exc:  # a broken workbook
-        raise CreditGraphError(f"{path}: not a readable file ({exc})") from None
-    values = [v.strip() for v in values if v.strip()]
-    if values and classify(values[0]).kind == "unknown":
-        values = values[1:]
-    return values
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
+    return first_column(str(path), raw, **CLI)

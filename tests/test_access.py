@@ -675,7 +675,7 @@ def xlsx(rows: list[object]) -> bytes:
 
 
 def test_uploads_are_capped_in_size_and_rows():
-    from dashboard.uploads import UploadError, first_column
+    from loaders.code_lists import UploadError, first_column
 
     assert first_column("b.xlsx", xlsx(["统一社会信用代码", "91330108577822332C", None, WANG])) == [
         "91330108577822332C", WANG]
@@ -689,10 +689,38 @@ def test_uploads_are_capped_in_size_and_rows():
         first_column("b.xlsx", b"PK\x03\x04 not really")
 
 
+def test_one_reader_for_every_code_list_in_every_format(tmp_path):
+    """The dashboard's upload, the CLI's --bidders / --file and the case bag's ID map read a
+    list one way: UTF-8 or GB18030 CSV, XLSX or text, a header skipped, blank rows ignored."""
+    from casefile.export import read_id_map
+    from cli.query_commands import read_codes
+    from graph.errors import CreditGraphError
+    from loaders.code_lists import first_column
+
+    codes = ["91330108577822332C", WANG]
+    files = {"utf8.csv": ("证件号码\n" + "\n\n".join(codes) + "\n").encode("utf-8-sig"),
+             "gbk.csv": ("证件号码,备注\n" + ",甲\n".join(codes) + ",乙\n").encode("gb18030"),
+             "list.txt": ("\n".join(codes) + "\n").encode(),
+             "book.xlsx": xlsx(["统一社会信用代码", *codes])}
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+        assert first_column(name, raw) == codes, name
+        assert read_codes(tmp_path / name) == codes, name
+    ids = tmp_path / "ids.csv"
+    ids.write_bytes(f"身份证号\n{WANG}\n".encode("gb18030"))  # the old reader's UTF-8 only
+    assert list(read_id_map(ids, b"k" * 32).values()) == [WANG]
+    ids.write_bytes(f"身份证号\n{WANG}\n\n91330108577822332C\n".encode("gb18030"))
+    with pytest.raises(CreditGraphError, match=r"ids\.csv: line 4: not a valid resident ID"):
+        read_id_map(ids, b"k" * 32)
+    (tmp_path / "latin.csv").write_bytes("Müller\n".encode("utf-16"))
+    with pytest.raises(CreditGraphError, match=r"latin\.csv: unknown encoding"):
+        read_codes(tmp_path / "latin.csv")
+
+
 def test_an_xlsx_that_unpacks_too_large_is_refused_before_parsing():
     """openpyxl's read-only mode still loads every shared string: a small upload whose
     sharedStrings.xml unpacks to 24 MiB is refused from the zip directory alone."""
-    from dashboard.uploads import MAX_UPLOAD_BYTES, UploadError, first_column
+    from loaders.code_lists import MAX_UPLOAD_BYTES, UploadError, first_column
 
     book = xlsx(["统一社会信用代码", "91330108577822332C"])
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -721,7 +749,7 @@ def test_an_xlsx_that_unpacks_too_large_is_refused_before_parsing():
 
 
 def test_blank_rows_count_against_the_row_cap():
-    from dashboard.uploads import UploadError, first_column
+    from loaders.code_lists import UploadError, first_column
 
     book = openpyxl.Workbook()
     book.active["A1"] = "91330108577822332C"

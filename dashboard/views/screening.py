@@ -12,8 +12,8 @@ import streamlit as st
 from dashboard.auth import me
 from dashboard.data import as_of, audited, guarded, id_lookups, id_numbers, screened
 from dashboard.i18n import t
-from dashboard.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, first_column
 from dashboard.widgets import md, table
+from loaders.code_lists import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, first_column
 from queries.screening import ScreeningError, check_id_cap
 
 VIEWER_MAX_IDS = 20
