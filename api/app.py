@@ -13,7 +13,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.config import ApiSettings
 from api.middleware import BodyLimit, audited
 from api.models import MAX_BATCH, MAX_CODE
 from api.records import CheckStoreError
@@ -22,6 +21,7 @@ from api.security import RateLimiter
 from graph.divisions import known
 from graph.errors import CreditGraphError, SettingsError, StoreError
 from graph.identifiers import mask_digit_runs
+from graph.settings import ApiSettings
 from graph.shared_reader import SharedReader
 from propagation.rules import load_rules
 from publication.windows import PeriodsError, load_periods

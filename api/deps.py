@@ -12,10 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.config import ApiSettings
 from api.security import caller, investigator
 from graph.api_keys import ApiKey
-from graph.settings import Settings
+from graph.settings import ApiSettings, Settings
 from graph.store import GraphStore
 
 

@@ -12,7 +12,7 @@ from cli.app import app, handles_errors, settings_of
 from cli.output import console
 from graph.api_keys import keys_file
 from graph.errors import CreditGraphError
-from graph.settings import child_environment
+from graph.settings import ApiSettings, child_environment
 
 
 @app.command()
@@ -32,7 +32,6 @@ def serve(
     off: a URL may hold what callers must not send in one, and every call is in the audit log
     instead. Store, key, audit and check paths are handed on as absolute paths."""
     from api.app import create_app
-    from api.config import ApiSettings
 
     settings = settings_of(ctx)
     api = ApiSettings.from_env()  # a malformed setting stops here, in one line

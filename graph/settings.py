@@ -266,15 +266,18 @@ def store_wait_seconds(environ: Mapping[str, str] | None = None) -> int:
 
 
 @dataclass(frozen=True)
-class ApiLimits:
-    """The credit-check API's bounds and where its answers are kept (docs/api.md)."""
+class ApiSettings:
+    """The credit-check API's bounds and where its answers are kept (docs/api.md), read once
+    at the service's start: a malformed value stops it with one line naming the variable,
+    never a quiet default."""
     rate_per_minute: int = 600     # requests a key may make a minute, on average
     burst: int = 60                # requests a key may make at once (bucket size)
     max_body: int = 256 * 1024     # bytes in a request body (1,000 codes fit ten times over)
+    max_batch: int = 1000          # subjects in one POST /v1/checks
     checks_dir: Path = DEFAULT_CHECKS_DIR
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiLimits:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
         env = _env(environ)
         return cls(rate_per_minute=whole_number(env, "CREDITGRAPH_API_RATE", 600),
                    burst=whole_number(env, "CREDITGRAPH_API_BURST", 60),

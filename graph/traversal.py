@@ -339,16 +339,13 @@ class Neo4jDialect(Dialect):
             return None
         kinds, key = _alternatives(schema, types), _key(schema, origin_label)
         touched = sorted(_labels_touched(schema, types))
-
-        node = self._node_map
-
         return (f"UNWIND $keys AS origin MATCH (s:{quote_label(schema, origin_label)} "
                 f"{{{key}: origin}})-[r1:{kinds}]-(a) WHERE {valid_on('r1')} AND a <> s "
                 f"WITH a, collect(DISTINCT origin) AS origins "
                 f"CALL (a) {{ MATCH (a)-[r2:{kinds}]-(b) WHERE {valid_on('r2')} "
                 f"AND ({self._end_filter(schema, end_labels, 'b', ends)}) "
-                f"RETURN collect(DISTINCT {node(schema, 'b', end_labels)}) AS ends }} "
-                f"RETURN {node(schema, 'a', touched)} AS node, origins, "
+                f"RETURN collect(DISTINCT {self._node_map(schema, 'b', end_labels)}) AS ends }} "
+                f"RETURN {self._node_map(schema, 'a', touched)} AS node, origins, "
                 f"({self._end_filter(schema, end_labels, 'a', ends)}) AS is_end, ends")
 
     def index_hint(self, schema: Schema, var: str, name: str, prop: str) -> str:

@@ -80,10 +80,10 @@ def test_places_and_limits_follow_the_environment_they_are_given(tmp_path):
     assert places.audit_head_file({}) is None  # beside the log
     assert places.acting_user(env) == "inv1" and places.acting_user({}) is None
     assert places.store_wait_seconds(env) == 0 and places.store_wait_seconds({}) == 30
-    assert places.ApiLimits.from_env(env).rate_per_minute == 5
+    assert places.ApiSettings.from_env(env).rate_per_minute == 5
     assert places.alert_rules_file(env) == Path.cwd() / "mine.yaml"
     assert places.alert_rules_file({}) is None and places.publication_rules_file({}) is None
     with pytest.raises(SettingsError, match="CREDITGRAPH_STORE_WAIT must be a whole number"):
         places.store_wait_seconds({"CREDITGRAPH_STORE_WAIT": "soon"})
     with pytest.raises(SettingsError, match="CREDITGRAPH_API_MAX_BODY must be at least 1024"):
-        places.ApiLimits.from_env({"CREDITGRAPH_API_MAX_BODY": "10"})
+        places.ApiSettings.from_env({"CREDITGRAPH_API_MAX_BODY": "10"})
