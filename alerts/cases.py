@@ -7,7 +7,7 @@ case's history with the evidence added and gone. The same evidence found again c
 evidence all gone, or back to what was raised before, is recorded in the history without an
 alert. The alert node is written last: a run killed half-way is finished by the next one.
 
-People act on cases by role (graph/users.py): viewers see nothing of cases; investigators list
+People act on cases by role (access/users.py): viewers see nothing of cases; investigators list
 and read them, comment, and move the cases assigned to them from open to in progress;
 supervisors (and admins) also assign, confirm, dismiss and reopen. Every change is written to
 the case's history and to the audit log."""
@@ -23,20 +23,20 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from alerts.evaluate import Evaluation, Hit, Watched
-from alerts.rules import AlertRules
-from graph import audit
-from graph.documents import mask_personal_text
-from graph.errors import CreditGraphError
-from graph.store import GraphStore, Merge
-from graph.users import User
-from queries.library import run
+from creditgraph.access import audit
+from creditgraph.access.users import User
+from creditgraph.alerts.evaluate import Evaluation, Hit, Watched
+from creditgraph.alerts.rules import AlertRules
+from creditgraph.graph.documents import mask_personal_text
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore, Merge
+from creditgraph.queries.library import run
 
 STATUSES = ("open", "in_progress", "confirmed", "dismissed")
 STATUS_WORDS = {"open": "待处理", "in_progress": "处理中", "confirmed": "已确认",
                 "dismissed": "已排除"}
 SYSTEM = "system"
-SUPERVISOR_ONLY = ("civil_servant_finding",)  # civil-servant material (graph/users.py)
+SUPERVISOR_ONLY = ("civil_servant_finding",)  # civil-servant material (access/users.py)
 MAX_COMMENT = 2000
 CASE_CHUNK = 5000  # case ids a query reads at once
 

@@ -19,11 +19,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from graph.cypher import quote_label, quote_property, quote_rel_type
-from graph.schema import Schema
-from graph.store import GraphStore
-from graph.traversal import nearest_to_any
-from queries.audits import publication_outcome
+from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
+from creditgraph.graph.schema import Schema
+from creditgraph.graph.store import GraphStore
+from creditgraph.graph.traversal import nearest_to_any
+from creditgraph.queries.audits import publication_outcome
 
 SUBJECT_LABELS = ("Enterprise", "Person", "OverseasEntity")
 # record -[type]-> subject: records whose writing or dates change what a rule sees of a subject

@@ -15,27 +15,22 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from threading import Lock
 
-from alerts.changes import Changes, department_key, distances
-from alerts.rules import AlertRule, AlertRules
-from graph.store import GraphStore
-from graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
-from propagation.rules import RuleSet, load_rules
-from queries import audits, clusters
-from queries.audits import publication_outcome
-from queries.civil_servants import findings
-from queries.library import cypher_file, run
-from queries.linked import (
-    CONTROL_RELATIONS,
-    entries_by_kind,
-    linked_rows_many,
-    listed_subjects,
-    node_id,
-    split_id,
-)
-from queries.subject_reads import BATCH as PARTY_BATCH
-from queries.subject_reads import penalties
-from queries.subject_reads import sanctions as subject_sanctions_of
-from queries.subjects import Subject
+from creditgraph.alerts.changes import Changes, department_key, distances
+from creditgraph.alerts.rules import AlertRule, AlertRules
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore
+from creditgraph.graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
+from creditgraph.propagation.rules import RuleSet, load_rules
+from creditgraph.queries import audits, clusters
+from creditgraph.queries.audits import publication_outcome
+from creditgraph.queries.civil_servants import findings
+from creditgraph.queries.library import cypher_file, run
+from creditgraph.queries.linked import entries_by_kind, linked_rows_many, listed_subjects
+from creditgraph.queries.network import node_id, split_id
+from creditgraph.queries.subject_reads import BATCH as PARTY_BATCH
+from creditgraph.queries.subject_reads import penalties
+from creditgraph.queries.subject_reads import sanctions as subject_sanctions_of
+from creditgraph.queries.subjects import Subject
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from graph import audit
-from graph.users import User
+from creditgraph.access import audit
+from creditgraph.access.users import User
 
 ATTEMPTS = 3
 PAUSE = 0.5  # seconds before the second attempt; doubled before each later one

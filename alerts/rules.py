@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from graph.errors import CreditGraphError
-from graph.settings import alert_rules_file
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.settings import alert_rules_file
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "rules.yaml"
 KINDS = ("near_black", "own_record", "commitment_breach", "red_black_conflict",

@@ -18,21 +18,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alerts import cases as case_store
-from alerts.changes import changes_since
-from alerts.evaluate import evaluate
-from alerts.notify import notify, owners_by_subject
-from alerts.rules import AlertRules, load_alert_rules
-from alerts.watches import watches_to_evaluate
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.gc_pause import collection_paused
-from graph.store import GraphStore
-from graph.users import load_users
-from graph.write_lock import write_lock
-from propagation.rules import RuleSet, load_rules
-from queries.library import run
-from queries.linked import split_id
+from creditgraph.access import audit
+from creditgraph.access.users import load_users
+from creditgraph.alerts import cases as case_store
+from creditgraph.alerts.changes import changes_since
+from creditgraph.alerts.evaluate import evaluate
+from creditgraph.alerts.notify import notify, owners_by_subject
+from creditgraph.alerts.rules import AlertRules, load_alert_rules
+from creditgraph.alerts.watches import watches_to_evaluate
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.gc_pause import collection_paused
+from creditgraph.graph.store import GraphStore
+from creditgraph.graph.write_lock import write_lock
+from creditgraph.propagation.rules import RuleSet, load_rules
+from creditgraph.queries.library import run
+from creditgraph.queries.network import split_id
 
 
 @dataclass

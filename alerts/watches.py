@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from alerts.cases import require
-from alerts.rules import load_alert_rules
-from graph import audit
-from graph.documents import mask_personal_text
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from graph.users import User
-from queries.library import cypher_file, run
-from queries.subjects import Subject
+from creditgraph.access import audit
+from creditgraph.access.users import User
+from creditgraph.alerts.cases import require
+from creditgraph.alerts.rules import load_alert_rules
+from creditgraph.graph.documents import mask_personal_text
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.library import cypher_file, run
+from creditgraph.queries.subjects import Subject
 
 MAX_HOPS = 4
 MAX_NOTE = 500

@@ -13,20 +13,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.middleware import BodyLimit, audited
-from api.models import MAX_BATCH, MAX_CODE
-from api.records import CheckStoreError
-from api.routers import checks, health, lists, subjects
-from api.security import RateLimiter
-from graph.divisions import known
-from graph.errors import CreditGraphError, SettingsError, StoreError
-from graph.identifiers import mask_digit_runs
-from graph.settings import ApiSettings
-from graph.shared_reader import SharedReader
-from propagation.rules import load_rules
-from publication.windows import PeriodsError, load_periods
-from queries.checks import check_measures, load_purposes, shown_code
-from queries.subjects import UnknownSubject
+from creditgraph.api.middleware import BodyLimit, audited
+from creditgraph.api.models import MAX_BATCH, MAX_CODE
+from creditgraph.api.records import CheckStoreError
+from creditgraph.api.routers import checks, health, lists, subjects
+from creditgraph.api.security import RateLimiter
+from creditgraph.graph.divisions import known
+from creditgraph.graph.errors import CreditGraphError, SettingsError, StoreError
+from creditgraph.graph.identifiers import mask_digit_runs
+from creditgraph.graph.settings import ApiSettings
+from creditgraph.graph.shared_reader import SharedReader
+from creditgraph.propagation.rules import load_rules
+from creditgraph.publication.windows import PeriodsError, load_periods
+from creditgraph.queries.checks import check_measures, load_purposes, shown_code
+from creditgraph.queries.subjects import UnknownSubject
 
 UNAVAILABLE = (StoreError, SettingsError, CheckStoreError, PeriodsError)
 
@@ -65,7 +65,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.stores = stores
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
-    app.state.incentive_measures = tuple(rules.incentives.measures)
+    app.state.incentive_measures = tuple(rules.incentives.measures if rules.incentives else ())
     for router in (health.router, subjects.router, checks.router, lists.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body)

@@ -12,10 +12,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.security import caller, investigator
-from graph.api_keys import ApiKey
-from graph.settings import ApiSettings, Settings
-from graph.store import GraphStore
+from creditgraph.access.api_keys import ApiKey
+from creditgraph.api.security import caller, investigator
+from creditgraph.graph.settings import ApiSettings, Settings
+from creditgraph.graph.store import GraphStore
 
 
 def store(request: Request) -> Iterator[GraphStore]:

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from graph.documents import ALIASES, DOCUMENT_TYPES, NAMES
+from creditgraph.graph.documents import ALIASES, DOCUMENT_TYPES, NAMES
 
 MAX_BATCH = 1000
 MAX_CODE = 100
 # 证件类型: the national standard's names, the names registries also write, and the codes
 # (graph/documents.py)
-DocTypeName = Literal.__getitem__(  # type: ignore[attr-defined]
-    (*NAMES.values(), *ALIASES, *DOCUMENT_TYPES))
+if TYPE_CHECKING:  # a type checker sees text; pydantic the names and codes themselves
+    DocTypeName = str
+else:
+    DocTypeName = Literal[(*NAMES.values(), *ALIASES, *DOCUMENT_TYPES)]
 Purpose = Literal["procurement", "bond", "subsidy", "tender", "license", "appointment"]
 Verdict = Literal["pass", "restricted", "review"]
 
@@ -53,7 +55,8 @@ class Error(Model):
     detail: str | list[Problem]
 
 
-ERRORS = {status: {"model": Error, "description": text} for status, text in {
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Error, "description": text} for status, text in {
     400: "the body cannot be read as text (not UTF-8)", 401: "no valid API key in X-API-Key",
     403: "the key may not use this endpoint or purpose",
     404: "no subject with this code, or no stored check with this id",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.api_keys import ApiKey
-from graph.documents import mask_personal_text
-from publication.public_record import FREE_TEXT
+from creditgraph.access.api_keys import ApiKey
+from creditgraph.graph.documents import mask_personal_text
+from creditgraph.publication.public_record import FREE_TEXT
 
 
 def sees_names(key: ApiKey) -> bool:

@@ -16,8 +16,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from graph.errors import CreditGraphError
-from graph.files import write_private
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.files import write_private
 
 CHECK_ID = re.compile(r"^[0-9a-f]{32}$")
 

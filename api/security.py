@@ -1,4 +1,4 @@
-"""Who is calling: the API key in ``X-API-Key`` (graph/api_keys.py), its role and purposes,
+"""Who is calling: the API key in ``X-API-Key`` (access/api_keys.py), its role and purposes,
 and its rate. Fails closed: no key store, an unreadable one, or no ID key to check hashes with
 means no valid key (401), never an open door."""
 
@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
 
-from graph.api_keys import ApiKey, ApiKeyError, authenticate
-from graph.errors import SettingsError
-from graph.settings import Settings
+from creditgraph.access.api_keys import ApiKey, ApiKeyError, authenticate
+from creditgraph.graph.errors import SettingsError
+from creditgraph.graph.settings import Settings
 
 HEADER = APIKeyHeader(name="X-API-Key", auto_error=False,
                       description="the key `creditgraph api-keys add` printed")

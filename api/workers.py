@@ -28,7 +28,7 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
-from graph.errors import CreditGraphError
+from creditgraph.graph.errors import CreditGraphError
 
 GRACE_S = 10  # uvicorn's graceful shutdown: calls in flight may finish
 BACKLOG = 2048
@@ -81,7 +81,7 @@ def _worker(sock: socket.socket, supervisor: int) -> None:
         return  # the supervisor died before the signal was asked for
     import uvicorn  # in the worker: the app is built there, once per worker
 
-    config = uvicorn.Config("api.app:create_app", factory=True, access_log=False,
+    config = uvicorn.Config("creditgraph.api.app:create_app", factory=True, access_log=False,
                             timeout_graceful_shutdown=GRACE_S)
     uvicorn.Server(config).run(sockets=[sock])
 

@@ -17,16 +17,16 @@ import random
 import statistics
 import time
 
-from alerts import cases as case_store
-from alerts.evaluate import Watched, evaluate
-from alerts.rules import load_alert_rules
-from alerts.service import AlertRun, run_alerts
-from graph import cypher
-from graph.store import GraphStore
-from propagation.rules import load_rules
-from propagation.service import propagate
-from queries.linked import linked_rows
-from queries.subjects import Subject
+from creditgraph.alerts import cases as case_store
+from creditgraph.alerts.evaluate import Watched, evaluate
+from creditgraph.alerts.rules import load_alert_rules
+from creditgraph.alerts.service import AlertRun, run_alerts
+from creditgraph.graph import cypher
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.queries.linked import linked_rows
+from creditgraph.queries.subjects import Subject
 
 AS_OF = dt.date(2026, 11, 1)
 NEW_ENTRIES = 1000  # the incremental load at a million enterprises: 1 in 1,000

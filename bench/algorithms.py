@@ -16,7 +16,7 @@ import resource
 import time
 from collections.abc import Callable
 
-from queries.risk import DAMPING, TOLERANCE
+from creditgraph.queries.risk import DAMPING, TOLERANCE
 
 TOP = 20
 

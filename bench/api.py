@@ -30,9 +30,9 @@ from typing import Any
 import httpx
 
 from bench.queries import AS_OF, SECRET, p95, prepare
-from graph.store import GraphStore
-from propagation.rules import load_rules
-from propagation.service import propagate
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
 
 CLIENTS = 32
 SECONDS = 20.0

@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 from bench import dashboard, propagation, queries
-from graph.settings import Settings
-from graph.store import open_store
-from queries.risk import risk_rank
-from seed.generator import generate
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
+from creditgraph.queries.risk import risk_rank
+from creditgraph.seed.generator import generate
 
 SECRET = queries.SECRET
 

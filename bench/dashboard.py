@@ -15,14 +15,14 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graph.settings import Settings
-from graph.store import open_store
-from loaders.bulk import writer_for
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from propagation.rules import load_rules
-from propagation.service import propagate
-from seed.generator import generate
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
+from creditgraph.loaders.bulk import writer_for
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.seed.generator import generate
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 SECRET = "bench-secret-key-0123456789"

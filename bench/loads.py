@@ -13,14 +13,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph import cypher
-from graph.divisions import hangzhou_2016
-from graph.identifiers import org_code_check_char, resident_id_check_char, uscc_check_char
-from graph.store import GraphStore
-from loaders.bulk import BulkWriter
-from loaders.pipeline import LoadOptions, load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
+from creditgraph.graph import cypher
+from creditgraph.graph.divisions import hangzhou_2016
+from creditgraph.graph.identifiers import (
+    org_code_check_char,
+    resident_id_check_char,
+    uscc_check_char,
+)
+from creditgraph.graph.store import GraphStore
+from creditgraph.loaders.bulk import BulkWriter
+from creditgraph.loaders.pipeline import LoadOptions, load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
 
 SECRET = b"bench-secret-key-0123456789"
 DIVISIONS = sorted(hangzhou_2016())
@@ -169,7 +173,7 @@ def offline(store: GraphStore, directory: Path, out: Path) -> tuple[float, float
     """The offline first-load path: export the import files, then run neo4j-admin import
     (Neo4j's own tool from the test server's jars). Returns export and import seconds and the
     relationship rows imported."""
-    from loaders.neo4j_import import ImportCsvWriter
+    from creditgraph.loaders.neo4j_import import ImportCsvWriter
     from tests.neo4j_server import launcher
 
     writer = ImportCsvWriter(store.schema, out)

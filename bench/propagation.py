@@ -12,11 +12,11 @@ import random
 import statistics
 import time
 
-from graph.store import GraphStore
-from propagation.engine import compute
-from propagation.rules import load_rules
-from propagation.service import _entries, propagate
-from queries.library import run as run_query
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.engine import compute
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import _entries, propagate
+from creditgraph.queries.library import run as run_query
 
 AS_OF = dt.date(2026, 11, 1)
 LISTED_SHARE = 0.01

@@ -12,19 +12,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.store import GraphStore
-from loaders.bulk import writer_for
-from loaders.pipeline import LoadOptions, load_directory
-from loaders.spec import load_spec
-from queries.library import run as run_query
-from queries.linked import (
+from creditgraph.graph.store import GraphStore
+from creditgraph.loaders.bulk import writer_for
+from creditgraph.loaders.pipeline import LoadOptions, load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.queries.library import run as run_query
+from creditgraph.queries.linked import (
     linked_dishonesty,
     linked_dishonesty_level_by_level,
     linked_dishonesty_scan,
 )
-from queries.ownership import ownership
-from queries.subjects import Subject
-from seed.generator import generate
+from creditgraph.queries.ownership import ownership
+from creditgraph.queries.subjects import Subject
+from creditgraph.seed.generator import generate
 
 SECRET = b"bench-secret-key-0123456789"
 AS_OF = dt.date(2026, 11, 1)

@@ -40,9 +40,9 @@ from bench import (
     seed_gen,
     store_writes,
 )
-from graph import audit
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from creditgraph.access import audit
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, open_store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 console = Console(width=120)

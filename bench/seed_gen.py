@@ -27,7 +27,7 @@ def run(enterprises: int) -> dict:
     with tempfile.TemporaryDirectory() as directory:
         out = Path(directory) / "seed"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cli.main", "seed", "--enterprises",
+        subprocess.run([sys.executable, "-m", "creditgraph.cli.main", "seed", "--enterprises",
                         str(enterprises), "--out", str(out), "--format", "json"],
                        check=True, capture_output=True)
         seconds = time.perf_counter() - start

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph import cypher
-from graph.store import GraphStore
+from creditgraph.graph import cypher
+from creditgraph.graph.store import GraphStore
 
 
 @dataclass(frozen=True)

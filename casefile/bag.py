@@ -18,9 +18,9 @@ from typing import Any
 
 import bagit
 
-from casefile import network, pdf, render
-from casefile.collect import Case
-from graph.errors import CreditGraphError
+from creditgraph.casefile import network, pdf, render
+from creditgraph.casefile.collect import Case
+from creditgraph.graph.errors import CreditGraphError
 
 SCHEMA_FILE = Path(__file__).with_name("evidence.schema.json")
 

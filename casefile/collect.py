@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.store import GraphStore
-from propagation.sanctions import subject_sanctions
-from publication.public_record import penalties_with_windows
-from queries import civil_servants, linked, ownership, profile
-from queries.linked import CONTROL_RELATIONS, node_id, split_id
-from queries.subjects import Subject
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.sanctions import subject_sanctions
+from creditgraph.publication.public_record import penalties_with_windows
+from creditgraph.queries import civil_servants, linked, network, ownership, profile
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.network import node_id, split_id
+from creditgraph.queries.subjects import Subject
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
@@ -109,7 +111,7 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
         mine = {"subject_id": subject.node_id, "subject_name": subject.name}
         case.list_entries += records(file["entries"], **mine)
         case.penalties += records(pd.DataFrame(penalties_with_windows(  # kept, marked
-            file["penalties"].to_dict("records"), as_of)), **mine)
+            frame_rows(file["penalties"]), as_of)), **mine)
         case.licenses += records(file["licenses"], **mine)
         case.commitments += records(file["commitments"], **mine)
         case.sanctions += records(subject_sanctions(store, subject, as_of), **mine)
@@ -183,7 +185,7 @@ def _servant(store: GraphStore, subject: Subject, as_of: dt.date, case: Case,
 
 
 def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
-    reached, names = linked.search(store, [s.node_id for s in subjects], case.hops,
+    reached, names = network.search(store, [s.node_id for s in subjects], case.hops,
                                    CONTROL_RELATIONS, case.as_of)
     nodes = sorted(reached, key=lambda n: (reached[n].hops, n))
     if len(nodes) > MAX_NODES:
@@ -195,9 +197,9 @@ def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
     black = set(linked.entries_in_force(store, kept, "black", case.as_of))
     red = set(linked.entries_in_force(store, kept, "red", case.as_of))
     sanctioned = {r["subject_id"] for r in case.sanctions}
-    details = linked.node_details(store, kept)
+    details = network.node_details(store, kept)
     edges = {}
-    for _, _, _, edge in linked.expand(store, sorted(kept), CONTROL_RELATIONS, case.as_of):
+    for _, _, _, edge in network.expand(store, sorted(kept), CONTROL_RELATIONS, case.as_of):
         if edge.source in kept and edge.target in kept:
             edges[(edge.source, edge.target, edge.type)] = edge
     case.nodes = [plain({"id": n, "label": split_id(n)[0], "name": names.get(n, ""),

@@ -13,13 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from casefile.bag import write_bag
-from casefile.collect import Case, collect
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.identifiers import classify, person_key
-from graph.store import GraphStore
-from queries.subjects import Subject
+from creditgraph.access import audit
+from creditgraph.casefile.bag import write_bag
+from creditgraph.casefile.collect import Case, collect
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.identifiers import classify, person_key
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.subjects import Subject
 
 CASE_NO = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff〔〕()（）_.\-]{1,64}$")
 
@@ -49,7 +49,7 @@ def read_id_map(path: Path, secret: bytes) -> dict[str, str]:
     """Resident ID numbers the user holds (first column of a CSV, XLSX or text file, read as
     every code list is: loaders/code_lists.py), keyed the way the graph keys persons; rows that
     are not valid ID numbers are errors naming the line."""
-    from loaders.code_lists import CLI, first_column_lines
+    from creditgraph.loaders.code_lists import CLI, first_column_lines
 
     try:
         raw = path.read_bytes()

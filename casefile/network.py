@@ -8,7 +8,7 @@ from html import escape
 
 import networkx as nx
 
-from casefile.collect import Case
+from creditgraph.casefile.collect import Case
 
 WIDTH, HEIGHT, MARGIN = 900, 640, 60
 COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "subject": "#1565c0",

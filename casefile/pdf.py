@@ -18,9 +18,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from casefile import network
-from casefile.collect import Case
-from casefile.render import COLUMNS, SECTION_TITLES, _text, has_ownership, subject_heading
+from creditgraph.casefile import network
+from creditgraph.casefile.collect import Case
+from creditgraph.casefile.render import (
+    COLUMNS,
+    SECTION_TITLES,
+    _text,
+    has_ownership,
+    subject_heading,
+)
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -70,8 +76,9 @@ def _drawing(case: Case) -> Drawing:
         radius = 4 if node["case_subject"] else 3
         fill = colors.HexColor(network.COLOURS[network.state(node)])
         if node["label"] == "OverseasEntity":  # a square, as in the SVG
-            drawing.add(Rect(x - radius, y - radius, 2 * radius, 2 * radius, fillColor=fill,
-                             strokeColor=None))
+            square = Rect(x - radius, y - radius, 2 * radius, 2 * radius)
+            square.fillColor, square.strokeColor = fill, None
+            drawing.add(square)
         else:
             drawing.add(Circle(x, y, radius, fillColor=fill, strokeColor=None))
         drawing.add(String(x + 5, y - 2, node["name"] or "", fontName=FONT, fontSize=5))

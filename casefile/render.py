@@ -10,10 +10,10 @@ import zipfile
 from html import escape
 from typing import Any
 
-from casefile import network
-from casefile.collect import Case
-from publication.spreadsheet import safe_cell
-from queries.ownership import OWNED_BY
+from creditgraph.casefile import network
+from creditgraph.casefile.collect import Case
+from creditgraph.publication.spreadsheet import safe_cell
+from creditgraph.queries.ownership import OWNED_BY
 
 SHEETS = ("subjects", "relations", "list_entries", "penalties", "licenses", "sanctions", "paths",
           "linked_dishonesty", "ownership", "civil_servant", "nodes", "commitments")

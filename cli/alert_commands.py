@@ -10,18 +10,19 @@ from typing import Annotated
 
 import typer
 
-from alerts import cases as case_store
-from alerts.rules import load_alert_rules
-from alerts.service import run_alerts
-from alerts.watches import add_watches, remove_watches, watches_for
-from cli.alert_output import print_alert_run
-from cli.app import FormatOption, app, handles_errors, open_from
-from cli.output import OutputFormat, console, print_json, print_record, print_rows
-from cli.query_commands import AsOf, _date, _secret, read_codes, timestamp
-from graph import audit, settings
-from graph.errors import CreditGraphError
-from graph.users import User, load_users
-from queries.subjects import resolve
+from creditgraph.access import audit
+from creditgraph.access.users import User, load_users
+from creditgraph.alerts import cases as case_store
+from creditgraph.alerts.rules import load_alert_rules
+from creditgraph.alerts.service import run_alerts
+from creditgraph.alerts.watches import add_watches, remove_watches, watches_for
+from creditgraph.cli.alert_output import print_alert_run
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from
+from creditgraph.cli.output import OutputFormat, console, print_json, print_record, print_rows
+from creditgraph.cli.query_commands import AsOf, _date, _secret, read_codes, timestamp
+from creditgraph.graph import settings
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.queries.subjects import resolve
 
 watch = typer.Typer(help="Watches (关注): subjects whose changes raise alerts, each with the "
                          "investigator who owns it.", no_args_is_help=True)

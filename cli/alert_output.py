@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from alerts.service import AlertRun, run_alerts
-from cli.output import OutputFormat, error_console, print_json, print_record
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from propagation.rules import RuleSet
+from creditgraph.access import audit
+from creditgraph.alerts.service import AlertRun, run_alerts
+from creditgraph.cli.output import OutputFormat, error_console, print_json, print_record
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.rules import RuleSet
 
 ALERTS_FAILED = 4  # exit code: the write stands, its alert run did not finish
 

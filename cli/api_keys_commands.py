@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors, settings_of
-from cli.output import OutputFormat, console, print_rows
-from graph import audit
-from graph.api_keys import ROLES, add_key, keys_file, load_keys, revoke_key
-from graph.errors import CreditGraphError
-from queries.checks import load_purposes
+from creditgraph.access import audit
+from creditgraph.access.api_keys import ROLES, add_key, keys_file, load_keys, revoke_key
+from creditgraph.cli.app import FormatOption, app, handles_errors, settings_of
+from creditgraph.cli.output import OutputFormat, console, print_rows
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.queries.checks import load_purposes
 
 keys_app = typer.Typer(help="API keys of calling systems (" + ", ".join(ROLES) + "), kept in "
                             "CREDITGRAPH_API_KEYS (default data/api-keys.json) as keyed hashes; "

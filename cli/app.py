@@ -9,10 +9,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from cli.output import OutputFormat, fail
-from graph.errors import CreditGraphError
-from graph.settings import BACKENDS, Settings
-from graph.store import GraphStore, open_store
+from creditgraph.cli.output import OutputFormat, fail
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.settings import BACKENDS, Settings
+from creditgraph.graph.store import GraphStore, open_store
 
 app = typer.Typer(
     name="creditgraph",

@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors, open_from, settings_of
-from cli.output import OutputFormat, console, print_json, print_rows
-from cli.query_commands import AsOf, _date, _secret
-from graph import audit
-from graph.errors import CreditGraphError
-from queries.subjects import resolve
+from creditgraph.access import audit
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from creditgraph.cli.output import OutputFormat, console, print_json, print_rows
+from creditgraph.cli.query_commands import AsOf, _date, _secret
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.queries.subjects import resolve
 
 
 @app.command("export-case")
@@ -47,7 +47,7 @@ def export_case_command(
     evidence.json / evidence.xlsx / network.graphml for machines, SHA-256 manifests; the export
     is written to the audit log. Civil-servant findings only with --include-civil-servant."""
     # here, not above: the PDF and graph libraries would slow every other command's start
-    from casefile.export import check_case_no, export_case, read_id_map
+    from creditgraph.casefile.export import check_case_no, export_case, read_id_map
 
     if case_no is not None:
         check_case_no(case_no)
@@ -78,7 +78,7 @@ def verify_case_command(
 ) -> None:
     """Check a case bag: every file against its SHA-256 manifest. Exit 1 naming each changed,
     missing or added file."""
-    from casefile.bag import verify_bag
+    from creditgraph.casefile.bag import verify_bag
 
     problems = verify_bag(path)
     if fmt is OutputFormat.json:

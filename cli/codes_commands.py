@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors
-from cli.output import OutputFormat, print_rows
-from graph.documents import NAMES, UnknownDocumentType, document_type, identify
-from graph.errors import CreditGraphError
+from creditgraph.cli.app import FormatOption, app, handles_errors
+from creditgraph.cli.output import OutputFormat, print_rows
+from creditgraph.graph.documents import NAMES, UnknownDocumentType, document_type, identify
+from creditgraph.graph.errors import CreditGraphError
 
 codes = typer.Typer(help="Unified social credit codes, organisation codes, registration numbers "
                          "and persons' identity document numbers.", no_args_is_help=True)

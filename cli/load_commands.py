@@ -9,29 +9,41 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from alerts.rules import load_alert_rules
-from alerts.service import AlertRun, deliver
-from cli.alert_output import (
+from creditgraph.access import audit
+from creditgraph.alerts.rules import load_alert_rules
+from creditgraph.alerts.service import AlertRun, deliver
+from creditgraph.cli.alert_output import (
     ALERTS_FAILED,
     alerts_after_write,
     print_alert_run,
     report_alert_failure,
 )
-from cli.app import FormatOption, app, handles_errors, open_from, settings_of
-from cli.output import OutputFormat, console, error_console, print_json, print_rows
-from cli.propagation_commands import AlertsOption, print_report, run_propagation
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.schema import default_schema
-from graph.write_lock import write_lock
-from loaders.bulk import writer_for
-from loaders.neo4j_import import ImportCsvWriter
-from loaders.pipeline import DEFAULT_MAX_END_SHARE, LoadOptions, LoadReport, load_directory
-from loaders.spec import load_spec
-from loaders.writers import DryRunWriter
-from propagation.rules import load_rules
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from creditgraph.cli.output import OutputFormat, console, error_console, print_json, print_rows
+from creditgraph.cli.propagation_commands import AlertsOption, print_report, run_propagation
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.schema import default_schema
+from creditgraph.graph.write_lock import write_lock
+from creditgraph.loaders.bulk import writer_for
+from creditgraph.loaders.neo4j_import import ImportCsvWriter
+from creditgraph.loaders.pipeline import (
+    DEFAULT_MAX_END_SHARE,
+    LoadOptions,
+    LoadReport,
+    load_directory,
+)
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import DryRunWriter
+from creditgraph.propagation.rules import load_rules
 
 REPORT_COLUMNS = ["file", "kind", "rows", "loaded", "merged", "rejected", "warnings", "ended"]
 
@@ -63,7 +75,7 @@ class _Bars:
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def start(self, name: str) -> None:
         self.task = self.progress.add_task(name, total=None)

@@ -1,6 +1,6 @@
 """``creditgraph``: the command line of CreditGraph 信用图谱."""
 
-from cli import (  # noqa: F401  (importing registers the commands)
+from creditgraph.cli import (  # noqa: F401  (importing registers the commands)
     alert_commands,
     api_keys_commands,
     case_commands,
@@ -14,7 +14,7 @@ from cli import (  # noqa: F401  (importing registers the commands)
     store_commands,
     users_commands,
 )
-from cli.app import app
+from creditgraph.cli.app import app
 
 
 def main() -> None:

@@ -10,25 +10,25 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from alerts.rules import load_alert_rules
-from alerts.service import AlertRun, deliver
-from cli.alert_output import (
+from creditgraph.access import audit
+from creditgraph.alerts.rules import load_alert_rules
+from creditgraph.alerts.service import AlertRun, deliver
+from creditgraph.cli.alert_output import (
     ALERTS_FAILED,
     alerts_after_write,
     print_alert_run,
     report_alert_failure,
 )
-from cli.app import FormatOption, app, handles_errors, open_from
-from cli.output import OutputFormat, console, error_console, print_json, print_rows
-from cli.query_commands import AsOf, SubjectOption, _date, _secret, _show, timestamp
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from graph.write_lock import write_lock
-from propagation import sanctions as read_side
-from propagation.rules import Reach, load_rules
-from propagation.service import PropagationReport, propagate
-from queries.subjects import resolve
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from
+from creditgraph.cli.output import OutputFormat, console, error_console, print_json, print_rows
+from creditgraph.cli.query_commands import AsOf, SubjectOption, _date, _secret, _show, timestamp
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
+from creditgraph.graph.write_lock import write_lock
+from creditgraph.propagation import sanctions as read_side
+from creditgraph.propagation.rules import Reach, load_rules
+from creditgraph.propagation.service import PropagationReport, propagate
+from creditgraph.queries.subjects import resolve
 
 AlertsOption = Annotated[bool, typer.Option(
     help="afterwards evaluate the alert rules on what changed (creditgraph alerts run "

@@ -8,23 +8,23 @@ import datetime as dt
 import hashlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors, open_from
-from cli.output import OutputFormat, console, print_json, print_record, print_rows
-from cli.query_commands import AsOf, SubjectOption, _date, _secret
-from graph import audit
-from graph.files import write_atomic
-from publication import report as credit_report
-from publication import shuanggongshi, statistics
-from publication.lists import check_out, published_list, write
-from publication.repair import COLUMNS as REPAIR_COLUMNS
-from publication.repair import repair_check
-from publication.spreadsheet import csv_bytes
-from publication.windows import load_periods
-from queries.subjects import resolve
+from creditgraph.access import audit
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from
+from creditgraph.cli.output import OutputFormat, console, print_json, print_record, print_rows
+from creditgraph.cli.query_commands import AsOf, SubjectOption, _date, _secret
+from creditgraph.graph.files import write_atomic
+from creditgraph.publication import report as credit_report
+from creditgraph.publication import shuanggongshi, statistics
+from creditgraph.publication.lists import check_out, published_list, write
+from creditgraph.publication.repair import COLUMNS as REPAIR_COLUMNS
+from creditgraph.publication.repair import repair_check
+from creditgraph.publication.spreadsheet import csv_bytes
+from creditgraph.publication.windows import load_periods
+from creditgraph.queries.subjects import resolve
 
 publish = typer.Typer(help="Files for public release: red and black lists (红黑名单发布).",
                       no_args_is_help=True)
@@ -63,7 +63,7 @@ def lists_command(
     print_record(summary, fmt, title="名单发布 published list")
 
 
-def _recorded(action: str, summary: dict[str, object], *files: Path) -> None:
+def _recorded(action: str, summary: dict[str, Any], *files: Path) -> None:
     """The audit record of a release; without it the files are removed (nothing released
     unrecorded)."""
     try:

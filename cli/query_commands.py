@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors, open_from, settings_of
-from cli.output import OutputFormat, console, print_json, print_rows
-from graph.errors import CreditGraphError, SettingsError
-from queries import (
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from creditgraph.cli.output import OutputFormat, console, print_json, print_rows
+from creditgraph.graph.errors import CreditGraphError, SettingsError
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.queries import (
     audits,
     civil_servants,
     clusters,
@@ -22,7 +23,7 @@ from queries import (
     risk,
     screening,
 )
-from queries.subjects import resolve
+from creditgraph.queries.subjects import resolve
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
@@ -99,7 +100,7 @@ def _show(frame: pd.DataFrame, fmt: OutputFormat, title: str) -> None:
     if fmt is OutputFormat.json:
         print_json(rows)
         return
-    flat = [{k: ", ".join(map(str, v)) if isinstance(v, list) else _plain(v)
+    flat = [{str(k): ", ".join(map(str, v)) if isinstance(v, list) else _plain(v)
              for k, v in row.items()} for row in rows]
     print_rows(flat, list(frame.columns), fmt, title=title)
 
@@ -150,10 +151,10 @@ def profile_command(ctx: typer.Context, subject: SubjectOption, as_of: AsOf = No
 def linked_command(ctx: typer.Context, subject: SubjectOption, max_hops: Hops = 2,
                    relations: Annotated[str | None, typer.Option(
                        help="comma-separated relationship types to follow [default: "
-                            + ",".join(linked.CONTROL_RELATIONS) + "]")] = None,
+                            + ",".join(CONTROL_RELATIONS) + "]")] = None,
                    as_of: AsOf = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Black-listed parties linked to a subject (关联失信)."""
-    types = tuple(relations.split(",")) if relations else linked.CONTROL_RELATIONS
+    types = tuple(relations.split(",")) if relations else CONTROL_RELATIONS
     with open_from(ctx, read_only=True) as store:
         found = resolve(store, subject, _secret(ctx))
         frame = linked.linked_dishonesty(store, found, max_hops, _date(as_of), types)
@@ -227,7 +228,7 @@ def conflicts_command(ctx: typer.Context, max_hops: Hops = 2, as_of: AsOf = None
 
 
 def _relations(text: str | None) -> tuple[str, ...]:
-    return tuple(text.split(",")) if text else linked.CONTROL_RELATIONS
+    return tuple(text.split(",")) if text else CONTROL_RELATIONS
 
 
 Relations = Annotated[str | None, typer.Option(help="comma-separated relationship types to "
@@ -316,7 +317,7 @@ def risk_command(ctx: typer.Context, top: Annotated[int, typer.Option(min=1)] = 
 def read_codes(path: Path) -> list[str]:
     """Codes from the first column of a CSV / XLSX, or a text file one a line; a header row
     that is not a code is skipped (loaders/code_lists.py, as the dashboard reads an upload)."""
-    from loaders.code_lists import CLI, first_column
+    from creditgraph.loaders.code_lists import CLI, first_column
 
     try:
         raw = path.read_bytes()

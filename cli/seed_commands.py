@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors
-from cli.output import OutputFormat, console, print_json, print_rows
-from graph.errors import CreditGraphError
-from seed.generator import generate
+from creditgraph.cli.app import FormatOption, app, handles_errors
+from creditgraph.cli.output import OutputFormat, console, print_json, print_rows
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.seed.generator import generate
 
 
 @app.command()

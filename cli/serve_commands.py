@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app, handles_errors, settings_of
-from cli.output import console
-from graph.api_keys import keys_file
-from graph.errors import CreditGraphError
-from graph.settings import ApiSettings, child_environment
+from creditgraph.access.api_keys import keys_file
+from creditgraph.cli.app import app, handles_errors, settings_of
+from creditgraph.cli.output import console
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.settings import ApiSettings, child_environment
 
 
 @app.command()
@@ -31,7 +31,7 @@ def serve(
     Either way SIGTERM or Ctrl-C stops every worker and frees the port. Its access log is
     off: a URL may hold what callers must not send in one, and every call is in the audit log
     instead. Store, key, audit and check paths are handed on as absolute paths."""
-    from api.app import create_app
+    from creditgraph.api.app import create_app
 
     settings = settings_of(ctx)
     api = ApiSettings.from_env()  # a malformed setting stops here, in one line
@@ -42,7 +42,7 @@ def serve(
                                "`creditgraph api-keys add NAME --role viewer`")
     env = {**os.environ, **child_environment(settings, api.checks_dir)}
     if workers > 1:
-        from api.workers import listening_sockets, serve_workers
+        from creditgraph.api.workers import listening_sockets, serve_workers
 
         sockets = listening_sockets(address, port, workers)
     console.print(f"credit-check API on http://{address}:{port} ({settings.backend} backend, "
@@ -52,7 +52,7 @@ def serve(
     if workers > 1:  # one socket per worker, connections spread by the kernel (api/workers.py)
         os.environ.update(env)
         raise typer.Exit(serve_workers(sockets))
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+    command = [sys.executable, "-m", "uvicorn", "creditgraph.api.app:create_app", "--factory",
                "--host", address, "--port", str(port), "--no-access-log",
                "--timeout-graceful-shutdown", "10"]
     # exec, not a child process: a supervisor's signal reaches uvicorn itself, and no orphaned

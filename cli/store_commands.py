@@ -11,11 +11,11 @@ from typing import Annotated
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors, open_from, settings_of
-from cli.output import OutputFormat, console, fail, print_json, print_rows
-from graph.errors import CreditGraphError
-from graph.settings import child_environment
-from graph.write_lock import force_unlock
+from creditgraph.cli.app import FormatOption, app, handles_errors, open_from, settings_of
+from creditgraph.cli.output import OutputFormat, console, fail, print_json, print_rows
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.settings import child_environment
+from creditgraph.graph.write_lock import force_unlock
 
 
 @app.command()

@@ -8,11 +8,8 @@ from urllib.parse import urlsplit
 
 import typer
 
-from cli.app import FormatOption, app, handles_errors
-from cli.output import OutputFormat, console, print_rows
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.users import (
+from creditgraph.access import audit
+from creditgraph.access.users import (
     ROLES,
     add_user,
     load_users,
@@ -21,6 +18,9 @@ from graph.users import (
     set_webhook,
     users_file,
 )
+from creditgraph.cli.app import FormatOption, app, handles_errors
+from creditgraph.cli.output import OutputFormat, console, print_rows
+from creditgraph.graph.errors import CreditGraphError
 
 users_app = typer.Typer(help="Dashboard users and roles (" + ", ".join(ROLES) + "), kept in "
                              "CREDITGRAPH_USERS (default data/users.json) with Argon2 hashes. "

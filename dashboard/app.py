@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.auth import DEMO, current_user, sign_out_button
-from dashboard.i18n import t
+from creditgraph.dashboard.auth import DEMO, current_user, sign_out_button
+from creditgraph.dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
 

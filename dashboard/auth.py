@@ -2,7 +2,7 @@
 
 - With users in the local store (`creditgraph users add`), every page needs a sign-in: a name and
   password checked against Argon2 hashes (length-limited, slowed and then locked per name after
-  repeated failures: graph/users.py `sign_in`), or — with CREDITGRAPH_AUTH=oidc and an [auth]
+  repeated failures: access/users.py `sign_in`), or — with CREDITGRAPH_AUTH=oidc and an [auth]
   section in .streamlit/secrets.toml — the department's identity provider through `st.login`,
   the role then coming from the user store entry named by the e-mail address.
 - Without users the dashboard shows only "closed: no user store at <path>", unless demo mode is
@@ -15,15 +15,12 @@ Sign-ins (failed ones and lockouts too), sign-outs and expiries go to the audit 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import streamlit as st
 
-from dashboard.i18n import t
-from dashboard.widgets import md
-from graph import audit
-from graph.errors import CreditGraphError, SettingsError
-from graph.settings import Access
-from graph.users import (
+from creditgraph.access import audit
+from creditgraph.access.users import (
     MAX_NAME,
     MAX_PASSWORD,
     ROLES,
@@ -32,13 +29,17 @@ from graph.users import (
     load_users,
     sign_in,
 )
-from graph.users import users_file as users_path
+from creditgraph.access.users import users_file as users_path
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph.errors import CreditGraphError, SettingsError
+from creditgraph.graph.settings import Access
 
 DEMO = User("demo", "admin", "")
 LAST_ACTIVE = "last_active"
 
 
-def record(action: str, **details: object) -> None:
+def record(action: str, **details: Any) -> None:
     """Write to the audit log, or stop the page: what cannot be recorded is not done (no audit
     key, a broken chain)."""
     try:
@@ -55,13 +56,15 @@ def current_user() -> User | None:
         access = Access.from_env()
         users = load_users()
     except (SettingsError, UserError) as exc:
-        return _closed(t("closed_broken", error=md(exc)))
+        _closed(t("closed_broken", error=md(exc)))
+        return None
     if not users:
         if access.demo and access.auth != "oidc":
             st.warning(t("demo_mode"))
             st.sidebar.warning(t("demo_mode"))
             return DEMO
-        return _closed(t("closed_no_users", path=md(users_path())))
+        _closed(t("closed_no_users", path=md(users_path())))
+        return None
     user = _oidc(users) if access.auth == "oidc" else _local(users)
     if user is not None and _idle_too_long(user, access):
         return None
@@ -71,7 +74,6 @@ def current_user() -> User | None:
 def _closed(message: str) -> None:
     st.title(t("app"))
     st.error(message)
-    return None
 
 
 def _local(users: dict[str, User]) -> User | None:

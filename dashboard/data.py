@@ -23,23 +23,37 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard.auth import me, record, user_name
-from dashboard.i18n import t
-from dashboard.widgets import md
-from graph import lookup_budget
-from graph.countries import chinese_name
-from graph.documents import NAMES as DOCUMENT_NAMES
-from graph.documents import read_reference
-from graph.errors import SettingsError, StoreError
-from graph.identifiers import CodeCheck, mask_digit_runs
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
-from publication import report, statistics
-from publication.lists import PublishedList, published_list
-from publication.public_record import penalties_with_windows
-from queries import audits, civil_servants, linked, ownership, profile, screening
-from queries.library import run
-from queries.subjects import Subject, UnknownSubject, display_name, overseas_subject, resolve
+from creditgraph.dashboard.auth import me, record, user_name
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph import lookup_budget
+from creditgraph.graph.countries import chinese_name
+from creditgraph.graph.documents import NAMES as DOCUMENT_NAMES
+from creditgraph.graph.documents import read_reference
+from creditgraph.graph.errors import SettingsError, StoreError
+from creditgraph.graph.identifiers import CodeCheck, mask_digit_runs
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, open_store
+from creditgraph.publication import report, statistics
+from creditgraph.publication.lists import PublishedList, published_list
+from creditgraph.publication.public_record import penalties_with_windows
+from creditgraph.queries import (
+    audits,
+    civil_servants,
+    linked,
+    network,
+    ownership,
+    profile,
+    screening,
+)
+from creditgraph.queries.library import frame_rows, run
+from creditgraph.queries.subjects import (
+    Subject,
+    UnknownSubject,
+    display_name,
+    overseas_subject,
+    resolve,
+)
 
 TTL = 60
 CAP = 150  # nodes the network walk gathers at most
@@ -142,6 +156,7 @@ def current_subject() -> Subject | None:
     address bar is then set to the subject's key, so the page can be linked to."""
     code = st.query_params.get("subject")
     chosen = st.session_state.get("subject")
+    subject: Subject | None
     if chosen and (not code or code == chosen[1]):
         subject = Subject(*chosen)
     elif code and lookup_check(code).personal and guarded(find_overseas, code) is None:
@@ -210,7 +225,7 @@ def search_names(text: str, limit: int = 50) -> pd.DataFrame:
                     for row in run(store, "search-overseas", text=text, limit=limit)]
         exact = overseas_subject(store, text)  # an entity id typed in full
         if exact is not None and exact.key not in {row["key"] for row in overseas}:
-            known = linked.node_details(store, [exact.node_id]).get(exact.node_id, {})
+            known = network.node_details(store, [exact.node_id]).get(exact.node_id, {})
             overseas.insert(0, {"label": exact.label, "key": exact.key, "name": exact.name,
                                 "code": exact.key, "country": known.get("country"),
                                 "name_zh": known.get("name_zh")})
@@ -228,12 +243,12 @@ def named(query: str, **params: Any) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def credit_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
-    from propagation.sanctions import subject_sanctions
+    from creditgraph.propagation.sanctions import subject_sanctions
 
     with opened() as store:
         sections = profile.profile(store, subject, day)
         sections["measures"] = subject_sanctions(store, subject, day)
-    marked = penalties_with_windows(sections["penalties"].to_dict("records"), day)
+    marked = penalties_with_windows(frame_rows(sections["penalties"]), day)
     sections["penalties"] = pd.DataFrame([r for r in marked if r["public"]])
     sections["penalties_past"] = pd.DataFrame([r for r in marked if not r["public"]])
     return sections
@@ -248,9 +263,9 @@ def owners(subject: Subject, day: dt.date) -> pd.DataFrame:
         frame = ownership.ownership(store, subject, day)
         if frame.empty:
             return frame
-        nodes = [linked.node_id(label, key)
+        nodes = [network.node_id(label, key)
                  for label, key in zip(frame["label"], frame["owner_id"], strict=True)]
-        known = linked.node_details(store, nodes)
+        known = network.node_details(store, nodes)
     frame = frame.assign(
         country_name=[chinese_name(c) if isinstance(c, str) else "" for c in frame["country"]],
         id_type_name=[known.get(n, {}).get("id_type_name", "") for n in nodes],
@@ -263,8 +278,8 @@ def owners(subject: Subject, day: dt.date) -> pd.DataFrame:
 def with_countries(frame: pd.DataFrame, store: GraphStore, ids: list[str]) -> pd.DataFrame:
     """``frame`` with a ``country`` column: an overseas entity's country or region in Chinese
     (``ids``: each row's node id), '' for everyone else."""
-    overseas = [node for node in ids if linked.split_id(node)[0] == "OverseasEntity"]
-    known = linked.node_details(store, overseas) if overseas else {}
+    overseas = [node for node in ids if network.split_id(node)[0] == "OverseasEntity"]
+    known = network.node_details(store, overseas) if overseas else {}
     return frame.assign(country=[known.get(node, {}).get("country_name", "") for node in ids])
 
 
@@ -286,7 +301,7 @@ class Neighbourhood:
     cut: bool = False
     more: int = 0
 
-    def add(self, edge: linked.Edge) -> None:
+    def add(self, edge: network.Edge) -> None:
         self.edges[(edge.source, edge.target, edge.type)] = None
 
 
@@ -305,7 +320,7 @@ def walk(store: GraphStore, subject: Subject, hops: int, day: dt.date,
             break
     if not found.cut and frontier:  # the edges among the last level's nodes
         for node in frontier:
-            for _, there, _, edge in linked.expand(store, [node], relations, day):
+            for _, there, _, edge in network.expand(store, [node], relations, day):
                 if there in found.names:
                     found.add(edge)
     for node in list(expanded)[-MAX_EXPANDED:]:
@@ -331,7 +346,7 @@ def _level(store: GraphStore, found: Neighbourhood, frontier: list[str],
         if len(found.names) >= cap:
             found.cut = True
             break
-        for _, there, name, edge in linked.expand(store, [node], relations, day):
+        for _, there, name, edge in network.expand(store, [node], relations, day):
             if there not in found.names:
                 if len(found.names) >= cap:
                     found.cut = True
@@ -358,14 +373,14 @@ def scan(hops: int, day: dt.date, limit: int | None = None) -> pd.DataFrame:
         frame = linked.linked_dishonesty_scan(store, hops, day, limit=limit)
         if frame.empty:
             return frame
-        return with_countries(frame, store, [linked.node_id(label, key) for label, key in
+        return with_countries(frame, store, [network.node_id(label, key) for label, key in
                                              zip(frame["label"], frame["subject_id"],
                                                  strict=True)])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def restricted(measure: str | None, day: dt.date) -> pd.DataFrame:
-    from propagation.sanctions import restricted as restricted_by
+    from creditgraph.propagation.sanctions import restricted as restricted_by
 
     with opened() as store:
         frame = restricted_by(store, measure, day)
@@ -448,7 +463,7 @@ def issue_report(subject: Subject, day: dt.date, purpose: str | None, suffix: st
 
 def case_counts() -> dict[str, int]:
     """Open and in-progress cases, and of those the unassigned (the overview's figures)."""
-    from alerts.cases import list_cases
+    from creditgraph.alerts.cases import list_cases
 
     with opened() as store:
         rows = [r for r in list_cases(store, me(), "", "") if r["status"] in (
@@ -457,7 +472,7 @@ def case_counts() -> dict[str, int]:
 
 
 def subject_cases(subject: Subject) -> list[dict[str, Any]]:
-    from alerts.cases import cases_of
+    from creditgraph.alerts.cases import cases_of
 
     with opened() as store:
         return cases_of(store, me(), subject.label, subject.key)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import t
-from publication.spreadsheet import safe_cell
+from creditgraph.dashboard.i18n import t
+from creditgraph.publication.spreadsheet import safe_cell
 
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$/@&])")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from graph.schema import PropertySpec, Schema, default_schema  # noqa: E402
-from loaders.spec import LOAD_ORDER, Spec, default_spec  # noqa: E402
+from creditgraph.graph.schema import PropertySpec, Schema, default_schema  # noqa: E402
+from creditgraph.loaders.spec import LOAD_ORDER, Spec, default_spec  # noqa: E402
 
 BLOCK = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)"
                    r"(<!-- end generated -->)", re.S)

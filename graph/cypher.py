@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from graph.errors import SchemaError
-from graph.schema import LABEL_PATTERN, PROPERTY_PATTERN, REL_TYPE_PATTERN, Schema
+from creditgraph.graph.errors import SchemaError
+from creditgraph.graph.schema import LABEL_PATTERN, PROPERTY_PATTERN, REL_TYPE_PATTERN, Schema
 
 
 def quote_label(schema: Schema, label: str) -> str:

@@ -8,8 +8,8 @@ pairs. This module is the one place where that difference lives.
 
 from __future__ import annotations
 
-from graph.cypher import quote_label, quote_property, quote_rel_type
-from graph.schema import PropertySpec, Schema
+from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
+from creditgraph.graph.schema import PropertySpec, Schema
 
 LADYBUG_TYPES = {
     "string": "STRING",

@@ -30,8 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from graph import countries
-from graph.identifiers import (
+from creditgraph.graph import countries
+from creditgraph.graph.identifiers import (
     CodeCheck,
     birth_date,
     check_resident_id,

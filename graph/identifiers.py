@@ -26,7 +26,7 @@ from functools import lru_cache, partial
 from operator import mul
 from typing import Literal
 
-from graph import divisions
+from creditgraph.graph import divisions
 
 # "document": a person's identity document other than a resident ID (graph.documents)
 CodeKind = Literal["uscc", "org_code", "reg_no", "resident_id", "document", "unknown"]

@@ -5,7 +5,7 @@ Why: a viewer who types a full ID number learns whether that person is in the gr
 open the file; without a budget, guessing around a masked number (about 34 candidates per
 birth year) one number at a time would still re-identify people. The counts live beside the
 user store in ``<stem>.lookups.json`` — only times, never a number — written atomically under
-a file lock (graph/users.py ``locked_json``), so they hold across sessions and restarts.
+a file lock (access/users.py ``locked_json``), so they hold across sessions and restarts.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.settings import Access
-from graph.users import User, locked_json, users_file
+from creditgraph.access.users import User, locked_json, users_file
+from creditgraph.graph.settings import Access
 
 WINDOW = dt.timedelta(hours=24)
 UNLIMITED_FROM = "investigator"  # this role and above hold no budget

@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 
 import yaml
 
-from graph.errors import SchemaError
+from creditgraph.graph.errors import SchemaError
 
 DEFAULT_SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlsplit
 
-from graph.errors import SettingsError
+from creditgraph.graph.errors import SettingsError
 
 Backend = Literal["embedded", "neo4j"]
 BACKENDS: tuple[str, ...] = get_args(Backend)
@@ -220,7 +220,7 @@ def audit_log_file(environ: Mapping[str, str] | None = None) -> Path:
 
 def audit_head_file(environ: Mapping[str, str] | None = None) -> Path | None:
     """The audit log's sealed head where CREDITGRAPH_AUDIT_HEAD names one; None: beside the
-    log (graph/audit.py)."""
+    log (access/audit.py)."""
     given = _env(environ).get("CREDITGRAPH_AUDIT_HEAD")
     return absolute(given) if given else None
 

@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from graph.errors import CreditGraphError, StoreUnavailableError
-from graph.settings import Settings, store_wait_seconds
-from graph.store import GraphStore, open_store
+from creditgraph.graph.errors import CreditGraphError, StoreUnavailableError
+from creditgraph.graph.settings import Settings, store_wait_seconds
+from creditgraph.graph.store import GraphStore, open_store
 
 POLL_S = 0.05  # how often the watcher asks whether a writer waits, while no request runs
 

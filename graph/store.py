@@ -14,11 +14,17 @@ from functools import partial
 from itertools import islice
 from typing import Any, ClassVar, Self, TypeVar
 
-from graph import cypher
-from graph.errors import SchemaError, StoreError
-from graph.schema import UNKNOWN_START, RelationshipType, Schema, coerce_rows, default_schema
-from graph.settings import Settings
-from graph.traversal import Dialect
+from creditgraph.graph import cypher
+from creditgraph.graph.errors import SchemaError, StoreError
+from creditgraph.graph.schema import (
+    UNKNOWN_START,
+    RelationshipType,
+    Schema,
+    coerce_rows,
+    default_schema,
+)
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.traversal import Dialect
 
 Row = dict[str, Any]
 ENDPOINT_FIELDS = ("src_key", "dst_key")
@@ -524,9 +530,9 @@ def open_store(settings: Settings | None = None, schema: Schema | None = None, *
     settings = settings or Settings.from_env()
     schema = schema or default_schema()
     if settings.backend == "neo4j":
-        from graph.backends.neo4j_store import Neo4jStore
+        from creditgraph.graph.backends.neo4j_store import Neo4jStore
 
         return Neo4jStore(settings, schema)
-    from graph.backends.embedded_store import EmbeddedStore
+    from creditgraph.graph.backends.embedded_store import EmbeddedStore
 
     return EmbeddedStore(settings, schema, read_only=read_only)

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.cypher import quote_label, quote_property, quote_rel_type
-from graph.errors import CreditGraphError
-from graph.predicates import entry_in_force, measure_in_force, valid_on
-from graph.schema import Schema
+from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.predicates import entry_in_force, measure_in_force, valid_on
+from creditgraph.graph.schema import Schema
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
+    from creditgraph.graph.store import GraphStore
 
 MAX_HOPS = 12
 
@@ -493,9 +493,9 @@ def shortest_distances_from(store: GraphStore, origins: Sequence[tuple[str, str]
             statements.append((query, params | ({"keys": chunk} if many
                                                 else {"key": chunk[0]})))
             labels.append((label, met is not None))
-    for (label, met), rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
-                                  strict=True):
-        if met:
+    for (label, around), rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
+                                     strict=True):
+        if around:
             for origin, parties in _around(label, end_labels, rows).items():
                 found.setdefault((label, origin), []).extend(parties)
             continue
@@ -681,8 +681,8 @@ def relations_of_many(store: GraphStore, nodes: Iterable[tuple[str, str]],
         for query, ends in queries:
             for chunk in chunks:
                 asked = {"keys": chunk} if many else {"key": chunk[0]}
-                statements.append((query, {**asked, "as_of": as_of,
-                                           **{f"ends_{far}": wanted[far] for far in ends}}))
+                far_keys = {f"ends_{far}": wanted[far] for far in ends} if wanted else {}
+                statements.append((query, {**asked, "as_of": as_of, **far_keys}))
                 labels.append(label)
     for label, rows in zip(labels, store.read_many(statements, side_by_side=many_keys),
                            strict=True):

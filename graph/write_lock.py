@@ -15,8 +15,8 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from graph.errors import StoreError, StoreUnavailableError
-from graph.store import GraphStore
+from creditgraph.graph.errors import StoreError, StoreUnavailableError
+from creditgraph.graph.store import GraphStore
 
 LOCK = "write"
 ACQUIRE = """

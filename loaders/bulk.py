@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graph.store import LOCK_LABEL, GraphStore
-from loaders.first_load import FirstLoad
-from loaders.writers import StoreWriter
+from creditgraph.graph.store import LOCK_LABEL, GraphStore
+from creditgraph.loaders.first_load import FirstLoad
+from creditgraph.loaders.writers import StoreWriter
 
 
 def bulk_possible(store: GraphStore) -> bool:

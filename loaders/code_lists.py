@@ -13,12 +13,13 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from graph.errors import CreditGraphError
-from graph.identifiers import classify
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.identifiers import classify
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
@@ -26,7 +27,7 @@ MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # an XLSX's members, uncompressed, all to
 MAX_MEMBERS = 1000  # zip members of one XLSX (a workbook of one sheet has about a dozen)
 HEADERS = ("code", "uscc", "代码", "统一社会信用代码", "身份证号", "证件号码")
 # the command line's caps: a file its user chose, still no zip that unpacks into gigabytes
-CLI = {"max_rows": None, "max_bytes": None, "max_unpacked": 1024 * 1024 * 1024}
+CLI: dict[str, Any] = {"max_rows": None, "max_bytes": None, "max_unpacked": 1024 * 1024 * 1024}
 
 
 class UploadError(CreditGraphError):

@@ -9,13 +9,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from graph.documents import NAMES, UnknownDocumentType, document_facts, document_type, identify
-from graph.identifiers import CodeCheck, mask_document_number, normalize_code
-from graph.schema import Schema
-from loaders import values
-from loaders.plan import Plan, Reject
-from loaders.reading import SourceRow
-from loaders.registry import Registry, Subject, Unresolved
+from creditgraph.graph.documents import (
+    NAMES,
+    UnknownDocumentType,
+    document_facts,
+    document_type,
+    identify,
+)
+from creditgraph.graph.identifiers import CodeCheck, mask_document_number, normalize_code
+from creditgraph.graph.schema import Schema
+from creditgraph.loaders import values
+from creditgraph.loaders.plan import Plan, Reject
+from creditgraph.loaders.reading import SourceRow
+from creditgraph.loaders.registry import Registry, Subject, Unresolved
 
 T = TypeVar("T")
 

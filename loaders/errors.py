@@ -1,6 +1,6 @@
 """Load errors. A structural problem stops the load before anything is written."""
 
-from graph.errors import CreditGraphError
+from creditgraph.graph.errors import CreditGraphError
 
 
 class StructuralError(CreditGraphError):

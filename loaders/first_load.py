@@ -16,10 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from graph.errors import SchemaError
-from graph.schema import PERIOD_PROPERTY, Schema, coerce_rows
-from graph.store import ENDPOINT_FIELDS, Row, checked_relationships, combine_rows
-from loaders.writers import settle_periods
+from creditgraph.graph.errors import SchemaError
+from creditgraph.graph.schema import PERIOD_PROPERTY, Schema, coerce_rows
+from creditgraph.graph.store import ENDPOINT_FIELDS, Row, checked_relationships, combine_rows
+from creditgraph.loaders.writers import settle_periods
 
 RelTable = tuple[str, str, str]  # relationship type, source label, target label
 
@@ -114,8 +114,9 @@ class FirstLoad:
         checked = checked_relationships(rel, rel_type, rows)
         empty = Packed(())
         sources, targets = self.nodes.get(source, empty), self.nodes.get(target, empty)
-        missing = [original for row, original in zip(checked, rows, strict=True)
-                   if row["src_key"] not in sources or row["dst_key"] not in targets]
+        missing: list[Mapping[str, Any]] = [
+            original for row, original in zip(checked, rows, strict=True)
+            if row["src_key"] not in sources or row["dst_key"] not in targets]
         for row in combine_rows(checked, identity):
             if row["src_key"] not in sources or row["dst_key"] not in targets:
                 continue

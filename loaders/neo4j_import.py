@@ -15,8 +15,8 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from graph.schema import UNKNOWN_START, PropertySpec, Schema
-from loaders.first_load import FirstLoad
+from creditgraph.graph.schema import UNKNOWN_START, PropertySpec, Schema
+from creditgraph.loaders.first_load import FirstLoad
 
 IMPORT_TYPES = {"string": "string", "integer": "long", "float": "double", "boolean": "boolean",
                 "date": "date", "datetime": "datetime", "string_list": "string[]"}

@@ -19,17 +19,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph.errors import SchemaError
-from graph.identifiers import CodeCheck, classify, normalize_code
-from graph.schema import Schema
-from loaders import kinds
-from loaders.context import Cells, Context, forget_references
-from loaders.errors import StructuralError
-from loaders.plan import Issue, Plan, Reject
-from loaders.reading import InputFile, SourceRow, discover, rows
-from loaders.registry import Registry
-from loaders.spec import Spec
-from loaders.values import text
+from creditgraph.graph.errors import SchemaError
+from creditgraph.graph.identifiers import CodeCheck, classify, normalize_code
+from creditgraph.graph.schema import Schema
+from creditgraph.loaders import kinds
+from creditgraph.loaders.context import Cells, Context, forget_references
+from creditgraph.loaders.errors import StructuralError
+from creditgraph.loaders.plan import Issue, Plan, Reject
+from creditgraph.loaders.reading import InputFile, SourceRow, discover, rows
+from creditgraph.loaders.registry import Registry
+from creditgraph.loaders.spec import Spec
+from creditgraph.loaders.values import text
 
 
 class Writer(Protocol):
@@ -208,8 +208,8 @@ def load_directory(directory: Path, writer: Writer, schema: Schema, spec: Spec, 
         if applied:
             report.notes.append(f"{applied} record(s) marked repaired by the repair decisions "
                                 "(repaired_on, repair_id)")
-        for tag, (types, reports) in sorted(listings.items()):
-            _end_unlisted(writer, report, tag, sorted(types), reports, load_id,
+        for tag, (ended_types, reports) in sorted(listings.items()):
+            _end_unlisted(writer, report, tag, sorted(ended_types), reports, load_id,
                           options.today or now.date(), options)
         _note_unresolved(writer, registry, report)
     finally:
@@ -342,13 +342,13 @@ class _BackgroundWrites:
                 rels[(rel_type, src, dst)].append(props)
                 owners[(rel_type, src, dst, props["src_key"], props["dst_key"])].append(index)
         try:
-            for label, props in nodes.items():
-                self.writer.merge_nodes(label, props)
+            for label, batch in nodes.items():
+                self.writer.merge_nodes(label, batch)
             failed: set[int] = set()
-            for (rel_type, src, dst), props in rels.items():
+            for (rel_type, src, dst), batch in rels.items():
                 own = self.ctx.schema.relationship(rel_type).properties
                 stated = tuple(p for p in self.stated if p in own)
-                for missing in self.writer.merge_relationships(rel_type, src, dst, props,
+                for missing in self.writer.merge_relationships(rel_type, src, dst, batch,
                                                                stated):
                     failed.update(owners[(rel_type, src, dst, missing["src_key"],
                                           missing["dst_key"])])
@@ -479,10 +479,10 @@ def _prefetch(registry: Registry, chunk: list[SourceRow], code_columns: list[str
             codes.append(check)
             if column in kinds.OVERSEAS_COLUMNS:
                 entity_ids.append(check.input.strip())
-        for column, target in ((kinds.NAME_COLUMNS, names),
+        for columns, target in ((kinds.NAME_COLUMNS, names),
                                (kinds.DEPARTMENT_COLUMNS, departments),
                                (kinds.DEPARTMENT_NAME_COLUMNS, department_names)):
-            for name in column:
+            for name in columns:
                 value = row.values.get(name)
                 if value is None or isinstance(value, dt.date):
                     continue

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.documents import could_be_a_document
-from graph.identifiers import mask_digit_runs, mask_document_number
+from creditgraph.graph.documents import could_be_a_document
+from creditgraph.graph.identifiers import mask_digit_runs, mask_document_number
 
 NodeWrite = tuple[str, dict[str, Any]]  # label, properties
 RelWrite = tuple[str, str, str, dict[str, Any]]  # type, source label, target label, row

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.errors import StructuralError
-from loaders.spec import LOAD_ORDER, Spec
+from creditgraph.loaders.errors import StructuralError
+from creditgraph.loaders.spec import LOAD_ORDER, Spec
 
 SUFFIXES = (".csv", ".xlsx")
 CHUNK = 1 << 20

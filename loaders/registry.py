@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.documents import document_key
-from graph.identifiers import CodeCheck, org_code_of_uscc
-from loaders.values import normalize_name
+from creditgraph.graph.documents import document_key
+from creditgraph.graph.identifiers import CodeCheck, org_code_of_uscc
+from creditgraph.loaders.values import normalize_name
 
 Lookup = Callable[[str, str, list[str]], list[dict]]  # label, property, values → rows
 PID_MEMO = 1 << 18  # keyed hashes remembered at most (the memory of a load stays bounded)

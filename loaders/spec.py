@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from loaders.errors import StructuralError
+from creditgraph.loaders.errors import StructuralError
 
 COLUMNS_FILE = Path(__file__).with_name("columns.yaml")
 
@@ -72,8 +72,8 @@ class Spec:
         for column in spec.columns.values():
             for alias in (column.name, *column.aliases):
                 lookup.setdefault(header_key(alias), column.name)
-        for header, canonical in self.header_overrides.get(kind, {}).items():
-            lookup[header_key(header)] = canonical
+        for header, overridden in self.header_overrides.get(kind, {}).items():
+            lookup[header_key(header)] = overridden
         matched: dict[int, str] = {}
         taken: dict[str, str] = {}
         for index, header in enumerate(headers):

@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph import cypher
-from graph.schema import UNKNOWN_START, coerce_rows
-from graph.store import GraphStore, checked_relationships
-from queries.library import cypher_file, run
+from creditgraph.graph import cypher
+from creditgraph.graph.schema import UNKNOWN_START, coerce_rows
+from creditgraph.graph.store import GraphStore, checked_relationships
+from creditgraph.queries.library import cypher_file, run
 
 LOOKUP_CHUNK = 5000
 REPAIR_TARGETS = {"Penalty": "repair-targets-penalty", "ListEntry": "repair-targets-entry",

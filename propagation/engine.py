@@ -19,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.store import GraphStore
-from graph.workdays import years_from
-from propagation.rules import Reach, Rule, RuleSet, Step
-from queries.linked import Edge, expand, explain, listed_neighbours, split_id, tie_order
+from creditgraph.graph.store import GraphStore
+from creditgraph.policy.workdays import years_from
+from creditgraph.propagation.rules import Reach, Rule, RuleSet, Step
+from creditgraph.queries.linked import listed_neighbours
+from creditgraph.queries.network import Edge, expand, explain, split_id, tie_order
 
 
 @dataclass(frozen=True)

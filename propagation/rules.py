@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from graph.errors import CreditGraphError
-from loaders.vocabulary import words
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.policy.vocabulary import words
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "joint-punishment.yaml"
 RELATION_TYPES = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from graph.store import GraphStore
-from queries import subject_reads
-from queries.library import run
-from queries.subjects import Subject, default_as_of
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries import subject_reads
+from creditgraph.queries.library import run
+from creditgraph.queries.subjects import Subject, default_as_of
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd

@@ -13,16 +13,17 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
-from graph.gc_pause import collection_paused
-from graph.store import GraphStore
-from graph.traversal import Listed, shortest_distances_from
-from propagation import sync
-from propagation.engine import ListedEntry, compute
-from propagation.rules import RuleSet
-from queries import subject_reads
-from queries.library import run
-from queries.linked import entries_in_force, node_id, split_id
-from queries.subjects import Subject
+from creditgraph.graph.gc_pause import collection_paused
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.graph.traversal import Listed, shortest_distances_from
+from creditgraph.propagation import sync
+from creditgraph.propagation.engine import ListedEntry, compute
+from creditgraph.propagation.rules import RuleSet
+from creditgraph.queries import subject_reads
+from creditgraph.queries.library import run
+from creditgraph.queries.linked import entries_in_force
+from creditgraph.queries.network import node_id, split_id
+from creditgraph.queries.subjects import Subject
 
 
 @dataclass
@@ -46,7 +47,7 @@ class PropagationReport:
     # the propagation asks about (alerts/service.py); not part of the printed report
     touched: set[str] = field(default_factory=set)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> Row:
         return {k: v for k, v in asdict(self).items() if k != "touched"}
 
 
@@ -95,7 +96,7 @@ def _propagate(store: GraphStore, rules: RuleSet, as_of: dt.date,
     return report
 
 
-def _entries(rows: Iterable[dict], kind: str) -> list[ListedEntry]:
+def _entries(rows: Iterable[Row], kind: str) -> list[ListedEntry]:
     return [ListedEntry(row["entry_id"], node_id(row["label"], row["key"]), row.get("name") or "",
                         kind, row["list_type"], row["start_date"], row.get("end_date"))
             for row in rows]

@@ -9,10 +9,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.store import GraphStore
-from propagation.engine import Sanction
-from queries.library import cypher_file, run
-from queries.linked import split_id
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.propagation.engine import Sanction
+from creditgraph.queries.library import cypher_file, run
+from creditgraph.queries.network import split_id
 
 DELETE_BATCH = 5000
 
@@ -75,7 +75,7 @@ def write(store: GraphStore, sanctions: list[Sanction], as_of: dt.date,
     # The fingerprint is written last: a run that dies before the relationships are in leaves
     # sanctions without one, which the next run sees as changed and writes again whole.
     store.merge_nodes("Sanction", (_node(s, as_of, now) for s in sanctions), progress=progress)
-    by_label: dict[str, list[dict]] = defaultdict(list)
+    by_label: dict[str, list[Row]] = defaultdict(list)
     for s in sanctions:
         label, key = split_id(s.subject_id)
         by_label[label].append({"src_key": s.sanction_id, "dst_key": key})
@@ -90,7 +90,7 @@ def write(store: GraphStore, sanctions: list[Sanction], as_of: dt.date,
                                       for s in sanctions[start:start + DELETE_BATCH]]})
 
 
-def _node(s: Sanction, as_of: dt.date, now: dt.datetime) -> dict:
+def _node(s: Sanction, as_of: dt.date, now: dt.datetime) -> Row:
     return {
         "sanction_id": s.sanction_id, "kind": s.kind, "measure": s.measure,
         "subject_id": s.subject_id, "entry_id": s.entry_id, "rule": s.rule,

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import CreditGraphError
-from graph.files import write_atomic
-from graph.store import GraphStore
-from publication.spreadsheet import csv_bytes, xlsx_bytes
-from queries.lists import KINDS, entries_in_force
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.files import write_atomic
+from creditgraph.graph.store import GraphStore
+from creditgraph.publication.spreadsheet import csv_bytes, xlsx_bytes
+from creditgraph.queries.lists import KINDS, entries_in_force
 
 # (field, header of the published file): the order of the columns.
 COLUMNS: tuple[tuple[str, str], ...] = (

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph.documents import mask_personal_text
-from graph.store import GraphStore
-from publication.windows import load_periods, window
-from queries.checks import jsonable
-from queries.library import run
-from queries.subjects import Subject
+from creditgraph.graph.documents import mask_personal_text
+from creditgraph.graph.store import GraphStore
+from creditgraph.publication.windows import load_periods, window
+from creditgraph.queries.checks import jsonable
+from creditgraph.queries.library import run
+from creditgraph.queries.subjects import Subject
 
 FREE_TEXT = ("content", "basis", "facts", "reason", "remark", "matter")  # written by the source:
 # may name anyone, so every document number in it is masked wherever it is shown

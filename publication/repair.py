@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph.store import GraphStore
-from publication.public_record import penalties_with_windows
-from queries.checks import jsonable
-from queries.profile import profile
-from queries.subjects import Subject
+from creditgraph.graph.store import GraphStore
+from creditgraph.publication.public_record import penalties_with_windows
+from creditgraph.queries.checks import jsonable
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.profile import profile
+from creditgraph.queries.subjects import Subject
 
 COLUMNS = ("record", "id", "date", "authority", "window", "state", "repair", "reason")
 
@@ -21,7 +22,7 @@ COLUMNS = ("record", "id", "date", "authority", "window", "state", "repair", "re
 def repair_check(store: GraphStore, subject: Subject, as_of: dt.date) -> list[dict[str, Any]]:
     file = profile(store, subject, as_of)
     rows = [_penalty(p, as_of) for p in penalties_with_windows(
-        file["penalties"].to_dict("records"), as_of)]
+        frame_rows(file["penalties"]), as_of)]
     rows += [_entry(e, as_of) for e in jsonable(file["entries"].to_dict("records"))
              if e.get("list_kind") == "black" and e.get("start_date", "") <= as_of.isoformat()]
     return rows

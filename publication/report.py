@@ -21,14 +21,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from graph import audit
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from propagation.sanctions import subject_sanctions
-from publication.public_record import commitments_with_breaches, masked, published_penalties
-from queries.checks import Purpose, jsonable, load_purposes
-from queries.profile import profile
-from queries.subjects import Subject
+from creditgraph.access import audit
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.sanctions import subject_sanctions
+from creditgraph.publication.public_record import (
+    commitments_with_breaches,
+    masked,
+    published_penalties,
+)
+from creditgraph.queries.checks import Purpose, jsonable, load_purposes
+from creditgraph.queries.profile import profile
+from creditgraph.queries.subjects import Subject
 
 FORMATS = (".pdf", ".html")
 BEIJING = ZoneInfo("Asia/Shanghai")  # issue time and the number's date: the office's own
@@ -225,7 +229,7 @@ def render_pdf(report: CreditReport) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from casefile.pdf import BODY, FONT, H1, H2, SMALL, WIDTH
+    from creditgraph.casefile.pdf import BODY, FONT, H1, H2, SMALL, WIDTH
 
     def p(text: Any, style: Any = BODY) -> Paragraph:
         return Paragraph(html.escape(_cell(text)), style)

@@ -27,13 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graph.cypher import quote_label, quote_property, quote_rel_type
-from graph.errors import CreditGraphError
-from graph.predicates import valid_on
-from graph.store import GraphStore
-from publication.public_record import masked
-from publication.spreadsheet import csv_bytes, xlsx_bytes
-from publication.windows import Periods, window
+from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.predicates import valid_on
+from creditgraph.graph.store import GraphStore
+from creditgraph.publication.public_record import masked
+from creditgraph.publication.spreadsheet import csv_bytes, xlsx_bytes
+from creditgraph.publication.windows import Periods, window
 
 PENALTY_CATEGORIES = ("警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件",
                       "降低资质等级", "吊销许可证件", "限制开展生产经营活动", "责令停产停业",
@@ -152,7 +152,8 @@ def export(store: GraphStore, kind_name: str, since: dt.date, until: dt.date,
         row = _row(kind, found, periods, joint=subjects[found[kind.key]] > 1)
         problems = _problems(kind, row, found)
         repaired = found.get("repaired_on") if kind.name == "penalties" else None
-        if repaired and _text(repaired) <= today.isoformat():
+        repaired_on = _text(repaired)
+        if repaired_on and repaired_on <= today.isoformat():
             problems.append(f"信用修复: publication ended early on {_text(repaired)} by repair "
                             f"decision {found.get('repair_id')}: no longer public")
         elif kind.name == "penalties" and row["publish_until"] and row["publish_until"] < (

@@ -38,7 +38,7 @@ def xlsx_bytes(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[o
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one sheet
     sheet.title = sheet_name[:31]
     sheet.append(list(header))
     for row in rows:

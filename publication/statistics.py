@@ -24,11 +24,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from graph.divisions import hangzhou_2016
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from queries.audits import publication_outcome
-from queries.library import run
+from creditgraph.graph.divisions import hangzhou_2016
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.audits import publication_outcome
+from creditgraph.queries.library import run
 
 OTHER = "其他"
 DECISIONS = {"penalty": "penalties", "license": "licenses"}  # publication-audit's kinds

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from graph.errors import CreditGraphError
-from graph.settings import publication_rules_file
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.settings import publication_rules_file
 
 DEFAULT_PERIODS = Path(__file__).resolve().parent / "periods.yaml"
 SEARCHED = ("violation_type", "basis", "content", "authority")  # where a domain's words are
@@ -101,9 +101,9 @@ def window(penalty: Mapping[str, Any], periods: Periods) -> Window | None:
     period = periods.period_of(penalty)
     end = add_months(decided, period.max_months)
     given = _date(penalty.get("publish_until"))
-    source_end = given is not None and given + dt.timedelta(days=1) < end
-    if source_end:
-        end = given + dt.timedelta(days=1)
+    source_end = False
+    if given is not None and given + dt.timedelta(days=1) < end:
+        end, source_end = given + dt.timedelta(days=1), True
     repaired = _date(penalty.get("repaired_on"))
     if repaired is not None and repaired < end:
         end = max(repaired, decided)
@@ -183,8 +183,8 @@ def _period(name: str, spec: Any, where: str, problems: list[str], words: bool
             problems.append(f"{where}.{key}: expected whole months 0-600, got {value!r}")
         else:
             months[key] = value
-    if len(months) == 2 and None not in months.values() \
-            and months["min_months"] > months["max_months"]:
+    low, high = months.get("min_months"), months.get("max_months")
+    if low is not None and high is not None and low > high:
         problems.append(f"{where}: min_months {months['min_months']} is more than max_months "
                         f"{months['max_months']}")
     if "repairable" in spec and not isinstance(spec["repairable"], bool):

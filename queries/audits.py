@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from graph import workdays
-from graph.store import GraphStore
-from queries.library import run
-from queries.linked import CONTROL_RELATIONS, linked_dishonesty_scan
-from queries.subjects import default_as_of
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore
+from creditgraph.policy import workdays
+from creditgraph.queries.library import run
+from creditgraph.queries.linked import linked_dishonesty_scan
+from creditgraph.queries.subjects import default_as_of
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd

@@ -28,21 +28,17 @@ from typing import Any
 
 import yaml
 
-from graph.documents import mask_personal_text, read_reference
-from graph.errors import CreditGraphError
-from graph.identifiers import CodeCheck
-from graph.store import GraphStore
-from graph.traversal import Found
-from graph.workdays import years_from
-from queries import subject_reads
-from queries.library import run_once
-from queries.linked import (
-    CONTROL_RELATIONS,
-    entries_by_kind,
-    linked_rows,
-    listed_within,
-)
-from queries.subjects import Subject, UnknownSubject, default_as_of, resolve_many
+from creditgraph.graph.documents import mask_personal_text, read_reference
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.identifiers import CodeCheck
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.graph.traversal import Found
+from creditgraph.policy.workdays import years_from
+from creditgraph.queries import subject_reads
+from creditgraph.queries.library import run_once
+from creditgraph.queries.linked import entries_by_kind, linked_rows, listed_within
+from creditgraph.queries.subjects import Subject, UnknownSubject, default_as_of, resolve_many
 
 PURPOSES_FILE = Path(__file__).resolve().parent / "check-purposes.yaml"
 VERDICTS = ("pass", "review", "restricted")  # in rising order of severity
@@ -193,41 +189,40 @@ def check(store: GraphStore, codes: Iterable[str], purpose: str, secret: bytes |
     as_of = default_as_of(as_of)
     hops = rule.max_hops if max_hops is None else max_hops
     codes = list(codes)
-    found: list[tuple[str, Subject | None, dict[str, Any] | None]] = []
+    found: list[tuple[str, Subject | dict[str, Any]]] = []  # the subject, or the answer already
     for code, subject in zip(codes, resolve_many(store, codes, secret), strict=True):
         shown = shown_code(code)
         presence_only = not identify_persons and is_personal(code)
         if isinstance(subject, UnknownSubject):
-            found.append((shown, None, _unknown(shown, str(subject), presence_only)))
+            found.append((shown, _unknown(shown, str(subject), presence_only)))
             continue
         if presence_only:
-            found.append((shown, None, _blank(shown, True) | {"verdict": None}))
+            found.append((shown, _blank(shown, True) | {"verdict": None}))
             continue
-        found.append((shown, subject, None))
-    subjects = [subject for _, subject, _ in found if subject is not None]
+        found.append((shown, subject))
+    subjects = [item for _, item in found if isinstance(item, Subject)]
     ids = [s.node_id for s in subjects]
     listed = entries_by_kind(store, ids, ("black", "red"), as_of)
     near = listed_within(store, subjects, hops, as_of, relations) if hops else {}
     batch = _Batch(listed, subject_reads.sanctions(store, subjects, as_of),
                    _major_penalties(store, subjects, rule, as_of, major_fine), near)
-    return [answer if subject is None else
-            _subject_check(store, subject, shown, rule, as_of, hops, relations, major_fine,
-                           incentive_measures, batch)
-            for shown, subject, answer in found]
+    return [_subject_check(store, item, shown, rule, as_of, hops, relations, major_fine,
+                           incentive_measures, batch) if isinstance(item, Subject) else item
+            for shown, item in found]
 
 
 @dataclass(frozen=True)
 class _Batch:
     """What a batch of checks reads once for all its subjects."""
 
-    listed: dict[str, dict[str, list[dict]]]   # kind -> node id -> its own entries in force
-    sanctions: dict[str, list[dict]]           # node id -> measures in force
-    penalties: dict[str, list[dict]] | None    # uscc -> major penalties (None: not counted)
+    listed: dict[str, dict[str, list[Row]]]   # kind -> node id -> its own entries in force
+    sanctions: dict[str, list[Row]]           # node id -> measures in force
+    penalties: dict[str, list[Row]] | None    # uscc -> major penalties (None: not counted)
     near: dict[str, list[Found]]               # node id -> listed parties within reach
 
 
 def _major_penalties(store: GraphStore, subjects: Sequence[Subject], rule: Purpose,
-                     as_of: dt.date, major_fine: float | None) -> dict[str, list[dict]] | None:
+                     as_of: dt.date, major_fine: float | None) -> dict[str, list[Row]] | None:
     if rule.major_penalties is None:
         return None
     major = rule.major_penalties
@@ -298,7 +293,7 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
     covered = {s["entry_id"] for s in applying}
     if any(entry["entry_id"] not in covered for entry in own):
         worse("review")  # listed, though no measure of this purpose follows from the entry
-    return jsonable({
+    answer: dict[str, Any] = jsonable({
         "code": shown, "found": True, "label": subject.label, "key": subject.key,
         "name": subject.name, "verdict": verdict, "reasons": reasons,
         "measures": [_measure(s) for s in applying],
@@ -311,6 +306,7 @@ def _subject_check(store: GraphStore, subject: Subject, shown: str, rule: Purpos
         "incentives": _incentives(listed["red"].get(subject.node_id, []), sanctions,
                                   incentive_measures),
     })
+    return answer
 
 
 MEASURE_FIELDS = ("measure", "effect", "departments", "basis", "rule", "entry_id", "list_type",
@@ -343,7 +339,7 @@ def snapshot(store: GraphStore) -> dict[str, Any]:
     when each last changed, and the purpose file's digest. A later load or propagation changes
     it, so a stored check says which state of the graph it describes."""
     rows = {row["label"]: row for row in run_once(store, "check-snapshot")}
-    return jsonable({
+    answer: dict[str, Any] = jsonable({
         "backend": store.backend,
         "list_entries": (rows.get("ListEntry") or {}).get("n", 0),
         "list_entries_changed": (rows.get("ListEntry") or {}).get("latest"),
@@ -351,3 +347,4 @@ def snapshot(store: GraphStore) -> dict[str, Any]:
         "measures_computed": (rows.get("Sanction") or {}).get("latest"),
         "purposes_sha256": purposes_digest(),
     })
+    return answer

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from graph.workdays import years_from
-from queries.library import run
-from queries.subjects import Subject, default_as_of
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.policy.workdays import years_from
+from creditgraph.queries.library import run
+from creditgraph.queries.subjects import Subject, default_as_of
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
@@ -64,7 +64,7 @@ def findings(store: GraphStore, servants: Sequence[Subject], as_of: dt.date
              ) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """Pid -> (for-profit activity, conflicts of interest) of each servant on a date, read for
     a thousand servants at a time (the credit file asks for one, an alert run for all)."""
-    found = {}
+    found: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     keys = sorted({s.key for s in servants})
     names = {s.key: s.name for s in servants}
     for start in range(0, len(keys), BATCH):
@@ -85,10 +85,10 @@ def _findings(store: GraphStore, keys: list[str], names: dict[str, str], as_of: 
     for row in run(store, "relatives-of", keys=keys, as_of=as_of):
         people[row["key"]][row["pid"]] = (row["kind"] or "亲属", row["name"])
     everyone = sorted({pid for family in people.values() for pid in family})
-    firms_of: dict[str, list[dict]] = {}
+    firms_of: dict[str, list[Row]] = {}
     for row in run(store, "person-firms", keys=everyone, as_of=as_of):
         firms_of.setdefault(row["key"], []).append(row)
-    controlled: dict[str, dict[str, list[dict]]] = {}
+    controlled: dict[str, dict[str, list[Row]]] = {}
     for key in keys:
         mine = controlled.setdefault(key, {})
         for pid in people[key]:

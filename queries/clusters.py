@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from graph.store import GraphStore
-from queries.library import run
-from queries.linked import CONTROL_RELATIONS, expand, node_id
-from queries.subjects import default_as_of
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.library import run
+from creditgraph.queries.network import expand, node_id
+from creditgraph.queries.subjects import default_as_of
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd

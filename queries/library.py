@@ -20,10 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph.predicates import expand
-from graph.store import GraphStore
+from creditgraph.graph.predicates import expand
+from creditgraph.graph.store import GraphStore, Row
+
+if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
+    import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,3 +64,10 @@ def run_once(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]
     """``run``, answered once for the life of a store whose data cannot change while it is
     open (``GraphStore.read_once``)."""
     return store.read_once(cypher_file(name, store.backend).text, params)
+
+
+def frame_rows(frame: pd.DataFrame) -> list[Row]:
+    """A question's table as rows, each keyed by its column names (text, as our queries name
+    them) — what the windows, reports and answers that take rows read."""
+    return [{str(column): value for column, value in row.items()}
+            for row in frame.to_dict("records")]

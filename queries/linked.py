@@ -14,96 +14,49 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from graph.countries import chinese_name
-from graph.cypher import quote_label, quote_property, quote_rel_type
-from graph.documents import NAMES as DOCUMENT_NAMES
-from graph.errors import CreditGraphError
-from graph.predicates import CONTROL_RELATIONS, entry_in_force
-from graph.store import GraphStore
-from graph.traversal import (
+from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.predicates import CONTROL_RELATIONS, entry_in_force
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.graph.traversal import (
     MAX_HOPS,
     Found,
     Listed,
     Path,
     Relation,
-    relations_of,
     relations_of_many,
     shortest_distances,
     shortest_distances_from,
     shortest_paths,
 )
-from queries.library import run
-from queries.subjects import Subject, default_as_of, display_name
+from creditgraph.queries.library import run
+from creditgraph.queries.network import (
+    CHUNK,
+    SUBJECTS,
+    Edge,
+    Reached,
+    edges_of,
+    expand,
+    explain,
+    hop_rows,
+    keyed,
+    node_id,
+    path_to,
+    search,
+    split_id,
+    tie_order,
+)
+from creditgraph.queries.subjects import Subject, default_as_of, display_name
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
 
-CHUNK = 5000  # keys per query
 # a batch of path walks reads everything this near its origins at once (farther: origin by origin)
 EVERY_WITHIN = 2
-# The subjects of the control graph: label -> (its key in graph/schema.yaml, the name of the
-# key-list parameter the hop queries take, its embedded hop queries: relations out and in).
-SUBJECTS = {"Enterprise": ("uscc", "enterprises",
-                           ("neighbours-enterprise-out", "neighbours-enterprise-in")),
-            "Person": ("pid", "persons", ("neighbours-person-out", "neighbours-person-in")),
-            "OverseasEntity": ("entity_id", "overseas",
-                               ("neighbours-overseas-out", "neighbours-overseas-in"))}
 # Labels a list entry can name (LISTED in graph/schema.yaml): overseas entities carry none.
 LISTED_LABELS = ("Enterprise", "Person")
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str  # node id "Label:key" of the relationship's start
-    target: str
-    type: str
-    ratio: float | None = None
-    role: str | None = None
-    kind: str | None = None
-
-
-@dataclass
-class Reached:
-    hops: int
-    parent: str | None
-    edge: Edge | None
-    sources: set[str] = field(default_factory=set)  # multi-source search: nearest origins
-
-
-def node_id(label: str, key: str) -> str:
-    return f"{label}:{key}"
-
-
-def split_id(node: str) -> tuple[str, str]:
-    label, _, key = node.partition(":")
-    return label, key
-
-
-def keyed(nodes: Iterable[str], labels: Sequence[str] = tuple(SUBJECTS)
-          ) -> Iterable[dict[str, list[str]]]:
-    """Node ids as the key lists the queries take (``enterprises``, ``persons``, ``overseas``:
-    one per label in ``labels``), in chunks. Nodes of another subject label are left out (an
-    overseas entity has no list entries to ask for); a label that is no subject is a bug."""
-    by_label: dict[str, list[str]] = {label: [] for label in labels}
-    for node in nodes:
-        label, key = split_id(node)
-        if label not in SUBJECTS:
-            raise ValueError(f"not a subject node id: {node!r}")
-        if label in by_label:
-            by_label[label].append(key)
-    longest = max((len(keys) for keys in by_label.values()), default=0)
-    for start in range(0, max(longest, 1), CHUNK):
-        yield {SUBJECTS[label][1]: keys[start:start + CHUNK] for label, keys in by_label.items()}
-
-
-def expand(store: GraphStore, frontier: Iterable[str], types: Sequence[str], as_of: dt.date
-           ) -> list[tuple[str, str, str, Edge]]:
-    """One hop from every frontier node: (from node, neighbour node, neighbour name, edge).
-    Only the asked-for relationship types are kept."""
-    return _edges(_neighbour_rows(store, frontier, types, as_of), types)
 
 
 def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
@@ -115,129 +68,15 @@ def listed_neighbours(store: GraphStore, frontier: Iterable[str], types: Sequenc
     frontier = list(frontier)
     if store.dialect.whole_hop:
         rows = [row for keys in keyed(frontier)
-                for row in _hop(store, "listed-neighbours", keys, types, as_of, kind=kind)]
-        return _edges(rows, types)
+                for row in hop_rows(store, "listed-neighbours", keys, types, as_of, kind=kind)]
+        return edges_of(rows, types)
     found = expand(store, frontier, types, as_of)
     listed = set(entries_in_force(store, {there for _, there, _, _ in found}, kind, as_of))
     return [f for f in found if f[1] in listed]
 
 
-def _hop(store: GraphStore, name: str, keys: dict[str, list[str]], types: Sequence[str],
-         as_of: dt.date, **extra: str) -> list[dict]:
-    """A Neo4j hop query answers one row holding the list of neighbours (see its header)."""
-    result = run(store, name, **keys, types=list(types), as_of=as_of, **extra)
-    return result[0]["hop"] if result else []
-
-
-def _edges(rows: Iterable[dict], types: Sequence[str]) -> list[tuple[str, str, str, Edge]]:
-    found = []
-    for row in rows:
-        if row["type"] not in types:
-            continue
-        here = node_id(row["from_label"], row["key"])
-        there = node_id(row["label"], row["neighbour"])
-        source, target = (here, there) if row["outgoing"] else (there, here)
-        edge = Edge(source, target, row["type"], row["ratio"], row["role"], row["kind"])
-        found.append((here, there, display_name(row["label"], row["name"], row["country"]),
-                      edge))
-    found.sort(key=lambda f: (f[0], f[1], *tie_order(f[3])))
-    return found
-
-
-def tie_order(edge: Edge) -> tuple:
-    """How every search orders the relations between two subjects, so that equal paths are
-    chosen alike everywhere: type, start, then role, kind and share (parallel relations)."""
-    return (edge.type, edge.source, edge.role or "", edge.kind or "", edge.ratio or 0.0)
-
-
-def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
-                    as_of: dt.date) -> Iterable[dict]:
-    """One query for the whole hop, or one small query per non-empty label and direction
-    (neighbours-*.embedded.cypher), as the engine's dialect prefers (``Dialect.whole_hop``);
-    a small frontier node by node with anchored queries where the dialect says that is
-    cheaper (``Dialect.anchored_frontier``)."""
-    frontier = list(frontier)
-    if 0 < len(frontier) <= store.dialect.anchored_frontier:
-        for node in frontier:
-            label, key = split_id(node)
-            if label not in SUBJECTS:
-                raise ValueError(f"not a subject node id: {node!r}")
-            for rel in relations_of(store, (label, key), types, as_of):
-                yield {"from_label": label, "key": key, "outgoing": rel.outgoing,
-                       "type": rel.type, "label": rel.label, "neighbour": rel.key,
-                       "name": rel.name, "country": rel.country, "ratio": rel.ratio,
-                       "role": rel.role, "kind": rel.kind}
-        return
-    for keys in keyed(frontier):
-        if store.dialect.whole_hop:
-            yield from _hop(store, "neighbours", keys, types, as_of)
-            continue
-        for _, param, hop_queries in SUBJECTS.values():
-            if not keys[param]:
-                continue
-            for query in hop_queries:
-                for row in run(store, query, keys=keys[param], as_of=as_of):
-                    yield row | {"neighbour": row[SUBJECTS[row["label"]][0]]}
-
-
-def search(store: GraphStore, origins: Iterable[str], max_hops: int, types: Sequence[str],
-           as_of: dt.date, enough: int | None = None) -> tuple[dict[str, Reached], dict[str, str]]:
-    """Level-by-level search from the origins. Each reached node keeps its distance, one parent
-    on a shortest path, and every origin at that distance. ``enough``: stop after the first
-    level that brings the nodes reached (origins aside) to that many; a level is the same
-    whether or not the search goes on past it."""
-    reached = {o: Reached(0, None, None, {o}) for o in origins}
-    origin_count = len(reached)
-    names: dict[str, str] = {}
-    frontier = sorted(reached)
-    for hops in range(1, max_hops + 1):
-        if not frontier:
-            break
-        level: dict[str, Reached] = {}
-        for here, there, name, edge in expand(store, frontier, types, as_of):
-            names.setdefault(there, name)
-            if there in reached:
-                continue
-            if there not in level:
-                level[there] = Reached(hops, here, edge, set(reached[here].sources))
-            else:
-                level[there].sources |= reached[here].sources
-        reached.update(level)
-        frontier = sorted(level)
-        if enough is not None and len(reached) - origin_count >= enough:
-            break
-    return reached, names
-
-
-def path_to(reached: dict[str, Reached], node: str) -> list[tuple[str, Edge | None]]:
-    """From the search origin to ``node``: (node, edge that led to it)."""
-    steps = []
-    current: str | None = node
-    while current is not None:
-        steps.append((current, reached[current].edge))
-        current = reached[current].parent
-    return steps[::-1]
-
-
-VERBS = {
-    "LEGAL_REP_OF": "是{b}的法定代表人",
-    "SHAREHOLDER_OF": "持有{b}{share}股份",
-    "EXECUTIVE_OF": "任{b}{role}",
-    "ACTUAL_CONTROLLER_OF": "是{b}的实际控制人",
-    "BRANCH_OF": "是{b}的分支机构",
-    "RELATIVE_OF": "与{b}是{kind}关系",
-}
-
-
-def explain(edge: Edge, names: dict[str, str]) -> str:
-    a, b = names.get(edge.source, edge.source), names.get(edge.target, edge.target)
-    share = f" {edge.ratio:.1%}" if edge.ratio is not None else ""
-    return a + VERBS[edge.type].format(b=b, share=share, role=edge.role or "高管",
-                                       kind=edge.kind or "亲属")
-
-
 def entries_in_force(store: GraphStore, nodes: Iterable[str], kind: str, as_of: dt.date
-                     ) -> dict[str, list[dict]]:
+                     ) -> dict[str, list[Row]]:
     """The red or black entries in force for each node that has any (never an overseas
     entity: no list entry names one)."""
     return entries_by_kind(store, nodes, (kind,), as_of)[kind]
@@ -277,11 +116,11 @@ def listed_subjects(store: GraphStore, kind: str, as_of: dt.date) -> set[tuple[s
 
 
 def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str],
-                    as_of: dt.date) -> dict[str, dict[str, list[dict]]]:
+                    as_of: dt.date) -> dict[str, dict[str, list[Row]]]:
     """``entries_in_force`` for several kinds in one read: kind -> node id -> entries, each
     node's ordered by entry id as ``listed_in_force`` orders them. Basis: 信用修复 — a
     repaired, revoked or expired entry no longer counts, nor anything derived from it."""
-    found: dict[str, dict[str, list[dict]]] = {kind: defaultdict(list) for kind in kinds}
+    found: dict[str, dict[str, list[Row]]] = {kind: defaultdict(list) for kind in kinds}
     by_label: dict[str, list[str]] = {}
     for node in dict.fromkeys(nodes):  # a subject asked for twice is read once
         label, key = split_id(node)
@@ -304,47 +143,18 @@ def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str
     for entries in found.values():
         for listed in entries.values():
             listed.sort(key=lambda e: e["entry_id"])
-    return {kind: dict(entries) for kind, entries in found.items()}
-
-
-def node_details(store: GraphStore, nodes: Iterable[str]) -> dict[str, dict]:
-    """What identifies persons and overseas entities beside their names, for showing them:
-    a person's document type and nationality (codes and Chinese names), masked number and
-    whether it was named without a number; an overseas entity's country or region (code and
-    Chinese name), Chinese name and registration number. Enterprises need nothing more than
-    their USCC: they get no entry. Values that are not recorded are left out."""
-    details: dict[str, dict] = {}
-    for keys in keyed(sorted(set(nodes)), ("Person", "OverseasEntity")):
-        persons = run(store, "person-documents", keys=keys["persons"]) if keys["persons"] else []
-        for row in persons:
-            unresolved = bool(row["unresolved"])
-            details[node_id("Person", row["key"])] = _recorded({
-                "id_type": row["id_type"], "id_type_name": DOCUMENT_NAMES.get(row["id_type"] or ""),
-                "id_masked": row["id_masked"], "nationality": row["nationality"],
-                "nationality_name": chinese_name(row["nationality"]),
-                "unresolved": unresolved or None, "scope": row["scope"] if unresolved else None})
-        overseas = (run(store, "overseas-entities", keys=keys["overseas"]) if keys["overseas"]
-                    else [])
-        for row in overseas:
-            details[node_id("OverseasEntity", row["key"])] = _recorded({
-                "country": row["country"], "country_name": chinese_name(row["country"]),
-                "name_zh": row["name_zh"], "registration_no": row["registration_no"]})
-    return details
-
-
-def _recorded(values: dict) -> dict:
-    return {k: v for k, v in values.items() if v not in (None, "")}
+    return {kind: Row(entries) for kind, entries in found.items()}
 
 
 COLUMNS = ["subject_id", "label", "name", "hops", "entries", "list_types", "path", "path_labels",
            "path_names", "path_types", "explanation"]
 
 
-def listed_in_force(store: GraphStore, kind: str, as_of: dt.date) -> dict[str, list[dict]]:
+def listed_in_force(store: GraphStore, kind: str, as_of: dt.date) -> dict[str, list[Row]]:
     """Every subject with a ``kind`` (red / black) list entry in force: node id -> its entries
     (entry_id, list_type, authority, start and end date). One query; a batch of checks reads
     it once."""
-    listed: dict[str, list[dict]] = defaultdict(list)
+    listed: dict[str, list[Row]] = defaultdict(list)
     for row in run(store, "list-entries-all", kind=kind, as_of=as_of):
         listed[node_id(row["label"], row["key"])].append(row)
     return dict(listed)
@@ -353,15 +163,15 @@ def listed_in_force(store: GraphStore, kind: str, as_of: dt.date) -> dict[str, l
 def linked_dishonesty(store: GraphStore, subject: Subject, max_hops: int = 2,
                       as_of: dt.date | None = None,
                       relations: Sequence[str] = CONTROL_RELATIONS,
-                      black: Mapping[str, list[dict]] | None = None) -> pd.DataFrame:
+                      black: Mapping[str, list[Row]] | None = None) -> pd.DataFrame:
     """``linked_rows`` as a table (the CLI's and the dashboard's)."""
     return _frame(linked_rows(store, subject, max_hops, as_of, relations, black))
 
 
 def linked_rows(store: GraphStore, subject: Subject, max_hops: int = 2,
                 as_of: dt.date | None = None, relations: Sequence[str] = CONTROL_RELATIONS,
-                black: Mapping[str, list[dict]] | None = None,
-                found: Sequence[Found] | None = None) -> list[dict]:
+                black: Mapping[str, list[Row]] | None = None,
+                found: Sequence[Found] | None = None) -> list[Row]:
     """Every subject with a black-list entry in force, reachable from ``subject`` within
     ``max_hops`` over the given relations, closest first, with the path. ``black``: the
     result of ``listed_in_force`` for the same date, when the caller has it already (a graph-
@@ -414,7 +224,7 @@ def listed_within(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
 
 def linked_rows_many(store: GraphStore, subjects: Sequence[Subject], max_hops: int,
                      as_of: dt.date, relations: Sequence[str] = CONTROL_RELATIONS,
-                     found: dict[str, list[Found]] | None = None) -> dict[str, list[dict]]:
+                     found: dict[str, list[Found]] | None = None) -> dict[str, list[Row]]:
     """``linked_rows`` for many subjects at once (node id -> rows; subjects with none left
     out): one search for the batch, then the paths walked back for all of them together, a
     few queries a level — what a batch of watches or checks costs instead of a search each.
@@ -491,7 +301,7 @@ def tree_of_paths(origin: str, paths: Iterable[Path]
     when compared from the end back — a choice that depends only on the node, which is why
     paths through one node share what lies between it and the origin. The origin's own name
     is the caller's to set."""
-    best: dict[str, tuple[tuple, list[tuple[str, Edge]]]] = {}
+    best: dict[str, tuple[tuple[Any, ...], list[tuple[str, Edge]]]] = {}
     names: dict[str, str] = {}
     for path in paths:
         ids = [node_id(label, key) for label, key, _, _ in path.nodes]
@@ -628,7 +438,7 @@ def linked_dishonesty_scan(store: GraphStore, max_hops: int = 2, as_of: dt.date 
     overview's ten at two million firms: the whole two-hop scan is 143,000 subjects)."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
-    listed: dict[str, list[dict]] = defaultdict(list)
+    listed: dict[str, list[Row]] = defaultdict(list)
     names: dict[str, str] = {}
     for row in run(store, "list-entries-all", kind="black", as_of=as_of):
         node = node_id(row["label"], row["key"])
@@ -654,8 +464,8 @@ def linked_dishonesty_scan(store: GraphStore, max_hops: int = 2, as_of: dt.date 
     return frame.head(limit) if limit else frame
 
 
-def _row(node: str, hops: int, entries: list[dict], steps: list[tuple[str, Edge | None]],
-         names: dict[str, str]) -> dict:
+def _row(node: str, hops: int, entries: list[Row], steps: list[tuple[str, Edge | None]],
+         names: dict[str, str]) -> Row:
     label, key = split_id(node)
     edges = [edge for _, edge in steps if edge is not None]
     return {
@@ -670,7 +480,7 @@ def _row(node: str, hops: int, entries: list[dict], steps: list[tuple[str, Edge 
     }
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
+def _frame(rows: list[Row]) -> pd.DataFrame:
     import pandas as pd
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if not frame.empty:

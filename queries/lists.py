@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from queries.library import run
-from queries.subjects import default_as_of
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.library import run
+from creditgraph.queries.subjects import default_as_of
 
 KINDS = ("black", "red")
 MAX_PAGE = 500

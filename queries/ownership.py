@@ -11,13 +11,13 @@ name in the chain); its own owners are read as far as the graph records them."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from graph.traversal import relations_of, shortest_distances
-from queries.linked import display_name, node_id, split_id
-from queries.subjects import Subject, default_as_of
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.graph.traversal import relations_of, shortest_distances
+from creditgraph.queries.network import node_id, split_id
+from creditgraph.queries.subjects import Subject, default_as_of, display_name
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
@@ -36,7 +36,7 @@ OWNED_BY: dict[str, tuple[str, ...]] = {
 OWNERSHIP_RELATIONS = ("SHAREHOLDER_OF", "ACTUAL_CONTROLLER_OF")
 
 
-def _owner_order(owned_label: str, row: dict) -> tuple:
+def _owner_order(owned_label: str, row: Row) -> tuple[Any, ...]:
     """The order in which walks meet a subject's owners, and so the example chain each owner
     gets: an enterprise's persons, then enterprises, then overseas owners; an overseas entity's
     owners by label; within that by owner key, then share."""
@@ -45,7 +45,7 @@ def _owner_order(owned_label: str, row: dict) -> tuple:
     return (rank, row["label"], row["owner"], row["ratio"] is None, row["ratio"] or 0.0)
 
 
-def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[dict]]:
+def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[Row]]:
     """The ownership subgraph above ``subject`` on the date: owned node id -> its owners, each
     row with ``label``, ``node`` (the owner's node id), ``name``, ``country`` (overseas
     owners), ``ratio``, ``controls``. One native search finds every enterprise and overseas
@@ -53,7 +53,7 @@ def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[d
     found = shortest_distances(store, split_id(subject), OWNERSHIP_RELATIONS, MAX_LEVELS - 1,
                                as_of, direction="in")
     above = [subject, *sorted(node_id(f.label, f.key) for f in found if f.label in OWNED_BY)]
-    edges: dict[str, list[dict]] = {}
+    edges: dict[str, list[Row]] = {}
     for owned in above:
         label, key = split_id(owned)
         rows = [{"key": key, "owner": r.key, "name": r.name, "ratio": r.ratio,
@@ -75,7 +75,7 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
     as_of = default_as_of(as_of)
     start = subject.node_id
     edges = _owners(store, start, as_of)
-    totals: dict[str, dict] = {}
+    totals: dict[str, Row] = {}
 
     def walk(company: str, share: float, chain: list[str], names: list[str]) -> None:
         for row in edges.get(company, []):

@@ -7,19 +7,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from graph.traversal import relations_of, shortest_distances
-from queries.linked import (
-    CONTROL_RELATIONS,
-    Edge,
-    display_name,
-    explain,
-    node_id,
-    split_id,
-    tie_order,
-)
-from queries.subjects import Subject, default_as_of
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore
+from creditgraph.graph.traversal import relations_of, shortest_distances
+from creditgraph.queries.network import Edge, explain, node_id, split_id, tie_order
+from creditgraph.queries.subjects import Subject, default_as_of, display_name
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd

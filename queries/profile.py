@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from graph.countries import chinese_name
-from graph.documents import NAMES as DOCUMENT_NAMES
-from graph.store import GraphStore
-from queries import subject_reads
-from queries.library import run
-from queries.linked import CONTROL_RELATIONS, display_name, expand, explain, split_id
-from queries.subjects import Subject, default_as_of
+from creditgraph.graph.countries import chinese_name
+from creditgraph.graph.documents import NAMES as DOCUMENT_NAMES
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.queries import subject_reads
+from creditgraph.queries.library import run
+from creditgraph.queries.network import expand, explain, split_id
+from creditgraph.queries.subjects import Subject, default_as_of, display_name
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
@@ -72,7 +73,7 @@ def profile(store: GraphStore, subject: Subject, as_of: dt.date | None = None
     return file
 
 
-def _identity(label: str, row: dict) -> dict:
+def _identity(label: str, row: Row) -> Row:
     """The identity row as shown: codes with their Chinese names beside them, never what
     WITHHELD names."""
     shown = {k: v for k, v in row.items() if k not in WITHHELD}
@@ -86,7 +87,7 @@ def _identity(label: str, row: dict) -> dict:
     return shown
 
 
-def identification(row: dict) -> str:
+def identification(row: Row) -> str:
     """Whether a person is known by a document number, in words."""
     if not row.get("unresolved"):
         return "已识别（证件号码）"

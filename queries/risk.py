@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import rustworkx as rx
 
-from graph.gc_pause import collection_paused
-from graph.store import GraphStore
-from queries.library import run
-from queries.linked import keyed, linked_dishonesty, listed_in_force, node_id, split_id
-from queries.subjects import Subject, default_as_of
+from creditgraph.graph.gc_pause import collection_paused
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.library import run
+from creditgraph.queries.linked import linked_dishonesty, listed_in_force
+from creditgraph.queries.network import keyed, node_id, split_id
+from creditgraph.queries.subjects import Subject, default_as_of
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
@@ -102,11 +103,11 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
     names = subject_names(store, ranked)
     rows = []
     for label, key in ranked:
-        subject = Subject(label, key, names.get((label, key), ""))
-        linked = linked_dishonesty(store, subject, max_hops, as_of, black=black)
+        ranked_subject = Subject(label, key, names.get((label, key), ""))
+        linked = linked_dishonesty(store, ranked_subject, max_hops, as_of, black=black)
         nearest = linked.iloc[0] if not linked.empty else None
         rows.append({
-            "subject_id": key, "label": label, "name": subject.name,
+            "subject_id": key, "label": label, "name": ranked_subject.name,
             "score": round(ranks[index[(label, key)]], 8),
             "nearest_black": nearest["name"] if nearest is not None else None,
             "hops": int(nearest["hops"]) if nearest is not None else None,

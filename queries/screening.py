@@ -18,10 +18,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from graph.errors import CreditGraphError
-from graph.store import GraphStore
-from queries.checks import check, is_personal, shown_code
-from queries.linked import CONTROL_RELATIONS
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.checks import check, is_personal, shown_code
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd

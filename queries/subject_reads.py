@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from graph.cypher import quote_label, quote_property, quote_rel_type
-from graph.schema import Schema
-from graph.store import GraphStore
-from queries.library import run
-from queries.subjects import Subject
+from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
+from creditgraph.graph.schema import Schema
+from creditgraph.graph.store import GraphStore, Row
+from creditgraph.queries.library import run
+from creditgraph.queries.subjects import Subject
 
 BATCH = 1000  # keys a batched read asks for at once
 
@@ -31,10 +31,10 @@ MAJOR_PENALTY = ("p.decision_date > $since AND p.decision_date <= $as_of "
 
 
 def sanctions(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
-              ) -> dict[str, list[dict]]:
+              ) -> dict[str, list[Row]]:
     """Node id -> the measures in force on it (propagated Sanction nodes), each subject's in
     the order kind, measure, hops, entry."""
-    by_subject: dict[str, list[dict]] = {s.node_id: [] for s in subjects}
+    by_subject: dict[str, list[Row]] = {s.node_id: [] for s in subjects}
     ids = sorted(by_subject)
     for start in range(0, len(ids), BATCH):
         for row in run(store, "sanctions-of-subjects", subject_ids=ids[start:start + BATCH],
@@ -57,10 +57,10 @@ def _penalties_query(schema: Schema, anchored: bool) -> str:
 
 
 def major_penalties(store: GraphStore, keys: Sequence[str], since: dt.date, as_of: dt.date,
-                    categories: Sequence[str], min_fine: float) -> dict[str, list[dict]]:
+                    categories: Sequence[str], min_fine: float) -> dict[str, list[Row]]:
     """Enterprise key (USCC) -> its major penalties decided after ``since`` up to ``as_of``,
     oldest first."""
-    by_key: dict[str, list[dict]] = {key: [] for key in keys}
+    by_key: dict[str, list[Row]] = {key: [] for key in keys}
     wanted = sorted(by_key)
     params = {"since": since, "as_of": as_of, "categories": list(categories),
               "min_fine": min_fine}
@@ -90,11 +90,11 @@ def _decided_query(schema: Schema, label: str, anchored: bool) -> str:
 
 
 def penalties(store: GraphStore, subjects: Sequence[Subject], as_of: dt.date
-              ) -> dict[str, list[dict]]:
+              ) -> dict[str, list[Row]]:
     """Node id -> every penalty decided against it up to ``as_of`` (enterprises and persons;
     what the credit file lists), oldest first: one anchored read per subject or one per
     thousand, as the engine prefers (``Dialect.anchored_keys``)."""
-    by_subject: dict[str, list[dict]] = {s.node_id: [] for s in subjects}
+    by_subject: dict[str, list[Row]] = {s.node_id: [] for s in subjects}
     for label in ("Enterprise", "Person"):
         keys = sorted({s.key for s in subjects if s.label == label})
         if len(keys) <= store.dialect.anchored_keys:

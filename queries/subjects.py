@@ -8,12 +8,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.countries import chinese_name
-from graph.documents import NAMES, document_key, read_reference
-from graph.errors import CreditGraphError
-from graph.identifiers import org_code_of_uscc
-from graph.store import GraphStore
-from queries.library import run
+from creditgraph.graph.countries import chinese_name
+from creditgraph.graph.documents import NAMES, document_key, read_reference
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.identifiers import org_code_of_uscc
+from creditgraph.graph.store import GraphStore
+from creditgraph.queries.library import run
 
 
 @dataclass(frozen=True)

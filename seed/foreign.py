@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from graph.documents import identify
-from graph.identifiers import resident_id_check_char
-from seed import vocabulary as v
+from creditgraph.graph.documents import identify
+from creditgraph.graph.identifiers import resident_id_check_char
+from creditgraph.seed import vocabulary as v
 
 MASK64 = 0xFFFFFFFFFFFFFFFF
 T = TypeVar("T")

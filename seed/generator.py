@@ -20,19 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import workdays
-from graph.divisions import hangzhou_2016
-from graph.identifiers import (
+from creditgraph.graph.divisions import hangzhou_2016
+from creditgraph.graph.identifiers import (
     mask_resident_id,
     org_code_check_char,
     reg_no_check_digit,
     resident_id_check_char,
     uscc_check_char,
 )
-from seed import foreign
-from seed import vocabulary as v
-from seed.foreign import mix as _mix
-from seed.planted import plant
+from creditgraph.policy import workdays
+from creditgraph.seed import foreign
+from creditgraph.seed import vocabulary as v
+from creditgraph.seed.foreign import mix as _mix
+from creditgraph.seed.planted import plant
 
 DISTRICTS_2016 = sorted(hangzhou_2016())
 DISTRICTS_2021 = ["330102", "330105", "330106", "330108", "330109", "330110", "330111",
@@ -293,7 +293,7 @@ class Generator:
             self._overseas()
             self._persons()
             self._enterprises()
-            answers = plant(self)
+            cases = plant(self)
             self._procurement()
             self._civil_servants()
         finally:
@@ -310,7 +310,7 @@ class Generator:
                 "overseas_entities", "foreign_invested_firms", "non_resident_persons",
                 "person_overseas_holdings", "branches_of_overseas", "name_only_shareholders",
                 "name_only_resolved")},
-            "cases": answers,
+            "cases": cases,
         }
         (self.out / "answers.json").write_text(
             json.dumps(answers, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from graph import workdays
-from graph.identifiers import mask_resident_id, org_code_check_char, uscc_check_char
-from seed import foreign
-from seed import vocabulary as v
+from creditgraph.graph.identifiers import mask_resident_id, org_code_check_char, uscc_check_char
+from creditgraph.policy import workdays
+from creditgraph.seed import foreign
+from creditgraph.seed import vocabulary as v
 
 if TYPE_CHECKING:
-    from seed.generator import Generator
+    from creditgraph.seed.generator import Generator
 
 # Trade-name characters no random name uses.
 PLANT_CHARS = "琨璟翊骐淞邺溱峤岚芃珩琛"
@@ -228,18 +228,18 @@ def plant(gen: Generator) -> list[dict[str, Any]]:
     # 11. A black-listed foreign legal representative: a Korean passport holder (M and eight
     #     digits: without its 证件类型 the number reads as a Macao permit) represents firm X,
     #     black-listed for tax, and firm Y. From Y, linked-party search finds both.
-    rep = p.passport_holder("KR", "韩国")
-    listed_firm, _ = p.firm("国际贸易", dt.date(2018, 5, 1), rep.number, rep.name,
-                            rep_type=rep.type_word, rep_nationality="KOR")
-    other_firm, other_name = p.firm("精密机械", dt.date(2021, 3, 1), rep.number, rep.name,
-                                    rep_type=rep.type_word, rep_nationality=rep.nationality)
+    holder = p.passport_holder("KR", "韩国")
+    listed_firm, _ = p.firm("国际贸易", dt.date(2018, 5, 1), holder.number, holder.name,
+                            rep_type=holder.type_word, rep_nationality="KOR")
+    other_firm, other_name = p.firm("精密机械", dt.date(2021, 3, 1), holder.number, holder.name,
+                                    rep_type=holder.type_word, rep_nationality=holder.nationality)
     firm_entry = gen.list_entry(listed_firm, "", "black", v.BLACK_LISTS[1], dt.date(2025, 2, 1),
                                 "active")
-    person_entry = gen.list_entry(rep.number, rep.name, "black", v.PERSON_BLACK_LISTS[0],
-                                  dt.date(2025, 4, 1), "active", id_type=rep.type_word)
-    cases.append({"case": "foreign_rep_black_listed", "person_id": rep.number,
-                  "person_id_type": rep.doc_type, "person_name": rep.name,
-                  "nationality": rep.country, "number_alone_reads_as": "hk_macao_permit",
+    person_entry = gen.list_entry(holder.number, holder.name, "black", v.PERSON_BLACK_LISTS[0],
+                                  dt.date(2025, 4, 1), "active", id_type=holder.type_word)
+    cases.append({"case": "foreign_rep_black_listed", "person_id": holder.number,
+                  "person_id_type": holder.doc_type, "person_name": holder.name,
+                  "nationality": holder.country, "number_alone_reads_as": "hk_macao_permit",
                   "listed_firm": listed_firm, "firm_entry": firm_entry,
                   "person_entry": person_entry, "subject": other_firm,
                   "subject_name": other_name, "hops": {"person": 1, "listed_firm": 2},

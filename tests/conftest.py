@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import audit
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from creditgraph.access import audit
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, open_store
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,7 +50,7 @@ def private_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     CREDITGRAPH_AUDIT_HEAD is cleared rather than set: the head then defaults to `<log>.head`,
     beside whichever log a test points CREDITGRAPH_AUDIT_LOG at. One head shared by several
     logs would (rightly) make every log but one look cut or deleted. The log is initialised:
-    appends refuse an uninitialised one (graph/audit.py)."""
+    appends refuse an uninitialised one (access/audit.py)."""
     root = tmp_path_factory.mktemp("private")
     keys = ("CREDITGRAPH_AUDIT_LOG", "CREDITGRAPH_USERS", "CREDITGRAPH_AUDIT_KEY",
             "CREDITGRAPH_AUDIT_KEY_FILE", "CREDITGRAPH_AUDIT_HEAD")
@@ -234,11 +234,11 @@ def load_seed(store: GraphStore, directory: Path, report_dir: Path, secret: byte
               propagate_on: dt.date | None = None) -> GraphStore:
     """Load a seed (or any input) directory into the test's store, propagating on a date when
     given: what the publication tests start from."""
-    from loaders.pipeline import load_directory
-    from loaders.spec import load_spec
-    from loaders.writers import StoreWriter
-    from propagation.rules import load_rules
-    from propagation.service import propagate
+    from creditgraph.loaders.pipeline import load_directory
+    from creditgraph.loaders.spec import load_spec
+    from creditgraph.loaders.writers import StoreWriter
+    from creditgraph.propagation.rules import load_rules
+    from creditgraph.propagation.service import propagate
 
     load_directory(directory, StoreWriter(store), store.schema, load_spec(), secret, report_dir)
     if propagate_on is not None:
@@ -249,7 +249,7 @@ def load_seed(store: GraphStore, directory: Path, report_dir: Path, secret: byte
 @pytest.fixture
 def users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_audit_log: Path) -> Path:
     """A user store with one user of each role (password: NAME-password-123)."""
-    from graph.users import add_user
+    from creditgraph.access.users import add_user
 
     path = tmp_path / "users.json"
     monkeypatch.setenv("CREDITGRAPH_USERS", str(path))

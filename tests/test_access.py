@@ -21,11 +21,8 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from graph import audit
-from graph.identifiers import person_key, resident_id_check_char, uscc_check_char
-from graph.settings import Access, Settings
-from graph.store import open_store
-from graph.users import (
+from creditgraph.access import audit
+from creditgraph.access.users import (
     UserError,
     add_user,
     failures_file,
@@ -35,6 +32,9 @@ from graph.users import (
     sign_in,
     users_file,
 )
+from creditgraph.graph.identifiers import person_key, resident_id_check_char, uscc_check_char
+from creditgraph.graph.settings import Access, Settings
+from creditgraph.graph.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -84,9 +84,9 @@ def feed(tmp_path_factory):
 
 
 def load(store, folder: Path, report: Path) -> None:  # type: ignore[no-untyped-def]
-    from loaders.pipeline import load_directory
-    from loaders.spec import load_spec
-    from loaders.writers import StoreWriter
+    from creditgraph.loaders.pipeline import load_directory
+    from creditgraph.loaders.spec import load_spec
+    from creditgraph.loaders.writers import StoreWriter
 
     load_directory(folder, StoreWriter(store), store.schema, load_spec(), SECRET.encode(), report)
 
@@ -172,7 +172,7 @@ def records() -> list[dict]:
 
 
 def actor(record: dict) -> str:
-    """Who the record names: details.actor today, the record's user once graph/audit.py takes
+    """Who the record names: details.actor today, the record's user once access/audit.py takes
     ``actor=`` as the user."""
     return record["details"].get("actor") or record["user"]
 
@@ -236,7 +236,7 @@ def test_paths_and_access_settings_resolve_at_start_up(tmp_path, monkeypatch):
     assert users_file() == tmp_path / "u" / "users.json"
     assert Access.from_env({}) == Access(False, "local", 30, 5, 15)
     assert Access.from_env({"CREDITGRAPH_DEMO": "1", "CREDITGRAPH_AUTH": "oidc"}).demo
-    from graph.errors import SettingsError
+    from creditgraph.graph.errors import SettingsError
 
     for bad in ({"CREDITGRAPH_DEMO": "maybe"}, {"CREDITGRAPH_AUTH": "ldap"},
                 {"CREDITGRAPH_SESSION_IDLE_MINUTES": "0"},
@@ -319,7 +319,7 @@ def test_the_counter_file_stays_bounded_and_keeps_running_locks(tmp_path, monkey
     """Names (existing or not, alike) are kept only while locked or with recent failures; over
     the limit the oldest unlocked go first, and a running lock is never dropped — else flooding
     the file with made-up names would unlock a name being guessed."""
-    import graph.users
+    from creditgraph.access import users as user_store
 
     path = tmp_path / "users.json"
     add_user("clerk", "viewer", "clerk-password-1", path)
@@ -328,7 +328,7 @@ def test_the_counter_file_stays_bounded_and_keeps_running_locks(tmp_path, monkey
     for _ in range(2):
         sign_in("clerk", "wrong-password-0", path, access, now, lambda _: None)
     sign_in("ghost", "wrong-password-0", path, access, now, lambda _: None)
-    monkeypatch.setattr(graph.users, "MAX_COUNTERS", 3)
+    monkeypatch.setattr(user_store, "MAX_COUNTERS", 3)
     for minute in range(1, 6):  # five more made-up names, each later than the last
         sign_in(f"spray{minute}", "wrong-password-0", path, access,
                 now + dt.timedelta(minutes=minute), lambda _: None)
@@ -495,8 +495,8 @@ def test_a_viewer_cannot_turn_a_list_of_guesses_into_a_name(env, users):
 
 
 def test_id_lookups_are_budgeted_per_user_over_a_rolling_day(tmp_path):
-    from graph.lookup_budget import lookups_file, spend
-    from graph.users import User
+    from creditgraph.access.users import User
+    from creditgraph.graph.lookup_budget import lookups_file, spend
 
     path = tmp_path / "users.json"
     viewer, investigator = User("clerk", "viewer", ""), User("boss", "investigator", "")
@@ -613,7 +613,7 @@ def test_feed_names_never_render_as_links_or_images(env, monkeypatch):
 
 
 def test_the_one_markdown_escape_defuses_links_images_and_bare_urls():
-    from dashboard.widgets import md
+    from creditgraph.dashboard.widgets import md
 
     html = MarkdownIt("commonmark").render(
         " ".join(md(x) for x in (LINK_NAME, IMAGE_NAME, "<b>x</b>", ":red[x]", "# h")))
@@ -626,9 +626,9 @@ def test_the_one_markdown_escape_defuses_links_images_and_bare_urls():
 
 
 def test_the_network_walk_stops_at_its_cap(store, tmp_path):
-    from dashboard.data import walk
-    from queries.linked import CONTROL_RELATIONS
-    from queries.subjects import resolve
+    from creditgraph.dashboard.data import walk
+    from creditgraph.graph.predicates import CONTROL_RELATIONS
+    from creditgraph.queries.subjects import resolve
 
     load(store, SAMPLE, tmp_path / "report")
     firm = resolve(store, "91330108577822332C", SECRET.encode())
@@ -645,9 +645,9 @@ def test_the_network_walk_stops_at_its_cap(store, tmp_path):
 def test_a_hub_in_the_frontier_is_counted_past_the_cap_not_kept(store):
     """A firm with 60 shareholders and a cap of 10: the walk keeps 10 nodes and counts the 51
     it saw and left out (a number, not a set of them)."""
-    from dashboard.data import walk
-    from queries.linked import CONTROL_RELATIONS
-    from queries.subjects import Subject
+    from creditgraph.dashboard.data import walk
+    from creditgraph.graph.predicates import CONTROL_RELATIONS
+    from creditgraph.queries.subjects import Subject
 
     hub = "91330108577822332C"
     store.merge_nodes("Enterprise", [{"uscc": hub, "name": "枢纽公司"}])
@@ -675,7 +675,7 @@ def xlsx(rows: list[object]) -> bytes:
 
 
 def test_uploads_are_capped_in_size_and_rows():
-    from loaders.code_lists import UploadError, first_column
+    from creditgraph.loaders.code_lists import UploadError, first_column
 
     assert first_column("b.xlsx", xlsx(["统一社会信用代码", "91330108577822332C", None, WANG])) == [
         "91330108577822332C", WANG]
@@ -692,10 +692,10 @@ def test_uploads_are_capped_in_size_and_rows():
 def test_one_reader_for_every_code_list_in_every_format(tmp_path):
     """The dashboard's upload, the CLI's --bidders / --file and the case bag's ID map read a
     list one way: UTF-8 or GB18030 CSV, XLSX or text, a header skipped, blank rows ignored."""
-    from casefile.export import read_id_map
-    from cli.query_commands import read_codes
-    from graph.errors import CreditGraphError
-    from loaders.code_lists import first_column
+    from creditgraph.casefile.export import read_id_map
+    from creditgraph.cli.query_commands import read_codes
+    from creditgraph.graph.errors import CreditGraphError
+    from creditgraph.loaders.code_lists import first_column
 
     codes = ["91330108577822332C", WANG]
     files = {"utf8.csv": ("证件号码\n" + "\n\n".join(codes) + "\n").encode("utf-8-sig"),
@@ -720,7 +720,7 @@ def test_one_reader_for_every_code_list_in_every_format(tmp_path):
 def test_an_xlsx_that_unpacks_too_large_is_refused_before_parsing():
     """openpyxl's read-only mode still loads every shared string: a small upload whose
     sharedStrings.xml unpacks to 24 MiB is refused from the zip directory alone."""
-    from loaders.code_lists import MAX_UPLOAD_BYTES, UploadError, first_column
+    from creditgraph.loaders.code_lists import MAX_UPLOAD_BYTES, UploadError, first_column
 
     book = xlsx(["统一社会信用代码", "91330108577822332C"])
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -749,7 +749,7 @@ def test_an_xlsx_that_unpacks_too_large_is_refused_before_parsing():
 
 
 def test_blank_rows_count_against_the_row_cap():
-    from loaders.code_lists import UploadError, first_column
+    from creditgraph.loaders.code_lists import UploadError, first_column
 
     book = openpyxl.Workbook()
     book.active["A1"] = "91330108577822332C"
@@ -767,7 +767,7 @@ def test_blank_rows_count_against_the_row_cap():
 def test_tables_build_their_downloads_only_when_asked():
     """A table Excel cannot hold (time zones) used to break the page on every rerun, because
     the XLSX was built up front; now the page renders and the file is built on request."""
-    from dashboard.widgets import xlsx_bytes
+    from creditgraph.dashboard.widgets import xlsx_bytes
 
     frame = pd.DataFrame({"at": [pd.Timestamp("2026-01-01 08:00", tz="Asia/Shanghai")],
                           "name": ["=cmd"]})

@@ -14,22 +14,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import yaml
 
-from alerts import cases as case_store
-from alerts import changes
-from alerts.changes import department_key
-from alerts.evaluate import EVALUATORS, READS, Hit, evaluate
-from alerts.notify import notify, owners_by_subject
-from alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
-from alerts.service import run_alerts
-from alerts.watches import WatchError, add_watches, list_watches, remove_watches
-from graph.identifiers import person_key
-from graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
-from graph.users import User, add_user
-from propagation.rules import load_rules
-from propagation.service import propagate
-from queries.linked import CONTROL_RELATIONS
-from queries.subjects import Subject, resolve
-from seed.generator import generate
+from creditgraph.access.users import User, add_user
+from creditgraph.alerts import cases as case_store
+from creditgraph.alerts import changes
+from creditgraph.alerts.changes import department_key
+from creditgraph.alerts.evaluate import EVALUATORS, READS, Hit, evaluate
+from creditgraph.alerts.notify import notify, owners_by_subject
+from creditgraph.alerts.rules import DEFAULT_RULES, AlertRulesError, load_alert_rules
+from creditgraph.alerts.service import run_alerts
+from creditgraph.alerts.watches import WatchError, add_watches, list_watches, remove_watches
+from creditgraph.graph.identifiers import person_key
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.graph.traversal import AnyOf, Listed, Sanctioned, shortest_distances_from
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.queries.subjects import Subject, resolve
+from creditgraph.seed.generator import generate
 from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"
@@ -632,7 +632,7 @@ def test_every_rule_asked_about_every_subject_answers_as_the_full_run(seeded, se
     assert {h.rule for h in full.hits} == set(RULES.by_name())  # every rule has hits to compare
     # the rules read side by side (a server) or one after the other (the embedded engine, or
     # a server told so), their searches' batches whole or split in chunks of two: the same
-    from graph import traversal
+    from creditgraph.graph import traversal
 
     monkeypatch.setattr(type(seeded), "parallel_reads", 1)
     monkeypatch.setattr(traversal, "BATCH", 2)
@@ -684,8 +684,8 @@ def test_a_department_changes_when_its_decision_is_written_or_falls_due(seeded):
 def test_a_run_of_some_rules_on_another_day_widens_the_next_window(seeded, monkeypatch):
     """A ``--rule`` run's cases stand as of its day: the next incremental run reads what turned
     by date between every such day and its own."""
-    from alerts import service
-    from queries.library import run
+    from creditgraph.alerts import service
+    from creditgraph.queries.library import run
 
     run_alerts(seeded, AS_OF, deliver_now=False)  # complete
     assert [(r["as_of"], r["days_from"], r["days_to"]) for r in run(
@@ -719,8 +719,8 @@ def test_an_alert_run_holds_off_the_cyclic_collector_and_gives_it_back(seeded, m
     back as found when the last of nested or concurrent pauses ends, errors or not."""
     import gc
 
-    from alerts import service
-    from graph.gc_pause import collection_paused
+    from creditgraph.alerts import service
+    from creditgraph.graph.gc_pause import collection_paused
 
     seen: list[bool] = []
     real = service.evaluate

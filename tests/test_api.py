@@ -25,16 +25,16 @@ import hypothesis
 import pytest
 import schemathesis
 
-from graph import audit
-from graph.identifiers import classify, org_code_check_char, uscc_check_char
-from graph.settings import Settings
-from graph.store import open_store
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation.rules import load_rules
-from propagation.service import propagate
-from seed.generator import generate
+from creditgraph.access import audit
+from creditgraph.graph.identifiers import classify, org_code_check_char, uscc_check_char
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.seed.generator import generate
 from tests.conftest import BACKENDS
 from tests.test_casefile import AS_OF, ID_NUMBER, SECRET
 

@@ -1,4 +1,4 @@
-"""The audit log cannot be broken, forked, cut or forged unnoticed (graph/audit.py).
+"""The audit log cannot be broken, forked, cut or forged unnoticed (access/audit.py).
 
 Each test works on its own initialised log in its own temp directory (`fresh_audit_log`); the
 session's key comes from the `private_logs` fixture (tests/conftest.py)."""
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import audit
-from graph.errors import CreditGraphError
+from creditgraph.access import audit
+from creditgraph.graph.errors import CreditGraphError
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import SettingsError, StoreError, StoreUnavailableError
-from graph.schema import load_schema, parse_schema
-from graph.settings import Settings
-from graph.store import open_store
+from creditgraph.graph.errors import SettingsError, StoreError, StoreUnavailableError
+from creditgraph.graph.schema import load_schema, parse_schema
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
 
 
 def neo4j_settings(env: dict[str, str], **changes: str) -> Settings:
@@ -42,7 +42,7 @@ def test_a_read_asked_again_comes_back_packed_with_the_same_rows(neo4j_schema_re
     past the bound, and one that fails of itself answer (or fail) as they would unwrapped."""
     import datetime as dt
 
-    from graph.backends import neo4j_store
+    from creditgraph.graph.backends import neo4j_store
 
     with open_store(neo4j_settings(neo4j_schema_ready)) as store:
         store.wipe()

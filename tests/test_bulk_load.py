@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import StoreError
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
-from loaders.bulk import BulkWriter, bulk_possible
-from loaders.pipeline import LoadOptions, load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from seed.generator import generate
+from creditgraph.graph.errors import StoreError
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, open_store
+from creditgraph.loaders.bulk import BulkWriter, bulk_possible
+from creditgraph.loaders.pipeline import LoadOptions, load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.seed.generator import generate
 from tests.test_faults import fingerprint, kill_under_way
 
 SECRET = "test-secret-key-0123456789"

@@ -17,19 +17,19 @@ import openpyxl
 import pypdf
 import pytest
 
-from casefile.bag import verify_bag
-from casefile.export import export_case, read_id_map
-from graph import audit
-from graph.documents import UnknownDocumentType, document_type, identify
-from graph.errors import CreditGraphError
-from graph.identifiers import classify
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation.rules import load_rules
-from propagation.service import propagate
-from queries.subjects import resolve
-from seed.generator import generate
+from creditgraph.access import audit
+from creditgraph.casefile.bag import verify_bag
+from creditgraph.casefile.export import export_case, read_id_map
+from creditgraph.graph.documents import UnknownDocumentType, document_type, identify
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.identifiers import classify
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.queries.subjects import resolve
+from creditgraph.seed.generator import generate
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2026, 11, 1)
@@ -296,7 +296,7 @@ def test_civil_servant_findings_only_when_asked_for(case_store, tmp_path):
 @pytest.mark.parametrize("case_no", ["../../etc/x", "a/b", "a\\b", "..", ".hidden", "", "x" * 65,
                                      "杭信案 1号", "a\nb", "C-1:zip"])
 def test_a_case_number_that_is_not_a_safe_file_name_is_refused(case_no):
-    from casefile.export import check_case_no
+    from creditgraph.casefile.export import check_case_no
 
     with pytest.raises(CreditGraphError, match="case number"):
         check_case_no(case_no)
@@ -305,7 +305,7 @@ def test_a_case_number_that_is_not_a_safe_file_name_is_refused(case_no):
 @pytest.mark.parametrize("case_no", ["杭信案〔2026〕1号", "CG-20260101-91330105350045671D",
                                      "案(2026)1号", "案（2026）1号", "v1.2_a"])
 def test_ordinary_case_numbers_pass(case_no):
-    from casefile.export import check_case_no
+    from creditgraph.casefile.export import check_case_no
 
     assert check_case_no(case_no) == case_no
 

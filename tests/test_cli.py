@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import Settings
-from graph.store import open_store
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
 
 
 def one_error_line(result) -> str:

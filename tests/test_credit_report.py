@@ -13,18 +13,18 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from casefile.collect import collect
-from graph import audit
-from propagation.sanctions import subject_sanctions
-from publication.public_record import published_penalties
-from publication.repair import repair_check
-from publication.report import CHAPTERS, ReportError, build, issue, render, verify
-from publication.shuanggongshi import export
-from publication.windows import add_months, load_periods
-from queries.lists import entries_in_force
-from queries.profile import profile
-from queries.subjects import resolve
-from seed.generator import generate
+from creditgraph.access import audit
+from creditgraph.casefile.collect import collect
+from creditgraph.propagation.sanctions import subject_sanctions
+from creditgraph.publication.public_record import published_penalties
+from creditgraph.publication.repair import repair_check
+from creditgraph.publication.report import CHAPTERS, ReportError, build, issue, render, verify
+from creditgraph.publication.shuanggongshi import export
+from creditgraph.publication.windows import add_months, load_periods
+from creditgraph.queries.lists import entries_in_force
+from creditgraph.queries.profile import profile
+from creditgraph.queries.subjects import resolve
+from creditgraph.seed.generator import generate
 from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"

@@ -8,16 +8,16 @@ import json
 import pandas as pd
 import pytest
 
-from graph.settings import Settings
-from graph.store import open_store
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation.rules import load_rules
-from propagation.service import propagate
-from queries import audits, clusters, linked, ownership, risk
-from queries.subjects import resolve
-from seed.generator import generate
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.queries import audits, clusters, linked, ownership, risk
+from creditgraph.queries.subjects import resolve
+from creditgraph.seed.generator import generate
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2026, 11, 1)

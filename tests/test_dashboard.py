@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.settings import Settings
-from graph.store import open_store
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -63,12 +63,12 @@ def demo(tmp_path_factory):
     """Seed data loaded into an embedded store and propagated, as `make demo` does."""
     import datetime as dt
 
-    from loaders.pipeline import load_directory
-    from loaders.spec import load_spec
-    from loaders.writers import StoreWriter
-    from propagation.rules import load_rules
-    from propagation.service import propagate
-    from seed.generator import generate
+    from creditgraph.loaders.pipeline import load_directory
+    from creditgraph.loaders.spec import load_spec
+    from creditgraph.loaders.writers import StoreWriter
+    from creditgraph.propagation.rules import load_rules
+    from creditgraph.propagation.service import propagate
+    from creditgraph.seed.generator import generate
 
     root = tmp_path_factory.mktemp("demo")
     answers = generate(root / "seed", 400, seed=21)
@@ -164,7 +164,7 @@ def test_the_english_switch_carries_across_pages(demo, demo_app):
 def test_the_overview_shows_the_district_figures_of_creditgraph_stats(demo, demo_app):
     import datetime as dt
 
-    from publication.statistics import period, statistics
+    from creditgraph.publication.statistics import period, statistics
 
     app = demo_app.run()
     assert not app.exception, app.exception
@@ -187,7 +187,7 @@ def test_the_credit_file_issues_a_report_that_verifies(demo, demo_app, fresh_aud
                                                        tmp_path):
     import json
 
-    from publication.report import verify
+    from creditgraph.publication.report import verify
 
     case = demo["cases"]["red_black_conflict"]
     app = demo_app
@@ -236,7 +236,7 @@ def test_the_lists_page_shows_what_publish_lists_writes(demo, demo_app, fresh_au
     import datetime as dt
     import json
 
-    from publication.lists import published_list, render
+    from creditgraph.publication.lists import published_list, render
 
     app = demo_app.run()
     app.switch_page("views/lists.py").run()
@@ -271,9 +271,9 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
 
     from playwright.sync_api import sync_playwright
 
-    from alerts import cases as case_store
-    from alerts.evaluate import evaluate
-    from alerts.rules import load_alert_rules
+    from creditgraph.alerts import cases as case_store
+    from creditgraph.alerts.evaluate import evaluate
+    from creditgraph.alerts.rules import load_alert_rules
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     assert Path(chromium).exists(), "Debian's chromium is needed (apt-get install chromium)"
@@ -337,7 +337,7 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
 
 @pytest.mark.embedded
 def test_the_export_page_builds_a_valid_bag(demo, demo_app, tmp_path, fresh_audit_log):
-    from casefile.bag import verify_bag
+    from creditgraph.casefile.bag import verify_bag
 
     case = demo["cases"]["red_black_conflict"]
     demo_app.session_state["subject"] = ("Enterprise", case["red"], demo["names"][case["red"]])
@@ -363,7 +363,7 @@ def sign_in(app, name: str, password: str):  # type: ignore[no-untyped-def]
 def test_pages_need_a_login_and_roles_decide_what_is_shown(demo_app, users):
     import json
 
-    from graph import audit
+    from creditgraph.access import audit
 
     app = demo_app.run()
     assert not app.exception and app.text_input(key="login_name").value == ""

@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alerts import cases as case_store
-from alerts.evaluate import evaluate
-from alerts.rules import load_alert_rules
-from graph.settings import Settings
-from graph.store import open_store
+from creditgraph.alerts import cases as case_store
+from creditgraph.alerts.evaluate import evaluate
+from creditgraph.alerts.rules import load_alert_rules
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
 from tests.conftest import load_seed
 from tests.test_dashboard import APP, reachable, sign_in, texts
 
@@ -31,7 +31,7 @@ def fresh_cache():
 
 @pytest.fixture
 def with_cases(tmp_path, monkeypatch):
-    from seed.generator import generate
+    from creditgraph.seed.generator import generate
 
     generate(tmp_path / "seed", 300, seed=29)
     with open_store(Settings(store_path=tmp_path / "store")) as store:

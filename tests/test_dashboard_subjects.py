@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from graph import audit
-from graph.countries import chinese_name
-from graph.documents import document_key, identify
-from graph.identifiers import mask_document_number
-from graph.settings import Settings
-from graph.store import open_store
+from creditgraph.access import audit
+from creditgraph.graph.countries import chinese_name
+from creditgraph.graph.documents import document_key, identify
+from creditgraph.graph.identifiers import mask_document_number
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
 
 # The fixtures of test_dashboard (the seed loaded once per module, the app on it, a fresh
 # cache per test), imported under their own names: that is how pytest finds them, and why the

@@ -26,8 +26,8 @@ def test_generated_tables_are_current_and_name_every_label_type_and_column():
     assert generate.stale() == []
     schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     loading = (ROOT / "docs" / "loading.md").read_text(encoding="utf-8")
-    from graph.schema import default_schema
-    from loaders.spec import default_spec
+    from creditgraph.graph.schema import default_schema
+    from creditgraph.loaders.spec import default_spec
 
     assert all(f"| {label} |" in schema for label in default_schema().nodes)
     assert all(f"| `{name}` |" in schema for name in default_schema().relationships)
@@ -52,7 +52,7 @@ def test_a_changed_schema_makes_the_tables_stale(tmp_path, monkeypatch):
 
 
 def test_every_command_is_in_the_cli_reference():
-    from cli.main import app
+    from creditgraph.cli.main import app
 
     group = typer.main.get_command(app)
     reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph import countries
-from graph.documents import (
+from creditgraph.graph import countries
+from creditgraph.graph.documents import (
     NAMES,
     UnknownDocumentType,
     check_document,
@@ -15,7 +15,7 @@ from graph.documents import (
     document_type,
     identify,
 )
-from graph.identifiers import resident_id_check_char
+from creditgraph.graph.identifiers import resident_id_check_char
 
 SECRET = b"test-secret-key-0123456789"
 
@@ -104,7 +104,7 @@ def test_equal_numbers_of_two_types_never_share_a_key():
     assert document_key(as_permit, SECRET) == document_key(
         check_document(" 1234-5678 ", "taiwan_permit"), SECRET)  # normalised first
     resident = identify("330105198207053514")  # keys made before other types existed stay
-    from graph.identifiers import person_key
+    from creditgraph.graph.identifiers import person_key
     assert document_key(resident, SECRET) == person_key("330105198207053514", SECRET)
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from seed.generator import generate
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, open_store
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.seed.generator import generate
 
 SECRET = "test-secret-key-0123456789"
 PROVENANCE = {"updated_at", "load_id",  # differ between any two loads by design
@@ -177,7 +177,7 @@ def test_a_second_load_is_refused_while_one_writes(store, seed_dir, tmp_path):
 
 def test_a_dead_holder_on_this_machine_is_recognised(store):
     """A lock left by a process that no longer exists is taken over; a live holder's is not."""
-    from graph.write_lock import LockedError, write_lock
+    from creditgraph.graph.write_lock import LockedError, write_lock
 
     store.write("CREATE (l:WriteLock {name: 'write', holder: 'x:1:dead', host: $host, "
                 "pid: $pid, action: 'load'})", {"host": __import__("socket").gethostname(),

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from graph import audit
-from loaders.errors import StructuralError
-from loaders.pipeline import LoadOptions
-from queries.ownership import ownership
-from queries.subjects import resolve
+from creditgraph.access import audit
+from creditgraph.loaders.errors import StructuralError
+from creditgraph.loaders.pipeline import LoadOptions
+from creditgraph.queries.ownership import ownership
+from creditgraph.queries.subjects import resolve
 from tests.test_loaders import SAMPLE, SECRET, issues, load, sample_copy, write_csv
 
 E1, E2 = "91330106143912349L", "91330108577822332C"

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.errors import CreditGraphError
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import DryRunWriter, StoreWriter
-from queries.library import run
-from queries.linked import linked_dishonesty
-from queries.subjects import resolve
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import DryRunWriter, StoreWriter
+from creditgraph.queries.library import run
+from creditgraph.queries.linked import linked_dishonesty
+from creditgraph.queries.subjects import resolve
 
 SECRET = b"test-secret-key-0123456789"
 PAYLOADS = [
@@ -86,8 +86,8 @@ def test_fuzzed_files_never_crash_a_load_and_every_row_is_accounted_for(
 
 @pytest.fixture(scope="module")
 def embedded_store(tmp_path_factory):
-    from graph.settings import Settings
-    from graph.store import open_store
+    from creditgraph.graph.settings import Settings
+    from creditgraph.graph.store import open_store
 
     store = open_store(Settings(store_path=tmp_path_factory.mktemp("fuzz-store") / "s"))
     store.init_schema()
@@ -110,7 +110,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 def test_injection_payloads_are_stored_as_data(store, tmp_path):
     """Names, reasons and roles carrying query, HTML and formula payloads load, are stored
     verbatim, and come back through queries and the case export unchanged; the graph is whole."""
-    from casefile.export import export_case
+    from creditgraph.casefile.export import export_case
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -151,7 +151,7 @@ def test_injection_payloads_are_stored_as_data(store, tmp_path):
 
 def test_the_dashboard_shows_data_as_written_never_as_markup():
     """No page renders HTML from data; names shown through markdown are escaped."""
-    from dashboard.widgets import md, neutralized
+    from creditgraph.dashboard.widgets import md, neutralized
 
     root = Path(__file__).resolve().parent.parent / "dashboard"
     assert not [p for p in root.rglob("*.py") if "unsafe_allow_html" in p.read_text()]

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import divisions
-from graph.identifiers import (
+from creditgraph.graph import divisions
+from creditgraph.graph.identifiers import (
     ORG_ALPHABET,
     USCC_ALPHABET,
     check_org_code,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from graph.documents import check_document, document_key
+from creditgraph.graph.documents import check_document, document_key
 from tests.test_documents import FOREIGN_2023, HK_RESIDENCE, TW_RESIDENCE
 from tests.test_loaders import SECRET, issues, load, write_csv
 
@@ -201,7 +201,7 @@ def test_a_name_only_shareholder_is_scoped_to_its_firm_until_a_number_resolves_i
 
 
 def test_a_document_number_names_its_subject_in_queries(store, tmp_path):
-    from queries.subjects import UnknownSubject, resolve
+    from creditgraph.queries.subjects import UnknownSubject, resolve
 
     load(store, persons_feed(tmp_path, [("12345678", "台湾居民来往大陆通行证", "", "林志明"),
                                         ("E12345678", "", "美国", "John Smith")]), tmp_path)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from graph.identifiers import person_key, uscc_check_char
-from graph.store import GraphStore
-from loaders.errors import StructuralError
-from loaders.pipeline import LoadOptions, LoadReport, load_directory
-from loaders.spec import load_spec
-from loaders.writers import DryRunWriter, StoreWriter
+from creditgraph.graph.identifiers import person_key, uscc_check_char
+from creditgraph.graph.store import GraphStore
+from creditgraph.loaders.errors import StructuralError
+from creditgraph.loaders.pipeline import LoadOptions, LoadReport, load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import DryRunWriter, StoreWriter
 
 SECRET = b"test-secret-key-0123456789"
 SAMPLE = Path(__file__).resolve().parent.parent / "seed" / "sample"
@@ -423,8 +423,8 @@ def test_a_malformed_mapping_file_is_refused_whole(tmp_path, text, message):
 def test_keyed_hashes_are_the_same_after_the_registry_forgets_them(monkeypatch):
     """The registry remembers a load's keyed hashes up to a bound, then starts afresh: a person
     named again after that is keyed exactly as before (one subject, never two)."""
-    from graph.documents import document_key, identify
-    from loaders import registry as registry_module
+    from creditgraph.graph.documents import document_key, identify
+    from creditgraph.loaders import registry as registry_module
 
     monkeypatch.setattr(registry_module, "PID_MEMO", 2)
     secret = b"test-secret-key-0123456789abcdef"
@@ -445,7 +445,7 @@ def test_keyed_hashes_are_the_same_after_the_registry_forgets_them(monkeypatch):
 @pytest.mark.parametrize("check", ["uscc_check_char", "org_code_check_char",
                                    "resident_id_check_char"])
 def test_a_check_character_of_a_short_code_is_refused_not_guessed(check):
-    from graph import identifiers
+    from creditgraph.graph import identifiers
 
     with pytest.raises(ValueError):
         getattr(identifiers, check)("1234567")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import Settings
-from graph.store import open_store
-from loaders.neo4j_import import ImportCsvWriter
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
+from creditgraph.loaders.neo4j_import import ImportCsvWriter
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
 from tests.neo4j_server import launcher
 
 SAMPLE = Path(__file__).resolve().parent.parent / "seed" / "sample"

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.settings import Settings
-from graph.store import open_store
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from seed.generator import generate
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import open_store
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.seed.generator import generate
 from tests.neo4j_server import launcher
 from tests.test_faults import fingerprint
 

@@ -21,18 +21,19 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from casefile.export import export_case
-from graph.documents import document_key
-from graph.identifiers import person_key, resident_id_check_char, uscc_check_char
-from graph.store import GraphStore
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation import sanctions
-from propagation.rules import load_rules
-from propagation.service import propagate
-from queries import linked, ownership, paths, profile, risk
-from queries.subjects import Subject, overseas_subject
+from creditgraph.casefile.export import export_case
+from creditgraph.graph import predicates
+from creditgraph.graph.documents import document_key
+from creditgraph.graph.identifiers import person_key, resident_id_check_char, uscc_check_char
+from creditgraph.graph.store import GraphStore
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.propagation import sanctions
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.queries import linked, network, ownership, paths, profile, risk
+from creditgraph.queries.subjects import Subject, overseas_subject
 
 SECRET = b"test-secret-key-0123456789"
 AS_OF = dt.date(2020, 1, 1)
@@ -55,7 +56,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 def passport_pid() -> str:
-    from graph.documents import check_document
+    from creditgraph.graph.documents import check_document
 
     return document_key(check_document(PASSPORT, "passport", "US"), SECRET)
 
@@ -161,13 +162,13 @@ def test_paths_and_parent_companies_abroad_in_words(graph):
                         4, AS_OF)
     assert frame[["length", "path_labels"]].to_dict("records") == [
         {"length": 2, "path_labels": ["Person", "OverseasEntity", "Enterprise"]}]
-    hop = linked.expand(graph, [f"Enterprise:{D}"], linked.CONTROL_RELATIONS, AS_OF)
+    hop = network.expand(graph, [f"Enterprise:{D}"], predicates.CONTROL_RELATIONS, AS_OF)
     assert [(there, name) for _, there, name, _ in hop] == [
         (f"OverseasEntity:{PARENT}", "Atlantic Parent Inc.（美国）")]
     names = {f"Enterprise:{D}": "杭州丁分公司", f"OverseasEntity:{PARENT}": hop[0][2]}
-    assert linked.explain(hop[0][3], names) == "杭州丁分公司是Atlantic Parent Inc.（美国）的分支机构"
+    assert network.explain(hop[0][3], names) == "杭州丁分公司是Atlantic Parent Inc.（美国）的分支机构"
     with pytest.raises(ValueError, match="not a subject node id"):
-        list(linked.keyed(["Department:x"]))
+        list(network.keyed(["Department:x"]))
 
 
 def test_risk_ranking_takes_overseas_entities_in(graph):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.predicates import CONTROL_RELATIONS, entry_in_force, expand, valid_on
-from queries.library import HERE, cypher_file
+from creditgraph.graph.predicates import CONTROL_RELATIONS, entry_in_force, expand, valid_on
+from creditgraph.queries.library import HERE, cypher_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("graph", "loaders", "queries", "propagation", "publication", "alerts", "casefile",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import audit
+from creditgraph.access import audit
 
 STOP_WITHIN = 15.0  # seconds from the signal until the port is free and no process remains
 START_WITHIN = 90.0

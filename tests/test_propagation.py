@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
-from propagation.rules import RulesError, load_rules
-from propagation.service import propagate
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, open_store
+from creditgraph.propagation.rules import RulesError, load_rules
+from creditgraph.propagation.service import propagate
 
 RULES = load_rules()
 ON = dt.date(2024, 6, 1)
@@ -236,7 +236,7 @@ def test_incentives_are_granted_then_retracted_and_restored_incrementally(store)
 def test_propagation_is_idempotent_and_incremental_matches_a_full_run(store, monkeypatch):
     import gc
 
-    from propagation import service
+    from creditgraph.propagation import service
 
     collecting: list[bool] = []  # the cyclic collector, as each run computes
     compute = service.compute
@@ -278,8 +278,8 @@ def test_propagation_is_idempotent_and_incremental_matches_a_full_run(store, mon
 def test_changed_relations_name_both_ends_of_every_control_type_and_label_pair(store):
     """The relations an incremental run starts from, one of each kind the schema allows, with
     each end's label and key (the embedded form tells a label by the key an end has)."""
-    from queries.library import run
-    from queries.linked import CONTROL_RELATIONS
+    from creditgraph.graph.predicates import CONTROL_RELATIONS
+    from creditgraph.queries.library import run
 
     since = dt.datetime.now(dt.UTC)
     expected = []
@@ -431,10 +431,10 @@ def test_a_reload_that_changes_the_legal_rep_moves_the_measure(store, tmp_path):
     new one added, and the incremental run after the load moves 限制高消费 accordingly."""
     import shutil
 
-    from graph.identifiers import person_key
-    from loaders.pipeline import LoadOptions, load_directory
-    from loaders.spec import load_spec
-    from loaders.writers import StoreWriter
+    from creditgraph.graph.identifiers import person_key
+    from creditgraph.loaders.pipeline import LoadOptions, load_directory
+    from creditgraph.loaders.spec import load_spec
+    from creditgraph.loaders.writers import StoreWriter
 
     secret = b"test-secret-key-0123456789"
     sample = Path(__file__).resolve().parent.parent / "seed" / "sample"

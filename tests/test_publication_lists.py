@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from graph import audit
-from publication.lists import (
+from creditgraph.access import audit
+from creditgraph.publication.lists import (
     COLUMNS,
     PublishedList,
     PublishError,
@@ -23,8 +23,8 @@ from publication.lists import (
     render,
     write,
 )
-from queries.lists import list_page
-from seed.generator import generate
+from creditgraph.queries.lists import list_page
+from creditgraph.seed.generator import generate
 from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from publication.windows import DEFAULT_PERIODS, PeriodsError, add_months, load_periods, window
+from creditgraph.publication.windows import (
+    DEFAULT_PERIODS,
+    PeriodsError,
+    add_months,
+    load_periods,
+    window,
+)
 
 D = dt.date
 

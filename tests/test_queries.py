@@ -10,26 +10,28 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import CreditGraphError
-from graph.identifiers import person_key
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from propagation.rules import load_rules
-from propagation.service import propagate
-from queries import (
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.identifiers import person_key
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.queries import (
     audits,
     civil_servants,
     clusters,
     linked,
+    network,
     ownership,
     paths,
     profile,
     risk,
     screening,
 )
-from queries.subjects import Subject, UnknownSubject, resolve, resolve_many
-from seed.generator import generate
+from creditgraph.queries.subjects import Subject, UnknownSubject, resolve, resolve_many
+from creditgraph.seed.generator import generate
 
 SECRET = b"test-secret-key-0123456789"
 SAMPLE = Path(__file__).resolve().parent.parent / "seed" / "sample"
@@ -372,7 +374,7 @@ def test_risk_rank_agrees_with_networkx_pagerank(store, seed_dir, tmp_path):
     seeds: the same top subjects, scores within 1e-6."""
     import networkx as nx
 
-    from queries.library import run
+    from creditgraph.queries.library import run
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -399,7 +401,7 @@ def test_the_control_graph_read_page_by_page_is_every_control_edge(store, seed_d
     (every page boundary crossed many times) and of the default size, the same subjects and
     undirected edges as the relation-by-relation query, on two dates (the earlier one before
     some relations began)."""
-    from queries.library import run
+    from creditgraph.queries.library import run
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -440,7 +442,7 @@ def test_linked_dishonesty_agrees_with_a_plain_breadth_first_search(store, seed_
     every control edge: same parties at the same distance, and each path a real chain."""
     import networkx as nx
 
-    from queries.library import run
+    from creditgraph.queries.library import run
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -502,11 +504,11 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store, mo
          "path": [key[origin], key[first], key[middle], key[far]],
          "path_types": ["LEGAL_REP_OF", "EXECUTIVE_OF", "BRANCH_OF"]}]
     assert frame.to_dict("records") == _level_by_level(store, subject, 3, on)
-    from graph import traversal
+    from creditgraph.graph import traversal
 
-    paths = traversal.shortest_paths(store, linked.split_id(origin), linked.CONTROL_RELATIONS,
+    paths = traversal.shortest_paths(store, network.split_id(origin), CONTROL_RELATIONS,
                                      3, on, traversal.Listed("black"))
-    if store.dialect.all_shortest(store.schema, "Enterprise", linked.CONTROL_RELATIONS, 3,
+    if store.dialect.all_shortest(store.schema, "Enterprise", CONTROL_RELATIONS, 3,
                                   ["Enterprise"], "listed") is None:
         assert paths is None
     else:  # to 失信公司甲 through 甲 (either of two relations) or 乙; to 乙 through 甲 (two)
@@ -521,12 +523,12 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store, mo
         assert len(sent) == 2  # the paths, the two parties' entries
         monkeypatch.setattr(store, "read", read)
     monkeypatch.setattr(traversal, "PATHS_CAP", 4)  # five paths: more than a hub may give
-    assert traversal.shortest_paths(store, linked.split_id(origin), linked.CONTROL_RELATIONS,
+    assert traversal.shortest_paths(store, network.split_id(origin), CONTROL_RELATIONS,
                                     3, on, traversal.Listed("black")) is None
     assert linked.linked_dishonesty(store, subject, 3, on).to_dict("records") == (
         frame.to_dict("records"))
     monkeypatch.undo()
-    others = [Subject(*linked.split_id(n), "") for n in (first, middle, far)]
+    others = [Subject(*network.split_id(n), "") for n in (first, middle, far)]
     many = linked.linked_rows_many(store, [subject, *others], 3, on)
     assert many[subject.node_id] == linked.linked_rows(store, subject, 3, on)
     assert all(many.get(o.node_id, []) == linked.linked_rows(store, o, 3, on) for o in others)
@@ -536,7 +538,7 @@ def test_native_search_picks_the_level_by_level_path_on_ties_and_dates(store, mo
     assert linked.linked_dishonesty(store, subject, 1, on).empty
     with pytest.raises(CreditGraphError, match="hops must be a whole number"):
         linked.linked_dishonesty(store, subject, 13, on)
-    from graph.traversal import relations_of, shortest_distances
+    from creditgraph.graph.traversal import relations_of, shortest_distances
 
     with pytest.raises(CreditGraphError, match="without dates cannot be searched: LISTED"):
         shortest_distances(store, ("Enterprise", key[origin]), ("LISTED",), 2, on)
@@ -608,7 +610,7 @@ def test_native_search_equals_the_level_by_level_search_on_seed_data(store, seed
 def test_relations_read_toward_some_nodes_are_those_of_the_whole_read(store, seed_dir, tmp_path):
     """The walk back reads a level's relations only toward the nodes one step nearer: the
     filter where they are read keeps exactly the relations to those nodes, nothing else."""
-    from graph import traversal
+    from creditgraph.graph import traversal
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -617,10 +619,10 @@ def test_relations_read_toward_some_nodes_are_those_of_the_whole_read(store, see
         "MATCH (p:Person)-[:SHAREHOLDER_OF]->() RETURN DISTINCT p.pid AS key ORDER BY key")][:30]
     nodes += [("Enterprise", r["key"]) for r in store.read(
         "MATCH (e:Enterprise) RETURN e.uscc AS key ORDER BY key")][::9][:30]
-    whole = traversal.relations_of_many(store, nodes, linked.CONTROL_RELATIONS, as_of)
+    whole = traversal.relations_of_many(store, nodes, CONTROL_RELATIONS, as_of)
     far = sorted({(r.label, r.key) for rels in whole.values() for r in rels})
     toward = set(far[::3])  # a third of the far ends, of every label
-    part = traversal.relations_of_many(store, nodes, linked.CONTROL_RELATIONS, as_of,
+    part = traversal.relations_of_many(store, nodes, CONTROL_RELATIONS, as_of,
                                        toward=sorted(toward))
     assert set(part) == set(whole)
     for node, rels in whole.items():
@@ -628,14 +630,14 @@ def test_relations_read_toward_some_nodes_are_those_of_the_whole_read(store, see
             (r for r in rels if (r.label, r.key) in toward), key=repr)
     assert any(part.values()) and sum(map(len, part.values())) < sum(map(len, whole.values()))
     assert all(not rels for rels in traversal.relations_of_many(
-        store, nodes, linked.CONTROL_RELATIONS, as_of, toward=[]).values())
+        store, nodes, CONTROL_RELATIONS, as_of, toward=[]).values())
 
 
 def test_both_directions_of_a_subject_are_one_read_where_round_trips_cost_most(sample,
                                                                                monkeypatch):
     """On Neo4j (``whole_hop``) a subject's relations in both directions are one statement
     (``UNION ALL``), elsewhere one per direction; either way the same relations."""
-    from graph import traversal
+    from creditgraph.graph import traversal
 
     node = ("Enterprise", E1)  # 张伟 holds it, it holds 杭州滨江云图科技有限公司
     sent: list[int] = []
@@ -649,7 +651,7 @@ def test_both_directions_of_a_subject_are_one_read_where_round_trips_cost_most(s
 
     def read() -> list:
         sent.clear()
-        rels = traversal.relations_of(sample, node, linked.CONTROL_RELATIONS,
+        rels = traversal.relations_of(sample, node, CONTROL_RELATIONS,
                                       dt.date(2020, 1, 1))
         return sorted(rels, key=repr)
 
@@ -665,7 +667,7 @@ def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_di
     """Many-origin searches and relation reads go in chunks, read side by side where the store
     answers reads from several threads (Neo4j): chunks of two, read in four threads or one
     after the other, answer exactly as one query for the whole batch."""
-    from graph import traversal
+    from creditgraph.graph import traversal
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -680,11 +682,11 @@ def test_a_batch_split_and_read_side_by_side_answers_as_one_query(store, seed_di
         def each(found: dict) -> dict:  # a server returns a query's rows in no set order
             return {key: sorted(values, key=repr) for key, values in found.items()}
 
-        return (each(traversal.shortest_distances_from(store, nodes, linked.CONTROL_RELATIONS,
+        return (each(traversal.shortest_distances_from(store, nodes, CONTROL_RELATIONS,
                                                        2, as_of)),
-                each(traversal.shortest_distances_from(store, nodes, linked.CONTROL_RELATIONS,
+                each(traversal.shortest_distances_from(store, nodes, CONTROL_RELATIONS,
                                                        3, as_of, linked.Listed("black"))),
-                each(traversal.relations_of_many(store, nodes, linked.CONTROL_RELATIONS,
+                each(traversal.relations_of_many(store, nodes, CONTROL_RELATIONS,
                                                  as_of)),
                 linked.linked_rows_many(store, subjects, 3, as_of))
 
@@ -741,8 +743,8 @@ def test_the_nearest_of_many_origins_agrees_with_a_breadth_first_search(store, s
     any origin, at its least distance, and none beyond."""
     import networkx as nx
 
-    from graph import traversal
-    from queries.library import run
+    from creditgraph.graph import traversal
+    from creditgraph.queries.library import run
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -759,7 +761,7 @@ def test_the_nearest_of_many_origins_agrees_with_a_breadth_first_search(store, s
         for hops in (1, 2, 3):
             reached = nx.multi_source_dijkstra_path_length(graph, set(origins), cutoff=hops)
             expected = {node: d for node, d in reached.items() if node in set(ends)}
-            found = traversal.nearest_to_any(store, origins, ends, linked.CONTROL_RELATIONS,
+            found = traversal.nearest_to_any(store, origins, ends, CONTROL_RELATIONS,
                                              hops, as_of)
             assert found == expected, (as_of, hops)
             answers.append(found)
@@ -773,11 +775,11 @@ def test_the_nearest_of_many_origins_agrees_with_a_breadth_first_search(store, s
                             else [False] * 6)
     origin = nodes[0]
     assert traversal.nearest_to_any(store, [origin], [origin, nodes[1]],
-                                    linked.CONTROL_RELATIONS, 0, as_of) == {origin: 0}
-    assert traversal.nearest_to_any(store, [origin], [], linked.CONTROL_RELATIONS, 2,
+                                    CONTROL_RELATIONS, 0, as_of) == {origin: 0}
+    assert traversal.nearest_to_any(store, [origin], [], CONTROL_RELATIONS, 2,
                                     as_of) == {}
     with pytest.raises(CreditGraphError):
-        traversal.nearest_to_any(store, [origin], [nodes[1]], linked.CONTROL_RELATIONS, 13,
+        traversal.nearest_to_any(store, [origin], [nodes[1]], CONTROL_RELATIONS, 13,
                                  as_of)
 
 
@@ -789,8 +791,8 @@ def test_a_two_hop_search_from_many_origins_agrees_with_a_breadth_first_search(
     of two dates, and against the search from each origin alone."""
     import networkx as nx
 
-    from graph import traversal
-    from queries.library import run
+    from creditgraph.graph import traversal
+    from creditgraph.queries.library import run
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -817,7 +819,7 @@ def test_a_two_hop_search_from_many_origins_agrees_with_a_breadth_first_search(
                              (traversal.AnyOf((traversal.Listed("black"),
                                                traversal.Sanctioned("punishment"))),
                               black | punished)):
-            found = traversal.shortest_distances_from(store, origins, linked.CONTROL_RELATIONS,
+            found = traversal.shortest_distances_from(store, origins, CONTROL_RELATIONS,
                                                       2, as_of, ends)
             answer = {o: {(f.label, f.key): f.hops for f in parties}
                       for o, parties in found.items()}
@@ -830,7 +832,7 @@ def test_a_two_hop_search_from_many_origins_agrees_with_a_breadth_first_search(
                 for distance in near.values():
                     compared[distance] += 1
             assert answer == expected, (as_of, ends)
-            alone = {o: traversal.shortest_distances(store, o, linked.CONTROL_RELATIONS, 2,
+            alone = {o: traversal.shortest_distances(store, o, CONTROL_RELATIONS, 2,
                                                      as_of, ends) for o in origins[:8]}
             assert {o: sorted(f, key=repr) for o, f in alone.items() if f} == {
                 o: sorted(found[o], key=repr) for o in origins[:8] if o in found}
@@ -854,8 +856,8 @@ def test_a_hop_read_node_by_node_equals_the_hop_read_at_once(store, seed_dir, tm
     answers = []
     for threshold in (0, 10_000):
         monkeypatch.setattr(dialect, "anchored_frontier", threshold)
-        answers.append((linked.expand(store, frontier, linked.CONTROL_RELATIONS, as_of),
-                        linked.listed_neighbours(store, frontier, linked.CONTROL_RELATIONS,
+        answers.append((network.expand(store, frontier, CONTROL_RELATIONS, as_of),
+                        linked.listed_neighbours(store, frontier, CONTROL_RELATIONS,
                                                  as_of)))
     assert answers[0] == answers[1]
     assert len(answers[0][0]) > 100 and answers[0][1]
@@ -865,7 +867,7 @@ def test_a_check_alone_answers_as_in_a_batch(store, seed_dir, tmp_path):
     """The departmental check reads a batch's entries, measures and penalties once (a code on
     its own by anchored reads, ``queries/subject_reads.py``): each code checked on its own gets
     the answer it gets among 60 others, on both engines."""
-    from queries.checks import check
+    from creditgraph.queries.checks import check
 
     load_directory(seed_dir, StoreWriter(store), store.schema, load_spec(), SECRET,
                    tmp_path / "r")
@@ -904,7 +906,7 @@ def test_a_check_snapshot_follows_the_data_of_a_store_that_can_change(store, see
                                                                       tmp_path):
     """A check's data snapshot is read once per opened store only where nothing can write
     while it is open (an embedded store opened read only); here it follows a load."""
-    from queries.checks import snapshot
+    from creditgraph.queries.checks import snapshot
 
     assert not store.frozen
     before = snapshot(store)

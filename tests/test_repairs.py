@@ -10,21 +10,21 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from graph.schema import default_schema
-from graph.store import GraphStore
-from loaders.neo4j_import import ImportCsvWriter
-from loaders.pipeline import LoadOptions, LoadReport, load_directory
-from loaders.spec import load_spec
-from loaders.writers import DryRunWriter, StoreWriter
-from propagation.rules import load_rules
-from propagation.service import propagate
-from publication.public_record import penalties_with_windows
-from publication.repair import repair_check
-from publication.statistics import Period, statistics
-from queries.linked import linked_rows
-from queries.lists import entries_in_force
-from queries.profile import profile
-from queries.subjects import Subject
+from creditgraph.graph.schema import default_schema
+from creditgraph.graph.store import GraphStore
+from creditgraph.loaders.neo4j_import import ImportCsvWriter
+from creditgraph.loaders.pipeline import LoadOptions, LoadReport, load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import DryRunWriter, StoreWriter
+from creditgraph.propagation.rules import load_rules
+from creditgraph.propagation.service import propagate
+from creditgraph.publication.public_record import penalties_with_windows
+from creditgraph.publication.repair import repair_check
+from creditgraph.publication.statistics import Period, statistics
+from creditgraph.queries.linked import linked_rows
+from creditgraph.queries.lists import entries_in_force
+from creditgraph.queries.profile import profile
+from creditgraph.queries.subjects import Subject
 
 SECRET = b"test-secret-key-0123456789"
 SAMPLE = Path(__file__).resolve().parent.parent / "seed" / "sample"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph import cypher, ddl
-from graph.errors import SchemaError
-from graph.schema import (
+from creditgraph.graph import cypher, ddl
+from creditgraph.graph.errors import SchemaError
+from creditgraph.graph.schema import (
     DEFAULT_SCHEMA_PATH,
     LABEL_PATTERN,
     PROPERTY_PATTERN,

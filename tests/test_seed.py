@@ -12,21 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from graph import workdays
-from graph.countries import country_code
-from graph.documents import check_document, document_key, document_type
-from graph.identifiers import (
+from creditgraph.graph.countries import country_code
+from creditgraph.graph.documents import check_document, document_key, document_type
+from creditgraph.graph.identifiers import (
     check_reg_no,
     check_uscc,
     normalize_code,
     person_key,
 )
-from loaders.pipeline import load_directory
-from loaders.spec import load_spec
-from loaders.writers import StoreWriter
-from queries import linked, ownership
-from queries.subjects import resolve
-from seed.generator import FILES, generate
+from creditgraph.loaders.pipeline import load_directory
+from creditgraph.loaders.spec import load_spec
+from creditgraph.loaders.writers import StoreWriter
+from creditgraph.policy import workdays
+from creditgraph.queries import linked, ownership
+from creditgraph.queries.subjects import resolve
+from creditgraph.seed.generator import FILES, generate
 
 SECRET = b"test-secret-key-0123456789"
 ENTERPRISES = 1500
@@ -390,7 +390,7 @@ def _cluster(store, case):
 
 
 def test_years_from_a_leap_day():
-    from graph.workdays import years_from
+    from creditgraph.policy.workdays import years_from
 
     assert years_from(dt.date(2028, 2, 29), -3) == dt.date(2025, 2, 28)
     assert years_from(dt.date(2028, 2, 29), 4) == dt.date(2032, 2, 29)

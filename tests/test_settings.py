@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import SettingsError
-from graph.settings import DEFAULT_STORE, Settings
+from creditgraph.graph.errors import SettingsError
+from creditgraph.graph.settings import DEFAULT_STORE, Settings
 
 
 def test_defaults_are_the_zero_setup_embedded_store():
@@ -70,7 +70,7 @@ def test_every_setting_is_read_in_graph_settings_and_documented_in_one_table():
 
 
 def test_places_and_limits_follow_the_environment_they_are_given(tmp_path):
-    from graph import settings as places
+    from creditgraph.graph import settings as places
 
     env = {"CREDITGRAPH_USERS": str(tmp_path / "u.json"), "CREDITGRAPH_AUDIT_HEAD": "head",
            "CREDITGRAPH_USER": "  inv1 ", "CREDITGRAPH_STORE_WAIT": "0",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from publication.public_record import masked
-from publication.report import build as build_report
-from publication.report import render as render_report
-from publication.shuanggongshi import (
+from creditgraph.publication.public_record import masked
+from creditgraph.publication.report import build as build_report
+from creditgraph.publication.report import render as render_report
+from creditgraph.publication.shuanggongshi import (
     LICENSE_COLUMNS,
     PENALTY_COLUMNS,
     ExportError,
@@ -24,9 +24,9 @@ from publication.shuanggongshi import (
     render,
     render_rejects,
 )
-from publication.windows import load_periods, window
-from queries.subjects import resolve
-from seed.generator import generate
+from creditgraph.publication.windows import load_periods, window
+from creditgraph.queries.subjects import resolve
+from creditgraph.seed.generator import generate
 from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"

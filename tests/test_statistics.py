@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import workdays
-from graph.divisions import hangzhou_2016
-from publication.statistics import OTHER, StatisticsError, period, statistics
-from queries.audits import publication_outcome
-from seed.generator import generate
+from creditgraph.graph.divisions import hangzhou_2016
+from creditgraph.policy import workdays
+from creditgraph.publication.statistics import OTHER, StatisticsError, period, statistics
+from creditgraph.queries.audits import publication_outcome
+from creditgraph.seed.generator import generate
 from tests.conftest import load_seed
 
 SECRET = b"test-secret-key-0123456789"
@@ -191,7 +191,7 @@ def test_the_cli_prints_each_format(run_cli, backend_env, seed_dir, tmp_path: Pa
 
 
 def test_working_days_between_dates_match_a_day_by_day_count():
-    """The ranked count (graph/workdays.py) against walking the State Council calendar day by
+    """The ranked count (policy/workdays.py) against walking the State Council calendar day by
     day, across holidays, swapped weekend working days, years and the Monday–Friday fallback
     outside the calendar's years."""
     rng = random.Random(7)

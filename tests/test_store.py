@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from graph import ddl
-from graph.errors import SchemaError, StoreError
-from graph.settings import Settings
-from graph.store import GraphStore, Merge, open_store
+from creditgraph.graph import ddl
+from creditgraph.graph.errors import SchemaError, StoreError
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, Merge, open_store
 
 USCC_A = "91330100799655058B"
 USCC_B = "91110000600037341L"

@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import StoreError, StoreUnavailableError
-from graph.settings import Settings
-from graph.shared_reader import SharedReader
-from graph.store import open_store
+from creditgraph.graph.errors import StoreError, StoreUnavailableError
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.shared_reader import SharedReader
+from creditgraph.graph.store import open_store
 
 CLI = str(Path(sys.executable).with_name("creditgraph"))
 USCC = "91330100799655058B"
 OTHER = "91330100799655060K"
 HOLD = """
 import sys, time
-from graph.settings import Settings
-from graph.shared_reader import SharedReader
-from graph.store import open_store
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.shared_reader import SharedReader
+from creditgraph.graph.store import open_store
 store = open_store(Settings(backend="embedded", store_path=sys.argv[1]),
                    read_only=sys.argv[2] == "read")
 print("held", flush=True)
@@ -171,9 +171,9 @@ def test_a_reader_never_creates_a_store(tmp_path):
 
 WRITE = """
 import sys
-from graph.settings import Settings
-from graph.shared_reader import SharedReader
-from graph.store import open_store
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.shared_reader import SharedReader
+from creditgraph.graph.store import open_store
 with open_store(Settings(backend="embedded", store_path=sys.argv[1])) as store:
     store.merge_nodes("Enterprise", [{"uscc": sys.argv[2], "name": sys.argv[3]}])
 print("written", flush=True)

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
 
-from api import privacy, records
-from api.deps import Caller, IdKey, Service, Store
-from api.middleware import record_call
-from api.models import ERRORS, CheckRecord, CheckRequest
-from api.security import allow_purpose
-from queries.checks import check, is_personal, shown_code, snapshot
-from queries.subjects import default_as_of
+from creditgraph.api import privacy, records
+from creditgraph.api.deps import Caller, IdKey, Service, Store
+from creditgraph.api.middleware import record_call
+from creditgraph.api.models import ERRORS, CheckRecord, CheckRequest
+from creditgraph.api.security import allow_purpose
+from creditgraph.queries.checks import check, is_personal, shown_code, snapshot
+from creditgraph.queries.subjects import default_as_of
 
 router = APIRouter(prefix="/v1/checks", tags=["checks"], responses=ERRORS)
 
@@ -36,11 +36,11 @@ def post_check(request: Request, body: CheckRequest, key: Caller,
                     incentive_measures=request.app.state.incentive_measures)
     results = [privacy.subject_check(a, key, is_personal(code))
                for a, code in zip(answers, body.subjects, strict=True)]
-    record = {"check_id": records.new_id(),
+    asked: dict[str, Any] = {"check_id": records.new_id(),
               "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "asked_by": key.name, "purpose": body.purpose, "as_of": day.isoformat(),
               "subjects": shown, "results": results, "snapshot": snapshot(opened)}
-    record = CheckRecord.model_validate(record).model_dump(mode="json")
+    record = CheckRecord.model_validate(asked).model_dump(mode="json")
     records.save(settings.checks_dir, record)
     request.state.audit.update(check_id=record["check_id"],
                                verdicts=[r["verdict"] for r in results])

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.models import Health, Ready
-from graph.errors import CreditGraphError
-from graph.settings import Settings
+from creditgraph.api.models import Health, Ready
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.settings import Settings
 
 router = APIRouter(tags=["health"])
 

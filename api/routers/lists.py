@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api import privacy
-from api.deps import Caller, Store
-from api.models import ERRORS, IsoDate, ListPage
-from queries.checks import jsonable
-from queries.lists import MAX_PAGE, list_page
-from queries.subjects import default_as_of
+from creditgraph.api import privacy
+from creditgraph.api.deps import Caller, Store
+from creditgraph.api.models import ERRORS, IsoDate, ListPage
+from creditgraph.queries.checks import jsonable
+from creditgraph.queries.lists import MAX_PAGE, list_page
+from creditgraph.queries.subjects import default_as_of
 
 router = APIRouter(prefix="/v1/lists", tags=["lists"],
                    responses={k: v for k, v in ERRORS.items() if k not in (400, 404, 413)})

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
-from api import privacy
-from api.deps import Caller, IdKey, Investigator, Store
-from api.models import (
+from creditgraph.access.api_keys import ApiKey
+from creditgraph.api import privacy
+from creditgraph.api.deps import Caller, IdKey, Investigator, Store
+from creditgraph.api.models import (
     ERRORS,
     MAX_CODE,
     Identity,
@@ -21,16 +22,16 @@ from api.models import (
     OwnershipAnswer,
     SubjectFile,
 )
-from graph.api_keys import ApiKey
-from graph.documents import UnknownDocumentType, mask_personal_text, read_reference
-from graph.store import GraphStore
-from propagation.sanctions import subject_sanctions
-from publication.public_record import commitments_with_breaches, published_penalties
-from queries.checks import code_check, jsonable, shown_code
-from queries.linked import linked_dishonesty
-from queries.ownership import ownership
-from queries.profile import profile
-from queries.subjects import Subject, default_as_of, resolve
+from creditgraph.graph.documents import UnknownDocumentType, mask_personal_text, read_reference
+from creditgraph.graph.store import GraphStore
+from creditgraph.propagation.sanctions import subject_sanctions
+from creditgraph.publication.public_record import commitments_with_breaches, published_penalties
+from creditgraph.queries.checks import code_check, jsonable, shown_code
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.linked import linked_dishonesty
+from creditgraph.queries.ownership import ownership
+from creditgraph.queries.profile import profile
+from creditgraph.queries.subjects import Subject, default_as_of, resolve
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"],
                    responses=ERRORS)  # 413: POST /lookup has a body
@@ -73,10 +74,10 @@ def credit_file(opened: GraphStore, subject: Subject, as_of: dt.date, key: ApiKe
     return {"as_of": as_of.isoformat(), "identity": identity, "entries": entries,
             "measures": [privacy.measure(m, key, own) for m in measures],
             "penalties": [privacy.record_text(p, key, withheld) for p in published_penalties(
-                file["penalties"].to_dict("records"), as_of)],
+                frame_rows(file["penalties"]), as_of)],
             "commitments": [privacy.record_text(c, key, withheld) for c in
                             commitments_with_breaches(
-                                opened, subject, file["commitments"].to_dict("records"),
+                                opened, subject, frame_rows(file["commitments"]),
                                 as_of)],
             "relations": [privacy.relation(r, key)
                           for r in jsonable(file["relations"].to_dict("records"))]}

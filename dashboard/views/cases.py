@@ -6,17 +6,18 @@ changes (with a note); bulk assignment for supervisors. Viewers do not see the p
 change goes to the case history and the audit log under the signed-in user."""
 
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from alerts import cases as case_store
-from dashboard.auth import me
-from dashboard.data import guarded, opened, writable
-from dashboard.i18n import t
-from dashboard.widgets import md
-from graph.errors import CreditGraphError
-from graph.users import load_users
+from creditgraph.access.users import load_users
+from creditgraph.alerts import cases as case_store
+from creditgraph.dashboard.auth import me
+from creditgraph.dashboard.data import guarded, opened, writable
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph.errors import CreditGraphError
 
 st.title(t("cases"))
 user = me()
@@ -27,15 +28,15 @@ statuses = {"": t("any"), **{s: case_store.STATUS_WORDS[s] for s in case_store.S
 scopes = {"mine": t("cases_mine"), "all": t("cases_all"), "-": t("cases_unassigned")}
 left, right = st.columns(2)
 linked = st.query_params.get("case")  # a link may name the case: /cases?case=AJ-…
-scope = left.radio(t("cases_scope"), list(scopes), format_func=scopes.get, horizontal=True,
+scope = left.radio(t("cases_scope"), list(scopes), format_func=scopes.__getitem__, horizontal=True,
                    index=1 if linked else 0, key="cases_scope")
-status = right.selectbox(t("status"), list(statuses), format_func=statuses.get,
+status = right.selectbox(t("status"), list(statuses), format_func=statuses.__getitem__,
                          key="cases_status")
 
 
 def listed() -> list[dict]:
     with opened() as store:
-        rows = case_store.list_cases(store, user, status,
+        rows = case_store.list_cases(store, user, status or "",
                                      user.name if scope == "mine" else scope if scope == "-"
                                      else "")
     if scope == "mine" and not status:
@@ -53,7 +54,7 @@ if not rows:
     st.stop()
 
 
-def act(work, *args) -> None:  # type: ignore[no-untyped-def]
+def act(work: Callable[..., object], *args: object) -> None:
     """A change, through a store opened for writing; its outcome shown, the page refreshed."""
     try:
         with writable() as store:
@@ -117,7 +118,7 @@ st.dataframe(pd.DataFrame([{**e, "detail": json.dumps(e["detail"], ensure_ascii=
 note = st.text_area(t("note"), key="cases_note", max_chars=case_store.MAX_COMMENT)
 choices = [s for s in case_store.STATUSES if (case["status"], s) in case_store.TRANSITIONS]
 first, second = st.columns(2)
-target = first.selectbox(t("status"), choices, format_func=case_store.STATUS_WORDS.get,
+target = first.selectbox(t("status"), choices, format_func=case_store.STATUS_WORDS.__getitem__,
                          key="cases_target")
 if first.button(t("cases_set_status"), key="cases_status_go", disabled=not choices):
     act(case_store.set_status, case_id, target, note)

@@ -3,11 +3,12 @@ the promotion check."""
 
 import streamlit as st
 
-from dashboard.auth import me
-from dashboard.data import as_of, guarded, named, servant_file
-from dashboard.i18n import t
-from dashboard.widgets import md, table
-from queries.subjects import Subject
+from creditgraph.dashboard.auth import me
+from creditgraph.dashboard.data import as_of, guarded, named, servant_file
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md, table
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.subjects import Subject
 
 st.title(t("civil_servants"))
 if not me().can("supervisor"):
@@ -19,13 +20,14 @@ if servants is None:
 if servants.empty:
     st.info(t("none"))
     st.stop()
-options = list(servants.itertuples(index=False))
+options = frame_rows(servants)
 chosen = st.selectbox(t("servant"), range(len(options)), key="servant",
-                      format_func=lambda i: f"{options[i].name} · {options[i].department} · "
-                                            f"{options[i].position or ''} · {options[i].id_masked}")
+                      format_func=lambda i: f"{options[i]['name']} · {options[i]['department']} · "
+                                            f"{options[i]['position'] or ''} · "
+                                            f"{options[i]['id_masked']}")
 row = options[chosen]
 with st.spinner("…"):
-    sections = guarded(servant_file, Subject("Person", row.key, row.name), as_of())
+    sections = guarded(servant_file, Subject("Person", row["key"], row["name"]), as_of())
 if sections is not None:
     promotion = sections["promotion"]
     if not promotion.empty:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from casefile.export import check_case_no, export_case
-from dashboard.auth import me, user_name
-from dashboard.data import as_of, current_subject, guarded, opened
-from dashboard.i18n import t
-from dashboard.widgets import md
-from graph.errors import CreditGraphError
+from creditgraph.casefile.export import check_case_no, export_case
+from creditgraph.dashboard.auth import me, user_name
+from creditgraph.dashboard.data import as_of, current_subject, guarded, opened
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph.errors import CreditGraphError
 
 st.title(t("export"))
 if not me().can("investigator"):
@@ -25,6 +25,7 @@ if subject is None:
     st.info(t("choose_subject"))
     st.stop()
 st.header(md(subject.name))
+shown = subject  # a Subject from here on, in build() too
 hops = st.slider(t("hops"), 1, 4, 2, key="export_hops")
 day = as_of()
 case_no = st.text_input(t("case_no"), value=f"CG-{day:%Y%m%d}-{subject.key[:18]}",
@@ -38,7 +39,7 @@ def build() -> tuple[bytes, str, int]:
     with tempfile.TemporaryDirectory(prefix="creditgraph-dash-case-") as tmp:
         out = Path(tmp) / f"{case_no}.zip"
         with opened() as store:
-            case, digest = export_case(store, [subject], day, hops, case_no, out,
+            case, digest = export_case(store, [shown], day, hops, case_no, out,
                                        include_civil_servant=civil, actor=user_name())
         return out.read_bytes(), digest, len(case.findings())
 

@@ -4,10 +4,10 @@
 
 import streamlit as st
 
-from dashboard.data import as_of, guarded, scan
-from dashboard.i18n import label_name, t
-from dashboard.widgets import table
-from graph.divisions import name as division_name
+from creditgraph.dashboard.data import as_of, guarded, scan
+from creditgraph.dashboard.i18n import label_name, t
+from creditgraph.dashboard.widgets import table
+from creditgraph.graph.divisions import name as division_name
 
 st.title(t("linked"))
 hops = st.slider(t("max_hops"), 1, 3, 2, key="scan_hops")

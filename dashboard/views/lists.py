@@ -6,11 +6,11 @@ out, persons' document numbers masked. Showing a list is written to the audit lo
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import as_of, audited, guarded, published
-from dashboard.i18n import t
-from dashboard.widgets import md
-from graph.divisions import hangzhou_2016
-from publication.lists import COLUMNS, FORMATS, render
+from creditgraph.dashboard.data import as_of, audited, guarded, published
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph.divisions import hangzhou_2016
+from creditgraph.publication.lists import COLUMNS, FORMATS, render
 
 MIME = {".csv": "text/csv", ".json": "application/json",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -19,10 +19,10 @@ st.title(t("lists"))
 st.caption(t("lists_help"))
 kinds = {"black": t("black_list"), "red": t("red_list")}
 left, middle, right = st.columns(3)
-kind = left.radio(t("list_kind"), list(kinds), format_func=kinds.get, horizontal=True,
+kind = left.radio(t("list_kind"), list(kinds), format_func=kinds.__getitem__, horizontal=True,
                   key="lists_kind")
 districts = {"": t("whole_city"), **hangzhou_2016()}
-district = middle.selectbox(t("district"), list(districts), format_func=districts.get,
+district = middle.selectbox(t("district"), list(districts), format_func=districts.__getitem__,
                             key="lists_district")
 authority = right.text_input(t("authority_code"), key="lists_authority").strip()
 with st.spinner("…"):
@@ -31,7 +31,7 @@ if shown is not None:
     audited("publish-lists-view", (kind, as_of(), district, authority), kind=kind,
             as_of=as_of().isoformat(), district=district or None,
             authority=authority or None, entries=len(shown.rows))
-    st.subheader(f"{md(kinds[kind])} · {md(districts[district])} · {len(shown.rows):,}")
+    st.subheader(f"{md(kinds[kind])} · {md(districts[district or ''])} · {len(shown.rows):,}")
     frame = pd.DataFrame(shown.rows, columns=[field for field, _ in COLUMNS])
     st.dataframe(frame.rename(columns=dict(COLUMNS)), hide_index=True, width="stretch")
     name = f"{kind}-list-{district or '3301'}-{as_of():%Y%m%d}"

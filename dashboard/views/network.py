@@ -9,7 +9,7 @@ other node."""
 import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
-from dashboard.data import (
+from creditgraph.dashboard.data import (
     CAP,
     MAX_EXPANDED,
     as_of,
@@ -20,10 +20,12 @@ from dashboard.data import (
     linked_parties,
     neighbourhood,
 )
-from dashboard.i18n import label_name, t
-from dashboard.widgets import md, table
-from queries.linked import CONTROL_RELATIONS, split_id
-from queries.subjects import Subject
+from creditgraph.dashboard.i18n import label_name, t
+from creditgraph.dashboard.widgets import md, table
+from creditgraph.graph.predicates import CONTROL_RELATIONS
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.network import split_id
+from creditgraph.queries.subjects import Subject
 
 COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "other": "#9e9e9e"}
 ICONS = {"Enterprise": "business", "Person": "person", "OverseasEntity": "language"}
@@ -93,8 +95,8 @@ if event:
 st.subheader(t("paths"))
 paths = guarded(linked_parties, subject, hops, as_of(), relations)
 if paths is not None:
-    for row in paths.head(10).itertuples():
-        st.markdown(f"- **{md(row.name)}** ({row.hops} {t('hops')}, "
-                    f"{md('、'.join(row.list_types))})：{md(row.explanation)}")
+    for row in frame_rows(paths.head(10)):
+        st.markdown(f"- **{md(row['name'])}** ({row['hops']} {t('hops')}, "
+                    f"{md('、'.join(row['list_types']))})：{md(row['explanation'])}")
     table(paths[["subject_id", "name", "hops", "list_types", "entries", "explanation"]]
           if not paths.empty else paths, "linked-paths")

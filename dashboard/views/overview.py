@@ -4,8 +4,8 @@ holds, by district and over time, and the latest findings."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.auth import me
-from dashboard.data import (
+from creditgraph.dashboard.auth import me
+from creditgraph.dashboard.data import (
     as_of,
     case_counts,
     district_statistics,
@@ -14,9 +14,9 @@ from dashboard.data import (
     scan,
     status_or_message,
 )
-from dashboard.i18n import t
-from dashboard.widgets import md, table
-from graph.divisions import name as division_name
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md, table
+from creditgraph.graph.divisions import name as division_name
 
 TOP_LINKED = 10  # the closest parties shown; the linked page lists them all
 

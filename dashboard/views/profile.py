@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.auth import me
-from dashboard.data import (
+from creditgraph.dashboard.auth import me
+from creditgraph.dashboard.data import (
     as_of,
     audited,
     credit_file,
@@ -29,11 +29,12 @@ from dashboard.data import (
     owners,
     subject_cases,
 )
-from dashboard.i18n import label_name, t
-from dashboard.widgets import md, table
-from graph.errors import CreditGraphError
-from queries.checks import load_purposes
-from queries.subjects import Subject
+from creditgraph.dashboard.i18n import label_name, t
+from creditgraph.dashboard.widgets import md, table
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.queries.checks import load_purposes
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.subjects import Subject
 
 RECORDS = ("entries", "penalties", "licenses", "commitments")
 MEASURE_COLUMNS = ["measure", "kind", "departments", "entry_id", "list_type", "hops", "valid_to",
@@ -125,7 +126,7 @@ with st.spinner("…"):
 if sections is not None:
     identity = sections.get("identity")
     if identity is not None and not identity.empty:
-        summary(subject.label, identity.iloc[0].to_dict())
+        summary(subject.label, frame_rows(identity.head(1))[0])
     overseas = subject.label == "OverseasEntity"
     names = ("identity", "measures", "relations") if overseas else (
         "identity", "entries", "measures", "penalties", "licenses", "commitments", "relations")

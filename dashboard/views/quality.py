@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import as_of, guarded, publication
-from dashboard.i18n import t
-from dashboard.widgets import table
-from loaders.pipeline import REPORTS_ROOT
-from queries.audits import publication_summary
+from creditgraph.dashboard.data import as_of, guarded, publication
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import table
+from creditgraph.loaders.pipeline import REPORTS_ROOT
+from creditgraph.queries.audits import publication_summary
 
 MAX_REPORT_ROWS = 5000  # a load's rejects file may be huge; the page shows its start
 

@@ -3,10 +3,10 @@
 
 import streamlit as st
 
-from dashboard.data import as_of, guarded, restricted
-from dashboard.i18n import t
-from dashboard.widgets import md, table
-from propagation.rules import load_rules
+from creditgraph.dashboard.data import as_of, guarded, restricted
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md, table
+from creditgraph.propagation.rules import load_rules
 
 st.title(t("sanctions"))
 rules = load_rules()

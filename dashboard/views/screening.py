@@ -9,12 +9,12 @@ import hashlib
 
 import streamlit as st
 
-from dashboard.auth import me
-from dashboard.data import as_of, audited, guarded, id_lookups, id_numbers, screened
-from dashboard.i18n import t
-from dashboard.widgets import md, table
-from loaders.code_lists import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, first_column
-from queries.screening import ScreeningError, check_id_cap
+from creditgraph.dashboard.auth import me
+from creditgraph.dashboard.data import as_of, audited, guarded, id_lookups, id_numbers, screened
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md, table
+from creditgraph.loaders.code_lists import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, first_column
+from creditgraph.queries.screening import ScreeningError, check_id_cap
 
 VIEWER_MAX_IDS = 20
 

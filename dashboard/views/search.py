@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.auth import me
-from dashboard.data import (
+from creditgraph.dashboard.auth import me
+from creditgraph.dashboard.data import (
     audited,
     choose,
     document_name,
@@ -26,12 +26,13 @@ from dashboard.data import (
     lookup_check,
     search_names,
 )
-from dashboard.i18n import label_name, t
-from dashboard.widgets import md
-from graph.countries import chinese_name
-from graph.documents import NAMES as DOCUMENT_NAMES
-from graph.documents import mask_personal_text
-from queries.subjects import Subject
+from creditgraph.dashboard.i18n import label_name, t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph.countries import chinese_name
+from creditgraph.graph.documents import NAMES as DOCUMENT_NAMES
+from creditgraph.graph.documents import mask_personal_text
+from creditgraph.queries.library import frame_rows
+from creditgraph.queries.subjects import Subject
 
 st.title(t("search"))
 box, kind = st.columns([4, 1])
@@ -77,7 +78,7 @@ if text and check is not None:
                                "nationality": check.nationality}
     else:
         frame = guarded(search_names, text)
-        records = [] if frame is None else frame.to_dict("records")
+        records = [] if frame is None else frame_rows(frame)
         results = [Subject(r["label"], r["key"], r["name"]) for r in records]
         rows = {r["key"]: r for r in records}
     audited("search", (text, doc_type), query=shown_query, kind=check.kind,

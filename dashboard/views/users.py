@@ -1,16 +1,24 @@
 """用户管理 Users (admins): who may sign in, with which role. The last admin can be neither
-removed nor demoted (graph/users.py refuses; the refusal is shown here).
+removed nor demoted (access/users.py refuses; the refusal is shown here).
 
 Each change is audited before it is written (``before_save``): when the audit log cannot be
 written the page stops and the user store stays as it was, so no change goes unrecorded."""
 
 import streamlit as st
 
-from dashboard.auth import me, record
-from dashboard.i18n import t
-from dashboard.widgets import md
-from graph.errors import CreditGraphError
-from graph.users import MAX_NAME, MAX_PASSWORD, ROLES, add_user, load_users, remove_user, set_role
+from creditgraph.access.users import (
+    MAX_NAME,
+    MAX_PASSWORD,
+    ROLES,
+    add_user,
+    load_users,
+    remove_user,
+    set_role,
+)
+from creditgraph.dashboard.auth import me, record
+from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.widgets import md
+from creditgraph.graph.errors import CreditGraphError
 
 st.title(t("users"))
 admin = me()

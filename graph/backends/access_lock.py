@@ -27,8 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import StoreError, StoreUnavailableError
-from graph.settings import store_wait_seconds
+from creditgraph.graph.errors import StoreError, StoreUnavailableError
+from creditgraph.graph.settings import store_wait_seconds
 
 LOCK_FILE = ".access.lock"
 TURNSTILE = ".access.turnstile"

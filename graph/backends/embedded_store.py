@@ -13,21 +13,30 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ladybug
 import pyarrow as pa
 
-from graph import cypher, ddl
-from graph.backends.access_lock import AccessLock, writer_waiting
-from graph.errors import StoreError, StoreUnavailableError
-from graph.schema import PropertySpec, Schema
-from graph.settings import Settings
-from graph.store import ENDPOINT_FIELDS, Columns, GraphStore, Row, Statement, shared_params
-from graph.traversal import EmbeddedDialect
+from creditgraph.graph import cypher, ddl
+from creditgraph.graph.backends.access_lock import AccessLock, writer_waiting
+from creditgraph.graph.errors import StoreError, StoreUnavailableError
+from creditgraph.graph.schema import PropertySpec, Schema
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import (
+    ENDPOINT_FIELDS,
+    Columns,
+    GraphStore,
+    Row,
+    Statement,
+    shared_params,
+)
+from creditgraph.graph.traversal import EmbeddedDialect
 
 DATABASE_FILE = "graph.lbug"
+NO_PARAMS: Mapping[str, Any] = {}
 ARROW_TYPES = {
     "string": pa.string(),
     "integer": pa.int64(),
@@ -191,10 +200,10 @@ class EmbeddedStore(GraphStore):
         present_rels = self._present_relationship_types()
         present_labels = self._present_labels()
         statements: list[Statement] = [
-            (f"MATCH ()-[r:{cypher.quote_rel_type(self.schema, rel)}]->() DELETE r", {})
+            (f"MATCH ()-[r:{cypher.quote_rel_type(self.schema, rel)}]->() DELETE r", NO_PARAMS)
             for rel in self.schema.relationship_types if rel in present_rels
         ] + [
-            (cypher.delete_label(self.schema, label), {})
+            (cypher.delete_label(self.schema, label), NO_PARAMS)
             for label in self.schema.labels if label in present_labels
         ]
         self.write_all(statements)
@@ -319,7 +328,13 @@ def _native(value: Any) -> Any:
 # each with its own connection, and the last reader to leave closes it, so that a writer can
 # come in between.
 
-_READERS: dict[Path, list[Any]] = {}  # directory → [database, readers]
+@dataclass
+class _Reader:
+    database: ladybug.Database
+    readers: int = 0
+
+
+_READERS: dict[Path, _Reader] = {}  # directory → its database and how many read it
 _READERS_GUARD = threading.Lock()
 
 
@@ -340,9 +355,9 @@ def _shared_reader(directory: Path) -> ladybug.Database:
     with _READERS_GUARD:
         entry = _READERS.get(directory)
         if entry is None:
-            entry = _READERS[directory] = [_database(directory, read_only=True), 0]
-        entry[1] += 1
-        return entry[0]
+            entry = _READERS[directory] = _Reader(_database(directory, read_only=True))
+        entry.readers += 1
+        return entry.database
 
 
 def _release_reader(directory: Path) -> None:
@@ -350,7 +365,7 @@ def _release_reader(directory: Path) -> None:
         entry = _READERS.get(directory)
         if entry is None:
             return
-        entry[1] -= 1
-        if entry[1] <= 0:
+        entry.readers -= 1
+        if entry.readers <= 0:
             del _READERS[directory]
-            entry[0].close()
+            entry.database.close()

@@ -19,12 +19,12 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 from neo4j.graph import Node, Path, Relationship
 
-from graph import ddl
-from graph.errors import SettingsError, StoreError, StoreUnavailableError
-from graph.schema import Schema
-from graph.settings import Settings
-from graph.store import GraphStore, Row, Statement
-from graph.traversal import Neo4jDialect
+from creditgraph.graph import ddl
+from creditgraph.graph.errors import SettingsError, StoreError, StoreUnavailableError
+from creditgraph.graph.schema import Schema
+from creditgraph.graph.settings import Settings
+from creditgraph.graph.store import GraphStore, Row, Statement
+from creditgraph.graph.traversal import Neo4jDialect
 
 # The driver logs every failed connection attempt as a warning of its own; we raise one clear
 # error instead, so keep its records away from Python's last-resort stderr handler.

@@ -2,10 +2,10 @@
 
 from collections.abc import Callable
 
-from loaders.context import Context
-from loaders.kinds import links, records, repairs, subjects
-from loaders.plan import Plan
-from loaders.reading import SourceRow
+from creditgraph.loaders.context import Context
+from creditgraph.loaders.kinds import links, records, repairs, subjects
+from creditgraph.loaders.plan import Plan
+from creditgraph.loaders.reading import SourceRow
 
 Transformer = Callable[[SourceRow, Context], Plan]
 

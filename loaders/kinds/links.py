@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
-from graph.identifiers import mask_document_number
-from loaders import vocabulary
-from loaders.context import (
+from creditgraph.graph.identifiers import mask_document_number
+from creditgraph.loaders.context import (
     Cells,
     Context,
     department_code,
@@ -15,10 +14,11 @@ from loaders.context import (
     link_issuer,
     shown_code,
 )
-from loaders.kinds.subjects import person, person_document
-from loaders.plan import Plan, Reject
-from loaders.reading import SourceRow
-from loaders.registry import Subject
+from creditgraph.loaders.kinds.subjects import person, person_document
+from creditgraph.loaders.plan import Plan, Reject
+from creditgraph.loaders.reading import SourceRow
+from creditgraph.loaders.registry import Subject
+from creditgraph.policy import vocabulary
 
 RELATION_TYPES = ("LEGAL_REP_OF", "SHAREHOLDER_OF", "EXECUTIVE_OF", "ACTUAL_CONTROLLER_OF",
                   "BRANCH_OF", "RELATIVE_OF")

@@ -3,9 +3,8 @@ commitments."""
 
 from __future__ import annotations
 
-from graph.identifiers import CodeCheck, normalize_code
-from loaders import vocabulary
-from loaders.context import (
+from creditgraph.graph.identifiers import CodeCheck, normalize_code
+from creditgraph.loaders.context import (
     Cells,
     Context,
     accept_code,
@@ -15,10 +14,11 @@ from loaders.context import (
     person_node,
     shown_code,
 )
-from loaders.plan import Plan, Reject
-from loaders.reading import SourceRow
-from loaders.registry import Subject, Unresolved
-from loaders.values import normalize_name
+from creditgraph.loaders.plan import Plan, Reject
+from creditgraph.loaders.reading import SourceRow
+from creditgraph.loaders.registry import Subject, Unresolved
+from creditgraph.loaders.values import normalize_name
+from creditgraph.policy import vocabulary
 
 # Where a 双公示 row may carry its subject's code, in the order they are tried.
 SUBJECT_COLUMNS = ("subject_uscc", "subject_code", "subject_org_code", "subject_reg_no",

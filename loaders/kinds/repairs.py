@@ -18,14 +18,14 @@ repaired entry."""
 
 from __future__ import annotations
 
-from graph.identifiers import normalize_code
-from loaders import vocabulary
-from loaders.context import Cells, Context, department_code, link_issuer, shown_code
-from loaders.kinds.records import decision_key
-from loaders.plan import Plan, Reject
-from loaders.reading import SourceRow
-from loaders.registry import RecordFacts, Unresolved, repair_target
-from loaders.values import normalize_name
+from creditgraph.graph.identifiers import normalize_code
+from creditgraph.loaders.context import Cells, Context, department_code, link_issuer, shown_code
+from creditgraph.loaders.kinds.records import decision_key
+from creditgraph.loaders.plan import Plan, Reject
+from creditgraph.loaders.reading import SourceRow
+from creditgraph.loaders.registry import RecordFacts, Unresolved, repair_target
+from creditgraph.loaders.values import normalize_name
+from creditgraph.policy import vocabulary
 
 TARGET_KIND = {"Penalty": "early_end", "ListEntry": "removal"}
 KIND_WORDS = {"early_end": "提前终止公示 (early end of a penalty's publication)",

@@ -4,17 +4,16 @@ credit codes."""
 
 from __future__ import annotations
 
-from graph import countries, divisions
-from graph.documents import NAMES
-from graph.identifiers import (
+from creditgraph.graph import countries, divisions
+from creditgraph.graph.documents import NAMES
+from creditgraph.graph.identifiers import (
     CodeCheck,
     check_org_code,
     check_reg_no,
     check_uscc,
     org_code_of_uscc,
 )
-from loaders import vocabulary
-from loaders.context import (
+from creditgraph.loaders.context import (
     Cells,
     Context,
     accept_code,
@@ -22,9 +21,10 @@ from loaders.context import (
     person_node,
     shown_code,
 )
-from loaders.plan import Plan, Reject
-from loaders.reading import SourceRow
-from loaders.values import normalize_name
+from creditgraph.loaders.plan import Plan, Reject
+from creditgraph.loaders.reading import SourceRow
+from creditgraph.loaders.values import normalize_name
+from creditgraph.policy import vocabulary
 
 
 def department(row: SourceRow, ctx: Context) -> Plan:

@@ -31,10 +31,10 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from graph import settings
-from graph.errors import CreditGraphError
-from graph.files import write_private
-from graph.settings import Access
+from creditgraph.graph import settings
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.files import write_private
+from creditgraph.graph.settings import Access
 
 ROLES = ("viewer", "investigator", "supervisor", "admin")
 MAX_NAME = 80

@@ -26,9 +26,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graph import settings
-from graph.errors import CreditGraphError
-from graph.files import write_private
+from creditgraph.graph import settings
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.files import write_private
 
 ROLES = ("viewer", "investigator")
 NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")

@@ -35,9 +35,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from graph import settings
-from graph.errors import CreditGraphError
-from graph.group_commit import GroupCommit
+from creditgraph.graph import settings
+from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.group_commit import GroupCommit
 
 GENESIS = "0" * 64
 MAX_STRING = 500        # characters kept of any one string (values and keys)
@@ -125,7 +125,7 @@ def _bounded_details(details: dict[str, Any]) -> dict[str, Any]:
         kept = _bounded(details, limit)
         text = _canonical(kept)
         if len(text) <= MAX_DETAILS:
-            return kept  # type: ignore[no-any-return]
+            return kept
     return {"…": f"{text[:MAX_DETAILS]}…[truncated {len(text) - MAX_DETAILS} chars]"}
 
 
@@ -411,11 +411,12 @@ def _append_locked(log: Path, head: Path, key: bytes, entries: Sequence[_Entry]
         body = {"seq": count, "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "user": entry.user, "action": entry.action, "details": entry.details,
                 "previous": previous}
-        record = {**body, "hash": _seal(key, previous, body)}
+        seal = _seal(key, previous, body)
+        record = {**body, "hash": seal}
         lines.append((json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n"
                       ).encode("ascii"))
         written.append(record)
-        previous = record["hash"]
+        previous = seal
     data = memoryview(b"".join(lines))
     fd = os.open(log, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: `init` made it (see _tail)
     try:
@@ -454,8 +455,9 @@ def init(path: Path | None = None, head: Path | None = None) -> Initialised:
         log_there, head_there = log.exists(), head_file.exists()
         if log_there and head_there:
             state = _read_head(head_file, key)
-            if isinstance(state, str):
-                raise AuditLogError(f"{state}; run `creditgraph audit verify`")
+            if not isinstance(state, tuple):  # a problem, or the head gone since we looked
+                raise AuditLogError(f"{state or 'the head vanished'}; run `creditgraph audit "
+                                    "verify`")
             return Initialised(False, state[0])
         if log_there:
             raise AuditLogError(f"{log} exists but its head {head_file} does not (the head was "
