@@ -282,7 +282,12 @@ class Owner(Model):
     share: float | None = None
     levels: int | None = None
     chains: int | None = None
-    controls: bool | None = None
+    unknown_chains: int | None = Field(None, description="chains through a holding with no "
+                                                         "recorded share: `share` is then a "
+                                                         "lower bound")
+    controls: bool | None = Field(None, description="an ACTUAL_CONTROLLER_OF relation into the "
+                                                    "subject itself (never read from a missing "
+                                                    "share)")
     beneficial_owner: bool | None = None
     example_chain: str | None = None
 

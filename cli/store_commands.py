@@ -90,8 +90,8 @@ def dashboard(
 
 
 def dashboard_app_file() -> Path:
-    """The Streamlit entry point of the installed ``dashboard`` package (checkout or wheel)."""
-    spec = importlib.util.find_spec("dashboard")
+    """The Streamlit entry point of the installed ``creditgraph.dashboard`` (checkout or wheel)."""
+    spec = importlib.util.find_spec("creditgraph.dashboard")
     if spec is None or spec.origin is None:
         raise CreditGraphError("the dashboard package is not installed")
     app_file = Path(spec.origin).resolve().parent / "app.py"
@@ -111,7 +111,7 @@ def sample_path() -> None:
 
 def bundled_sample() -> Path:
     """seed/sample inside the installed ``seed`` package (checkout or wheel)."""
-    spec = importlib.util.find_spec("seed")
+    spec = importlib.util.find_spec("creditgraph.seed")
     if spec is None or spec.origin is None:
         raise CreditGraphError("the seed package is not installed")
     sample = Path(spec.origin).resolve().parent / "sample"

@@ -271,7 +271,8 @@ def owners(subject: Subject, day: dt.date) -> pd.DataFrame:
         id_type_name=[known.get(n, {}).get("id_type_name", "") for n in nodes],
         id_masked=[known.get(n, {}).get("id_masked", "") for n in nodes])
     return frame[["owner_id", "label", "name", "country", "country_name", "id_type_name",
-                  "id_masked", "share", "levels", "chains", "controls", "beneficial_owner",
+                  "id_masked", "share", "levels", "chains", "unknown_chains", "controls",
+                  "beneficial_owner",
                   "example_chain"]]
 
 

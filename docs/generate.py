@@ -5,7 +5,7 @@ files and columns (from ``loaders/columns.yaml``) into ``docs/loading.md``, betw
 lines is written by hand.
 
     python docs/generate.py          # rewrite the tables
-    python docs/generate.py --check  # exit 1 naming each stale table (tests/test_docs.py)
+    python docs/generate.py --check  # exit 1 naming each stale table (tests/project/test_docs.py)
 """
 
 from __future__ import annotations

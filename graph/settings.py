@@ -24,7 +24,7 @@ Dashboard access (``Access.from_env``; see docs/access.md):
 | CREDITGRAPH_ID_LOOKUPS_PER_DAY    | ID numbers a viewer may look up in 24 h  | 50        |
 
 Where records are kept, who acts, and the API's and rule files' settings: the functions at the
-end of this module. Every variable is named in this module only (tests/test_settings.py checks
+end of this module. Every variable is named in this module only (tests/graph/test_settings.py checks
 it); docs/settings.md is the table of them all. Every path is made absolute when read, so a
 process started from another directory names the file it looked for instead of silently
 missing it.

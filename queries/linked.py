@@ -262,7 +262,7 @@ def linked_dishonesty_level_by_level(store: GraphStore, subject: Subject, max_ho
                                      relations: Sequence[str] = CONTROL_RELATIONS
                                      ) -> pd.DataFrame:
     """``linked_dishonesty`` by the level-by-level search, one query per hop: the reference the
-    native search is tested against (tests/test_queries.py) and measured beside (bench/)."""
+    native search is tested against (tests/queries/test_queries.py) and measured beside (bench/)."""
     _check_relations(relations)
     reached, names = search(store, [subject.node_id], max_hops, relations, as_of)
     names[subject.node_id] = subject.name

@@ -3,6 +3,14 @@ the product of the ratios along each ownership chain, summed over chains. A chai
 through the same subject twice, so cross-holdings and cycles are not counted over and over.
 Beneficial owners: natural persons at or above the threshold (25% by default) or in control.
 
+The rule for what is not a number, the same here and in propagation (``min_ratio``):
+- Control is a fact, recorded as ACTUAL_CONTROLLER_OF into the subject itself (``controls``); it
+  is never read from a missing share, and control of a company further up is that company's
+  matter (its own penetration names it), so it gives no row here.
+- A holding with no recorded share is a holding of unknown size: the holder is listed, the
+  chain is counted in ``unknown_chains``, it adds nothing to ``share`` (a lower bound then), it
+  meets no threshold, and every chain above it is unknown too.
+
 Chains run through overseas holding companies (境外主体) as through enterprises: a mainland
 person holding 60% of a Hong Kong company that holds 50% of a Hangzhou firm holds 30% of it.
 An overseas owner is named with its label and its country (ISO code in ``country``, the Chinese
@@ -23,8 +31,8 @@ if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
     import pandas as pd
 
 MAX_LEVELS = 12
-COLUMNS = ["owner_id", "label", "name", "country", "share", "levels", "chains", "controls",
-           "beneficial_owner", "example_chain"]
+COLUMNS = ["owner_id", "label", "name", "country", "share", "levels", "chains",
+           "unknown_chains", "controls", "beneficial_owner", "example_chain"]
 # Who may be owned (and so walked above), and by whom (SHAREHOLDER_OF and
 # ACTUAL_CONTROLLER_OF endpoints in graph/schema.yaml).
 OWNED_BY: dict[str, tuple[str, ...]] = {
@@ -57,7 +65,8 @@ def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[R
     for owned in above:
         label, key = split_id(owned)
         rows = [{"key": key, "owner": r.key, "name": r.name, "ratio": r.ratio,
-                 "controls": r.ratio is None, "label": r.label, "country": r.country,
+                 "controls": r.type == "ACTUAL_CONTROLLER_OF", "label": r.label,
+                 "country": r.country,
                  "node": node_id(r.label, r.key)}
                 for r in relations_of(store, (label, key), OWNERSHIP_RELATIONS, as_of, "in")
                 if r.label in OWNED_BY[label]]
@@ -77,21 +86,30 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
     edges = _owners(store, start, as_of)
     totals: dict[str, Row] = {}
 
-    def walk(company: str, share: float, chain: list[str], names: list[str]) -> None:
+    def entry_of(owner: str, row: Row) -> Row:
+        return totals.setdefault(owner, {"label": row["label"], "name": row["name"],
+                                         "country": row["country"], "share": 0.0, "levels": 99,
+                                         "chains": 0, "unknown_chains": 0, "controls": False,
+                                         "example": None})
+
+    def walk(company: str, share: float | None, chain: list[str], names: list[str]) -> None:
+        """``share``: the company's share of the subject, None where a link is unknown."""
         for row in edges.get(company, []):
             owner = row["node"]
             if owner in chain:  # a cycle: this chain stops here
                 continue
-            shown = display_name(row["label"], row["name"], row["country"])
-            entry = totals.setdefault(owner, {"label": row["label"], "name": row["name"],
-                                              "country": row["country"], "share": 0.0,
-                                              "levels": 99, "chains": 0, "controls": False,
-                                              "example": None})
             if row["controls"]:
-                entry["controls"] = entry["controls"] or len(chain) == 1
+                if len(chain) == 1:  # control of the subject itself (see the module's rule)
+                    entry_of(owner, row)["controls"] = True
                 continue
-            product = share * float(row["ratio"])
-            entry["share"] += product
+            shown = display_name(row["label"], row["name"], row["country"])
+            entry = entry_of(owner, row)
+            ratio = row["ratio"]
+            product = None if share is None or ratio is None else share * float(ratio)
+            if product is None:
+                entry["unknown_chains"] += 1
+            else:
+                entry["share"] += product
             entry["chains"] += 1
             entry["levels"] = min(entry["levels"], len(chain))
             if entry["example"] is None:
@@ -104,7 +122,7 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
         "owner_id": split_id(owner)[1], "label": t["label"], "name": t["name"],
         "country": t["country"], "share": round(t["share"], 6),
         "levels": t["levels"] if t["levels"] != 99 else None, "chains": t["chains"],
-        "controls": t["controls"],
+        "unknown_chains": t["unknown_chains"], "controls": t["controls"],
         "beneficial_owner": t["label"] == "Person" and (t["share"] >= threshold
                                                         or t["controls"]),
         "example_chain": " → ".join(t["example"]) if t["example"] else "",

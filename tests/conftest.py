@@ -154,6 +154,20 @@ def neo4j_schema_ready(neo4j_env: dict[str, str]) -> dict[str, str]:
     return neo4j_env
 
 
+@pytest.fixture(scope="module")
+def seed_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's synthetic data set, made once per module: its ``SEED`` gives generate()'s
+    arguments (enterprises, seed, ...). The planted cases: ``tests.shared.planted_cases``."""
+    spec = getattr(request.module, "SEED", None)
+    if spec is None:
+        raise pytest.UsageError(f"{request.module.__name__} asks for seed_dir without SEED")
+    from creditgraph.seed.generator import generate
+
+    out = tmp_path_factory.mktemp("seed-" + request.module.__name__.rsplit(".", 1)[-1])
+    generate(out, **spec)
+    return out
+
+
 @pytest.fixture
 def embedded_settings(tmp_path: Path) -> Settings:
     return Settings(backend="embedded", store_path=tmp_path / "store")

@@ -1,0 +1,1 @@
+"""Tests of users, roles, API keys, the audit log."""

@@ -1,0 +1,1 @@
+"""Tests of watches, alert rules, cases."""

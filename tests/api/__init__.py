@@ -1,0 +1,1 @@
+"""Tests of the credit-check service."""

@@ -1,0 +1,1 @@
+"""Tests of the creditgraph command and its processes."""

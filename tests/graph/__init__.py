@@ -1,0 +1,1 @@
+"""Tests of the graph core: backends, store, schema, predicates, identifiers, settings."""

@@ -1,0 +1,1 @@
+"""Tests of registry exports into the graph."""

@@ -1,0 +1,1 @@
+"""Tests of lists, windows, repair, 双公示, reports, statistics."""

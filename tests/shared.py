@@ -1,0 +1,20 @@
+"""Values every test module shares (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
+SAMPLE = ROOT / "seed" / "sample"  # the bundled sample data
+# The key persons' document numbers are hashed with in the tests (CREDITGRAPH_ID_KEY): as text
+# where it goes into an environment, as bytes where a function takes it.
+ID_KEY = "test-secret-key-0123456789"
+SECRET = ID_KEY.encode()
+
+
+def planted_cases(directory: Path) -> dict[str, dict[str, Any]]:
+    """The cases ``seed`` planted in a data set (its answers.json), by name."""
+    answers = json.loads((directory / "answers.json").read_text(encoding="utf-8"))
+    return {case["case"]: case for case in answers["cases"]}
