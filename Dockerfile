@@ -6,6 +6,8 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY graph graph
+COPY policy policy
+COPY access access
 COPY loaders loaders
 COPY queries queries
 COPY propagation propagation

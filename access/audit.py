@@ -35,9 +35,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from creditgraph.access.group_commit import GroupCommit
 from creditgraph.graph import settings
 from creditgraph.graph.errors import CreditGraphError
-from creditgraph.graph.group_commit import GroupCommit
 
 GENESIS = "0" * 64
 MAX_STRING = 500        # characters kept of any one string (values and keys)

@@ -4,7 +4,7 @@ check with its failure counters.
 Where: CREDITGRAPH_USERS, default ./data/users.json, made absolute when read (outside the
 repository; never committed). The failure counters live beside it in ``<stem>.failures.json``,
 so a lockout survives a rerun or a restart and holds for every session at once
-(graph/lookup_budget.py keeps its per-user counts the same way). While the store holds no user
+(access/lookup_budget.py keeps its per-user counts the same way). While the store holds no user
 the dashboard stays closed (unless CREDITGRAPH_DEMO=1); see docs/access.md.
 
 Roles, each including the one before:

@@ -1,5 +1,5 @@
 """Webhooks (预警推送): each new alert is POSTed as JSON to the webhook of every owner of a
-watch on its subject (graph/users.set_webhook, `creditgraph users set-webhook`), so that a
+watch on its subject (access/users.set_webhook, `creditgraph users set-webhook`), so that a
 department's own system is told. Each POST is tried up to three times with a growing pause; a
 failure is recorded in the audit log (owner, case, the webhook's host, the error — never the
 full URL, which may carry a token) and counted, and never stops the run: the case is in the

@@ -17,6 +17,7 @@ from creditgraph.propagation.sanctions import subject_sanctions
 from creditgraph.publication.public_record import penalties_with_windows
 from creditgraph.queries import civil_servants, linked, network, ownership, profile
 from creditgraph.queries.library import frame_rows
+from creditgraph.queries.neighbourhood import walk
 from creditgraph.queries.network import node_id, split_id
 from creditgraph.queries.subjects import Subject
 
@@ -89,7 +90,7 @@ def records(frame: pd.DataFrame | None, **extra: Any) -> list[dict]:
 
 def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops: int,
             case_no: str, clear_ids: dict[str, str] | None = None,
-            include_civil_servant: bool = False) -> Case:
+            include_civil_servant: bool = False, max_nodes: int = MAX_NODES) -> Case:
     """``clear_ids`` maps person keys to resident ID numbers the user supplied (--reveal-ids);
     without it persons appear with the masked number only. Civil-servant findings are gathered
     only with ``include_civil_servant`` (supervisors and above; see casefile/export.py)."""
@@ -128,7 +129,7 @@ def collect(store: GraphStore, subjects: Iterable[Subject], as_of: dt.date, hops
             case.ownership += records(ownership.ownership(store, subject, as_of), **mine)
         elif subject.label == "Person" and include_civil_servant:
             _servant(store, subject, as_of, case, mine)
-    _subgraph(store, chosen, case)
+    _subgraph(store, chosen, case, max_nodes)
     case.paths = sorted(
         [{"kind": "linked_dishonesty", "from": r["subject_id"], "to": r["party_id"],
           "nodes": r["path"], "types": r["path_types"], "explanation": r["explanation"]}
@@ -184,33 +185,26 @@ def _servant(store: GraphStore, subject: Subject, as_of: dt.date, case: Case,
                                    "detail": "；".join(map(str, row.get("reasons") or []))})
 
 
-def _subgraph(store: GraphStore, subjects: list[Subject], case: Case) -> None:
-    reached, names = network.search(store, [s.node_id for s in subjects], case.hops,
-                                   CONTROL_RELATIONS, case.as_of)
-    nodes = sorted(reached, key=lambda n: (reached[n].hops, n))
-    if len(nodes) > MAX_NODES:
-        case.truncated = len(nodes) - MAX_NODES
-        nodes = nodes[:MAX_NODES]
-    kept = set(nodes)
-    for s in subjects:
-        names[s.node_id] = s.name
-    black = set(linked.entries_in_force(store, kept, "black", case.as_of))
-    red = set(linked.entries_in_force(store, kept, "red", case.as_of))
-    sanctioned = {r["subject_id"] for r in case.sanctions}
-    details = network.node_details(store, kept)
-    edges = {}
-    for _, _, _, edge in network.expand(store, sorted(kept), CONTROL_RELATIONS, case.as_of):
-        if edge.source in kept and edge.target in kept:
-            edges[(edge.source, edge.target, edge.type)] = edge
-    case.nodes = [plain({"id": n, "label": split_id(n)[0], "name": names.get(n, ""),
-                         "hops": reached[n].hops, "case_subject": reached[n].hops == 0,
-                         "black_listed": n in black, "red_listed": n in red,
-                         "sanctioned": n in sanctioned, **details.get(n, {})}) for n in nodes]
+def _subgraph(store: GraphStore, subjects: list[Subject], case: Case, max_nodes: int) -> None:
+    """The network the dashboard draws (queries/neighbourhood.py), walked to the end: at most
+    ``max_nodes`` nodes, nearest first, every relation among them, the exact count left out."""
+    found = walk(store, subjects, case.hops, case.as_of, CONTROL_RELATIONS, max_nodes,
+                 exact=True)
+    case.truncated = found.more
+    nodes = sorted(found.hops, key=lambda n: (found.hops[n], n))
+    details = network.node_details(store, nodes)
+    flags = found.flags
+    case.nodes = [plain({"id": n, "label": split_id(n)[0], "name": found.names.get(n, ""),
+                         "hops": found.hops[n], "case_subject": found.hops[n] == 0,
+                         "black_listed": n in flags["black"], "red_listed": n in flags["red"],
+                         "sanctioned": n in flags["sanctioned"], **details.get(n, {})})
+                  for n in nodes]
+    names = found.names
     case.relations = [plain({"source": e.source, "target": e.target, "type": e.type,
                              "source_name": names.get(e.source, ""),
                              "target_name": names.get(e.target, ""),
                              "ratio": e.ratio, "role": e.role, "kind": e.kind})
-                      for _, e in sorted(edges.items())]
+                      for _, e in sorted(found.edges.items())]
 
 
 def _json_key(row: dict) -> str:

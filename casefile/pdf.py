@@ -14,8 +14,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from creditgraph.casefile import network
@@ -27,16 +25,7 @@ from creditgraph.casefile.render import (
     has_ownership,
     subject_heading,
 )
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-BODY = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13)
-SMALL = ParagraphStyle("small", fontName=FONT, fontSize=7, leading=9)
-H1 = ParagraphStyle("h1", fontName=FONT, fontSize=16, leading=22, spaceAfter=6)
-H2 = ParagraphStyle("h2", fontName=FONT, fontSize=12, leading=17, spaceBefore=10, spaceAfter=4,
-                    textColor=colors.HexColor("#b71c1c"))
-H3 = ParagraphStyle("h3", fontName=FONT, fontSize=10, leading=14, spaceBefore=6, spaceAfter=2)
-WIDTH = A4[0] - 30 * mm
+from creditgraph.publication.pdf_style import BODY, FONT, H1, H2, H3, SMALL, WIDTH
 
 
 def _p(text: Any, style: ParagraphStyle = BODY) -> Paragraph:

@@ -99,8 +99,8 @@ COLUMNS = {
     "commitments": ["commitment_id", "matter", "commit_date", "content", "authority"],
     "sanctions": ["measure", "kind", "departments", "entry_id", "list_type", "hops",
                   "valid_from", "valid_to", "path_text", "basis"],
-    "ownership": ["owner_id", "label", "name", "country", "share", "levels", "unknown_chains",
-                  "controls", "beneficial_owner", "example_chain"],
+    "ownership": ["owner_id", "label", "name", "country", "share", "levels", "chains",
+                  "unknown_chains", "controls", "beneficial_owner", "example_chain"],
     "linked_dishonesty": ["party_name", "hops", "list_types", "entries", "explanation"],
     "civil_servant": ["finding", "detail"],
 }

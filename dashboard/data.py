@@ -8,7 +8,7 @@ and a load shows up within a minute.
 Work is bounded: the network walk stops at ``CAP`` nodes instead of cutting afterwards, asking
 about one frontier node at a time, and at most ``MAX_EXPANDED`` expanded nodes (``EXPAND_CAP``
 neighbours each) are kept per session. A viewer's ID-number lookups are counted against a daily
-budget (graph/lookup_budget.py) here, for the search and screening pages alike.
+budget (access/lookup_budget.py) here, for the search and screening pages alike.
 """
 
 from __future__ import annotations
@@ -17,16 +17,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from creditgraph.access import lookup_budget
 from creditgraph.dashboard.auth import me, record, user_name
 from creditgraph.dashboard.i18n import t
 from creditgraph.dashboard.widgets import md
-from creditgraph.graph import lookup_budget
 from creditgraph.graph.countries import chinese_name
 from creditgraph.graph.documents import NAMES as DOCUMENT_NAMES
 from creditgraph.graph.documents import read_reference
@@ -47,6 +46,7 @@ from creditgraph.queries import (
     screening,
 )
 from creditgraph.queries.library import frame_rows, run
+from creditgraph.queries.neighbourhood import Subgraph, walk
 from creditgraph.queries.subjects import (
     Subject,
     UnknownSubject,
@@ -57,7 +57,6 @@ from creditgraph.queries.subjects import (
 
 TTL = 60
 CAP = 150  # nodes the network walk gathers at most
-EXPAND_CAP = 30  # neighbours one expanded node adds at most
 MAX_EXPANDED = 10  # expanded nodes kept per session (the oldest drop out)
 SPENT = "id-lookups-spent"  # session: lookups already charged (a rerun is not a new lookup)
 T = TypeVar("T")
@@ -291,81 +290,13 @@ def linked_parties(subject: Subject, hops: int, day: dt.date,
         return linked.linked_dishonesty(store, subject, hops, day, relations)
 
 
-@dataclass
-class Neighbourhood:
-    """What the network page draws: nodes in walk order (nearest first) with names, edges
-    among them, flags, and whether the walk stopped at the cap (``more``: how many neighbours
-    were seen and left out — a count, not a list, and a lower bound)."""
-    names: dict[str, str] = field(default_factory=dict)
-    edges: dict[tuple[str, str, str], None] = field(default_factory=dict)
-    flags: dict[str, set[str]] = field(default_factory=dict)
-    cut: bool = False
-    more: int = 0
-
-    def add(self, edge: network.Edge) -> None:
-        self.edges[(edge.source, edge.target, edge.type)] = None
-
-
-def walk(store: GraphStore, subject: Subject, hops: int, day: dt.date,
-         relations: Sequence[str], expanded: Sequence[str] = (), cap: int = CAP
-         ) -> Neighbourhood:
-    """Breadth first from the subject, one frontier node per query, stopping as soon as
-    ``cap`` nodes are gathered: a registration agent's thousand firms cost one capped walk,
-    not a full search cut down afterwards, and a hub in the frontier adds only its own
-    neighbours (counted, not kept, beyond the cap). Then one hop around each expanded node."""
-    found = Neighbourhood(names={subject.node_id: subject.name})
-    frontier = [subject.node_id]
-    for _ in range(hops):
-        frontier = _level(store, found, frontier, relations, day, cap)
-        if found.cut or not frontier:
-            break
-    if not found.cut and frontier:  # the edges among the last level's nodes
-        for node in frontier:
-            for _, there, _, edge in network.expand(store, [node], relations, day):
-                if there in found.names:
-                    found.add(edge)
-    for node in list(expanded)[-MAX_EXPANDED:]:
-        _level(store, found, [node], relations, day, len(found.names) + EXPAND_CAP)
-    nodes = sorted(found.names)
-    found.flags = {
-        "black": set(linked.entries_in_force(store, nodes, "black", day)),
-        "red": set(linked.entries_in_force(store, nodes, "red", day)),
-        "sanctioned": {row["subject_id"] for row in run(
-            store, "sanctioned-subjects", ids=nodes, as_of=day)},
-    }
-    return found
-
-
-def _level(store: GraphStore, found: Neighbourhood, frontier: list[str],
-           relations: Sequence[str], day: dt.date, cap: int) -> list[str]:
-    """One hop from ``frontier``, a node at a time; returns the new nodes. Stops asking once
-    ``cap`` is reached; neighbours past it are only counted. (A single node's answer is as
-    large as its degree: bounding that needs a LIMIT in the neighbours queries.)"""
-    new: list[str] = []
-    surplus, last = 0, None  # one node's answer lists a neighbour's edges together
-    for node in frontier:
-        if len(found.names) >= cap:
-            found.cut = True
-            break
-        for _, there, name, edge in network.expand(store, [node], relations, day):
-            if there not in found.names:
-                if len(found.names) >= cap:
-                    found.cut = True
-                    surplus += there != last
-                    last = there
-                    continue
-                found.names[there] = name
-                new.append(there)
-            found.add(edge)
-    found.more = max(found.more, surplus)  # never summed over calls: it stays a lower bound
-    return new
-
-
 @st.cache_data(ttl=TTL, show_spinner=False)
 def neighbourhood(subject: Subject, hops: int, day: dt.date, relations: tuple[str, ...],
-                  expanded: tuple[str, ...]) -> Neighbourhood:
+                  expanded: tuple[str, ...]) -> Subgraph:
+    """The network page's graph: the walk a case bag records (queries/neighbourhood.py), stopped
+    at CAP nodes, with the page's expansions (the last MAX_EXPANDED, nodes of this graph only)."""
     with opened() as store:
-        return walk(store, subject, hops, day, relations, expanded)
+        return walk(store, [subject], hops, day, relations, CAP, expanded[-MAX_EXPANDED:])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -15,12 +15,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(ROOT))
+from creditgraph.graph.schema import PropertySpec, Schema, default_schema
+from creditgraph.loaders.spec import LOAD_ORDER, Spec, default_spec
 
-from creditgraph.graph.schema import PropertySpec, Schema, default_schema  # noqa: E402
-from creditgraph.loaders.spec import LOAD_ORDER, Spec, default_spec  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent  # the checkout (run with the venv's python)
 
 BLOCK = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)"
                    r"(<!-- end generated -->)", re.S)

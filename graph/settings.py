@@ -87,7 +87,7 @@ class Access:
     idle_minutes: int = 30
     max_failures: int = 5
     lockout_minutes: int = 15
-    id_lookups_per_day: int = 50  # below investigator; graph/lookup_budget.py
+    id_lookups_per_day: int = 50  # below investigator; access/lookup_budget.py
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Access:

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from creditgraph.graph.cypher import quote_label, quote_property, quote_rel_type
 from creditgraph.graph.errors import CreditGraphError
-from creditgraph.graph.predicates import entry_in_force, measure_in_force, valid_on
+from creditgraph.graph.predicates import (
+    CONTROL_RELATIONS,
+    entry_in_force,
+    measure_in_force,
+    valid_on,
+)
 from creditgraph.graph.schema import Schema
 
 if TYPE_CHECKING:
@@ -219,6 +224,26 @@ class Dialect:
         ``columns``: the far labels given a ``key_<Label>`` column (by default those these
         relations reach), the same for both directions when they are read as one query."""
         raise NotImplementedError
+
+    def hop(self, schema: Schema, label: str, outgoing: bool, subjects: Sequence[str]) -> str:
+        """One hop of the control and affiliation graph (CONTROL_RELATIONS) from the ``label``
+        subjects in ``$keys``, in one direction: a row per valid relation with the near
+        subject's ``key``, ``$from_label``, ``outgoing``, the relation's type, ratio, role and
+        kind, and the far node's label, name, country and key in a column named after the key
+        property of each of ``subjects``. Where a hop is not one query (``whole_hop``): the
+        embedded engine pays for every UNION branch, type filter and coalesce() over node
+        tables whatever the frontier, so it gets one small query per label and direction; the
+        caller skips empty frontiers and filters relationship types itself."""
+        arrow = ("-[r:{t}]->" if outgoing else "<-[r:{t}]-").format(
+            t=_alternatives(schema, CONTROL_RELATIONS))
+        key = _key(schema, label)
+        far_keys = ", ".join(f"m.{_key(schema, far)} AS {_key(schema, far)}" for far in subjects)
+        return (f"UNWIND $keys AS key MATCH (n:{quote_label(schema, label)} {{{key}: key}})"
+                f"{arrow}(m) WHERE {valid_on('r')} "
+                f"RETURN $from_label AS from_label, key, {'true' if outgoing else 'false'} "
+                f"AS outgoing, label(r) AS type, label(m) AS label, {far_keys}, "
+                f"m.name AS name, m.country AS country, r.ratio AS ratio, r.role AS role, "
+                f"r.kind AS kind")
 
     def _toward(self, schema: Schema, toward: Sequence[str]) -> str:
         return f" AND ({self._end_filter(schema, toward, 'm', 'keys')})" if toward else ""

@@ -480,8 +480,8 @@ def _prefetch(registry: Registry, chunk: list[SourceRow], code_columns: list[str
             if column in kinds.OVERSEAS_COLUMNS:
                 entity_ids.append(check.input.strip())
         for columns, target in ((kinds.NAME_COLUMNS, names),
-                               (kinds.DEPARTMENT_COLUMNS, departments),
-                               (kinds.DEPARTMENT_NAME_COLUMNS, department_names)):
+                                (kinds.DEPARTMENT_COLUMNS, departments),
+                                (kinds.DEPARTMENT_NAME_COLUMNS, department_names)):
             for name in columns:
                 value = row.values.get(name)
                 if value is None or isinstance(value, dt.date):

@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from creditgraph.graph import cypher
+from creditgraph.graph.cypher_files import read_cypher_file
 from creditgraph.graph.schema import UNKNOWN_START, coerce_rows
 from creditgraph.graph.store import GraphStore, checked_relationships
-from creditgraph.queries.library import cypher_file, run
 
 LOOKUP_CHUNK = 5000
 REPAIR_TARGETS = {"Penalty": "repair-targets-penalty", "ListEntry": "repair-targets-entry",
                   "Repair": "repair-by-id"}
 APPLY_REPAIRS = ("apply-repairs-penalty", "apply-repairs-entry")
+HERE = Path(__file__).resolve().parent  # the writer's own statements (*.cypher)
 
 
 class StoreWriter:
@@ -49,7 +51,8 @@ class StoreWriter:
         them (loaders/registry.RecordFacts)."""
         if label in self.empty_at_start:
             return []
-        return run(self.store, REPAIR_TARGETS[label], keys=keys)
+        query = read_cypher_file(HERE, REPAIR_TARGETS[label], self.store.backend).text
+        return self.store.read(query, {"keys": keys})
 
     def existing_nodes(self, label: str, keys: Sequence[str]) -> set[str]:
         return {row["value"] for row in self.lookup(label, self.schema.node(label).key,
@@ -104,7 +107,8 @@ class StoreWriter:
         and any an interrupted load left unapplied); returns how many records changed."""
         now, done = dt.datetime.now(dt.UTC), 0
         for name in APPLY_REPAIRS:
-            rows = self.store.write(cypher_file(name, self.store.backend).text, {"now": now})
+            rows = self.store.write(read_cypher_file(HERE, name, self.store.backend).text,
+                                   {"now": now})
             done += int(rows[0]["applied"]) if rows else 0
         return done
 

@@ -229,7 +229,7 @@ def render_pdf(report: CreditReport) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from creditgraph.casefile.pdf import BODY, FONT, H1, H2, SMALL, WIDTH
+    from creditgraph.publication.pdf_style import BODY, FONT, H1, H2, SMALL, WIDTH
 
     def p(text: Any, style: Any = BODY) -> Paragraph:
         return Paragraph(html.escape(_cell(text)), style)

@@ -1,28 +1,12 @@
-"""The ``.cypher`` files of this package: one per question, a header saying what it is.
-
-Header lines at the top of each file::
-
-    // purpose: ...
-    // parameters: name (type), ...
-    // basis: the policy or rule it serves
-
-A file ``NAME.neo4j.cypher`` or ``NAME.embedded.cypher`` replaces ``NAME.cypher`` on that
-backend; such variants exist only where the dialects force them (``labels()``/``type()`` versus
-``label()``).
-
-The business rules a query tests are named, not written out: ``@valid_on(r)``,
-``@entry_in_force(l)``, ``@measure_in_force(s)``, ``@control_types`` — graph/predicates.py
-holds each once and writes it out when the file is read.
-"""
+"""The ``.cypher`` files of this package: one per question, read by name
+(graph/cypher_files.py says how a file is written and read)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from creditgraph.graph.predicates import expand
+from creditgraph.graph.cypher_files import CypherFile, read_cypher_file
 from creditgraph.graph.store import GraphStore, Row
 
 if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
@@ -31,28 +15,8 @@ if TYPE_CHECKING:  # imported where used: `creditgraph` starts without it
 HERE = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
-class CypherFile:
-    name: str
-    text: str
-    header: dict[str, str]
-
-
-@cache
 def cypher_file(name: str, backend: str) -> CypherFile:
-    variant = HERE / f"{name}.{backend}.cypher"
-    path = variant if variant.exists() else HERE / f"{name}.cypher"
-    if not path.exists():
-        raise KeyError(f"no query file {name}.cypher")
-    text = expand(path.read_text(encoding="utf-8"), path.name)
-    header = {}
-    for line in text.splitlines():
-        if not line.startswith("//"):
-            break
-        key, _, value = line[2:].partition(":")
-        if value:
-            header[key.strip()] = value.strip()
-    return CypherFile(name, text, header)
+    return read_cypher_file(HERE, name, backend)
 
 
 def run(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:

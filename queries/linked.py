@@ -143,7 +143,7 @@ def entries_by_kind(store: GraphStore, nodes: Iterable[str], kinds: Sequence[str
     for entries in found.values():
         for listed in entries.values():
             listed.sort(key=lambda e: e["entry_id"])
-    return {kind: Row(entries) for kind, entries in found.items()}
+    return {kind: dict(entries) for kind, entries in found.items()}
 
 
 COLUMNS = ["subject_id", "label", "name", "hops", "entries", "list_types", "path", "path_labels",

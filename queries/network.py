@@ -29,12 +29,9 @@ CHUNK = 5000  # keys per query
 
 
 # The subjects of the control graph: label -> (its key in graph/schema.yaml, the name of the
-# key-list parameter the hop queries take, its embedded hop queries: relations out and in).
-SUBJECTS = {"Enterprise": ("uscc", "enterprises",
-                           ("neighbours-enterprise-out", "neighbours-enterprise-in")),
-            "Person": ("pid", "persons", ("neighbours-person-out", "neighbours-person-in")),
-            "OverseasEntity": ("entity_id", "overseas",
-                               ("neighbours-overseas-out", "neighbours-overseas-in"))}
+# key-list parameter the hop queries take).
+SUBJECTS = {"Enterprise": ("uscc", "enterprises"), "Person": ("pid", "persons"),
+            "OverseasEntity": ("entity_id", "overseas")}
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,7 @@ def tie_order(edge: Edge) -> tuple[Any, ...]:
 def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[str],
                     as_of: dt.date) -> Iterable[Row]:
     """One query for the whole hop, or one small query per non-empty label and direction
-    (neighbours-*.embedded.cypher), as the engine's dialect prefers (``Dialect.whole_hop``);
+    (``Dialect.hop``), as the engine's dialect prefers (``Dialect.whole_hop``);
     a small frontier node by node with anchored queries where the dialect says that is
     cheaper (``Dialect.anchored_frontier``)."""
     frontier = list(frontier)
@@ -138,11 +135,13 @@ def _neighbour_rows(store: GraphStore, frontier: Iterable[str], types: Sequence[
         if store.dialect.whole_hop:
             yield from hop_rows(store, "neighbours", keys, types, as_of)
             continue
-        for _, param, hop_queries in SUBJECTS.values():
+        for label, (_, param) in SUBJECTS.items():
             if not keys[param]:
                 continue
-            for query in hop_queries:
-                for row in run(store, query, keys=keys[param], as_of=as_of):
+            for outgoing in (True, False):
+                query = store.dialect.hop(store.schema, label, outgoing, tuple(SUBJECTS))
+                for row in store.read(query, {"keys": keys[param], "as_of": as_of,
+                                              "from_label": label}):
                     yield row | {"neighbour": row[SUBJECTS[row["label"]][0]]}
 
 

@@ -18,3 +18,6 @@ def planted_cases(directory: Path) -> dict[str, dict[str, Any]]:
     """The cases ``seed`` planted in a data set (its answers.json), by name."""
     answers = json.loads((directory / "answers.json").read_text(encoding="utf-8"))
     return {case["case"]: case for case in answers["cases"]}
+# the folders installed as creditgraph.<folder> (tests/project/test_layers.py: each in a layer)
+PACKAGES = tuple(sorted(p.parent.name for p in ROOT.glob("*/__init__.py")
+                        if p.parent.name not in ("tests", "bench")))

@@ -7,7 +7,7 @@ The number is matched through its keyed hash and never shown in clear.
 Below investigator, a document number answers only found / not found (no name anywhere on the
 page): the file opens because the viewer holds the exact number, but a list of guesses around a
 masked number never comes back as a name; and each number looked up is counted against the
-viewer's daily budget (graph/lookup_budget.py), shared with the screening upload. Every search
+viewer's daily budget (access/lookup_budget.py), shared with the screening upload. Every search
 is written to the audit log, ID numbers masked. An overseas entity is shown with its country or
 region in Chinese and its id — never with a masked number."""
 

@@ -493,8 +493,8 @@ def test_a_viewer_cannot_turn_a_list_of_guesses_into_a_name(env, users):
 
 
 def test_id_lookups_are_budgeted_per_user_over_a_rolling_day(tmp_path):
+    from creditgraph.access.lookup_budget import lookups_file, spend
     from creditgraph.access.users import User
-    from creditgraph.graph.lookup_budget import lookups_file, spend
 
     path = tmp_path / "users.json"
     viewer, investigator = User("clerk", "viewer", ""), User("boss", "investigator", "")
@@ -624,17 +624,18 @@ def test_the_one_markdown_escape_defuses_links_images_and_bare_urls():
 
 
 def test_the_network_walk_stops_at_its_cap(store, tmp_path):
-    from creditgraph.dashboard.data import walk
+    from creditgraph.dashboard.data import CAP
     from creditgraph.graph.predicates import CONTROL_RELATIONS
+    from creditgraph.queries.neighbourhood import walk
     from creditgraph.queries.subjects import resolve
 
     load(store, SAMPLE, tmp_path / "report")
     firm = resolve(store, "91330108577822332C", SECRET)
     day = dt.date(2020, 1, 1)
-    full = walk(store, firm, 2, day, CONTROL_RELATIONS)
+    full = walk(store, [firm], 2, day, CONTROL_RELATIONS, CAP)
     assert not full.cut and len(full.names) >= 5
     assert {"张伟", "赵敏"} <= set(full.names.values())  # two hops away
-    capped = walk(store, firm, 2, day, CONTROL_RELATIONS, cap=3)
+    capped = walk(store, [firm], 2, day, CONTROL_RELATIONS, cap=3)
     assert capped.cut and len(capped.names) == 3 and capped.more
     assert all(a in capped.names and b in capped.names for a, b, _ in capped.edges)
     assert set(capped.names) < set(full.names)
@@ -643,8 +644,9 @@ def test_the_network_walk_stops_at_its_cap(store, tmp_path):
 def test_a_hub_in_the_frontier_is_counted_past_the_cap_not_kept(store):
     """A firm with 60 shareholders and a cap of 10: the walk keeps 10 nodes and counts the 51
     it saw and left out (a number, not a set of them)."""
-    from creditgraph.dashboard.data import walk
+    from creditgraph.dashboard.data import CAP
     from creditgraph.graph.predicates import CONTROL_RELATIONS
+    from creditgraph.queries.neighbourhood import walk
     from creditgraph.queries.subjects import Subject
 
     hub = "91330108577822332C"
@@ -654,12 +656,12 @@ def test_a_hub_in_the_frontier_is_counted_past_the_cap_not_kept(store):
     store.merge_relationships("SHAREHOLDER_OF", "Person", "Enterprise", [
         {"src_key": p["pid"], "dst_key": hub} for p in people])
     day = dt.date(2020, 1, 1)
-    capped = walk(store, Subject("Enterprise", hub, "枢纽公司"), 2, day, CONTROL_RELATIONS,
+    capped = walk(store, [Subject("Enterprise", hub, "枢纽公司")], 2, day, CONTROL_RELATIONS,
                   cap=10)
     assert capped.cut and len(capped.names) == 10
     assert capped.more == 51 and isinstance(capped.more, int)
     assert all(a in capped.names and b in capped.names for a, b, _ in capped.edges)
-    whole = walk(store, Subject("Enterprise", hub, "枢纽公司"), 2, day, CONTROL_RELATIONS)
+    whole = walk(store, [Subject("Enterprise", hub, "枢纽公司")], 2, day, CONTROL_RELATIONS, CAP)
     assert not whole.cut and whole.more == 0 and len(whole.names) == 61
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from creditgraph.access import audit
 from creditgraph.graph.errors import CreditGraphError
-from tests.shared import ROOT
+from tests.shared import ID_KEY, ROOT
 
 
 @pytest.fixture
@@ -661,13 +661,13 @@ def test_a_load_or_propagation_that_could_not_be_recorded_does_not_start(tmp_pat
     sample = ROOT / "seed" / "sample"
     store = tmp_path / "store"
     never = {"CREDITGRAPH_AUDIT_LOG": str(tmp_path / "never" / "audit.log"),
-             "CREDITGRAPH_STORE": str(store), "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
+             "CREDITGRAPH_STORE": str(store), "CREDITGRAPH_ID_KEY": ID_KEY}
     out = run_cli("load", str(sample), env=never)
     assert out.returncode != 0 and "not initialised" in out.stderr, out.stderr
     assert not (store / "graph.lbug").exists()  # nothing was written, not even the schema
     keyless = {"CREDITGRAPH_AUDIT_KEY": "", "CREDITGRAPH_AUDIT_KEY_FILE":
                str(tmp_path / "absent.key"), "CREDITGRAPH_STORE": str(store),
-               "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
+               "CREDITGRAPH_ID_KEY": ID_KEY}
     out = run_cli("load", str(sample), env=keyless)
     assert out.returncode != 0 and "CREDITGRAPH_AUDIT_KEY is not set" in out.stderr
     assert not (store / "graph.lbug").exists()

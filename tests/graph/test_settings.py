@@ -8,7 +8,7 @@ import pytest
 
 from creditgraph.graph.errors import SettingsError
 from creditgraph.graph.settings import DEFAULT_STORE, Settings
-from tests.shared import ROOT
+from tests.shared import PACKAGES, ROOT
 
 
 def test_defaults_are_the_zero_setup_embedded_store():
@@ -47,8 +47,6 @@ def test_bad_settings_are_refused_with_the_variable_named(env, message):
 
 
 SETTING = re.compile(r"^(CREDITGRAPH|NEO4J)_[A-Z_]+$")
-PACKAGES = ("graph", "loaders", "queries", "propagation", "publication", "alerts", "casefile",
-            "api", "dashboard", "cli", "seed")
 
 
 def test_every_setting_is_read_in_graph_settings_and_documented_in_one_table():

@@ -17,6 +17,7 @@ from creditgraph.graph.errors import StoreError, StoreUnavailableError
 from creditgraph.graph.settings import Settings
 from creditgraph.graph.shared_reader import SharedReader
 from creditgraph.graph.store import open_store
+from tests.shared import ID_KEY
 
 CLI = str(Path(sys.executable).with_name("creditgraph"))
 USCC = "91330100799655058B"
@@ -78,7 +79,7 @@ def test_a_load_while_others_read_is_refused_in_one_line_and_writes_nothing(path
     feed.mkdir()
     (feed / "enterprises.csv").write_text(f"uscc,name\n{USCC},杭州乙\n", encoding="utf-8")
     env = {**os.environ, "CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_STORE": str(path),
-           "CREDITGRAPH_STORE_WAIT": "1", "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
+           "CREDITGRAPH_STORE_WAIT": "1", "CREDITGRAPH_ID_KEY": ID_KEY}
     holder = hold(path, "read", 30)
     try:
         refused = subprocess.run([CLI, "load", str(feed), "--no-propagate"], env=env,

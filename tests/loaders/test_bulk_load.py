@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +30,12 @@ SEED = {"enterprises": 600, "seed": 5}  # the module's data set (conftest.py: se
 
 
 @pytest.fixture(scope="module")
-def folded_seed_dir(seed_dir: Path) -> Path:
+def folded_seed_dir(seed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The module's seed data with the cases where folding matters appended: a subject repeated
     with a blank and a changed field, one relation given dated then undated, another undated
     then (30 rows, more than a small batch, later) dated, a relation to no one."""
-    out = seed_dir
+    out = tmp_path_factory.mktemp("seed-folded")  # a copy: seed_dir stays as made
+    shutil.copytree(seed_dir, out, dirs_exist_ok=True)
     with (out / "enterprises.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     first = rows[0]
@@ -140,17 +142,17 @@ def test_a_killed_first_load_leaves_the_store_empty_never_partial(tmp_path):
     """Killed while it checks and holds the rows (or, rarely, in its one write transaction):
     the store opens again with nothing of the load, or all of it, never a part; the load run
     again gives the graph a clean load gives."""
-    folded_seed_dir = tmp_path / "seed"
-    generate(folded_seed_dir, 3000, seed=8)
+    seed = tmp_path / "seed"
+    generate(seed, 3000, seed=8)
     clean_store = _open(tmp_path / "clean")
     try:
-        _load(clean_store, folded_seed_dir, StoreWriter(clean_store), tmp_path / "clean-report")
+        _load(clean_store, seed, StoreWriter(clean_store), tmp_path / "clean-report")
         clean = fingerprint(clean_store)
     finally:
         clean_store.close()
     env = {**os.environ, "CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_ID_KEY": ID_KEY,
            "CREDITGRAPH_STORE": str(tmp_path / "killed")}
-    command = [str(Path(sys.executable).with_name("creditgraph")), "load", str(folded_seed_dir),
+    command = [str(Path(sys.executable).with_name("creditgraph")), "load", str(seed),
                "--no-propagate", "--no-alerts", "--report-dir", str(tmp_path / "killed-report")]
     kill_under_way(command, env, tmp_path / "killed-report", after=0.3)
     target = _open(tmp_path / "killed")

@@ -42,9 +42,10 @@ SAMPLE_ENTERPRISE = ("91330106143912349L", "杭州西湖龙井茶业有限公司
 
 
 def top_level_packages() -> list[str]:
-    """pyproject's `[tool.setuptools.packages.find] include`, as top-level package names."""
-    include = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
-    return sorted({pattern.rstrip("*").rstrip(".") for pattern in include})
+    """The folders pyproject installs as `creditgraph.<folder>` (`[tool.setuptools]
+    package-dir`), top-level ones only."""
+    folders = PYPROJECT["tool"]["setuptools"]["package-dir"].values()
+    return sorted({folder for folder in folders if "/" not in folder})
 
 
 @dataclass(frozen=True)
@@ -211,14 +212,17 @@ def test_every_file_of_the_packages_ships_in_the_wheel(installed: Installed) -> 
     """Data files (.yaml, .cypher, .json, the sample .csv) are read at run time: each file of
     the packages in the checkout must be in the wheel."""
     shipped = set(zipfile.ZipFile(installed.wheel).namelist())
-    wanted = {
-        path.relative_to(ROOT).as_posix()
+    wanted = {  # installed under creditgraph/: graph/x.py is creditgraph/graph/x.py
+        "creditgraph/" + path.relative_to(ROOT).as_posix()
         for package in top_level_packages()
         for path in (ROOT / package).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     }
     assert wanted - shipped == set()
-    assert "seed/sample/enterprises.csv" in shipped and "dashboard/app.py" in shipped
+    assert "creditgraph/seed/sample/enterprises.csv" in shipped
+    assert "creditgraph/dashboard/app.py" in shipped
+    outside = {name.split("/")[0] for name in shipped} - {"creditgraph"}
+    assert all(name.endswith(".dist-info") for name in outside), outside  # no other top name
 
 
 # -- the Docker image, without a Docker engine ----------------------------------------------------

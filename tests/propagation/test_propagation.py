@@ -15,7 +15,7 @@ from creditgraph.graph.settings import Settings
 from creditgraph.graph.store import GraphStore, open_store
 from creditgraph.propagation.rules import RulesError, load_rules
 from creditgraph.propagation.service import propagate
-from tests.shared import ROOT
+from tests.shared import ID_KEY, ROOT, SECRET
 
 RULES = load_rules()
 ON = dt.date(2024, 6, 1)
@@ -437,7 +437,7 @@ def test_a_reload_that_changes_the_legal_rep_moves_the_measure(store, tmp_path):
     from creditgraph.loaders.spec import load_spec
     from creditgraph.loaders.writers import StoreWriter
 
-    secret = b"test-secret-key-0123456789"
+    secret = SECRET
     sample = ROOT / "seed" / "sample"
     wang = f"Person:{person_key('330105198207053514', secret)}"
     zhang = f"Person:{person_key('330106197003121230', secret)}"
@@ -475,7 +475,7 @@ def test_a_reload_that_changes_the_legal_rep_moves_the_measure(store, tmp_path):
 
 def test_load_runs_propagation_for_what_it_touched(run_cli, backend_env, tmp_path):
     sample = ROOT / "seed" / "sample"
-    env = {**backend_env, "CREDITGRAPH_ID_KEY": "test-secret-key-0123456789"}
+    env = {**backend_env, "CREDITGRAPH_ID_KEY": ID_KEY}
     out = run_cli("load", str(sample), "--report-dir", str(tmp_path / "r"), "-f", "json",
                   env=env)
     assert out.returncode == 0, out.stderr

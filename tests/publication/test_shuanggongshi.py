@@ -48,11 +48,12 @@ SEED = {"enterprises": 600, "seed": 13}  # the module's data set (conftest.py: s
 
 
 @pytest.fixture(scope="module")
-def refused_seed_dir(seed_dir: Path) -> Path:
+def refused_seed_dir(seed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The module's seed data, plus three penalties the standard refuses: a natural person's
     (the graph holds no document number), a category the law does not have, and one without
     违法事实."""
-    out = seed_dir
+    out = tmp_path_factory.mktemp("seed-refused")  # a copy: seed_dir stays as made
+    shutil.copytree(seed_dir, out, dirs_exist_ok=True)
     person = next(csv.DictReader((out / "persons.csv").open(encoding="utf-8-sig")))
     firm = next(csv.DictReader((out / "enterprises.csv").open(encoding="utf-8-sig")))
     with (out / "penalties.csv").open(encoding="utf-8-sig") as handle:
