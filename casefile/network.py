@@ -1,5 +1,6 @@
 """The case subgraph as GraphML (Gephi, Neo4j import) and as an SVG diagram; one layout,
-computed with a fixed seed so the same case draws the same picture."""
+computed with a fixed seed so the same case draws the same picture. The dashboard's network page
+draws its view with the same ``draw_svg`` (nodes and relations as a case bag records them)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from html import escape
 import networkx as nx
 
 from creditgraph.casefile.collect import Case
+from creditgraph.queries.network import caption
 
 WIDTH, HEIGHT, MARGIN = 900, 640, 60
 COLOURS = {"black": "#d32f2f", "sanctioned": "#f57c00", "red": "#2e7d32", "subject": "#1565c0",
            "other": "#9e9e9e"}
+LEGEND = [("subject", "案件主体（蓝圈）", "subject asked about (ringed)"),
+          ("black", "失信黑名单", "black-listed"), ("sanctioned", "受联合惩戒", "sanctioned"),
+          ("red", "守信红名单", "red-listed"), ("other", "其他", "other")]
 # What identifies a node beside its name, where recorded (casefile/collect.py): an overseas
 # entity's country or region, a person's document type, masked number and nationality.
 IDENTITY = ("country", "country_name", "name_zh", "registration_no", "id_type", "id_type_name",
@@ -60,11 +65,11 @@ def state(node: dict) -> str:
     return "subject" if node["case_subject"] else "other"
 
 
-def layout(case: Case) -> dict[str, tuple[float, float]]:
+def layout(nodes: list[dict], relations: list[dict]) -> dict[str, tuple[float, float]]:
     """Node positions in the drawing's pixel box, rounded (stable bytes)."""
     g = nx.Graph()
-    g.add_nodes_from(n["id"] for n in case.nodes)
-    g.add_edges_from((r["source"], r["target"]) for r in case.relations)
+    g.add_nodes_from(n["id"] for n in nodes)
+    g.add_edges_from((r["source"], r["target"]) for r in relations)
     if not g:
         return {}
     raw = nx.spring_layout(g, seed=2016, iterations=80) if len(g) > 1 else {
@@ -78,17 +83,25 @@ def layout(case: Case) -> dict[str, tuple[float, float]]:
 
 
 def svg(case: Case) -> str:
-    where = layout(case)
+    return draw_svg(case.nodes, case.relations)
+
+
+def draw_svg(nodes: list[dict], relations: list[dict], english: bool = False) -> str:
+    """Nodes (id, label, name, the flags, ``case_subject`` for the subjects asked about) and
+    relations (source, target, type, ratio) as an SVG picture: each node's name beside it,
+    each relation's short name (and a shareholder's share) on its line, the subjects ringed."""
+    where = layout(nodes, relations)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
              f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
              '<rect width="100%" height="100%" fill="#ffffff"/>']
-    for rel in case.relations:
+    for rel in relations:
         (x1, y1), (x2, y2) = where[rel["source"]], where[rel["target"]]
         parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#bdbdbd" '
                      'stroke-width="1.2"/>')
+        words = caption(rel["type"], rel.get("ratio"), english)
         parts.append(f'<text x="{round((x1 + x2) / 2, 1)}" y="{round((y1 + y2) / 2, 1)}" '
-                     f'fill="#757575" font-size="8">{escape(rel["type"])}</text>')
-    for node in case.nodes:
+                     f'fill="#757575" font-size="8">{escape(words)}</text>')
+    for node in nodes:
         x, y = where[node["id"]]
         radius = 9 if node["case_subject"] else 6
         title = escape(" · ".join(t for t in (node["id"], identity(node)) if t))
@@ -99,15 +112,17 @@ def svg(case: Case) -> str:
         else:
             parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" '
                          f'fill="{COLOURS[state(node)]}"><title>{title}</title></circle>')
+        if node["case_subject"]:  # the subject asked about: ringed
+            parts.append(f'<circle cx="{x}" cy="{y}" r="{radius + 4}" fill="none" '
+                         f'stroke="{COLOURS["subject"]}" stroke-width="2"/>')
         parts.append(f'<text x="{x + 10}" y="{y + 4}">{escape(node["name"] or "")}</text>')
-    legend = [("subject", "案件主体"), ("black", "失信黑名单"), ("sanctioned", "受联合惩戒"),
-              ("red", "守信红名单"), ("other", "其他")]
-    for i, (kind, text) in enumerate(legend):
+    for i, (kind, zh, en) in enumerate(LEGEND):
         parts.append(f'<circle cx="{16}" cy="{16 + i * 16}" r="5" fill="{COLOURS[kind]}"/>'
-                     f'<text x="26" y="{20 + i * 16}">{text}</text>')
-    if any(node["label"] == "OverseasEntity" for node in case.nodes):
-        y = 16 + len(legend) * 16
+                     f'<text x="26" y="{20 + i * 16}">{en if english else zh}</text>')
+    if any(node["label"] == "OverseasEntity" for node in nodes):
+        y = 16 + len(LEGEND) * 16
+        square = "square: overseas entity" if english else "方形：境外主体"
         parts.append(f'<rect x="11" y="{y - 5}" width="10" height="10" fill="#ffffff" '
-                     f'stroke="#616161"/><text x="26" y="{y + 4}">方形：境外主体</text>')
+                     f'stroke="#616161"/><text x="26" y="{y + 4}">{square}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -50,7 +50,7 @@ def _drawing(case: Case) -> Drawing:
     scale = WIDTH / network.WIDTH
     height = network.HEIGHT * scale
     drawing = Drawing(WIDTH, height)
-    where = network.layout(case)
+    where = network.layout(case.nodes, case.relations)
 
     def at(node: str) -> tuple[float, float]:
         x, y = where[node]

@@ -169,7 +169,10 @@ def _print(report: LoadReport, fmt: OutputFormat) -> None:
     rows = [vars(f) for f in report.files]
     rows.append({"file": "total", "kind": "", **report.totals()})
     title = "校验 validation (dry run: nothing written)" if report.dry_run else "导入 load"
-    print_rows(rows, REPORT_COLUMNS, fmt, title=f"{title} · {report.load_id}")
+    columns = REPORT_COLUMNS
+    if fmt is OutputFormat.table and all(Path(f.file).stem == f.kind for f in report.files):
+        columns = [c for c in REPORT_COLUMNS if c != "kind"]  # each file says its kind
+    print_rows(rows, columns, fmt, title=f"{title} · {report.load_id}")
     if fmt is OutputFormat.table:
         for f in report.files:
             if f.unused_columns:

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -44,12 +46,44 @@ def print_rows(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = Table(title=title or None)
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-        console.print(table)
+        shown = [{c: "" if row.get(c) is None else str(row.get(c)) for c in columns}
+                 for row in rows]
+        if _fits(columns, shown, console.width):
+            console.print(_table(columns, shown, title))
+        else:  # too many columns for the terminal: one block of field | value per row
+            for number, row in enumerate(shown, 1):
+                name = f"{title} · {number}/{len(shown)}" if title else f"{number}/{len(shown)}"
+                console.print(_table(("field", "value"),
+                                     [{"field": c, "value": row[c]} for c in columns], name))
+
+
+KEEP = 24  # a column whose cells are all this short (counts, codes, dates, file names) is whole
+
+
+def _short(column: str, rows: Sequence[Mapping[str, str]]) -> int:
+    """The width a column must keep: its header, and all of its cells where they are short —
+    long text may fold."""
+    widest = max((cell_len(row[column]) for row in rows), default=0)
+    return max(cell_len(column), widest if widest <= KEEP else 0)
+
+
+def _fits(columns: Sequence[str], rows: Sequence[Mapping[str, str]], width: int) -> bool:
+    return sum(_short(c, rows) for c in columns) + 2 * len(columns) <= width
+
+
+def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]], title: str) -> Table:
+    """Headers never fold (rows of fragments in an 80-column terminal); light rules."""
+    table = Table(title=title or None, box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in columns:
+        keep = _short(column, rows)
+        numeric = bool(rows) and all(row[column].replace(".", "", 1).replace("-", "", 1)
+                                     .replace(",", "").isdigit() or not row[column]
+                                     for row in rows)
+        table.add_column(column, min_width=keep, overflow="fold",
+                         justify="right" if numeric else "left")
+    for row in rows:
+        table.add_row(*(row[c] for c in columns))
+    return table
 
 
 def print_record(record: Mapping[str, Any], fmt: OutputFormat, title: str = "") -> None:

@@ -376,6 +376,14 @@ def published(kind: str, day: dt.date, district: str, authority: str) -> Publish
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def headline(day: dt.date) -> dict[str, int]:
+    """The overview's first figures: subjects black- and red-listed on ``day``."""
+    with opened() as store:
+        return {kind: int(run(store, "listed-subjects-count", kind=kind, as_of=day)[0]
+                          ["subjects"]) for kind in ("black", "red")}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def district_statistics(day: dt.date) -> pd.DataFrame:
     """This year's figures by district up to ``day`` (publication/statistics.py)."""
     with opened() as store:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from creditgraph.queries.network import RELATION_WORDS
+
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("信用图谱", "CreditGraph"),
     "language": ("语言", "Language"),
@@ -33,8 +35,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "district_statistics_help": ("名单与惩戒措施为查询日期有效者；处罚、许可、双公示与信用修复"
                                  "为本年 1 月 1 日至查询日期。creditgraph stats 给出同样的数字。",
                                  "Entries and measures in force on the chosen date; penalties, "
-                                 "licenses, 双公示 and repairs from 1 January of its year to "
-                                 "that date. creditgraph stats gives the same figures."),
+                                 "licenses, seven-day publication and repairs from 1 January "
+                                 "of its year to that date. creditgraph stats gives the same "
+                                 "figures."),
     "stat_district": ("区县", "District"),
     "stat_district_code": ("区划代码", "Division code"),
     "stat_enterprises": ("企业数", "Enterprises"),
@@ -190,6 +193,52 @@ WORDS: dict[str, tuple[str, str]] = {
     "label_Enterprise": ("企业", "Enterprise"),
     "label_Person": ("自然人", "Person"),
     "label_OverseasEntity": ("境外主体", "Overseas entity"),
+    "label_Department": ("部门", "Department"),
+    "label_Penalty": ("行政处罚", "Penalty"),
+    "label_License": ("行政许可", "License"),
+    "label_ListEntry": ("名单条目", "List entry"),
+    "label_Repair": ("信用修复决定", "Repair decision"),
+    "label_Commitment": ("信用承诺", "Commitment"),
+    "label_IntegrityRecord": ("诚信档案记录", "Integrity record"),
+    "label_ProcurementProject": ("政府采购项目", "Procurement project"),
+    "label_Sanction": ("联合惩戒措施", "Measure"),
+    "label_Watch": ("关注", "Watch"),
+    "label_InvestigationCase": ("案件", "Case"),
+    "label_CaseEvent": ("案件历史", "Case event"),
+    "label_Alert": ("预警", "Alert"),
+    "label_AlertRun": ("预警运行", "Alert run"),
+    "label_WriteLock": ("写入锁", "Write lock"),
+    "rel_SERVES_IN": ("任职", "serves in"),
+    "rel_PART_OF": ("隶属", "part of"),
+    "rel_PENALIZED": ("处罚", "penalized"),
+    "rel_LICENSED": ("许可", "licensed"),
+    "rel_LISTED": ("列入名单", "listed"),
+    "rel_COMMITTED": ("作出承诺", "committed"),
+    "rel_RECORD_OF": ("档案记录", "record of"),
+    "rel_ISSUED_BY": ("作出部门", "issued by"),
+    "rel_PURCHASED_BY": ("采购人", "purchased by"),
+    "rel_BID_ON": ("投标", "bid on"),
+    "rel_AWARDED_TO": ("中标", "awarded to"),
+    "rel_REPAIRS": ("修复", "repairs"),
+    "rel_WATCHES": ("关注", "watches"),
+    "rel_CONCERNS": ("所涉主体", "concerns"),
+    "rel_EVENT_OF": ("案件事件", "event of"),
+    "rel_ALERT_OF": ("预警所属案件", "alert of"),
+    "rel_APPLIES_TO": ("约束", "applies to"),
+    "rel_DERIVED_FROM": ("来源", "derived from"),
+    "headline": ("{day} 的信用状况", "Credit at a glance on {day}"),
+    "black_subjects": ("失信黑名单主体（有效）", "Black-listed subjects"),
+    "red_subjects": ("守信红名单主体（有效）", "Red-listed subjects"),
+    "on_time_help": ("{since} 至今应公示的处罚与许可中，七个工作日内公示的比例。",
+                     "Of the penalties and licenses due since {since}, the share published "
+                     "within seven working days."),
+    "penalties_this_year": ("本年行政处罚", "Penalties this year"),
+    "measures_by_measure": ("有效的联合惩戒措施（按措施）", "Measures in force, by measure"),
+    "linked_count_title": ("关联失信（{hops} 跳以内）", "Linked dishonesty (within {hops} hops)"),
+    "linked_count": ("与失信主体关联的主体", "Subjects linked to a black-listed party"),
+    "scanning": ("正在扫描全图的关联失信…", "Scanning the whole graph for linked dishonesty…"),
+    "graph_size": ("图谱规模：各类节点与关系", "What the graph holds: nodes and relations"),
+    "count": ("数量", "Count"),
     "unresolved_short": ("仅有姓名，未识别", "named without a number, unresolved"),
     "ownership": ("股权穿透", "Ownership"),
     "country": ("国别 / 地区", "Country or region"),
@@ -219,10 +268,14 @@ WORDS: dict[str, tuple[str, str]] = {
               "（缩小跳数或关系类型）",
               "Capped: {shown} nodes shown (cap {cap}), at least {more} more not shown "
               "(fewer hops or relation types)"),
-    "legend": ("红色：失信黑名单；橙色：受联合惩戒；绿色：守信红名单；灰色：其他；"
-               "蓝色地球图标：境外主体（名称后附国别或地区）",
-               "red: black-listed; orange: sanctioned; green: red-listed; grey: other; "
-               "blue globe: overseas entity (its country or region after the name)"),
+    "legend": (":red[●] 失信黑名单　:orange[●] 受联合惩戒　:green[●] 守信红名单　:gray[●] 其他　"
+               ":blue[◎] 查询主体（蓝色粗框）　蓝色地球图标：境外主体（名称后附国别或地区）　"
+               "连线：关系及持股比例",
+               ":red[●] black-listed　:orange[●] sanctioned　:green[●] red-listed　"
+               ":gray[●] other　:blue[◎] the subject asked about (thick blue ring)　"
+               "blue globe: overseas entity (its country or region after the name)　"
+               "lines: the relation and a shareholder's share"),
+    "network_svg": ("下载此图（SVG）", "Download this view (SVG)"),
     "selected": ("选中", "Selected"),
     "paths": ("到失信主体的路径", "Paths to black-listed parties"),
     "district": ("区县", "District"),
@@ -250,6 +303,148 @@ WORDS: dict[str, tuple[str, str]] = {
     "propagate_first": ("尚无惩戒措施：请运行 creditgraph propagate。",
                         "No measures yet: run creditgraph propagate."),
 }
+
+
+WORDS.update({f"rel_{name}": words for name, words in RELATION_WORDS.items()})
+# Column headers of the pages' tables (widgets.table, column_name).
+COLUMN_WORDS: dict[str, tuple[str, str]] = {
+    "subject_id": ("主体标识", "Subject id"),
+    "name": ("名称", "Name"),
+    "label": ("主体类型", "Kind of subject"),
+    "hops": ("跳数", "Hops"),
+    "entries": ("名单条目", "List entries"),
+    "list_types": ("所列名单", "List types"),
+    "list_type": ("名单类型", "List type"),
+    "list_kind": ("红黑名单", "Red or black"),
+    "explanation": ("关联路径", "How they are linked"),
+    "path_text": ("传导路径", "Path"),
+    "country": ("国家或地区", "Country or region"),
+    "country_name": ("国家或地区名称", "Country or region name"),
+    "district": ("区县", "District"),
+    "division": ("行政区划", "Division"),
+    "kind": ("类别", "Kind"),
+    "entry_id": ("名单条目编号", "Entry no."),
+    "authority": ("认定部门", "Authority"),
+    "start_date": ("开始日期", "Start date"),
+    "end_date": ("结束日期", "End date"),
+    "status": ("状态", "Status"),
+    "status_date": ("状态日期", "Status date"),
+    "reason": ("原因", "Reason"),
+    "basis": ("依据", "Basis"),
+    "measure": ("惩戒措施", "Measure"),
+    "measures": ("措施数", "Measures"),
+    "subjects": ("主体数", "Subjects"),
+    "departments": ("实施部门", "Departments"),
+    "valid_to": ("有效期至", "Valid until"),
+    "valid_from": ("有效期自", "Valid from"),
+    "uscc": ("统一社会信用代码", "USCC"),
+    "reg_no": ("注册号", "Registration no."),
+    "org_code": ("组织机构代码", "Organization code"),
+    "tax_no": ("纳税人识别号", "Taxpayer no."),
+    "address": ("地址", "Address"),
+    "phone": ("电话", "Phone"),
+    "entity_type": ("企业类型", "Entity type"),
+    "established": ("成立日期", "Established"),
+    "industry": ("行业", "Industry"),
+    "registered_capital": ("注册资本", "Registered capital"),
+    "code_warning": ("代码提示", "Code warning"),
+    "in_force": ("是否有效", "In force"),
+    "repair_id": ("信用修复决定", "Repair decision"),
+    "repaired_on": ("修复日期", "Repaired on"),
+    "direction": ("方向", "Direction"),
+    "type": ("关系", "Relation"),
+    "role": ("职务", "Role"),
+    "ratio": ("持股比例", "Share held"),
+    "other_id": ("对方标识", "Other party id"),
+    "other_label": ("对方类型", "Other party kind"),
+    "other_name": ("对方名称", "Other party"),
+    "case_id": ("案件编号", "Case no."),
+    "severity": ("严重程度", "Severity"),
+    "assignee": ("承办人", "Assignee"),
+    "rule": ("规则", "Rule"),
+    "subject_name": ("主体名称", "Subject"),
+    "alerts": ("预警次数", "Alerts"),
+    "updated_at": ("更新时间", "Updated"),
+    "at": ("时间", "When"),
+    "actor": ("操作人", "By"),
+    "action": ("操作", "Action"),
+    "detail": ("详情", "Detail"),
+    "content": ("内容", "Content"),
+    "department": ("部门", "Department"),
+    "department_name": ("部门名称", "Department name"),
+    "firm": ("企业代码", "Firm code"),
+    "firm_name": ("企业名称", "Firm"),
+    "how": ("方式", "How"),
+    "position": ("岗位", "Position"),
+    "rank": ("职级", "Rank"),
+    "record_date": ("记录日期", "Record date"),
+    "record_type": ("记录类型", "Record type"),
+    "result": ("结果", "Result"),
+    "column": ("列", "Column"),
+    "file": ("文件", "File"),
+    "line": ("行", "Line"),
+    "value": ("值", "Value"),
+    "id_number": ("证件号码", "Document no."),
+    "list": ("名单", "List"),
+    "subject_category": ("主体类别", "Subject category"),
+    "owner_id": ("股东标识", "Owner id"),
+    "share": ("穿透持股比例", "Cumulative share"),
+    "levels": ("层级", "Levels"),
+    "chains": ("持股链数", "Chains"),
+    "unknown_chains": ("比例未知的持股链", "Chains of unknown share"),
+    "controls": ("实际控制", "Controls"),
+    "beneficial_owner": ("受益所有人", "Beneficial owner"),
+    "example_chain": ("示例持股链", "Example chain"),
+    "id_type": ("证件类型代码", "Document type code"),
+    "id_type_name": ("证件类型", "Document type"),
+    "id_masked": ("证件号码（脱敏）", "Document no. (masked)"),
+    "nationality": ("国籍代码", "Nationality code"),
+    "nationality_name": ("国籍", "Nationality"),
+    "decision_no": ("决定书文号", "Decision no."),
+    "decision_date": ("决定日期", "Decision date"),
+    "publish_date": ("公示日期", "Published"),
+    "working_days": ("工作日数", "Working days"),
+    "late_by": ("逾期工作日", "Working days late"),
+    "category": ("种类", "Category"),
+    "facts": ("违法事实", "Facts"),
+    "fine": ("罚款金额", "Fine"),
+    "license_no": ("许可文号", "License no."),
+    "content_license": ("许可内容", "Licensed"),
+    "verdict": ("结论", "Verdict"),
+    "reasons": ("理由", "Reasons"),
+    "code": ("代码", "Code"),
+    "publish_until": ("公示截止", "Published until"),
+    "window": ("公示期", "Publication window"),
+    "publication": ("公示状态", "Publication"),
+    "commitment_id": ("承诺编号", "Commitment no."),
+    "commitment_type": ("承诺类型", "Commitment type"),
+    "breached": ("是否违诺", "Breached"),
+    "penalty": ("处罚", "Penalty"),
+    "count": ("数量", "Count"),
+    "entries_count": ("条目数", "Entries"),
+    "enterprises": ("企业数", "Enterprises"),
+    "year": ("年份", "Year"),
+    "day": ("日期", "Day"),
+    "penalties": ("行政处罚", "Penalties"),
+    "licenses": ("行政许可", "Licenses"),
+    "source": ("来源", "Source"),
+    "target": ("指向", "Target"),
+    "id": ("标识", "Id"),
+    "key": ("键", "Key"),
+}
+WORDS.update({f"col_{name}": words for name, words in COLUMN_WORDS.items()})
+
+
+def column_name(column: object) -> str:
+    """A table's column in the page's language (``col_<name>`` in the table of words); a
+    column without one keeps its name (tests/dashboard: every page's headers are words)."""
+    key = f"col_{column}"
+    return t(key) if key in WORDS else str(column)
+
+
+def relation_name(rel_type: str) -> str:
+    """A relationship type in words (法定代表人 / legal representative)."""
+    return t(f"rel_{rel_type}")
 
 
 def label_name(label: str) -> str:

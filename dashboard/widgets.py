@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import column_name, t
 from creditgraph.publication.spreadsheet import safe_cell
 
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$/@&])")
@@ -61,6 +61,7 @@ def table(frame: pd.DataFrame | None, name: str, key: str | None = None) -> None
     if frame.empty:
         st.caption(t("none"))
         return
+    frame = frame.rename(columns=column_name)  # headers in the page's language, files too
     st.dataframe(frame, hide_index=True, width="stretch")
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(f"{t('download')} CSV", _later(csv_bytes, frame), f"{name}.csv",

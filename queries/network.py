@@ -184,6 +184,25 @@ def path_to(reached: dict[str, Reached], node: str) -> list[tuple[str, Edge | No
     return steps[::-1]
 
 
+# A relation's short name, as a caption on a drawn edge and in filters: (Chinese, English).
+RELATION_WORDS = {
+    "LEGAL_REP_OF": ("法定代表人", "legal representative"),
+    "SHAREHOLDER_OF": ("股东", "shareholder"),
+    "EXECUTIVE_OF": ("高管", "executive"),
+    "ACTUAL_CONTROLLER_OF": ("实际控制人", "actual controller"),
+    "BRANCH_OF": ("分支机构", "branch"),
+    "RELATIVE_OF": ("亲属", "relative"),
+}
+
+
+def caption(edge_type: str, ratio: float | None, english: bool = False) -> str:
+    """An edge's caption: the relation's short name, a shareholder's share after it
+    (``股东 30.0%``)."""
+    zh, en = RELATION_WORDS[edge_type]
+    share = f" {ratio:.1%}" if edge_type == "SHAREHOLDER_OF" and ratio is not None else ""
+    return (en if english else zh) + share
+
+
 VERBS = {
     "LEGAL_REP_OF": "是{b}的法定代表人",
     "SHAREHOLDER_OF": "持有{b}{share}股份",

@@ -219,7 +219,7 @@ def run_cli(tmp_path: Path):  # type: ignore[no-untyped-def]
         clean = {k: v for k, v in os.environ.items() if k not in CLI_ENV_KEYS}
         clean.setdefault("CREDITGRAPH_STORE", str(tmp_path / "default-store"))
         return subprocess.run(
-            [executable, *args], env={**clean, **(env or {}), "COLUMNS": "200"},
+            [executable, *args], env={**clean, "COLUMNS": "200", **(env or {})},
             capture_output=True, text=True, timeout=120, check=False, input=input_text,
         )
 

@@ -21,3 +21,13 @@ def planted_cases(directory: Path) -> dict[str, dict[str, Any]]:
 # the folders installed as creditgraph.<folder> (tests/project/test_layers.py: each in a layer)
 PACKAGES = tuple(sorted(p.parent.name for p in ROOT.glob("*/__init__.py")
                         if p.parent.name not in ("tests", "bench")))
+
+
+def tables(app: Any) -> list[Any]:
+    """A dashboard page's tables (an AppTest's) with their headers back under the columns' own
+    names: the pages show headers in the page's language (dashboard/i18n.py COLUMN_WORDS), a
+    test reads a column whatever the language."""
+    from creditgraph.dashboard.i18n import COLUMN_WORDS
+
+    back = {words[i]: name for name, words in COLUMN_WORDS.items() for i in (0, 1)}
+    return [df.value.rename(columns=lambda c: back.get(c, c)) for df in app.dataframe]

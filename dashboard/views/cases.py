@@ -15,7 +15,7 @@ from creditgraph.access.users import load_users
 from creditgraph.alerts import cases as case_store
 from creditgraph.dashboard.auth import me
 from creditgraph.dashboard.data import guarded, opened, writable
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import column_name, t
 from creditgraph.dashboard.widgets import md
 from creditgraph.graph.errors import CreditGraphError
 
@@ -48,7 +48,7 @@ rows = guarded(listed) or []
 frame = pd.DataFrame(rows, columns=["case_id", "severity", "status", "assignee", "rule",
                                     "subject_name", "alerts", "updated_at"])
 frame["status"] = frame["status"].map(lambda s: case_store.STATUS_WORDS.get(s, s))
-st.dataframe(frame, hide_index=True, width="stretch")
+st.dataframe(frame.rename(columns=column_name), hide_index=True, width="stretch")
 if not rows:
     st.caption(t("none"))
     st.stop()
@@ -113,7 +113,8 @@ if case["subject_label"] in ("Enterprise", "Person", "OverseasEntity"):
 st.markdown(f"**{t('history')}**")
 st.dataframe(pd.DataFrame([{**e, "detail": json.dumps(e["detail"], ensure_ascii=False)}
                            for e in case["history"]],
-                          columns=["at", "actor", "action", "detail"]),
+                          columns=["at", "actor", "action", "detail"]
+                          ).rename(columns=column_name),
              hide_index=True, width="stretch")
 note = st.text_area(t("note"), key="cases_note", max_chars=case_store.MAX_COMMENT)
 choices = [s for s in case_store.STATUSES if (case["status"], s) in case_store.TRANSITIONS]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from creditgraph.dashboard.data import as_of, audited, guarded, published
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import column_name, language, t
 from creditgraph.dashboard.widgets import md
 from creditgraph.graph.divisions import hangzhou_2016
 from creditgraph.publication.lists import COLUMNS, FORMATS, render
@@ -33,7 +33,9 @@ if shown is not None:
             authority=authority or None, entries=len(shown.rows))
     st.subheader(f"{md(kinds[kind])} · {md(districts[district or ''])} · {len(shown.rows):,}")
     frame = pd.DataFrame(shown.rows, columns=[field for field, _ in COLUMNS])
-    st.dataframe(frame.rename(columns=dict(COLUMNS)), hide_index=True, width="stretch")
+    official = dict(COLUMNS)  # the published list's own Chinese headers
+    st.dataframe(frame.rename(columns=column_name if language() == "en" else official),
+                 hide_index=True, width="stretch")
     name = f"{kind}-list-{district or '3301'}-{as_of():%Y%m%d}"
     for column, suffix in zip(st.columns([1, 1, 1, 5])[:3], FORMATS, strict=True):
         column.download_button(f"{t('download')} {suffix[1:].upper()}",

@@ -1,5 +1,9 @@
-"""总览 Overview: this year's credit figures by district (as `creditgraph stats`), what the graph
-holds, by district and over time, and the latest findings."""
+"""总览 Overview: the figures a regulator reports, at a glance — subjects black- and red-listed
+and measures in force on the chosen date, this year's 七天双公示 on-time rate and penalties, the
+measures in force by measure, this year's figures by district (as `creditgraph stats`), and how
+many subjects stand within two relations of a black-listed party (the whole-graph scan the
+关联失信 page shows, computed last: at city scale it takes the longest). What the graph holds,
+in labels and relations, is folded away at the bottom."""
 
 import pandas as pd
 import streamlit as st
@@ -10,65 +14,95 @@ from creditgraph.dashboard.data import (
     case_counts,
     district_statistics,
     guarded,
+    headline,
     named,
     scan,
     status_or_message,
 )
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import label_name, relation_name, t
 from creditgraph.dashboard.widgets import md, table
 from creditgraph.graph.divisions import name as division_name
+from creditgraph.graph.predicates import CONTROL_RELATIONS
 
 TOP_LINKED = 10  # the closest parties shown; the linked page lists them all
+SCAN_HOPS = 2
+
+
+def rate(on_time: int, due: int) -> str:
+    return f"{on_time / due:.0%}" if due else "—"
+
 
 st.title(f"{t('app')} {t('overview')}")
 status = status_or_message()
-if status is not None:
-    st.caption(md(f"{status['backend']} · {status['version']} · {status['location']}"))
+if status is None:
+    st.stop()
+st.caption(md(f"{status['backend']} · {status['version']} · {status['location']}"))
+if not sum(status["nodes"].values()):
+    st.info(f"{t('empty_graph')}")
+    st.stop()
+day = as_of()
+with st.spinner("…"):
+    top = guarded(headline, day)
+    figures = guarded(district_statistics, day)
+    measures = guarded(named, "measures-in-force-by-measure", as_of=day)
+st.subheader(t("headline", day=day))
+cells = st.columns(5)
+if top is not None:
+    cells[0].metric(t("black_subjects"), f"{top['black']:,}")
+    cells[1].metric(t("red_subjects"), f"{top['red']:,}")
+if figures is not None:
+    due = int(figures[["published_on_time", "published_late", "unpublished_late"]].sum().sum())
+    cells[2].metric(t("stat_measures_in_force"), f"{int(figures['measures_in_force'].sum()):,}")
+    cells[3].metric(t("stat_on_time_rate"), rate(int(figures["published_on_time"].sum()), due),
+                    help=t("on_time_help", since=f"{day:%Y}-01-01"))
+    cells[4].metric(t("penalties_this_year"), f"{int(figures['penalties'].sum()):,}")
+if me().can("investigator"):  # viewers see nothing of cases
+    counts = guarded(case_counts)
+    if counts is not None:
+        first, second, _ = st.columns(3)
+        first.metric(t("cases_open"), counts["open"])
+        second.metric(t("cases_unassigned_count"), counts["unassigned"])
+if measures is not None and not measures.empty:
+    st.subheader(t("measures_by_measure"))
+    st.bar_chart(measures.set_index("measure")["measures"], horizontal=True)
+    table(measures, "measures-in-force")
+if figures is not None:
+    st.subheader(t("district_statistics", since=f"{day:%Y}-01-01", until=day))
+    st.caption(t("district_statistics_help"))
+    shown = figures.assign(on_time_rate=figures["on_time_rate"].map(
+        lambda value: "—" if pd.isna(value) else f"{value:.0%}"))
+    table(shown.rename(columns={c: t(f"stat_{c}") for c in shown.columns}),
+          "district-statistics")
+with st.spinner("…"):
+    districts = guarded(named, "enterprises-by-district", until=day)
+    years = guarded(named, "entries-by-year")
+    latest = guarded(named, "latest-entries", limit=10)
+if districts is not None and not districts.empty:
+    districts["district"] = districts["division"].map(
+        lambda code: (division_name(code) or code or "—") if code else "—")
+    st.subheader(t("by_district"))
+    st.bar_chart(districts.groupby("district")["enterprises"].sum())
+if years is not None and not years.empty:
+    years["year"] = pd.to_datetime(years["day"]).dt.year
+    years["kind"] = years["kind"].map({"black": t("black_list"), "red": t("red_list")})
+    st.subheader(t("entries_by_year"))
+    st.bar_chart(years.pivot_table(index="year", columns="kind", values="entries",
+                                   aggfunc="sum", fill_value=0))
+st.subheader(t("latest_entries"))
+table(latest, "latest-entries")
+st.subheader(t("linked_count_title", hops=SCAN_HOPS))
+with st.spinner(t("scanning")):
+    linked = guarded(scan, SCAN_HOPS, day)  # the 关联失信 page's own scan: one cache for both
+if linked is not None:
+    st.metric(t("linked_count", hops=SCAN_HOPS), f"{len(linked):,}")
+    table(linked[["subject_id", "name", "hops", "list_types", "explanation"]].head(TOP_LINKED)
+          if not linked.empty else linked, "linked-dishonesty-top")
+with st.expander(t("graph_size")):
     left, right = st.columns(2)
-    left.subheader(t("nodes"))
-    left.dataframe(pd.DataFrame({"label": list(status["nodes"]),
-                                 "count": list(status["nodes"].values())}),
+    left.dataframe(pd.DataFrame({t("nodes"): [label_name(k) for k in status["nodes"]],
+                                 t("count"): list(status["nodes"].values())}),
                    hide_index=True, width="stretch")
-    right.subheader(t("relationships"))
-    right.dataframe(pd.DataFrame({"type": list(status["relationships"]),
-                                  "count": list(status["relationships"].values())}),
-                    hide_index=True, width="stretch")
-    if not sum(status["nodes"].values()):
-        st.info(f"{t('empty_graph')}")
-        st.stop()
-    if me().can("investigator"):  # viewers see nothing of cases
-        counts = guarded(case_counts)
-        if counts is not None:
-            first, second, _ = st.columns(3)
-            first.metric(t("cases_open"), counts["open"])
-            second.metric(t("cases_unassigned_count"), counts["unassigned"])
-    with st.spinner("…"):
-        figures = guarded(district_statistics, as_of())
-    if figures is not None:
-        st.subheader(t("district_statistics", since=f"{as_of():%Y}-01-01", until=as_of()))
-        st.caption(t("district_statistics_help"))
-        shown = figures.assign(on_time_rate=figures["on_time_rate"].map(
-            lambda rate: "—" if pd.isna(rate) else f"{rate:.0%}"))
-        table(shown.rename(columns={c: t(f"stat_{c}") for c in shown.columns}),
-              "district-statistics")
-    with st.spinner("…"):
-        districts = guarded(named, "enterprises-by-district", until=as_of())
-        years = guarded(named, "entries-by-year")
-        latest = guarded(named, "latest-entries", limit=10)
-        closest = guarded(scan, 2, as_of(), TOP_LINKED)
-    if districts is not None and not districts.empty:
-        districts["district"] = districts["division"].map(
-            lambda code: (division_name(code) or code or "—") if code else "—")
-        st.subheader(t("by_district"))
-        st.bar_chart(districts.groupby("district")["enterprises"].sum())
-    if years is not None and not years.empty:
-        years["year"] = pd.to_datetime(years["day"]).dt.year
-        st.subheader(t("entries_by_year"))
-        st.bar_chart(years.pivot_table(index="year", columns="kind", values="entries",
-                                       aggfunc="sum", fill_value=0))
-    st.subheader(t("latest_entries"))
-    table(latest, "latest-entries")
-    st.subheader(t("top_linked"))
-    if closest is not None:
-        table(closest[["subject_id", "name", "hops", "list_types", "explanation"]],
-              "linked-dishonesty-top")
+    right.dataframe(pd.DataFrame({
+        t("relationships"): [relation_name(k) if k in CONTROL_RELATIONS else t(f"rel_{k}")
+                             for k in status["relationships"]],
+        t("count"): list(status["relationships"].values())}), hide_index=True, width="stretch")

@@ -16,7 +16,7 @@ from creditgraph.access.users import (
     set_role,
 )
 from creditgraph.dashboard.auth import me, record
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import column_name, t
 from creditgraph.dashboard.widgets import md
 from creditgraph.graph.errors import CreditGraphError
 
@@ -26,7 +26,8 @@ if not admin.can("admin"):
     st.error(t("not_allowed"))
     st.stop()
 users = load_users()
-st.dataframe([{"name": u.name, "role": u.role} for u in users.values()], hide_index=True)
+st.dataframe([{column_name("name"): u.name, column_name("role"): u.role}
+              for u in users.values()], hide_index=True)
 with st.form("add_user", clear_on_submit=True):
     st.subheader(t("add_user"))
     name = st.text_input(t("user_name"), key="new_user", max_chars=MAX_NAME)

@@ -35,7 +35,7 @@ from creditgraph.access.users import (
 from creditgraph.graph.identifiers import person_key, resident_id_check_char, uscc_check_char
 from creditgraph.graph.settings import Access, Settings
 from creditgraph.graph.store import open_store
-from tests.shared import ID_KEY, ROOT, SAMPLE, SECRET
+from tests.shared import ID_KEY, ROOT, SAMPLE, SECRET, tables
 
 APP = str(ROOT / "dashboard" / "app.py")
 WANG = "330105198207053514"  # 王强 in seed/sample
@@ -459,7 +459,7 @@ def test_a_viewer_searching_an_id_number_learns_found_not_the_name(env, users):
     assert "王强" not in shown(app) and "330105********3514" in shown(app)
     app.button(key="open-0").click().run()  # the viewer holds the exact number: the file opens
     assert not app.exception and "王强" in shown(app)
-    identity = next(df.value for df in app.dataframe if "id_masked" in df.value.columns)
+    identity = next(df for df in tables(app) if "id_masked" in df.columns)
     assert "birth_year" not in identity.columns
     assert "1982" not in " ".join(map(str, identity.iloc[0].tolist()))
     assert app.query_params["subject"] == person_key(WANG, SECRET)  # pid, not the ID
@@ -483,7 +483,7 @@ def test_a_viewer_cannot_turn_a_list_of_guesses_into_a_name(env, users):
     app.file_uploader(key="bidders").set_value(
         ("bidders.csv", "\n".join(few).encode(), "text/csv")).run()
     assert not app.exception
-    result = app.dataframe[0].value
+    result = tables(app)[0]
     assert result["name"].isna().all() and "王强" not in shown(app)
     assert result["found"].tolist().count(True) == 1  # found / not found, nothing more
     assert not any(g in shown(app) for g in few)  # numbers echoed masked
@@ -563,7 +563,7 @@ def test_an_investigator_screening_sees_names(env, users):
     app.file_uploader(key="bidders").set_value(
         ("bidders.csv", f"代码\n{WANG}\n91330108577822332C\n".encode(), "text/csv")).run()
     assert not app.exception
-    assert set(app.dataframe[0].value["name"]) == {"王强", "杭州滨江云图科技有限公司"}
+    assert set(tables(app)[0]["name"]) == {"王强", "杭州滨江云图科技有限公司"}
     assert WANG not in shown(app)
 
 

@@ -134,12 +134,12 @@ def test_the_command_line_starts_without_the_heavy_libraries():
 # -- load, validate, codes ---------------------------------------------------------------------
 
 SAMPLE_DIR = str(ROOT / "seed" / "sample")
-ID_KEY = {"CREDITGRAPH_ID_KEY": "cli-test-key-0123456789"}
+KEY_ENV = {"CREDITGRAPH_ID_KEY": "cli-test-key-0123456789"}
 
 
 def test_load_reports_every_file_and_validate_writes_nothing(run_cli, backend, backend_env,
                                                             tmp_path):
-    env = {**backend_env, **ID_KEY}
+    env = {**backend_env, **KEY_ENV}
     checked = run_cli("validate", SAMPLE_DIR, "--report-dir", str(tmp_path / "v"), "-f", "json",
                       env=env)
     assert checked.returncode == 0, checked.stderr
@@ -172,10 +172,10 @@ def test_load_problems_are_one_line(run_cli, tmp_path):
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "penalties.csv").write_text("decision_no,subject_name\n1,x\n", encoding="utf-8")
-    structural = run_cli("load", str(bad), env=ID_KEY)
+    structural = run_cli("load", str(bad), env=KEY_ENV)
     assert "penalties.csv: missing required column(s): decision_date" in one_error_line(
         structural)
-    assert "no .csv or .xlsx" in one_error_line(run_cli("validate", str(tmp_path), env=ID_KEY))
+    assert "no .csv or .xlsx" in one_error_line(run_cli("validate", str(tmp_path), env=KEY_ENV))
 
 
 def test_codes_check_masks_id_numbers_and_exits_non_zero_on_invalid(run_cli, tmp_path):
@@ -208,7 +208,7 @@ def test_codes_check_masks_id_numbers_and_exits_non_zero_on_invalid(run_cli, tmp
 
 
 def test_query_commands(run_cli, backend, backend_env, tmp_path):
-    env = {**backend_env, **ID_KEY}
+    env = {**backend_env, **KEY_ENV}
     assert run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "r"), env=env).returncode == 0
     listing = run_cli("query", "--list", env=env)
     assert listing.returncode == 0 and "linked-dishonesty-scan" in listing.stdout
@@ -232,7 +232,7 @@ def test_query_commands(run_cli, backend, backend_env, tmp_path):
 
 
 def test_screening_and_civil_servant_commands(run_cli, backend, backend_env, tmp_path):
-    env = {**backend_env, **ID_KEY}
+    env = {**backend_env, **KEY_ENV}
     assert run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "r"), env=env).returncode == 0
     bidders = tmp_path / "bidders.csv"
     bidders.write_text("统一社会信用代码\n91330108577822332C\n91330110MA27Q8K323\n", encoding="gb18030")
@@ -248,3 +248,26 @@ def test_screening_and_civil_servant_commands(run_cli, backend, backend_env, tmp
     assert json.loads(servant.stdout)["promotion"][0]["eligible"] is False
     assert "330108198801014824" not in servant.stdout
     assert "give --bidders" in one_error_line(run_cli("query", "screen", env=env))
+
+
+@pytest.mark.embedded
+def test_tables_fit_an_80_column_terminal(run_cli, backend_env, tmp_path):
+    """Issue 19: the load and propagation tables in 80 columns — every header whole (they
+    wrapped into fragments), no line wider than the terminal; a table too wide becomes one
+    block of field | value per row. (A path is printed whole: the terminal wraps it, a copy
+    of it still works.)"""
+    from rich.cells import cell_len
+
+    env = {**backend_env, **KEY_ENV, "COLUMNS": "80"}
+    loaded = run_cli("load", SAMPLE_DIR, "--report-dir", str(tmp_path / "r"), env=env)
+    propagated = run_cli("propagate", env=env)
+    for done, headers in ((loaded, ("file", "rows", "loaded", "merged", "rejected", "warnings",
+                                    "ended")),
+                          (propagated, ("entries", "red_entries", "sanctions", "created",
+                                        "unchanged", "seconds"))):
+        assert done.returncode == 0, done.stderr
+        lines = [line for line in done.stdout.splitlines() if not line.startswith("rejects: ")]
+        assert max(cell_len(line) for line in lines) <= 80, [x for x in lines if cell_len(x) > 80]
+        words = {word for line in lines for word in line.split()}
+        assert set(headers) <= words, set(headers) - words
+    assert "enterprises.csv" in loaded.stdout  # a file name is not folded either

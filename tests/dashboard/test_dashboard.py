@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from creditgraph.graph.settings import Settings
 from creditgraph.graph.store import open_store
-from tests.shared import ID_KEY, ROOT
+from tests.shared import ID_KEY, ROOT, tables
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -34,8 +34,8 @@ def test_overview_shows_what_the_store_holds(tmp_path: Path, monkeypatch: pytest
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert app.title[0].value == "信用图谱 总览"
-    nodes = app.dataframe[0].value
-    assert dict(zip(nodes["label"], nodes["count"], strict=True))["Enterprise"] == 1
+    nodes = next(df.value for df in app.dataframe if "节点" in df.value.columns)
+    assert dict(zip(nodes["节点"], nodes["数量"], strict=True))["企业"] == 1  # in words
     assert not app.error
 
 
@@ -118,6 +118,40 @@ def test_every_page_renders_on_demo_data(demo_app, page, expected):
     assert expected in texts(app)
 
 
+PAGES = ("overview", "search", "profile", "network", "linked", "sanctions", "civil_servants",
+         "screening", "quality", "export", "lists", "cases")
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_speaks_its_language_in_its_tables(demo, demo_app, lang):
+    """Issue 19: every page in each language, a subject chosen, renders; and every table's
+    headers are words of that language (raw names such as subject_id and list_types were
+    shown in both)."""
+    import re
+
+    from creditgraph.dashboard.i18n import WORDS
+
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    english = {en for _, en in WORDS.values()}  # headers are words of the table
+    red = demo["cases"]["red_black_conflict"]["red"]
+    demo_app.session_state["lang"] = lang
+    demo_app.session_state["subject"] = ("Enterprise", red, demo["names"][red])
+    app = demo_app.run()
+    raw: dict[str, set[str]] = {}
+    tables = 0
+    for page in PAGES:
+        app.switch_page(f"views/{page}.py").run()
+        assert not app.exception, (page, app.exception)
+        for frame in app.dataframe:
+            tables += 1
+            for header in map(str, frame.value.columns):
+                if not (cjk.search(header) if lang == "zh" else header in english):
+                    raw.setdefault(page, set()).add(header)
+    assert tables > 10
+    assert raw == {}, f"raw names shown: {sorted((p, sorted(h)) for p, h in raw.items())}"
+
+
 @pytest.mark.embedded
 def test_search_finds_a_planted_subject_and_opens_its_file_and_network(demo, demo_app):
     case = demo["cases"]["red_black_conflict"]
@@ -130,11 +164,11 @@ def test_search_finds_a_planted_subject_and_opens_its_file_and_network(demo, dem
     assert app.title[0].value == "信用图谱" or app.title[0].value == "信用档案"
     shown = texts(app)
     assert "联合惩戒措施" in shown
-    measures = [df.value for df in app.dataframe if "measure" in df.value.columns]
+    measures = [df for df in tables(app) if "measure" in df.columns]
     assert any("暂停守信联合激励" in set(frame["measure"]) for frame in measures)
     app.switch_page("views/network.py").run()
     assert not app.exception
-    paths = [df.value for df in app.dataframe if "explanation" in df.value.columns]
+    paths = [df for df in tables(app) if "explanation" in df.columns]
     assert paths and case["black"] in set(paths[0]["subject_id"])
 
 
@@ -158,6 +192,39 @@ def test_the_english_switch_carries_across_pages(demo, demo_app):
     assert app.title[0].value.startswith("CreditGraph")
     app.switch_page("views/sanctions.py").run()
     assert not app.exception and "Measures by department" in texts(app)
+
+
+@pytest.mark.embedded
+def test_the_overview_reports_what_a_regulator_reports(demo, demo_app):
+    """Issue 19: subjects listed, measures in force (by measure), the 七天双公示 on-time rate
+    and the linked-dishonesty count at the top, each equal to what the queries of their own
+    say; the graph's label and relation counts only folded away, in words."""
+    import datetime as dt
+
+    from creditgraph.publication import statistics
+    from creditgraph.queries.linked import linked_dishonesty_scan, listed_in_force
+
+    app = demo_app.run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    day = dt.date.fromisoformat(AS_OF)
+    with open_store(Settings(store_path=demo["store"])) as store:
+        black = listed_in_force(store, "black", day)
+        rows = statistics.statistics(store, "district", statistics.period(None, day))
+        linked = linked_dishonesty_scan(store, 2, day)
+        by_measure = store.read(
+            "MATCH (s:Sanction) WHERE s.kind = 'punishment' AND s.valid_from <= $day "
+            "AND (s.valid_to IS NULL OR s.valid_to >= $day) "
+            "RETURN s.measure AS measure, count(*) AS n", {"day": day})
+    assert metrics["失信黑名单主体（有效）"] == f"{len(black):,}"
+    on_time = sum(r["published_on_time"] for r in rows)
+    due = on_time + sum(r["published_late"] + r["unpublished_late"] for r in rows)
+    assert metrics["七天双公示及时率"] == (f"{on_time / due:.0%}" if due else "—")
+    assert metrics["与失信主体关联的主体"] == f"{len(linked):,}" and len(linked) > 0
+    shown = next(df.value for df in app.dataframe if "惩戒措施" in df.value.columns)
+    assert dict(zip(shown["惩戒措施"], shown["措施数"], strict=True)) == {
+        r["measure"]: r["n"] for r in by_measure}
+    assert "Enterprise" not in texts(app)
 
 
 @pytest.mark.embedded
@@ -222,8 +289,8 @@ def test_the_credit_file_shows_penalties_in_their_window_and_the_rest_marked(dem
     app.run()
     app.switch_page("views/profile.py").run()
     assert not app.exception, app.exception
-    frames = [d.value for d in app.dataframe if "decision_no" in d.value.columns
-              and "violation_type" in d.value.columns]
+    frames = [d for d in tables(app) if "decision_no" in d.columns
+              and "violation_type" in d.columns]
     public, past = frames[0] if len(frames) > 1 else None, frames[-1]
     assert old["decision_no"] in set(past["decision_no"])
     assert public is None or old["decision_no"] not in set(public["decision_no"])

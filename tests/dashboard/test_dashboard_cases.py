@@ -17,6 +17,7 @@ from creditgraph.graph.settings import Settings
 from creditgraph.graph.store import open_store
 from tests.conftest import load_seed
 from tests.dashboard.test_dashboard import APP, reachable, sign_in, texts
+from tests.shared import tables
 
 SECRET = "dashboard-cases-secret-0123456789"
 AS_OF = dt.date(2026, 11, 1)
@@ -64,9 +65,9 @@ def test_cases_are_assigned_worked_and_counted_by_role(with_cases, users):
     assert metrics["待处理案件"] == metrics["未指派案件"] == str(len(opened))
     page = app.switch_page("views/cases.py").run()
     assert not page.exception, page.exception
-    assert page.dataframe[0].value.empty  # "my open cases": nothing is assigned yet
+    assert tables(page)[0].empty  # "my open cases": nothing is assigned yet
     page.radio(key="cases_scope").set_value("all").run()
-    assert len(page.dataframe[0].value) == len(opened)
+    assert len(tables(page)[0]) == len(opened)
     case_id = opened[0]
     page.multiselect(key="cases_bulk").select(case_id).run()
     page.selectbox(key="cases_to").select("inv1").run()
@@ -78,13 +79,13 @@ def test_cases_are_assigned_worked_and_counted_by_role(with_cases, users):
     app.session_state["as_of"] = AS_OF
     sign_in(app.run(), "inv1", "inv1-password-123")
     page = app.switch_page("views/cases.py").run()
-    mine = page.dataframe[0].value
+    mine = tables(page)[0]
     assert list(mine["case_id"]) == [case_id]
     assert not page.expander or "批量指派" not in [e.label for e in page.expander]
     page.selectbox(key="cases_target").select("in_progress").run()
     page.button(key="cases_status_go").click().run()
     assert not page.exception, page.exception
-    history = page.dataframe[-1].value
+    history = tables(page)[-1]
     assert list(history["action"]) == ["opened", "assigned", "status"]
     assert list(history["actor"]) == ["system", "sup1", "inv1"]
     profile = page.button(key="cases_open_profile").click().run()  # a firm's case

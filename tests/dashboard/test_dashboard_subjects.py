@@ -27,7 +27,7 @@ from tests.dashboard.test_dashboard import (  # noqa: F401
     sign_in,
     texts,
 )
-from tests.shared import SECRET
+from tests.shared import SECRET, tables
 
 pytestmark = pytest.mark.embedded
 
@@ -143,14 +143,14 @@ def test_an_overseas_entity_is_found_by_name_and_id_and_its_file_shows_its_count
     assert app.header[0].value == "Lucent Harbour Holdings Ltd\\.（英属维尔京群岛）"
     page = shown(app)
     assert "**国别 / 地区**：英属维尔京群岛 (VG)" in page and "朗港控股有限公司" in page
-    relations = next(df.value for df in app.dataframe if "explanation" in df.value.columns)
+    relations = next(df for df in tables(app) if "explanation" in df.columns)
     assert case["target"] in set(relations["other_id"])
     assert len(relations) == 3  # the firm it holds and its two holders
     assert app.query_params["subject"] == entity
     # the target firm's owners: the overseas entity with its country, the person through it
     search(app, case["target"])
     app.button(key="open-0").click().run()
-    owners = next(df.value for df in app.dataframe if "beneficial_owner" in df.value.columns)
+    owners = next(df for df in tables(app) if "beneficial_owner" in df.columns)
     overseas = owners[owners["label"] == "OverseasEntity"]
     assert overseas[["owner_id", "country", "country_name"]].values.tolist() == [
         [entity, "VG", "英属维尔京群岛"]]
@@ -228,11 +228,61 @@ def test_linked_and_sanctions_pages_name_every_kind_of_subject(demo, demo_app):
     app = demo_app.run()
     app.switch_page("views/linked.py").run()
     assert not app.exception
-    scan = app.dataframe[0].value
+    scan = tables(app)[0]
     assert {"kind", "district", "country"} <= set(scan.columns)
     firm = scan[scan["subject_id"] == case["subject"]]
     assert firm[["kind", "country"]].values.tolist() == [["企业", ""]]
     persons = scan[scan["kind"] == "自然人"]
     assert not persons.empty and set(persons["district"]) == {"—"}
     app.switch_page("views/sanctions.py").run()
-    assert not app.exception and "country" in app.dataframe[0].value.columns
+    assert not app.exception and "country" in tables(app)[0].columns
+
+
+def test_the_network_names_its_relations_rings_the_subject_and_speaks_english(demo, demo_app):
+    """Issue 19: captions on the relations in the page's language (a shareholder's share
+    after it), the subject asked about ringed, the relation filter in words, the view as SVG;
+    expansions left from another subject dropped."""
+    from creditgraph.casefile.network import draw_svg
+    from creditgraph.graph.predicates import CONTROL_RELATIONS
+
+    red = demo["cases"]["red_black_conflict"]["red"]
+    focal = f"Enterprise:{red}"
+    demo_app.session_state["subject"] = ("Enterprise", red, demo["names"][red])
+    app = demo_app.run()
+    app.switch_page("views/network.py").run()
+    assert not app.exception
+    component = graph_component(app)
+    nodes = {n["data"]["id"]: n["data"] for n in component["elements"]["nodes"]}
+    assert [n for n, data in nodes.items() if data["focal"] == "yes"] == [focal]
+    styles = {s["selector"]: s["style"] for s in component["style"]}
+    assert styles["node[focal = 'yes']"]["border-width"] == 5
+    assert all(styles[f"edge[label='{rel}']"]["label"] == "data(name)"
+               for rel in CONTROL_RELATIONS)
+    edges = [e["data"] for e in component["elements"]["edges"]]
+    assert {e["name"] for e in edges if e["label"] == "LEGAL_REP_OF"} == {"法定代表人"}
+    shares = [e["name"] for e in edges if e["label"] == "SHAREHOLDER_OF"]
+    assert all(re.fullmatch(r"股东( \d+\.\d%)?", s) for s in shares)  # (draw_svg: below)
+    options = app.multiselect(key="network_relations").options
+    assert "法定代表人" in options and "LEGAL_REP_OF" not in options
+    assert any(getattr(p, "label", "") == "下载此图（SVG）" for p in protos(app))
+    assert ":red[●] 失信黑名单" in texts(app)
+
+    app.session_state["lang"] = "en"
+    app.run()
+    edges = [e["data"] for e in graph_component(app)["elements"]["edges"]]
+    assert {e["name"] for e in edges if e["label"] == "LEGAL_REP_OF"} == {"legal representative"}
+    assert "legal representative" in app.multiselect(key="network_relations").options
+    drawn = draw_svg([{"id": focal, "label": "Enterprise", "name": "甲", "case_subject": True,
+                       "black_listed": False, "red_listed": True, "sanctioned": False},
+                      {"id": "Person:p", "label": "Person", "name": "乙", "case_subject": False,
+                       "black_listed": True, "red_listed": False, "sanctioned": False}],
+                     [{"source": "Person:p", "target": focal, "type": "SHAREHOLDER_OF",
+                       "ratio": 0.3}])
+    assert "股东 30.0%" in drawn and 'stroke="#1565c0"' in drawn and "SHAREHOLDER_OF" not in drawn
+
+    app.session_state["expanded"] = [next(n for n in nodes if n != focal)]
+    other = demo["cases"]["repaired_versus_active"]["subject"]
+    app.session_state["subject"] = ("Enterprise", other, demo["names"][other])
+    app.query_params["subject"] = other  # as choosing it on the search page leaves them
+    app.run()
+    assert not app.exception and app.session_state["expanded"] == []
