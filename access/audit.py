@@ -144,6 +144,12 @@ def _head_seal(key: bytes, records: int, last: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def actor_name(actor: str | None = None) -> str:
+    """Who a record names: the signed-in user given, else CREDITGRAPH_USER, else the login
+    name (a case report's cover names the same person its audit record does)."""
+    return _cap_text(actor or settings.acting_user() or _os_user())
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()
@@ -368,7 +374,7 @@ def append(action: str, /, *, actor: str | None = None, **details: Any) -> dict[
     log = log_path()
     if not log.parent.is_dir():  # not even the lock file can be made: nothing was initialised
         raise _not_initialised(log)
-    user = _cap_text(actor or settings.acting_user() or _os_user())
+    user = actor_name(actor)
     entry = _Entry(log, head_path(log), key, user, _cap_text(str(action)),
                    _bounded_details(details))
     return _COMMITS.submit(entry)

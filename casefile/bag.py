@@ -34,11 +34,13 @@ def tool_version() -> str:
 
 def payload(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]
             ) -> dict[str, bytes]:
-    """The files of data/, by name."""
+    """The files of data/, by name. The reports name the evidence they show by its SHA-256."""
+    evidence = render.evidence_json(case)
+    digest = hashlib.sha256(evidence).hexdigest()
     return {
-        "report.html": render.report_html(case, parameters, snapshot),
-        "report.pdf": pdf.report_pdf(case, parameters, snapshot),
-        "evidence.json": render.evidence_json(case),
+        "report.html": render.report_html(case, parameters, snapshot, digest),
+        "report.pdf": pdf.report_pdf(case, parameters, snapshot, digest),
+        "evidence.json": evidence,
         "evidence.schema.json": SCHEMA_FILE.read_bytes(),
         "evidence.xlsx": render.evidence_xlsx(case),
         "network.graphml": network.graphml(case),

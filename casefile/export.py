@@ -70,17 +70,23 @@ def read_id_map(path: Path, secret: bytes) -> dict[str, str]:
 def export_case(store: GraphStore, subjects: list[Subject], as_of: dt.date, hops: int,
                 case_no: str, out: Path, clear_ids: dict[str, str] | None = None,
                 reveal: bool = False, include_civil_servant: bool = False,
-                actor: str | None = None) -> tuple[Case, str]:
+                actor: str | None = None, exported_at: dt.datetime | None = None
+                ) -> tuple[Case, str]:
     """Write the bag; returns the case and the bag checksum. ``actor`` is the signed-in user
-    the audit record names (the CLI leaves it to the audit log's own default)."""
+    the audit record names (the CLI leaves it to the audit log's own default); the report's
+    cover names the same person and the time (``exported_at``, now by default: the same case
+    exported by the same person at the same time gives the same bytes)."""
     check_case_no(case_no)
     if not subjects:
         raise CreditGraphError("give at least one --subject")
     case = collect(store, subjects, as_of, hops, case_no, clear_ids if reveal else None,
                    include_civil_servant)
+    at = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     parameters = {"subjects": sorted(s.node_id for s in subjects), "hops": hops,
                   "as_of": as_of.isoformat(), "reveal_ids": reveal,
-                  "civil_servant": include_civil_servant}
+                  "civil_servant": include_civil_servant,
+                  "exported_by": audit.actor_name(actor),
+                  "exported_at": at.isoformat(timespec="seconds")}
     digest = write_bag(case, parameters, snapshot(store), out)
     who = {"actor": actor} if actor else {}
     audit.append("export-case", **who, case_no=case_no, out=str(out), parameters=parameters,

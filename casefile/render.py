@@ -12,6 +12,7 @@ from typing import Any
 
 from creditgraph.casefile import network
 from creditgraph.casefile.collect import Case
+from creditgraph.publication.field_words import LABEL_WORDS, field_both, field_value
 from creditgraph.publication.spreadsheet import safe_cell
 from creditgraph.queries.ownership import OWNED_BY
 
@@ -129,6 +130,40 @@ def subject_heading(subject: dict) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def identity_line(case: Case, evidence_sha256: str) -> str:
+    """What names the bag on every page of its report: the case, the date asked about and the
+    SHA-256 of the evidence the report shows (data/evidence.json, in the bag's manifest)."""
+    return (f"信用图谱 案件 {case.case_no} · 查询日期 {case.as_of.isoformat()} · "
+            f"evidence.json SHA-256 {evidence_sha256[:16]}…")
+
+
+def cover_rows(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any],
+               evidence_sha256: str) -> list[tuple[str, str]]:
+    """The report's cover in words: the case, who exported it and when, what was asked, and
+    what the graph held then (parameters and snapshot written out, never as JSON)."""
+    names = {s["id"]: s["name"] for s in case.subjects}
+    subjects = "；".join(f"{names.get(i) or i}（{i}）" for i in parameters.get("subjects", []))
+    nodes = snapshot.get("nodes", {})
+    held = "，".join(f"{LABEL_WORDS.get(label, (label,))[0]} {count:,}"
+                    for label, count in sorted(nodes.items(), key=lambda kv: -kv[1]) if count)
+    relations = sum(snapshot.get("relationships", {}).values())
+    yes = {True: "是 yes", False: "否 no"}
+    return [
+        ("案件编号 Case no.", case.case_no),
+        ("查询日期 As of", case.as_of.isoformat()),
+        ("导出人 Exported by", str(parameters.get("exported_by") or "—")),
+        ("导出时间 Exported at", str(parameters.get("exported_at") or "—")),
+        ("案件主体 Subjects", subjects or "—"),
+        ("关联跳数 Hops", f"{case.hops} 跳以内 within {case.hops} relations"),
+        ("显示证件号码 ID numbers shown", yes[bool(parameters.get("reveal_ids"))]),
+        ("含公务员诚信 Civil-servant findings", yes[bool(parameters.get("civil_servant"))]),
+        ("图谱快照 Graph at export",
+         f"节点 {sum(nodes.values()):,} 个（{held}）；关系 {relations:,} 条；"
+         f"最近一次导入名单 {snapshot.get('last_load') or '—'}"),
+        ("证据文件 Evidence", f"data/evidence.json SHA-256 {evidence_sha256}"),
+    ]
+
+
 def has_ownership(subject: dict) -> bool:
     """Ownership is traced for enterprises and overseas entities (queries/ownership.py)."""
     return subject["label"] in OWNED_BY
@@ -138,8 +173,9 @@ def _table(rows: list[dict], columns: list[str]) -> str:
     if not rows:
         return '<p class="none">无 none</p>'
     present = [c for c in columns if any(c in r for r in rows)]
-    head = "".join(f"<th>{escape(c)}</th>" for c in present)
-    body = "".join("<tr>" + "".join(f"<td>{escape(_text(r.get(c)))}</td>" for c in present)
+    head = "".join(f"<th>{escape(field_both(c))}</th>" for c in present)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_text(field_value(c, r.get(c))))}</td>"
+                                    for c in present)
                    + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -154,16 +190,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]) -> bytes:
-    meta = {"案件编号 Case no.": case.case_no, "查询日期 As of": case.as_of.isoformat(),
-            "关联跳数 Hops": case.hops,
-            "参数 Parameters": json.dumps(parameters, ensure_ascii=False, sort_keys=True),
-            "数据快照 Data snapshot": json.dumps(snapshot, ensure_ascii=False, sort_keys=True)}
+def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any],
+                evidence_sha256: str) -> bytes:
+    line = f'<p class="none">{escape(identity_line(case, evidence_sha256))}</p>'
     parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
              f"<title>案件证据报告 {escape(case.case_no)}</title><style>{CSS}</style></head><body>",
-             "<h1>信用图谱 案件证据报告 Case evidence report</h1>",
-             '<table class="meta">' + "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}"
-                                              "</td></tr>" for k, v in meta.items()) + "</table>"]
+             line, "<h1>信用图谱 案件证据报告 Case evidence report</h1>",
+             '<table class="meta">' + "".join(
+                 f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>"
+                 for k, v in cover_rows(case, parameters, snapshot, evidence_sha256))
+             + "</table>"]
     findings = case.findings()
     parts.append(f"<h2>结论 Findings ({len(findings)})</h2>")
     parts += [f'<p class="finding">{escape(f)}</p>' for f in findings] or [
@@ -172,7 +208,7 @@ def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]
         parts.append(f"<h2>{escape(subject_heading(subject))}</h2>")
         identity = subject["identity"]
         parts.append('<table class="meta">' + "".join(
-            f"<tr><td>{escape(k)}</td><td>{escape(_text(v))}</td></tr>"
+            f"<tr><td>{escape(field_both(k))}</td><td>{escape(_text(v))}</td></tr>"
             for k, v in sorted(identity.items()) if k != "pid") + "</table>")
         for kind, title in SECTION_TITLES.items():
             rows = [r for r in getattr(case, kind) if r.get("subject_id") == subject["id"]]
@@ -190,5 +226,6 @@ def report_html(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any]
         parts.append(f"<p>另有 {case.truncated} 个节点未包含 ({case.truncated} more nodes "
                      "not included)</p>")
     parts.append(network.svg(case))
+    parts.append(line)
     parts.append("</body></html>\n")
     return "\n".join(parts).encode("utf-8")

@@ -160,8 +160,9 @@ def test_the_same_graph_gives_the_same_bytes_and_a_changed_byte_is_named(case_st
                                                                          run_cli):
     store, cases = case_store
     subjects, _ = subjects_of(store, cases)
-    export_case(store, subjects, AS_OF, 2, "C-1", tmp_path / "one")
-    export_case(store, subjects, AS_OF, 2, "C-1", tmp_path / "two.zip")
+    at = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)  # the cover names who and when
+    export_case(store, subjects, AS_OF, 2, "C-1", tmp_path / "one", exported_at=at)
+    export_case(store, subjects, AS_OF, 2, "C-1", tmp_path / "two.zip", exported_at=at)
     with zipfile.ZipFile(tmp_path / "two.zip") as archive:
         second = {Path(n).name: archive.read(n) for n in archive.namelist() if "/data/" in n}
     first = {p.name: p.read_bytes() for p in (tmp_path / "one" / "data").iterdir()}
@@ -179,6 +180,45 @@ def test_the_same_graph_gives_the_same_bytes_and_a_changed_byte_is_named(case_st
     assert run_cli("verify-case", str(tmp_path / "two.zip")).returncode == 0
     with pytest.raises(CreditGraphError, match="exists"):
         export_case(store, subjects, AS_OF, 2, "C-1", tmp_path / "one")
+
+
+def test_the_report_reads_as_a_document_an_official_signs(case_store, tmp_path):
+    """Issue 19: a cover in words (who exported it and when, what was asked, what the graph
+    held — JSON before), fields named in Chinese and English (``k`` / ``v`` and raw names
+    before), every page footed with the bag's identity and 第 N 页 / 共 M 页, the network's
+    relations captioned; the first page rendered to PNG (PDFium) for a look."""
+    import hashlib
+
+    import pypdfium2
+
+    store, cases = case_store
+    subjects, _ = subjects_of(store, cases)
+    at = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+    export_case(store, subjects, AS_OF, 2, "CG-DOC-1", tmp_path / "bag", actor="inspector-li",
+                exported_at=at)
+    data = tmp_path / "bag" / "data"
+    digest = hashlib.sha256((data / "evidence.json").read_bytes()).hexdigest()
+    pages = [page.extract_text() for page in pypdf.PdfReader(data / "report.pdf").pages]
+    assert len(pages) > 1
+    for number, text in enumerate(pages, 1):
+        flat = " ".join(text.split())
+        assert f"第 {number} 页 / 共 {len(pages)} 页" in flat, (number, flat[-200:])
+        assert f"evidence.json SHA-256 {digest[:16]}" in flat and "CG-DOC-1" in flat
+    whole = " ".join(" ".join(pages).split())
+    for words in ("导出人 Exported by", "inspector-li", "2026-11-02T09:30:00+00:00",
+                  "案件主体 Subjects", "关联跳数 Hops", "图谱快照 Graph at export",
+                  f"data/evidence.json SHA-256 {digest}", "统一社会信用代码 USCC",
+                  "名单条目编号 Entry no.", "惩戒措施 Measure", "法定代表人"):
+        assert words in whole, words
+    cover = " ".join(pages[0].split())
+    assert "{" not in cover and '"subjects"' not in cover  # parameters in words, not JSON
+    html = (data / "report.html").read_text(encoding="utf-8")
+    assert "<th>名单条目编号 Entry no.</th>" in html and "<th>entry_id</th>" not in html
+    assert html.count(f"信用图谱 案件 CG-DOC-1 · 查询日期 {AS_OF} · evidence.json SHA-256 "
+                      f"{digest[:16]}…") == 2  # the bag's identity at the top and the bottom
+    first = pypdfium2.PdfDocument(data / "report.pdf")[0].render(scale=2).to_pil()
+    first.save(tmp_path / "report-page-1.png")
+    assert first.size[0] > 1000 and len(set(first.convert("L").getdata())) > 16  # not blank
 
 
 def test_ids_are_revealed_only_from_a_supplied_map(case_store, tmp_path):
