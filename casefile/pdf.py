@@ -69,6 +69,8 @@ def _table(rows: list[dict], columns: list[str]) -> Any:
 
 def _pairs(pairs: list[tuple[str, str]]) -> Any:
     """A two-column block: what (bold, Chinese and English) and its value in words."""
+    if not pairs:
+        return _p("无 none")
     data = [[_p(k, SMALL), _p(v)] for k, v in pairs]
     table = Table(data, colWidths=[WIDTH * 0.28, WIDTH * 0.72])
     table.setStyle(TableStyle([
@@ -148,12 +150,16 @@ def _build(case: Case, parameters: dict[str, Any], snapshot: dict[str, Any],
     story += [Spacer(1, 4), _drawing(case)]
 
     def foot(canvas: Canvas, document: Any) -> None:
+        """The identity on one line (smaller where a long case number needs it), the page
+        number on the line below: they never run into each other."""
         number = document.page
         canvas.saveState()
-        canvas.setFont(FONT, 7)
         canvas.setFillColor(colors.HexColor("#616161"))
-        canvas.drawString(15 * mm, 8 * mm, footer)
-        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm,
+        size = min(7.0, 7.0 * WIDTH / max(canvas.stringWidth(footer, FONT, 7), 1.0))
+        canvas.setFont(FONT, size)
+        canvas.drawString(15 * mm, 9 * mm, footer)
+        canvas.setFont(FONT, 7)
+        canvas.drawRightString(A4[0] - 15 * mm, 5 * mm,
                                f"第 {number} 页 / 共 {total} 页  Page {number} of {total}")
         canvas.restoreState()
 

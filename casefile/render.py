@@ -1,5 +1,6 @@
 """The case as evidence.json, evidence.xlsx and report.html — every one byte-stable for the same
-case (sorted rows, no timestamps, fixed ZIP entry dates inside the XLSX)."""
+case (sorted rows, fixed ZIP entry dates inside the XLSX; the reports' only time is the export's
+own, named on their cover)."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ def print_rows(
     else:
         shown = [{c: "" if row.get(c) is None else str(row.get(c)) for c in columns}
                  for row in rows]
-        if _fits(columns, shown, console.width):
+        if not shown:
+            console.print(f"{title}: none" if title else "none", highlight=False)
+        elif _fits(columns, shown, console.width):
             console.print(_table(columns, shown, title))
         else:  # too many columns for the terminal: one block of field | value per row
             for number, row in enumerate(shown, 1):
@@ -68,7 +70,8 @@ def _short(column: str, rows: Sequence[Mapping[str, str]]) -> int:
 
 
 def _fits(columns: Sequence[str], rows: Sequence[Mapping[str, str]], width: int) -> bool:
-    return sum(_short(c, rows) for c in columns) + 2 * len(columns) <= width
+    """Whether every column keeps its width: each costs its padding (2) and a divider (1)."""
+    return sum(_short(c, rows) for c in columns) + 3 * len(columns) + 1 <= width
 
 
 def _table(columns: Sequence[str], rows: Sequence[Mapping[str, str]], title: str) -> Table:

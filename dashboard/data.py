@@ -384,6 +384,17 @@ def headline(day: dt.date) -> dict[str, int]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def city_figures(day: dt.date) -> dict[str, int]:
+    """This year's penalties and 七天双公示 counts for the whole city, each decision once: summed
+    over the deciding authorities (a decision on subjects of several districts counts in each
+    district's row, never twice here)."""
+    with opened() as store:
+        rows = statistics.statistics(store, "authority", statistics.period(None, day))
+    fields = ("penalties", "published_on_time", "published_late", "unpublished_late")
+    return {field: sum(n for row in rows if isinstance(n := row[field], int)) for field in fields}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def district_statistics(day: dt.date) -> pd.DataFrame:
     """This year's figures by district up to ``day`` (publication/statistics.py)."""
     with opened() as store:

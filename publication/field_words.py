@@ -143,6 +143,17 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "registration_no": ("境外登记号", "Registration no. abroad"),
     "sex": ("性别", "Sex"),
     "identification": ("识别状态", "Identification"),
+    "display_name": ("显示名称", "Shown as"),
+    "late": ("逾期公示数", "Late"),
+    "unpublished": ("逾期未公示", "Unpublished"),
+    "max_working_days": ("最长工作日", "Most working days"),
+    "deadline": ("公示期限", "Deadline"),
+    "official_calendar": ("按官方日历", "Official calendar"),
+    "restricted": ("受限", "Restricted"),
+    "title": ("标题", "Title"),
+    "found": ("是否找到", "Found"),
+    "eligible": ("是否合格", "Eligible"),
+    "evidence": ("证据", "Evidence"),
     "birth_year": ("出生年份", "Birth year"),
     "is_civil_servant": ("是否公务员", "Civil servant"),
     "unresolved": ("未识别（仅有姓名）", "Unresolved (name only)"),
@@ -183,6 +194,9 @@ VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
              "incentive": ("激励", "incentive"), "black": ("黑名单", "black"),
              "red": ("红名单", "red")},
     "list_kind": {"black": ("黑名单", "black"), "red": ("红名单", "red")},
+    "label": LABEL_WORDS,
+    "status": {"active": ("有效", "active"), "repaired": ("已信用修复", "repaired"),
+               "revoked": ("已撤销", "revoked"), "expired": ("已届满", "expired")},
 }
 
 

@@ -435,7 +435,8 @@ def linked_dishonesty_scan(store: GraphStore, max_hops: int = 2, as_of: dt.date 
 
     With a ``limit`` the search stops after the first hop that finds that many: everyone found
     within fewer hops ranks before anyone further away, so the first rows do not change (the
-    overview's ten at two million firms: the whole two-hop scan is 143,000 subjects)."""
+    first ten at two million firms, without the whole two-hop scan of 143,000 subjects; the
+    overview counts them all, so it runs the whole scan, shared with the 关联失信 page)."""
     as_of = default_as_of(as_of)
     _check_relations(relations)
     listed: dict[str, list[Row]] = defaultdict(list)

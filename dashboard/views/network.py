@@ -58,7 +58,8 @@ relations = tuple(right.multiselect(t("relation_types"), CONTROL_RELATIONS,
                                     default=list(CONTROL_RELATIONS), format_func=relation_name,
                                     key="network_relations")
                   or CONTROL_RELATIONS)
-if st.session_state.get("expanded_for") != subject.node_id:  # another subject: start afresh
+if (st.session_state.get("expanded_for") != subject.node_id  # another subject: start afresh
+        or "expanded" not in st.session_state):  # (a sign-out forgets the expansions)
     st.session_state["expanded"] = []
     st.session_state["expanded_for"] = subject.node_id
 expanded: list[str] = st.session_state["expanded"]

@@ -12,6 +12,7 @@ from creditgraph.dashboard.auth import me
 from creditgraph.dashboard.data import (
     as_of,
     case_counts,
+    city_figures,
     district_statistics,
     guarded,
     headline,
@@ -19,10 +20,9 @@ from creditgraph.dashboard.data import (
     scan,
     status_or_message,
 )
-from creditgraph.dashboard.i18n import label_name, relation_name, t
+from creditgraph.dashboard.i18n import WORDS, label_name, relation_name, t
 from creditgraph.dashboard.widgets import md, table
 from creditgraph.graph.divisions import name as division_name
-from creditgraph.graph.predicates import CONTROL_RELATIONS
 
 TOP_LINKED = 10  # the closest parties shown; the linked page lists them all
 SCAN_HOPS = 2
@@ -44,18 +44,20 @@ day = as_of()
 with st.spinner("…"):
     top = guarded(headline, day)
     figures = guarded(district_statistics, day)
+    city = guarded(city_figures, day)
     measures = guarded(named, "measures-in-force-by-measure", as_of=day)
 st.subheader(t("headline", day=day))
 cells = st.columns(5)
 if top is not None:
     cells[0].metric(t("black_subjects"), f"{top['black']:,}")
     cells[1].metric(t("red_subjects"), f"{top['red']:,}")
-if figures is not None:
-    due = int(figures[["published_on_time", "published_late", "unpublished_late"]].sum().sum())
+if figures is not None:  # a measure applies to one subject: counted once by district
     cells[2].metric(t("stat_measures_in_force"), f"{int(figures['measures_in_force'].sum()):,}")
-    cells[3].metric(t("stat_on_time_rate"), rate(int(figures["published_on_time"].sum()), due),
+if city is not None:
+    due = city["published_on_time"] + city["published_late"] + city["unpublished_late"]
+    cells[3].metric(t("stat_on_time_rate"), rate(city["published_on_time"], due),
                     help=t("on_time_help", since=f"{day:%Y}-01-01"))
-    cells[4].metric(t("penalties_this_year"), f"{int(figures['penalties'].sum()):,}")
+    cells[4].metric(t("penalties_this_year"), f"{city['penalties']:,}")
 if me().can("investigator"):  # viewers see nothing of cases
     counts = guarded(case_counts)
     if counts is not None:
@@ -103,6 +105,6 @@ with st.expander(t("graph_size")):
                                  t("count"): list(status["nodes"].values())}),
                    hide_index=True, width="stretch")
     right.dataframe(pd.DataFrame({
-        t("relationships"): [relation_name(k) if k in CONTROL_RELATIONS else t(f"rel_{k}")
+        t("relationships"): [relation_name(k) if f"rel_{k}" in WORDS else k
                              for k in status["relationships"]],
         t("count"): list(status["relationships"].values())}), hide_index=True, width="stretch")

@@ -26,7 +26,7 @@ if not admin.can("admin"):
     st.error(t("not_allowed"))
     st.stop()
 users = load_users()
-st.dataframe([{column_name("name"): u.name, column_name("role"): u.role}
+st.dataframe([{column_name("name"): u.name, t("role"): u.role}
               for u in users.values()], hide_index=True)
 with st.form("add_user", clear_on_submit=True):
     st.subheader(t("add_user"))

@@ -208,8 +208,10 @@ def test_the_report_reads_as_a_document_an_official_signs(case_store, tmp_path):
     for words in ("导出人 Exported by", "inspector-li", "2026-11-02T09:30:00+00:00",
                   "案件主体 Subjects", "关联跳数 Hops", "图谱快照 Graph at export",
                   f"data/evidence.json SHA-256 {digest}", "统一社会信用代码 USCC",
-                  "名单条目编号 Entry no.", "惩戒措施 Measure", "法定代表人"):
+                  "名单条目编号 Entry no.", "惩戒措施 Measure"):
         assert words in whole, words
+    drawn = whole.split("关系网络 Network")[-1].split()  # the figure's own strings
+    assert "法定代表人" in drawn  # a relation's caption, a word of its own (not a sentence)
     cover = " ".join(pages[0].split())
     assert "{" not in cover and '"subjects"' not in cover  # parameters in words, not JSON
     html = (data / "report.html").read_text(encoding="utf-8")

@@ -271,3 +271,32 @@ def test_tables_fit_an_80_column_terminal(run_cli, backend_env, tmp_path):
         words = {word for line in lines for word in line.split()}
         assert set(headers) <= words, set(headers) - words
     assert "enterprises.csv" in loaded.stdout  # a file name is not folded either
+
+
+def test_a_table_too_wide_keeps_every_column_and_an_empty_one_says_so(monkeypatch):
+    """Columns that would not all fit the terminal are never cut: the table turns into one
+    block of field | value per row; a result with no rows still says it has none."""
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from creditgraph.cli import output
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(width=80, file=buffer, color_system=None))
+    load = ["file", "rows", "loaded", "merged", "rejected", "warnings", "ended"]
+    wide = [dict.fromkeys(load, "1234567") | {"file": "commitment_breaches.xlsx"}]
+    narrow = [f"col{n:03d}" for n in range(10)]
+    for columns, rows in ((load, wide), (narrow, [dict.fromkeys(narrow, "123456")])):
+        buffer.seek(0)
+        buffer.truncate()
+        output.print_rows(rows, columns, output.OutputFormat.table, "t")
+        lines = buffer.getvalue().splitlines()
+        assert max(cell_len(line) for line in lines) <= 80
+        assert set(columns) <= {word for line in lines for word in line.split()}
+        assert "commitment_breaches.xlsx" in buffer.getvalue() or columns is narrow
+    buffer.seek(0)
+    buffer.truncate()
+    output.print_rows([], narrow, output.OutputFormat.table, "empty")
+    assert buffer.getvalue().strip() == "empty: none"

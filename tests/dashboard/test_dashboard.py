@@ -210,7 +210,8 @@ def test_the_overview_reports_what_a_regulator_reports(demo, demo_app):
     day = dt.date.fromisoformat(AS_OF)
     with open_store(Settings(store_path=demo["store"])) as store:
         black = listed_in_force(store, "black", day)
-        rows = statistics.statistics(store, "district", statistics.period(None, day))
+        # each decision once: by its authority (a district row counts a joint decision in each)
+        rows = statistics.statistics(store, "authority", statistics.period(None, day))
         linked = linked_dishonesty_scan(store, 2, day)
         by_measure = store.read(
             "MATCH (s:Sanction) WHERE s.kind = 'punishment' AND s.valid_from <= $day "
@@ -220,6 +221,7 @@ def test_the_overview_reports_what_a_regulator_reports(demo, demo_app):
     on_time = sum(r["published_on_time"] for r in rows)
     due = on_time + sum(r["published_late"] + r["unpublished_late"] for r in rows)
     assert metrics["七天双公示及时率"] == (f"{on_time / due:.0%}" if due else "—")
+    assert metrics["本年行政处罚"] == f"{sum(r['penalties'] for r in rows):,}"
     assert metrics["与失信主体关联的主体"] == f"{len(linked):,}" and len(linked) > 0
     shown = next(df.value for df in app.dataframe if "惩戒措施" in df.value.columns)
     assert dict(zip(shown["惩戒措施"], shown["措施数"], strict=True)) == {
