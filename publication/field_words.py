@@ -206,12 +206,6 @@ def field_value(field: str, value: object) -> object:
     return value if words is None else f"{words[0]} {words[1]}"
 
 
-def field_name(field: str, english: bool = False) -> str:
-    """A field in words; a field without words keeps its name."""
-    words = FIELD_WORDS.get(field)
-    return field if words is None else words[1 if english else 0]
-
-
 def field_both(field: str) -> str:
     """A field in both languages, Chinese first (``统一社会信用代码 USCC``), as the case report
     heads its tables."""
