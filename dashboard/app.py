@@ -33,10 +33,16 @@ investigate = [page("overview", ":material/dashboard:", default=True),
 if user.can("investigator"):
     investigate.append(page("export", ":material/inventory_2:"))
     investigate.append(page("cases", ":material/assignment:"))
+analyse = [page("ownership", ":material/account_tree:"),
+           page("paths_page", ":material/route:"),
+           page("clusters", ":material/workspaces:"),
+           page("risk", ":material/trending_up:"),
+           page("breaches", ":material/handshake:"),
+           page("red_black", ":material/compare_arrows:")]
 supervise = [page("screening", ":material/fact_check:")]
 if user.can("supervisor"):
     supervise.insert(0, page("civil_servants", ":material/account_balance:"))
-sections = {t("investigate"): investigate, t("supervise"): supervise,
+sections = {t("investigate"): investigate, t("analyse"): analyse, t("supervise"): supervise,
             t("publish"): [page("lists", ":material/campaign:")],
             t("data"): [page("quality", ":material/rule:")]}
 if user.can("admin") and user is not DEMO:

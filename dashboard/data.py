@@ -39,14 +39,17 @@ from creditgraph.publication.public_record import penalties_with_windows
 from creditgraph.queries import (
     audits,
     civil_servants,
+    clusters,
     linked,
     network,
     ownership,
+    paths,
     profile,
+    risk,
     screening,
 )
 from creditgraph.queries.library import frame_rows, run
-from creditgraph.queries.neighbourhood import Subgraph, walk
+from creditgraph.queries.neighbourhood import Subgraph, node_flags, walk
 from creditgraph.queries.subjects import (
     Subject,
     UnknownSubject,
@@ -254,12 +257,12 @@ def credit_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def owners(subject: Subject, day: dt.date) -> pd.DataFrame:
+def owners(subject: Subject, day: dt.date, threshold: float = 0.25) -> pd.DataFrame:
     """Equity penetration above an enterprise or an overseas entity (queries/ownership.py):
     an overseas owner with its country or region in Chinese, a person with the document type
     and the masked number — never a clear number."""
     with opened() as store:
-        frame = ownership.ownership(store, subject, day)
+        frame = ownership.ownership(store, subject, day, threshold)
         if frame.empty:
             return frame
         nodes = [network.node_id(label, key)
@@ -273,6 +276,61 @@ def owners(subject: Subject, day: dt.date) -> pd.DataFrame:
                   "id_masked", "share", "levels", "chains", "unknown_chains", "controls",
                   "beneficial_owner",
                   "example_chain"]]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def holdings(subject: Subject, day: dt.date) -> list[dict[str, Any]]:
+    """The holdings the 股权穿透 chart draws (queries/ownership.py ``holdings``)."""
+    with opened() as store:
+        return ownership.holdings(store, subject, day)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def paths_between(source: Subject, target: Subject, length: int, day: dt.date,
+                  relations: tuple[str, ...], every: bool) -> tuple[pd.DataFrame, Subgraph]:
+    """The shortest paths from one subject to another (queries/paths.py) and, for drawing
+    them, their nodes (names, flags) and every relation among those nodes."""
+    with opened() as store:
+        frame = paths.paths(store, source, target, length, day, relations, all_shortest=every)
+        drawn = Subgraph()
+        for keys, labels, names in zip(frame["path"], frame["path_labels"],
+                                       frame["path_names"], strict=True):
+            for hops, (key, label, name) in enumerate(zip(keys, labels, names, strict=True)):
+                node = network.node_id(label, key)
+                if node not in drawn.hops or drawn.hops[node] > hops:
+                    drawn.keep(node, name, hops)
+        nodes = sorted(drawn.hops)
+        if nodes:
+            for _, there, _, edge in network.expand(store, nodes, relations, day):
+                if there in drawn.hops:
+                    drawn.add(edge)
+            drawn.flags = node_flags(store, nodes, day)
+    return frame, drawn
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def suspicious(min_size: int, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """可疑关联 and phoenix firms (queries/clusters.py), as `creditgraph query clusters`."""
+    with opened() as store:
+        return clusters.clusters(store, min_size, day), clusters.phoenix_firms(store, day)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def risk_ranking(top: int, hops: int, day: dt.date) -> pd.DataFrame:
+    with opened() as store:
+        return risk.risk_rank(store, top, hops, day)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def breaches(day: dt.date) -> pd.DataFrame:
+    with opened() as store:
+        return audits.commitment_breaches(store, day)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def conflicts(hops: int, day: dt.date) -> pd.DataFrame:
+    with opened() as store:
+        return audits.red_black_conflicts(store, hops, day)
 
 
 def with_countries(frame: pd.DataFrame, store: GraphStore, ids: list[str]) -> pd.DataFrame:

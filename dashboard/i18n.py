@@ -284,6 +284,77 @@ WORDS: dict[str, tuple[str, str]] = {
     "loads": ("导入记录：拒绝与告警", "Loads: rejects and warnings"),
     "no_loads": ("还没有导入记录。", "No loads yet."),
     "download": ("下载", "Download"),
+    "analyse": ("研判", "Analyse"),
+    "paths_page": ("关系路径", "Paths"),
+    "clusters": ("可疑关联", "Suspicious links"),
+    "risk": ("网络风险", "Network risk"),
+    "breaches": ("承诺违约", "Commitment breaches"),
+    "red_black": ("红黑名单冲突", "Red/black conflicts"),
+    "ownership_of_firms": ("股权穿透适用于企业和境外主体；自然人请看其关系网络。",
+                           "Ownership is traced above enterprises and overseas entities; for a "
+                           "person, see their network."),
+    "threshold": ("受益所有人持股比例下限", "Beneficial-owner share threshold"),
+    "no_owners": ("图谱中没有该主体的股东或实际控制人记录。",
+                  "The graph records no shareholder or controller of this subject."),
+    "ownership_summary": ("上方共 **{owners}** 个持股或控制主体，其中受益所有人 **{beneficial}** "
+                          "个；**{unknown}** 个的部分持股链比例未记录（显示为“至少”）。",
+                          "**{owners}** owners or controllers above, **{beneficial}** of them "
+                          "beneficial owners; **{unknown}** hold through a chain with a share "
+                          "not recorded (shown as “at least”)."),
+    "chart_left_out": ("图中仅画出最近、持股最多的 40 个，另有 {n} 个见下表。",
+                       "The chart draws the nearest, largest 40; {n} more are in the table."),
+    "chart_svg": ("下载股权图（SVG）", "Download the chart (SVG)"),
+    "beneficial_owners": ("受益所有人", "Beneficial owners"),
+    "all_owners": ("全部持股与控制主体（累计持股比例）", "All owners and controllers "
+                   "(cumulative shares)"),
+    "path_from": ("起点", "From"),
+    "path_to": ("终点：名称、统一社会信用代码、境外主体编号或证件号码",
+                "To: a name, USCC, overseas entity id or document number"),
+    "path_target": ("终点主体", "Second subject"),
+    "max_length": ("最长关系数", "Longest path (relations)"),
+    "one_path": ("只要一条", "One path only"),
+    "path_help": ("起点为“主体查询”中选定的主体；输入终点后列出两者之间的全部最短路径。",
+                  "The first subject is the one chosen on the search page; name the second to "
+                  "see every shortest path between them."),
+    "path_id_investigators": ("按证件号码查找终点仅限调查员（路径会显示此人）。请改用名称或在"
+                              "“主体查询”中查找。",
+                              "Finding the second subject by document number is for "
+                              "investigators (the path names the person). Use a name, or the "
+                              "search page."),
+    "no_path": ("{n} 个关系以内没有路径。", "No path within {n} relations."),
+    "paths_found": ("共 **{n}** 条最短路径，每条 **{length}** 个关系：",
+                    "**{n}** shortest path(s) of **{length}** relation(s):"),
+    "clusters_help": ("共用地址、电话或高管（法定代表人、董事、监事、高管）而彼此没有申报关联"
+                      "的企业组，以及失信后新设的企业。",
+                      "Groups of enterprises sharing an address, a telephone or an officer "
+                      "with no declared relation among them, and firms founded after a "
+                      "listing."),
+    "min_size": ("最少企业数", "Smallest group"),
+    "shared_address": ("共用地址", "Shared address"),
+    "shared_phone": ("共用电话", "Shared telephone"),
+    "shared_officer": ("共用高管", "Shared officer"),
+    "cluster_groups": ("可疑关联企业组", "Groups without a declared relation"),
+    "phoenix": ("失信后新设企业", "Firms founded after a listing"),
+    "phoenix_help": ("失信被执行人（或失信企业的法定代表人）在列入名单后新设的企业。",
+                     "Firms founded by a black-listed person, or by the legal representative "
+                     "of a black-listed firm, after the listing."),
+    "risk_help": ("以黑名单主体为种子的个性化 PageRank：越靠近失信主体、关联越多，得分越高。"
+                  "排名只提示关注方向，不构成认定。",
+                  "Personalised PageRank seeded on black-listed subjects: the nearer and more "
+                  "tied to them, the higher. A ranking shows where to look; it is no finding."),
+    "top_n": ("前 N 名", "Top N"),
+    "breaches_help": ("作出信用承诺后，又因承诺事项受到行政处罚的主体。",
+                      "Subjects penalised on a matter they had made a credit commitment on."),
+    "breach_count": ("违约记录", "Breaches"),
+    "breach_subjects": ("涉及主体", "Subjects"),
+    "conflicts_help": ("红名单主体本身在黑名单中，或在 N 个关系内有失信关联方：其激励措施应暂停。",
+                       "Red-listed subjects black-listed themselves or linked to a black-listed "
+                       "party within N hops: their incentives should be withheld."),
+    "conflict_self": ("本身在黑名单中", "Black-listed themselves"),
+    "conflict_linked": ("关联方在黑名单中", "Linked to a black-listed party"),
+    "network_png": ("下载此图（PNG）", "Download this view (PNG)"),
+    "png_needs_font": ("PNG 需要服务器安装中文字体（fonts-wqy-zenhei）", "PNG needs a Chinese "
+                       "font on the server (fonts-wqy-zenhei)"),
     "propagate_first": ("尚无惩戒措施：请运行 creditgraph propagate。",
                         "No measures yet: run creditgraph propagate."),
 }

@@ -12,8 +12,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from creditgraph.casefile.network import cjk_font, draw_png, draw_svg, drawing
 from creditgraph.dashboard.i18n import column_name, t
 from creditgraph.publication.spreadsheet import safe_cell
+from creditgraph.queries.neighbourhood import Subgraph
 
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$/@&])")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,3 +70,21 @@ def table(frame: pd.DataFrame | None, name: str, key: str | None = None) -> None
                          "text/csv", key=f"{key or name}-csv", on_click="ignore")
     right.download_button(f"{t('download')} XLSX", _later(xlsx_bytes, frame, name),
                           f"{name}.xlsx", XLSX, key=f"{key or name}-xlsx", on_click="ignore")
+
+
+def _svg(nodes: list[dict], relations: list[dict], english: bool) -> bytes:
+    return draw_svg(nodes, relations, english).encode("utf-8")
+
+
+def views(found: Subgraph, focal: set[str], english: bool, name: str) -> None:
+    """Download buttons for a drawn subgraph: SVG (scales, opens in a browser) and PNG (pastes
+    into a document), one picture (casefile/network.py), built when pressed."""
+    nodes, relations = drawing(found, focal)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("network_svg"), _later(_svg, nodes, relations, english),
+                         f"{name}.svg", "image/svg+xml", key=f"{name}-svg", on_click="ignore")
+    if cjk_font() is None:
+        right.caption(t("png_needs_font"))
+        return
+    right.download_button(t("network_png"), _later(draw_png, nodes, relations, english),
+                          f"{name}.png", "image/png", key=f"{name}-png", on_click="ignore")

@@ -163,6 +163,23 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "resolved_to_name": ("识别为（名称）", "Resolved to (name)"),
     "resolved_by": ("识别依据", "Resolved by"),
     "resolved_at": ("识别时间", "Resolved at"),
+    "length": ("关系数", "Relations"),
+    "path_names": ("路径上的主体", "Subjects on the path"),
+    "path_types": ("路径上的关系", "Relations on the path"),
+    "shared": ("共用内容", "What is shared"),
+    "size": ("企业数", "Firms"),
+    "firms": ("企业（统一社会信用代码）", "Firms (USCC)"),
+    "too_large_to_pair": ("组过大未逐对核对", "Too large to pair"),
+    "person_name": ("自然人姓名", "Person"),
+    "person_masked": ("证件号码（脱敏）", "Document number (masked)"),
+    "listed": ("列入名单者", "Listed subject"),
+    "listed_on": ("列入日期", "Listed on"),
+    "listed_firm": ("失信企业", "Black-listed firm"),
+    "firm_id": ("新设企业代码", "New firm's USCC"),
+    "score": ("风险得分", "Risk score"),
+    "nearest_black": ("最近的失信主体", "Nearest black-listed party"),
+    "red_entries": ("红名单条目", "Red entries"),
+    "black_entries": ("黑名单条目", "Black entries"),
 }
 
 # Kinds of node in words (labels of graph/schema.yaml).

@@ -132,3 +132,17 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
         frame = frame.sort_values(["share", "owner_id"], ascending=[False, True])
         frame = frame.reset_index(drop=True)
     return frame
+
+
+def holdings(store: GraphStore, subject: Subject, as_of: dt.date | None = None) -> list[Row]:
+    """The relations the penetration walks, for drawing it (the dashboard's 股权穿透 chart):
+    one row per holding or control in force above the subject — ``owner`` and ``owned`` node
+    ids, the owner's ``label``, ``name`` and ``country``, the direct ``ratio`` (None where not
+    recorded) and ``controls``."""
+    if subject.label not in OWNED_BY:
+        raise CreditGraphError("ownership is asked of an enterprise (a USCC or legacy code) or "
+                               "an overseas entity")
+    edges = _owners(store, subject.node_id, default_as_of(as_of))
+    return [{"owner": row["node"], "owned": owned, "label": row["label"], "name": row["name"],
+             "country": row["country"], "ratio": row["ratio"], "controls": row["controls"]}
+            for owned, rows in edges.items() for row in rows]

@@ -3,7 +3,7 @@ filter by relation type and hops, colour by red / black / sanctioned, click a no
 credit file. The walk (queries/neighbourhood.py, the one a case bag records) stops at a node
 cap, nearest first, saying so. Nodes carry their names, relations their short names in the
 page's language (and a shareholder's share); the subject asked about is ringed; the view
-downloads as SVG, drawn as a case bag draws its network. Expansions belong to one subject.
+downloads as SVG or PNG, drawn as a case bag draws its network. Expansions belong to one subject.
 
 Enterprises, persons and overseas entities (境外主体) each have their own icon; an overseas
 entity's caption is its name with its country or region in Chinese, and it expands like any
@@ -12,7 +12,6 @@ other node."""
 import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
-from creditgraph.casefile.network import draw_svg
 from creditgraph.dashboard.data import (
     CAP,
     MAX_EXPANDED,
@@ -25,7 +24,7 @@ from creditgraph.dashboard.data import (
     neighbourhood,
 )
 from creditgraph.dashboard.i18n import label_name, language, relation_name, t
-from creditgraph.dashboard.widgets import md, table
+from creditgraph.dashboard.widgets import md, table, views
 from creditgraph.graph.predicates import CONTROL_RELATIONS
 from creditgraph.queries.library import frame_rows
 from creditgraph.queries.network import caption, split_id
@@ -115,15 +114,7 @@ if event:
         if st.button(t("open_file")):
             choose(Subject(label, key, names[target]))
             st.switch_page("views/profile.py")
-drawn_nodes = [{"id": n, "label": split_id(n)[0], "name": names.get(n, n),
-                "case_subject": n == subject.node_id, "black_listed": n in flags["black"],
-                "red_listed": n in flags["red"], "sanctioned": n in flags["sanctioned"]}
-               for n in sorted(names)]
-drawn_relations = [{"source": e.source, "target": e.target, "type": e.type, "ratio": e.ratio}
-                   for e in sorted(edges, key=lambda e: (e.source, e.target, e.type))]
-st.download_button(t("network_svg"),
-                   lambda: draw_svg(drawn_nodes, drawn_relations, english).encode("utf-8"),
-                   f"network-{subject.key[:24]}.svg", "image/svg+xml", key="network_svg")
+views(found, {subject.node_id}, english, f"network-{subject.key[:24]}")
 st.subheader(t("paths"))
 paths = guarded(linked_parties, subject, hops, as_of(), relations)
 if paths is not None:

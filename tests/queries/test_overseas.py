@@ -204,6 +204,22 @@ def test_a_mainland_person_owns_a_firm_through_an_overseas_holding(graph):
         ownership.ownership(graph, Subject("Person", M, "马明"), AS_OF)
 
 
+def test_the_holdings_the_ownership_chart_draws(graph):
+    """Every owner the penetration lists is an owner in the holdings, with its direct share."""
+    firm = enterprise(C, "杭州丙实业有限公司")
+    rows = ownership.holdings(graph, firm, AS_OF)
+    direct = {(network.split_id(r["owner"])[1], network.split_id(r["owned"])[1]): r["ratio"]
+              for r in rows}
+    assert direct[(HOLDING, C)] == pytest.approx(0.5)
+    assert direct[(M, HOLDING)] == pytest.approx(0.6)
+    listed = set(ownership.ownership(graph, firm, AS_OF)["owner_id"])
+    assert listed == {network.split_id(r["owner"])[1] for r in rows}
+    assert {r["label"] for r in rows if network.split_id(r["owner"])[1] == HOLDING} == {
+        "OverseasEntity"}
+    with pytest.raises(Exception, match="asked of an enterprise"):
+        ownership.holdings(graph, Subject("Person", M, "马明"), AS_OF)
+
+
 # -- profiles and subjects ---------------------------------------------------------------------
 
 
