@@ -6,7 +6,7 @@ CG     := $(VENV)/bin/creditgraph
 STAMP  := $(VENV)/.installed-stamp
 NEO4J_CLASSPATH := tests/neo4j_server/target/classpath.txt
 
-.PHONY: setup demo test lint docs bench neo4j-test-server neo4j-dev chromium clean
+.PHONY: setup demo test lint docs screenshots bench neo4j-test-server neo4j-dev chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -71,6 +71,9 @@ bench: setup neo4j-test-server  ## benchmarks; figures are ratios against a base
 
 docs: setup  ## the tables in docs/ generated from graph/schema.yaml and loaders/columns.yaml
 	$(PY) docs/generate.py
+
+screenshots: setup chromium  ## docs/img/: the overview, network and ownership pages and a report's first page, on demo data
+	$(PY) docs/screenshots.py
 
 neo4j-dev: setup neo4j-test-server  ## a throw-away local Neo4j for trying --backend neo4j
 	$(PY) -m tests.neo4j_server.launcher

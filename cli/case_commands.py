@@ -12,7 +12,7 @@ import typer
 from creditgraph.access import audit
 from creditgraph.cli.app import FormatOption, app, handles_errors, open_from, settings_of
 from creditgraph.cli.output import OutputFormat, console, print_json, print_rows
-from creditgraph.cli.query_commands import AsOf, _date, _secret
+from creditgraph.cli.query_commands import AsOf, _date, _secret, timestamp
 from creditgraph.graph.errors import CreditGraphError
 from creditgraph.queries.subjects import resolve
 
@@ -41,6 +41,10 @@ def export_case_command(
         "--include-civil-servant", help="add civil-servant findings (integrity records, "
         "for-profit findings, conflicts of interest) — supervisor material; recorded in the "
         "bag's parameters and the audit log")] = False,
+    exported_at: Annotated[str | None, typer.Option(
+        "--exported-at", help="the export time the report's cover names, ISO 8601 [default: "
+        "now]; give an earlier export's time (Parameters in its bag-info.txt) to "
+        "re-export the same bytes — the audit log records the real time beside it")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Export a case as a BagIt bag (RFC 8493): report.html and report.pdf for people,
@@ -60,7 +64,8 @@ def export_case_command(
         subjects = [resolve(store, code, _secret(ctx)) for code in subject]
         number = case_no or f"CG-{day:%Y%m%d}-{subjects[0].key[:18]}"
         case, digest = export_case(store, subjects, day, hops, number, out, clear, reveal_ids,
-                                   include_civil_servant)
+                                   include_civil_servant, exported_at=timestamp(
+                                       exported_at, "--exported-at") if exported_at else None)
     summary = {"case_no": number, "out": str(out), "bag_sha256": digest,
                "subjects": len(case.subjects), "findings": len(case.findings()),
                "nodes": len(case.nodes), "relations": len(case.relations)}

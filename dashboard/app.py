@@ -47,7 +47,7 @@ sections = {t("investigate"): investigate, t("analyse"): analyse, t("supervise")
             t("data"): [page("quality", ":material/rule:")]}
 if user.can("admin") and user is not DEMO:
     sections[t("admin")] = [page("users", ":material/manage_accounts:")]
-router = st.navigation(sections)
+router = st.navigation(sections, expanded=True)  # every page listed, none behind "more"
 
 
 def _linked_date() -> dt.date | None:

@@ -267,11 +267,23 @@ def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path, fresh_au
     out = run_cli("export-case", "--subject", "91330105350045671D", "--reveal-ids", "--out",
                   str(tmp_path / "x"), env=env)
     assert out.returncode == 2 and "--id-map" in out.stderr
+    # the cover names the export time: given again, the same bytes (a re-export to compare)
+    again = [run_cli("export-case", "--subject", "91330105350045671D", "--as-of", "2020-01-01",
+                     "--exported-at", "2026-11-02T09:30:00+08:00", "--out",
+                     str(tmp_path / f"again-{n}"), "-f", "json", env=env) for n in (1, 2)]
+    assert [a.returncode for a in again] == [0, 0], again[0].stderr
+    assert len({json.loads(a.stdout)["bag_sha256"] for a in again}) == 1
+    info = (tmp_path / "again-1" / "bag-info.txt").read_text(encoding="utf-8")
+    assert '"exported_at": "2026-11-02T01:30:00+00:00"' in info
+    out = run_cli("export-case", "--subject", "91330105350045671D", "--exported-at", "yesterday",
+                  "--out", str(tmp_path / "y"), env=env)
+    assert out.returncode == 2 and "--exported-at 'yesterday' is not a time" in out.stderr
     out = run_cli("audit", "verify", "-f", "json", env=env)
-    assert json.loads(out.stdout)["records"] == 4 and json.loads(out.stdout)["problems"] == []
+    assert json.loads(out.stdout)["records"] == 6 and json.loads(out.stdout)["problems"] == []
     actions = [json.loads(line)["action"] for line in
                (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
-    assert actions == ["load", "propagate", "alerts-run", "export-case"]
+    assert actions == ["load", "propagate", "alerts-run", "export-case", "export-case",
+                       "export-case"]
 
 
 def test_no_resident_id_number_anywhere_after_a_full_run(case_store, seed_dir, tmp_path):

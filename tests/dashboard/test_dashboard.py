@@ -346,16 +346,13 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
     the 案件 page lists a case an alert run opened, with its evidence."""
     import datetime as dt
     import shutil
-    import subprocess
-    import sys
-    import time
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
     from creditgraph.alerts import cases as case_store
     from creditgraph.alerts.evaluate import evaluate
     from creditgraph.alerts.rules import load_alert_rules
+    from creditgraph.dashboard.local_server import local_dashboard
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     assert Path(chromium).exists(), "Debian's chromium is needed (apt-get install chromium)"
@@ -367,30 +364,14 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
             store, rules, [], dt.date.fromisoformat(AS_OF), only=["commitment_breach"]),
             dt.date.fromisoformat(AS_OF))
     breach_case = case_store.case_id_of("commitment_breach", "Enterprise", breach["subject"])
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**__import__("os").environ, "CREDITGRAPH_ID_KEY": ID_KEY,
-           "CREDITGRAPH_BACKEND": "embedded", "CREDITGRAPH_DEMO": "1"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("creditgraph")), "--store", str(demo["store"]),
-         "dashboard", "--port", str(port), "--address", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "the dashboard did not start"
-                time.sleep(0.5)
+    env = {"CREDITGRAPH_ID_KEY": ID_KEY, "CREDITGRAPH_BACKEND": "embedded",
+           "CREDITGRAPH_DEMO": "1"}
+    with local_dashboard(demo["store"], env) as url:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                                  args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.goto(f"http://127.0.0.1:{port}/search?as_of={AS_OF}")
+            page.goto(f"{url}/search?as_of={AS_OF}")
             box = page.get_by_label("名称、统一社会信用代码", exact=False)
             box.fill(case["red"])
             box.press("Enter")
@@ -400,7 +381,7 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
             body = page.inner_text("body")
             shot = tmp_path / "network.png"
             page.screenshot(path=str(shot), full_page=True)
-            page.goto(f"http://127.0.0.1:{port}/cases?case={breach_case}&as_of={AS_OF}")
+            page.goto(f"{url}/cases?case={breach_case}&as_of={AS_OF}")
             page.get_by_text(breach["penalty"]).first.wait_for(timeout=30_000)
             # the page renders top to bottom: the history comes after the evidence
             page.get_by_text("处理历史").first.wait_for(timeout=30_000)
@@ -412,9 +393,6 @@ def test_the_dashboard_in_a_real_browser(demo, tmp_path):
         assert "的法定代表人" in body  # the path in words
         assert shot.stat().st_size > 20_000
         assert breach_case in cases_body and "处理历史" in cases_body  # the linked case
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.mark.embedded
