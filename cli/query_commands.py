@@ -311,6 +311,8 @@ def risk_command(ctx: typer.Context, top: Annotated[int, typer.Option(min=1)] = 
     """Network risk ranking (网络风险)."""
     with open_from(ctx, read_only=True) as store:
         frame = risk.risk_rank(store, top, max_hops, _date(as_of))
+    if fmt is OutputFormat.table:  # the reason says both in a sentence
+        frame = frame.drop(columns=["black_within", "nearest_path"])
     _show(frame, fmt, f"网络风险 risk rank · top {top}")
 
 

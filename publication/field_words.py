@@ -180,6 +180,12 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "nearest_black": ("最近的失信主体", "Nearest black-listed party"),
     "red_entries": ("红名单条目", "Red entries"),
     "black_entries": ("黑名单条目", "Black entries"),
+    "from": ("原", "From"),
+    "to": ("改为", "To"),
+    "note": ("备注", "Note"),
+    "added": ("新增证据", "Evidence added"),
+    "black_within": ("N 跳内失信主体数", "Black-listed within N hops"),
+    "nearest_path": ("到最近失信主体的路径", "Path to the nearest"),
 }
 
 # Kinds of node in words (labels of graph/schema.yaml).

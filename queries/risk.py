@@ -89,7 +89,8 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
     black = listed_in_force(store, "black", as_of)  # read once: the seeds, then the searches
     seeds = {subject: len(entries) for node, entries in black.items()
              if (subject := split_id(node)) in index}
-    columns = ["subject_id", "label", "name", "score", "nearest_black", "hops", "reason"]
+    columns = ["subject_id", "label", "name", "score", "nearest_black", "hops", "black_within",
+               "nearest_path", "reason"]
     if not seeds:
         return pd.DataFrame(columns=columns)
     graph = rx.PyDiGraph(multigraph=False)  # two relations between a pair: one edge
@@ -111,6 +112,8 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
             "score": round(ranks[index[(label, key)]], 8),
             "nearest_black": nearest["name"] if nearest is not None else None,
             "hops": int(nearest["hops"]) if nearest is not None else None,
+            "black_within": len(linked),
+            "nearest_path": nearest["explanation"] if nearest is not None else "",
             "reason": (f"{len(linked)} black-listed part(ies) within {max_hops} hops; nearest: "
                        f"{nearest['explanation']}") if nearest is not None else "",
         })

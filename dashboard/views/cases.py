@@ -24,7 +24,29 @@ user = me()
 if not user.can("investigator"):
     st.error(t("not_allowed"))
     st.stop()
-statuses = {"": t("any"), **{s: case_store.STATUS_WORDS[s] for s in case_store.STATUSES}}
+def status_word(status: str) -> str:
+    """A case's status in the page's language (alerts/cases.py keeps the Chinese)."""
+    return t(f"case_status_{status}") if status in case_store.STATUSES else status
+
+
+def detail_words(detail: object) -> str:
+    """A history entry's detail in words (``原: 待处理；改为: 处理中；备注: …``), not JSON."""
+    if not isinstance(detail, dict):
+        return "" if detail is None else str(detail)
+
+    def shown(value: object) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, list):
+            return "、".join(map(str, value))
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return status_word(str(value)) if value in case_store.STATUSES else str(value)
+
+    return "；".join(f"{column_name(key)}: {shown(value)}" for key, value in detail.items())
+
+
+statuses = {"": t("any"), **{s: status_word(s) for s in case_store.STATUSES}}
 scopes = {"mine": t("cases_mine"), "all": t("cases_all"), "-": t("cases_unassigned")}
 left, right = st.columns(2)
 linked = st.query_params.get("case")  # a link may name the case: /cases?case=AJ-…
@@ -47,7 +69,7 @@ def listed() -> list[dict]:
 rows = guarded(listed) or []
 frame = pd.DataFrame(rows, columns=["case_id", "severity", "status", "assignee", "rule",
                                     "subject_name", "alerts", "updated_at"])
-frame["status"] = frame["status"].map(lambda s: case_store.STATUS_WORDS.get(s, s))
+frame["status"] = frame["status"].map(status_word)
 st.dataframe(frame.rename(columns=column_name), hide_index=True, width="stretch")
 if not rows:
     st.caption(t("none"))
@@ -93,8 +115,8 @@ if case is None:
     st.stop()
 st.subheader(f"{md(case['case_id'])} · {md(case['title'] or case['rule'])} · "
              f"{md(case['subject_name'] or case['subject_key'])}")
-st.caption(f"{t('status')}: {case_store.STATUS_WORDS[case['status']]} · {t('assignee')}: "
-           f"{case['assignee'] or '—'} · {t('alerts')}: {case['alerts']}")
+st.caption(f"{t('status')}: {status_word(case['status'])} · {t('assignee')}: "
+           f"{md(case['assignee'] or '—')} · {t('alerts')}: {case['alerts']}")
 st.markdown(f"**{t('evidence')}**")
 for item in case["evidence"].get("items", []):
     st.markdown(f"- {md(item)}")
@@ -111,7 +133,7 @@ if case["subject_label"] in ("Enterprise", "Person", "OverseasEntity"):
                 st.session_state["case_no"] = case["case_id"]
             st.switch_page(f"views/{page}.py")
 st.markdown(f"**{t('history')}**")
-st.dataframe(pd.DataFrame([{**e, "detail": json.dumps(e["detail"], ensure_ascii=False)}
+st.dataframe(pd.DataFrame([{**e, "detail": detail_words(e["detail"])}
                            for e in case["history"]],
                           columns=["at", "actor", "action", "detail"]
                           ).rename(columns=column_name),
@@ -119,7 +141,7 @@ st.dataframe(pd.DataFrame([{**e, "detail": json.dumps(e["detail"], ensure_ascii=
 note = st.text_area(t("note"), key="cases_note", max_chars=case_store.MAX_COMMENT)
 choices = [s for s in case_store.STATUSES if (case["status"], s) in case_store.TRANSITIONS]
 first, second = st.columns(2)
-target = first.selectbox(t("status"), choices, format_func=case_store.STATUS_WORDS.__getitem__,
+target = first.selectbox(t("status"), choices, format_func=status_word,
                          key="cases_target")
 if first.button(t("cases_set_status"), key="cases_status_go", disabled=not choices):
     act(case_store.set_status, case_id, target, note)

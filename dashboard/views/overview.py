@@ -66,7 +66,8 @@ if me().can("investigator"):  # viewers see nothing of cases
         second.metric(t("cases_unassigned_count"), counts["unassigned"])
 if measures is not None and not measures.empty:
     st.subheader(t("measures_by_measure"))
-    st.bar_chart(measures.set_index("measure")["measures"], horizontal=True)
+    st.bar_chart(measures.set_index("measure")["measures"], horizontal=True,
+                 x_label=t("col_measures"), y_label="")
     table(measures, "measures-in-force")
 if figures is not None:
     st.subheader(t("district_statistics", since=f"{day:%Y}-01-01", until=day))
@@ -83,13 +84,16 @@ if districts is not None and not districts.empty:
     districts["district"] = districts["division"].map(
         lambda code: (division_name(code) or code or "—") if code else "—")
     st.subheader(t("by_district"))
-    st.bar_chart(districts.groupby("district")["enterprises"].sum())
+    st.bar_chart(districts.groupby("district")["enterprises"].sum(),
+                 x_label=t("col_district"), y_label=t("col_enterprises"))
 if years is not None and not years.empty:
     years["year"] = pd.to_datetime(years["day"]).dt.year
     years["kind"] = years["kind"].map({"black": t("black_list"), "red": t("red_list")})
     st.subheader(t("entries_by_year"))
-    st.bar_chart(years.pivot_table(index="year", columns="kind", values="entries",
-                                   aggfunc="sum", fill_value=0))
+    by_year = years.groupby(["year", "kind"], as_index=False)["entries"].sum()
+    by_year.columns = [t("col_year"), t("col_list_kind"), t("col_entries")]  # axes and legend
+    by_year[t("col_year")] = by_year[t("col_year")].astype(str)
+    st.bar_chart(by_year, x=t("col_year"), y=t("col_entries"), color=t("col_list_kind"))
 st.subheader(t("latest_entries"))
 table(latest, "latest-entries")
 st.subheader(t("linked_count_title", hops=SCAN_HOPS))

@@ -18,7 +18,9 @@ if frame is not None:
         left, right = st.columns(2)
         left.metric(t("conflict_self"), int((frame["hops"] == 0).sum()))
         right.metric(t("conflict_linked"), int((frame["hops"] > 0).sum()))
-        frame = frame.assign(kind=frame["label"].map(label_name))[
+        frame = frame.assign(kind=frame["label"].map(label_name), explanation=[
+            t("conflict_self") if hops == 0 else words  # the query says 本身在黑名单中
+            for hops, words in zip(frame["hops"], frame["explanation"], strict=True)])[
             ["subject_id", "kind", "name", "red_entries", "hops", "black_entries",
              "explanation"]]
     table(frame, "red-black-conflicts")

@@ -19,7 +19,9 @@ with st.spinner("…"):
 if frame is None:
     st.stop()
 if not frame.empty:
-    frame = frame.assign(kind=frame["label"].map(label_name)).drop(columns=["label"])
+    frame = frame.assign(kind=frame["label"].map(label_name), reason=[
+        t("risk_reason", n=n, hops=hops, path=path) if n else ""
+        for n, path in zip(frame["black_within"], frame["nearest_path"], strict=True)])
     chart = frame.head(20).set_index("name")["score"].rename(t("col_score"))
     st.bar_chart(chart, horizontal=True, x_label=t("col_score"), y_label="")
     frame = frame[["subject_id", "kind", "name", "score", "nearest_black", "hops", "reason"]]

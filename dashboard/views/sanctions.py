@@ -23,7 +23,7 @@ if everyone is not None:
         st.stop()
     by_department = everyone.explode("departments").groupby("departments").size()
     st.subheader(t("by_department"))
-    st.bar_chart(by_department)
+    st.bar_chart(by_department, x_label=t("col_departments"), y_label=t("col_measures"))
     frame = everyone if measure is None else everyone[everyone["measure"] == measure]
     st.subheader(f"{t('restricted')} · {md(measure or t('all'))} · {len(frame):,}")
     table(frame, "restricted")

@@ -135,12 +135,23 @@ def test_every_page_is_rendered_by_a_test():
     assert rendered == set(PAGES), set(PAGES) ^ rendered
 
 
+def axis_titles(spec: object) -> list[str]:
+    """The titles a Vega-Lite chart spec writes (its axes' and legends')."""
+    if isinstance(spec, dict):
+        return [v for k, v in spec.items() if k == "title" and isinstance(v, str)] + [
+            t for v in spec.values() for t in axis_titles(v)]
+    if isinstance(spec, list):
+        return [t for v in spec for t in axis_titles(v)]
+    return []
+
+
 @pytest.mark.embedded
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_speaks_its_language_in_its_tables(demo, demo_app, lang):
     """Issue 19: every page in each language, a subject chosen, renders; and every table's
     headers are words of that language (raw names such as subject_id and list_types were
-    shown in both)."""
+    shown in both), and so is every chart's axis title (a chart drew its column's name)."""
+    import json
     import re
 
     from creditgraph.dashboard.i18n import WORDS
@@ -152,7 +163,7 @@ def test_every_page_speaks_its_language_in_its_tables(demo, demo_app, lang):
     demo_app.session_state["subject"] = ("Enterprise", red, demo["names"][red])
     app = demo_app.run()
     raw: dict[str, set[str]] = {}
-    tables = 0
+    tables = charts = 0
     for page in PAGES:
         app.switch_page(f"views/{page}.py").run()
         assert not app.exception, (page, app.exception)
@@ -161,7 +172,12 @@ def test_every_page_speaks_its_language_in_its_tables(demo, demo_app, lang):
             for header in map(str, frame.value.columns):
                 if not (cjk.search(header) if lang == "zh" else header in english):
                     raw.setdefault(page, set()).add(header)
-    assert tables > 10
+        for chart in app.get("vega_lite_chart") + app.get("arrow_vega_lite_chart"):
+            charts += 1
+            for title in axis_titles(json.loads(chart.proto.spec)):
+                if title.strip() and not (cjk.search(title) if lang == "zh" else title in english):
+                    raw.setdefault(page, set()).add(f"chart: {title}")
+    assert tables > 10 and charts >= 3
     assert raw == {}, f"raw names shown: {sorted((p, sorted(h)) for p, h in raw.items())}"
 
 

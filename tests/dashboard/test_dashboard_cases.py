@@ -88,6 +88,15 @@ def test_cases_are_assigned_worked_and_counted_by_role(with_cases, users):
     history = tables(page)[-1]
     assert list(history["action"]) == ["opened", "assigned", "status"]
     assert list(history["actor"]) == ["system", "sup1", "inv1"]
+    assert list(history["detail"])[1:] == ["原: —；改为: inv1", "原: 待处理；改为: 处理中；备注: —"]
+    assert not [d for d in history["detail"] if d.startswith("{")]  # in words, not JSON
     profile = page.button(key="cases_open_profile").click().run()  # a firm's case
     assert not profile.exception, profile.exception
     assert "待处理案件" in texts(profile)  # the credit file lists the subject's open cases
+
+    english = AppTest.from_file(APP, default_timeout=60)
+    english.session_state["as_of"] = AS_OF
+    english.session_state["lang"] = "en"
+    sign_in(english.run(), "inv1", "inv1-password-123")
+    page = english.switch_page("views/cases.py").run()
+    assert list(tables(page)[0]["status"]) == ["In progress"]  # the status in words, English

@@ -167,9 +167,13 @@ def test_risk_ranking_puts_a_planted_neighbour_near_the_top(demo, demo_app):
     assert len(frame) == 20
     assert list(frame["风险得分"]) == sorted(frame["风险得分"], reverse=True)
     assert frame["最近的失信主体"].notna().all()
+    assert all(reason.startswith("3 跳内有 ") for reason in frame["原因"])  # in Chinese
     app.slider(key="risk_top").set_value(5).run()
     assert len(table_with(app, "风险得分")) == 5
-    assert "it is no finding" in texts(on_page(demo_app, "risk", "en"))
+    english = on_page(another(demo_app), "risk", "en")
+    assert "it is no finding" in texts(english)
+    reasons = english.dataframe[0].value["Reason"]
+    assert all(" black-listed part(ies) within 3 hops; nearest: " in r for r in reasons)
 
 
 def test_commitment_breaches_list_the_planted_breach(demo, demo_app):

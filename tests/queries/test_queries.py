@@ -300,6 +300,10 @@ def test_risk_rank_puts_the_closest_parties_first(sample):
     assert frame["name"].tolist()[0] == "王强"
     assert frame["hops"].tolist()[0] == 1
     assert frame["score"].is_monotonic_decreasing
+    first = frame.iloc[0]  # the reason's parts, for a page that writes it in its language
+    assert first["black_within"] >= 1 and first["nearest_path"]
+    assert first["reason"] == (f"{first['black_within']} black-listed part(ies) within 3 hops; "
+                               f"nearest: {first['nearest_path']}")
     assert risk.risk_rank(sample, 3, 3, dt.date(2016, 1, 1)).empty  # nobody black-listed yet
 
 
