@@ -14,6 +14,7 @@ from creditgraph.cli.app import FormatOption, app, handles_errors, open_from, se
 from creditgraph.cli.output import OutputFormat, console, print_json, print_rows
 from creditgraph.cli.query_commands import AsOf, _date, _secret, timestamp
 from creditgraph.graph.errors import CreditGraphError
+from creditgraph.graph.store import GraphStore
 from creditgraph.queries.subjects import resolve
 
 
@@ -44,7 +45,8 @@ def export_case_command(
     exported_at: Annotated[str | None, typer.Option(
         "--exported-at", help="the export time the report's cover names, ISO 8601 [default: "
         "now]; give an earlier export's time (Parameters in its bag-info.txt) to "
-        "re-export the same bytes — the audit log records the real time beside it")] = None,
+        "re-export the same bytes; not in the future nor before the graph's last load — "
+        "the audit log records the real time beside it")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Export a case as a BagIt bag (RFC 8493): report.html and report.pdf for people,
@@ -63,9 +65,9 @@ def export_case_command(
     with open_from(ctx, read_only=True) as store:
         subjects = [resolve(store, code, _secret(ctx)) for code in subject]
         number = case_no or f"CG-{day:%Y%m%d}-{subjects[0].key[:18]}"
+        stated = stated_time(store, exported_at) if exported_at else None
         case, digest = export_case(store, subjects, day, hops, number, out, clear, reveal_ids,
-                                   include_civil_servant, exported_at=timestamp(
-                                       exported_at, "--exported-at") if exported_at else None)
+                                   include_civil_servant, exported_at=stated)
     summary = {"case_no": number, "out": str(out), "bag_sha256": digest,
                "subjects": len(case.subjects), "findings": len(case.findings()),
                "nodes": len(case.nodes), "relations": len(case.relations)}
@@ -73,6 +75,24 @@ def export_case_command(
         print_json(summary)
     else:
         print_rows([summary], list(summary), fmt, title="案件证据包 case bag")
+
+
+def stated_time(store: GraphStore, text: str) -> dt.datetime:
+    """``--exported-at``: a time this graph could have been exported at — not in the future,
+    not before the last load the bag's snapshot records (an earlier export held other data)."""
+    from creditgraph.casefile.export import snapshot
+
+    stated = timestamp(text, "--exported-at")
+    if stated > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+        raise CreditGraphError(f"--exported-at {text!r} is in the future")
+    last = snapshot(store)["last_load"]
+    loaded = dt.datetime.fromisoformat(last) if last else None
+    if loaded is not None and loaded.tzinfo is None:
+        loaded = loaded.replace(tzinfo=dt.UTC)  # stored in UTC
+    if loaded is not None and stated < loaded:
+        raise CreditGraphError(f"--exported-at {text!r} is before the graph's last load "
+                               f"({last}): an export then held other data")
+    return stated
 
 
 @app.command("verify-case")

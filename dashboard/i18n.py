@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import streamlit as st
 
 from creditgraph.publication.field_words import FIELD_WORDS as COLUMN_WORDS
-from creditgraph.publication.field_words import LABEL_WORDS
+from creditgraph.publication.field_words import LABEL_WORDS, VALUE_WORDS
 from creditgraph.queries.network import RELATION_WORDS
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -311,7 +313,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "beneficial_owners": ("受益所有人", "Beneficial owners"),
     "all_owners": ("全部持股与控制主体（累计持股比例）", "All owners and controllers "
                    "(cumulative shares)"),
-    "path_from": ("起点", "From"),
+    "path_from": ("起点：", "From:"),
     "path_to": ("终点：名称、统一社会信用代码、境外主体编号或证件号码",
                 "To: a name, USCC, overseas entity id or document number"),
     "path_target": ("终点主体", "Second subject"),
@@ -376,6 +378,29 @@ def column_name(column: object) -> str:
     column without one keeps its name (tests/dashboard: every page's headers are words)."""
     key = f"col_{column}"
     return t(key) if key in WORDS else str(column)
+
+
+def value_name(column: object, value: object) -> object:
+    """A coded cell (``punishment``, ``Person``, ``active``...) in the page's language
+    (publication/field_words.py VALUE_WORDS), a measure by its name in that language; any
+    other value as it is."""
+    if column == "measure" and isinstance(value, str):
+        return measure_name(value)
+    words = VALUE_WORDS.get(str(column), {}).get(value) if isinstance(value, str) else None
+    return value if words is None else words[1 if language() == "en" else 0]
+
+
+@cache
+def _measure_words() -> dict[str, str]:
+    from creditgraph.propagation.rules import load_rules
+
+    return load_rules().english
+
+
+def measure_name(name: str) -> str:
+    """A joint-punishment or incentive measure as the page's language names it (the rule
+    file's ``english``; a measure it does not name stays in Chinese)."""
+    return _measure_words().get(name, name) if language() == "en" else name
 
 
 def relation_name(rel_type: str) -> str:

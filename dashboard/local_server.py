@@ -41,9 +41,10 @@ def local_dashboard(store: Path, env: Mapping[str, str], wait: float = 90.0) -> 
                     if answer.read() == b"ok":
                         break
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the dashboard did not start on {url}") from None
-                time.sleep(0.5)
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard did not start on {url}")
+            time.sleep(0.5)
         yield url
     finally:
         with suppress(ProcessLookupError):

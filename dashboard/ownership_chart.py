@@ -6,6 +6,7 @@ the same in any browser; every name escaped."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -40,6 +41,16 @@ def _short(text: str, room: int = 24) -> str:
     return text
 
 
+def level_of(owner: dict[str, Any]) -> int:
+    """The row an owner is drawn in: how far up it first holds the subject; a controller
+    without a share (no level: None, or NaN once pandas has made the column float) sits
+    right above the subject."""
+    value = owner.get("levels")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 1
+    return int(value)
+
+
 def percent(value: float) -> str:
     """0.336 → 33.6%, 0.5 → 50%: two decimals at most, no trailing zeros."""
     return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
@@ -51,9 +62,9 @@ def draw_ownership(subject: dict[str, Any], owners: Sequence[dict[str, Any]],
     """``subject``: ``id``, ``name``, ``label``; ``owners``: rows of queries/ownership.py
     ``ownership`` with ``id`` (node id) added; ``holdings``: its ``holdings`` rows. Returns the
     SVG and how many owners were left out of the drawing (never out of the table)."""
-    ranked = sorted(owners, key=lambda o: (o["levels"] or 1, -o["share"], o["name"] or ""))
+    ranked = sorted(owners, key=lambda o: (level_of(o), -o["share"], o["name"] or ""))
     kept = ranked[:MAX_OWNERS]
-    level = {subject["id"]: 0} | {o["id"]: int(o["levels"] or 1) for o in kept}
+    level = {subject["id"]: 0} | {o["id"]: level_of(o) for o in kept}
     rows: dict[int, list[str]] = {}
     for node in level:
         rows.setdefault(level[node], []).append(node)

@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from creditgraph.casefile.network import cjk_font, draw_png, draw_svg, drawing
-from creditgraph.dashboard.i18n import column_name, t
+from creditgraph.dashboard.i18n import column_name, t, value_name
+from creditgraph.publication.field_words import VALUE_WORDS
 from creditgraph.publication.spreadsheet import safe_cell
 from creditgraph.queries.neighbourhood import Subgraph
 
@@ -63,6 +64,10 @@ def table(frame: pd.DataFrame | None, name: str, key: str | None = None) -> None
     if frame.empty:
         st.caption(t("none"))
         return
+    coded = [column for column in frame.columns if column in VALUE_WORDS or column == "measure"]
+    if coded:  # coded values in words (惩戒, 自然人, 有效), files too
+        frame = frame.assign(**{str(column): frame[column].map(
+            lambda value, column=column: value_name(column, value)) for column in coded})
     frame = frame.rename(columns=column_name)  # headers in the page's language, files too
     st.dataframe(frame, hide_index=True, width="stretch")
     left, right, _ = st.columns([1, 1, 6])

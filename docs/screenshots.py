@@ -53,8 +53,7 @@ def report_page(store: Path, subject: str, out: Path, work: Path) -> None:
 
     with open_store(Settings(store_path=store), read_only=True) as graph:
         found = resolve(graph, subject, None)
-        export_case(graph, [found], AS_OF, 2, "CG-DEMO-1", work / "bag", actor="demo",
-                    exported_at=dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC))
+        export_case(graph, [found], AS_OF, 2, "CG-DEMO-1", work / "bag", actor="demo")
     page = pypdfium2.PdfDocument(work / "bag" / "data" / "report.pdf")[0]
     page.render(scale=1.6).to_pil().save(out / "report-page-1.png", optimize=True)
 

@@ -8,7 +8,7 @@ with any problem is refused whole: a half-applied rule set would restrict the wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,11 @@ class RuleSet:
     measures: dict[str, Measure]
     rules: tuple[Rule, ...]
     incentives: Incentives | None
+    english: dict[str, str] = field(default_factory=dict)  # a measure's name in English
+
+    def measure_name(self, name: str, english: bool) -> str:
+        """A measure (punishment or incentive) as a page in that language names it."""
+        return self.english.get(name, name) if english else name
 
     def for_entry(self, list_type: str, label: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.applies_to(list_type, label)]
@@ -178,14 +183,29 @@ def load_rules(path: Path | None = None) -> RuleSet:
                          ) from None
     check = _Checker(path)
     top = check.mapping(raw, "(top)")
-    check.unknown_keys(top, {"measures", "rules", "incentives"}, "(top)")
+    check.unknown_keys(top, {"measures", "rules", "incentives", "english"}, "(top)")
     measures = _measures(check, top.get("measures"))
     rules = _rules(check, top.get("rules"), measures)
     incentives = _incentives(check, top["incentives"]) if top.get("incentives") else None
+    english = _english(check, top.get("english", {}), measures, incentives)
     if check.problems:
         listed = "\n  ".join(check.problems)
         raise RulesError(f"{path}: {len(check.problems)} problem(s), nothing applied:\n  {listed}")
-    return RuleSet(path, measures, rules, incentives)
+    return RuleSet(path, measures, rules, incentives, english)
+
+
+def _english(check: _Checker, raw: Any, measures: dict[str, Measure],
+             incentives: Incentives | None) -> dict[str, str]:
+    """``english``: measure name -> its name in English, for the English pages; every name
+    one of the file's measures (punishments, incentives, the withheld measure)."""
+    known = set(measures) | (set(incentives.measures) | {incentives.withheld_measure}
+                             if incentives else set())
+    english = {}
+    for name, text in check.mapping(raw, "english").items():
+        if name not in known:
+            check.fail(f"english.{name}", "not a measure of this file")
+        english[str(name)] = check.text(text, f"english.{name}")
+    return english
 
 
 def _measures(check: _Checker, raw: Any) -> dict[str, Measure]:

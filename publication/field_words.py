@@ -220,6 +220,9 @@ VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "label": LABEL_WORDS,
     "status": {"active": ("有效", "active"), "repaired": ("已信用修复", "repaired"),
                "revoked": ("已撤销", "revoked"), "expired": ("已届满", "expired")},
+    "listed": {"person": ("自然人", "person"), "firm": ("企业", "firm")},  # phoenix firms
+    "shared": {"address": ("共用地址", "shared address"), "phone": ("共用电话", "shared telephone"),
+               "officer": ("共用高管", "shared officer")},  # clusters
 }
 
 

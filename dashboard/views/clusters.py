@@ -1,7 +1,8 @@
 """可疑关联 Suspicious association: enterprises that share an address, a telephone, a legal
 representative or an officer with no declared relation between them, and 失信后新设企业 —
 firms founded by a black-listed person (or the representative of a black-listed firm) after
-the listing. What `creditgraph query clusters` answers; persons by masked number only."""
+the listing. What `creditgraph query clusters` answers; persons by name and masked number,
+never by their key."""
 
 import streamlit as st
 
@@ -24,8 +25,6 @@ if not groups.empty:
     columns = st.columns(len(SHARED))
     for column, kind in zip(columns, SHARED, strict=True):
         column.metric(t(f"shared_{kind}"), int(counts.get(kind, 0)))
-    groups = groups.assign(shared=groups["shared"].map(
-        lambda kind: t(f"shared_{kind}") if kind in SHARED else kind))
 st.subheader(t("cluster_groups"))
 table(groups, "clusters")
 st.subheader(t("phoenix"))

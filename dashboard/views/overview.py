@@ -20,7 +20,7 @@ from creditgraph.dashboard.data import (
     scan,
     status_or_message,
 )
-from creditgraph.dashboard.i18n import WORDS, label_name, relation_name, t
+from creditgraph.dashboard.i18n import WORDS, label_name, measure_name, relation_name, t
 from creditgraph.dashboard.widgets import md, table
 from creditgraph.graph.divisions import name as division_name
 
@@ -66,7 +66,8 @@ if me().can("investigator"):  # viewers see nothing of cases
         second.metric(t("cases_unassigned_count"), counts["unassigned"])
 if measures is not None and not measures.empty:
     st.subheader(t("measures_by_measure"))
-    st.bar_chart(measures.set_index("measure")["measures"], horizontal=True,
+    st.bar_chart(measures.assign(measure=measures["measure"].map(measure_name))
+                 .set_index("measure")["measures"], horizontal=True,
                  x_label=t("col_measures"), y_label="")
     table(measures, "measures-in-force")
 if figures is not None:

@@ -1,9 +1,11 @@
 """关系路径 Paths: how two subjects are connected — every shortest path within the length asked
 (or the first), over the relations chosen, each explained in words and drawn together; what
 `creditgraph query path` answers. The first subject is the one chosen on the search page; the
-second is found here by name, code or key. A document number is looked up as on the search
-page (counted against a viewer's budget) and only by investigators, since the path names the
-person."""
+second is found here by name, code or key. A document number is looked up only by
+investigators and above (the path names the person; their lookups are not budgeted, as on the
+search page); a viewer who types one is refused, and the refusal is in the audit log with the
+number masked. Every question asked is audited, saying when the second subject was found by a
+document number (its type, never the number)."""
 
 import streamlit as st
 
@@ -31,7 +33,7 @@ source = current_subject()
 if source is None:
     st.info(t("choose_subject"))
     st.stop()
-st.markdown(f"**{md(t('path_from'))}**：{md(source.name)} · {md(label_name(source.label))}")
+st.markdown(f"**{md(t('path_from'))}** {md(source.name)} · {md(label_name(source.label))}")
 text = st.text_input(t("path_to"), key="path_to_text", max_chars=200).strip()
 left, middle, right = st.columns([1, 3, 1])
 length = left.slider(t("max_length"), 1, 8, 4, key="path_length")
@@ -43,11 +45,13 @@ if not text:
     st.caption(t("path_help"))
     st.stop()
 check = lookup_check(text)
-if check.personal:  # a document number: investigators only, within the budget
+if check.personal:  # a document number: investigators and above only
     if not me().can("investigator"):
+        audited("paths-id-refused", check.normalized, page="paths",
+                query=str(check.public()["input"]), doc_type=check.doc_type)
         st.warning(t("path_id_investigators"))
         st.stop()
-    if not id_lookups(1, f":{check.normalized}", "paths"):
+    if not id_lookups(1, f":{check.normalized}", "paths"):  # should budgets ever reach them
         st.stop()
     found = guarded(find_subject, text)
     candidates = [found] if found else []
@@ -73,7 +77,8 @@ for candidate in candidates:
 picked = st.selectbox(t("path_target"), list(choices), key=f"path_target-{language()}")
 target = choices[picked]
 audited("paths", (source.node_id, target.node_id, length, relations, every),
-        source=source.node_id, target=target.node_id, length=length)
+        source=source.node_id, target=target.node_id, length=length,
+        by_document=(check.doc_type or check.kind) if check.personal else None)
 with st.spinner("…"):
     result = guarded(paths_between, source, target, length, as_of(), relations, every)
 if result is None:

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from creditgraph.dashboard.data import as_of, guarded, restricted
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import measure_name, t
 from creditgraph.dashboard.widgets import md, table
 from creditgraph.propagation.rules import load_rules
 
@@ -14,7 +14,8 @@ incentives = rules.incentives
 choices = [None, *rules.measures, *([incentives.withheld_measure, *incentives.measures]
                                     if incentives else [])]  # granted incentives: by name
 measure = st.selectbox(t("measure"), choices, index=choices.index("限制政府采购"),
-                       format_func=lambda m: t("all") if m is None else m, key="measure")
+                       format_func=lambda m: t("all") if m is None else measure_name(m),
+                       key="measure")
 with st.spinner("…"):
     everyone = guarded(restricted, None, as_of())
 if everyone is not None:
@@ -25,5 +26,6 @@ if everyone is not None:
     st.subheader(t("by_department"))
     st.bar_chart(by_department, x_label=t("col_departments"), y_label=t("col_measures"))
     frame = everyone if measure is None else everyone[everyone["measure"] == measure]
-    st.subheader(f"{t('restricted')} · {md(measure or t('all'))} · {len(frame):,}")
+    st.subheader(f"{t('restricted')} · {md(measure_name(measure) if measure else t('all'))} · "
+                 f"{len(frame):,}")
     table(frame, "restricted")

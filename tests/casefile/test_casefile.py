@@ -268,16 +268,22 @@ def test_export_case_cli_and_its_errors(run_cli, backend_env, tmp_path, fresh_au
                   str(tmp_path / "x"), env=env)
     assert out.returncode == 2 and "--id-map" in out.stderr
     # the cover names the export time: given again, the same bytes (a re-export to compare)
-    again = [run_cli("export-case", "--subject", "91330105350045671D", "--as-of", "2020-01-01",
-                     "--exported-at", "2026-11-02T09:30:00+08:00", "--out",
-                     str(tmp_path / f"again-{n}"), "-f", "json", env=env) for n in (1, 2)]
-    assert [a.returncode for a in again] == [0, 0], again[0].stderr
-    assert len({json.loads(a.stdout)["bag_sha256"] for a in again}) == 1
-    info = (tmp_path / "again-1" / "bag-info.txt").read_text(encoding="utf-8")
-    assert '"exported_at": "2026-11-02T01:30:00+00:00"' in info
-    out = run_cli("export-case", "--subject", "91330105350045671D", "--exported-at", "yesterday",
-                  "--out", str(tmp_path / "y"), env=env)
-    assert out.returncode == 2 and "--exported-at 'yesterday' is not a time" in out.stderr
+    import re
+
+    export = ["export-case", "--subject", "91330105350045671D", "--as-of", "2020-01-01"]
+    first = run_cli(*export, "--out", str(tmp_path / "first"), "-f", "json", env=env)
+    info = (tmp_path / "first" / "bag-info.txt").read_text(encoding="utf-8")
+    at = re.search(r'"exported_at": "([^"]+)"', info)
+    assert first.returncode == 0 and at, first.stderr
+    again = run_cli(*export, "--exported-at", at.group(1), "--out", str(tmp_path / "again"),
+                    "-f", "json", env=env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["bag_sha256"] == json.loads(first.stdout)["bag_sha256"]
+    for when, why in (("yesterday", "is not a time"),
+                      ("2026-11-02T09:30:00+08:00", "is before the graph's last load"),
+                      ("2999-01-01T00:00:00+00:00", "is in the future")):
+        out = run_cli(*export, "--exported-at", when, "--out", str(tmp_path / "y"), env=env)
+        assert out.returncode == 2 and f"--exported-at {when!r} {why}" in out.stderr, out.stderr
     out = run_cli("audit", "verify", "-f", "json", env=env)
     assert json.loads(out.stdout)["records"] == 6 and json.loads(out.stdout)["problems"] == []
     actions = [json.loads(line)["action"] for line in

@@ -108,6 +108,19 @@ def test_the_ownership_chart_states_shares_control_and_the_unknown():
     assert "total 42%" in english and "share not recorded" in english
 
 
+def test_a_controller_without_a_share_beside_shareholders_is_drawn():
+    """The rows as the page passes them, through a DataFrame: a controller's missing level is
+    NaN there once another owner has one (it stopped the page with a ValueError)."""
+    import pandas as pd
+
+    frame = pd.DataFrame([owner("Person:a", "甲", 0.6, 1),
+                          owner("Person:c", "丙", 0.0, None, controls=True, beneficial=True)])
+    assert frame["levels"].isna().any()
+    svg, _ = draw_ownership(SUBJECT, frame.to_dict("records"), [
+        {"owner": "Person:c", "owned": "Enterprise:T", "ratio": None, "controls": True}])
+    assert ">实际控制人<" in svg and "合计 60%" in svg
+
+
 def test_the_chart_draws_the_nearest_largest_and_counts_the_rest():
     owners = [owner(f"Person:p{i}", f"股东{i}", 1 / (MAX_OWNERS + 5), 1)
               for i in range(MAX_OWNERS + 5)]

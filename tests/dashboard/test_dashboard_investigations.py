@@ -128,6 +128,10 @@ def test_paths_between_two_subjects_are_listed_drawn_and_audited(demo, demo_app,
 
 
 def test_paths_by_document_number_are_for_investigators_only(demo, demo_app, users):
+    import json
+
+    from creditgraph.graph.identifiers import mask_resident_id
+
     case = demo["cases"]["red_black_conflict"]
     red = case["red"]
     app = sign_in(demo_app.run(), "viewer1", "viewer1-password-123")
@@ -144,6 +148,16 @@ def test_paths_by_document_number_are_for_investigators_only(demo, demo_app, use
     assert not investigator.exception
     assert "共 **1** 条最短路径，每条 **1** 个关系" in texts(investigator)
     assert case["via_id"] not in texts(investigator)  # the number is never shown
+    from creditgraph.access import audit
+
+    log = audit.log_path().read_text(encoding="utf-8")
+    records = [json.loads(line) for line in log.splitlines()]
+    refused = [r for r in records if r["action"] == "paths-id-refused"]
+    assert [r["user"] for r in refused] == ["viewer1"]
+    assert refused[0]["details"]["query"] == mask_resident_id(case["via_id"])
+    asked = [r for r in records if r["action"] == "paths"]
+    assert [(r["user"], r["details"]["by_document"]) for r in asked] == [("inv1", "resident_id")]
+    assert case["via_id"] not in log  # never the clear number
 
 
 def test_clusters_show_the_planted_group_and_phoenix_firms(demo, demo_app):
@@ -156,20 +170,30 @@ def test_clusters_show_the_planted_group_and_phoenix_firms(demo, demo_app):
     assert sorted(by_address["企业（统一社会信用代码）"].iloc[0]) == sorted(cluster["subjects"])
     firms = table_with(app, "新设企业代码")
     assert set(phoenix["phoenix_firms"]) <= set(firms["新设企业代码"])
-    assert phoenix["person_id"] not in str(firms.to_dict())  # masked only
+    mine = firms[firms["新设企业代码"].isin(phoenix["phoenix_firms"])]
+    assert set(mine["证件号码（脱敏）"]) == {phoenix["person"]}  # the masked number, and
+    assert "person_id" not in firms.columns  # not the person's key
+    assert set(mine["列入名单者"]) <= {"自然人", "企业"}  # in words, not person / firm
     english = on_page(demo_app, "clusters", "en")
-    assert "Shared address" in set(table_with(english, "What is shared")["What is shared"])
+    assert "shared address" in set(table_with(english, "What is shared")["What is shared"])
 
 
 def test_risk_ranking_puts_a_planted_neighbour_near_the_top(demo, demo_app):
+    from creditgraph.graph.documents import document_key, identify
+    from tests.shared import SECRET
+
+    case = demo["cases"]["red_black_conflict"]  # red firm — its representative — black firm
+    via = document_key(identify(case["via_id"]), SECRET)
     app = on_page(demo_app, "risk")
     frame = table_with(app, "风险得分")
     assert len(frame) == 20
+    assert via in list(frame["主体标识"])[:5]  # one hop from the black-listed firm
+    assert case["red"] in set(frame["主体标识"])  # two hops
     assert list(frame["风险得分"]) == sorted(frame["风险得分"], reverse=True)
     assert frame["最近的失信主体"].notna().all()
     assert all(reason.startswith("3 跳内有 ") for reason in frame["原因"])  # in Chinese
     app.slider(key="risk_top").set_value(5).run()
-    assert len(table_with(app, "风险得分")) == 5
+    assert len(table_with(app, "风险得分")) == 5 and via in set(table_with(app, "风险得分")["主体标识"])
     english = on_page(another(demo_app), "risk", "en")
     assert "it is no finding" in texts(english)
     reasons = english.dataframe[0].value["Reason"]
@@ -198,3 +222,23 @@ def test_red_black_conflicts_show_the_planted_conflict_by_hops(demo, demo_app):
     assert all(case["red"] not in set(df.value.get("主体标识", [])) for df in app.dataframe)
     english = on_page(another(demo_app), "red_black", "en")  # at the default 2 hops
     assert "Red entries" in english.dataframe[0].value.columns
+
+
+def test_measures_and_coded_values_are_named_in_the_pages_language(demo, demo_app,
+                                                                    fresh_audit_log):
+    """A measure by its English name (the rule file's ``english``) on the English pages, in
+    Chinese on the Chinese ones; a measure's kind in words, never ``punishment``."""
+    red = demo["cases"]["red_black_conflict"]["red"]
+    english = on_page(demo_app, "sanctions", "en")
+    assert english.selectbox(key="measure").value == "限制政府采购"  # the value stays the key
+    restricted = table_with(english, "Measure")
+    assert set(restricted["Measure"]) == {"Barred from government procurement"}
+    chinese = on_page(another(demo_app), "profile", "zh", ("Enterprise", red, demo["names"][red]))
+    measures = table_with(chinese, "惩戒措施")
+    assert "暂停守信联合激励" in set(measures["惩戒措施"])
+    assert set(measures["类别"]) <= {"惩戒", "暂停激励", "激励"}
+    english = on_page(another(demo_app), "profile", "en", ("Enterprise", red, "x"))
+    measures = table_with(english, "Measure")
+    assert "Incentives withheld" in set(measures["Measure"])
+    assert set(measures["Kind"]) <= {"punishment", "withheld", "incentive"}
+    assert not {m for m in measures["Measure"] if re.search(r"[\u3400-\u9fff]", m)}

@@ -151,7 +151,7 @@ def test_an_overseas_entity_is_found_by_name_and_id_and_its_file_shows_its_count
     search(app, case["target"])
     app.button(key="open-0").click().run()
     owners = next(df for df in tables(app) if "beneficial_owner" in df.columns)
-    overseas = owners[owners["label"] == "OverseasEntity"]
+    overseas = owners[owners["label"] == "境外主体"]
     assert overseas[["owner_id", "country", "country_name"]].values.tolist() == [
         [entity, "VG", "英属维尔京群岛"]]
     passport = owners[owners["id_type_name"] == "护照"]

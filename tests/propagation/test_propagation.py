@@ -407,12 +407,23 @@ def write_rules(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     (lambda r: r["rules"][3].update(id="court-debtor-person"), r"id: used by an earlier rule"),
     (lambda r: r["measures"]["限制高消费"].pop("basis"), r"measures\.限制高消费\.basis: must be non-empty text"),
     (lambda r: r.update(extra=1), r"\(top\)\.extra: unknown key"),
+    (lambda r: r["english"].update({"没收财产": "Confiscation"}), r"english\.没收财产: not a measure of this file"),
+    (lambda r: r["english"].update({"限制出境": ""}), r"english\.限制出境: must be non-empty text"),
 ])
 def test_bad_rule_files_are_refused_naming_the_key(tmp_path, edit, message):
     path = write_rules(tmp_path, edit)
     with pytest.raises(RulesError, match=message) as caught:
         load_rules(path)
     assert str(path) in str(caught.value) and "nothing applied" in str(caught.value)
+
+
+def test_every_measure_has_an_english_name_for_the_english_pages():
+    rules = load_rules()
+    named = set(rules.english)
+    assert set(rules.measures) <= named and set(rules.incentives.measures) <= named
+    assert rules.measure_name("限制政府采购", english=True) == "Barred from government procurement"
+    assert rules.measure_name("限制政府采购", english=False) == "限制政府采购"
+    assert rules.measure_name("未列入的措施", english=True) == "未列入的措施"
 
 
 def test_malformed_rule_yaml_names_the_line_and_the_cli_refuses_it(tmp_path, run_cli):
