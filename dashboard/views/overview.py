@@ -91,9 +91,9 @@ if years is not None and not years.empty:
     years["year"] = pd.to_datetime(years["day"]).dt.year
     years["kind"] = years["kind"].map({"black": t("black_list"), "red": t("red_list")})
     st.subheader(t("entries_by_year"))
-    by_year = years.groupby(["year", "kind"], as_index=False)["entries"].sum()
-    by_year.columns = [t("col_year"), t("col_list_kind"), t("col_entries")]  # axes and legend
-    by_year[t("col_year")] = by_year[t("col_year")].astype(str)
+    by_year = years.groupby(["year", "kind"])["entries"].sum().reset_index().rename(columns={
+        "year": t("col_year"), "kind": t("col_list_kind"), "entries": t("col_entries")})
+    by_year[t("col_year")] = by_year[t("col_year")].astype(str)  # axes and legend in words
     st.bar_chart(by_year, x=t("col_year"), y=t("col_entries"), color=t("col_list_kind"))
 st.subheader(t("latest_entries"))
 table(latest, "latest-entries")
