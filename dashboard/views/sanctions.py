@@ -4,18 +4,21 @@
 import streamlit as st
 
 from creditgraph.dashboard.data import as_of, guarded, restricted
-from creditgraph.dashboard.i18n import measure_name, t
+from creditgraph.dashboard.i18n import language, measure_name, t
 from creditgraph.dashboard.widgets import md, table
 from creditgraph.propagation.rules import load_rules
 
 st.title(t("sanctions"))
 rules = load_rules()
 incentives = rules.incentives
-choices = [None, *rules.measures, *([incentives.withheld_measure, *incentives.measures]
-                                    if incentives else [])]  # granted incentives: by name
-measure = st.selectbox(t("measure"), choices, index=choices.index("限制政府采购"),
-                       format_func=lambda m: t("all") if m is None else measure_name(m),
-                       key="measure")
+measures = [*rules.measures, *([incentives.withheld_measure, *incentives.measures]
+                                if incentives else [])]  # granted incentives: by name
+# the options are what the reader sees (a measure's name in the page's language), one widget
+# per language, so a switch of language starts from the default again
+choices = {t("all"): None, **{measure_name(m): m for m in measures}}
+picked = st.selectbox(t("measure"), list(choices), key=f"measure-{language()}",
+                      index=list(choices.values()).index("限制政府采购"))
+measure = choices[picked]
 with st.spinner("…"):
     everyone = guarded(restricted, None, as_of())
 if everyone is not None:
