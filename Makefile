@@ -53,10 +53,11 @@ lint: setup  ## ruff, then mypy (strict on graph/, queries/, propagation/)
 	for p in $(PACKAGES); do ln -s ../../../$$p build/typecheck/creditgraph/$$p; done
 	cd build/typecheck && ../../$(PY) -m mypy --config-file ../../pyproject.toml -p creditgraph
 
-chromium:  ## Debian's chromium for the dashboard's browser test (installed when missing and root)
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
-	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
-	   fonts-wqy-zenhei) || echo "the browser test needs chromium: sudo apt-get install chromium"; }
+chromium:  ## Debian's chromium and a Chinese font for the browser tests and PNG drawings (installed when missing and root)
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	   apt-get install -y -q chromium fonts-wqy-zenhei) || echo "the browser tests need \
+	chromium and a Chinese font: sudo apt-get install chromium fonts-wqy-zenhei"; }
 
 # two workers, whole files each (a module's seed data is made once): each worker starts a
 # private Neo4j of its own, so the suite takes about 14 minutes on 2 cores instead of 25.
