@@ -171,7 +171,7 @@ def test_clusters_show_the_planted_group_and_phoenix_firms(demo, demo_app):
     firms = table_with(app, "新设企业代码")
     assert set(phoenix["phoenix_firms"]) <= set(firms["新设企业代码"])
     mine = firms[firms["新设企业代码"].isin(phoenix["phoenix_firms"])]
-    assert set(mine["证件号码（脱敏）"]) == {phoenix["person"]}  # the masked number, and
+    assert set(mine["其证件号码（脱敏）"]) == {phoenix["person"]}  # the masked number, and
     assert "person_id" not in firms.columns  # not the person's key
     assert set(mine["列入名单者"]) <= {"自然人", "企业"}  # in words, not person / firm
     english = on_page(demo_app, "clusters", "en")
