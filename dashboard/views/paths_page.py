@@ -7,6 +7,8 @@ search page); a viewer who types one is refused, and the refusal is in the audit
 number masked. Every question asked is audited, saying when the second subject was found by a
 document number (its type, never the number)."""
 
+import hashlib
+
 import streamlit as st
 
 from creditgraph.casefile.network import draw_svg, drawing
@@ -47,7 +49,8 @@ if not text:
 check = lookup_check(text)
 if check.personal:  # a document number: investigators and above only
     if not me().can("investigator"):
-        audited("paths-id-refused", check.normalized, page="paths",
+        audited("paths-id-refused", hashlib.sha256(check.normalized.encode()).hexdigest(),
+                page="paths",
                 query=str(check.public()["input"]), doc_type=check.doc_type)
         st.warning(t("path_id_investigators"))
         st.stop()
