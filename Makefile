@@ -60,7 +60,7 @@ chromium:  ## Debian's chromium and a Chinese font for the browser tests and PNG
 	chromium and a Chinese font: sudo apt-get install chromium fonts-wqy-zenhei"; }
 
 # two workers, whole files each (a module's seed data is made once): each worker starts a
-# private Neo4j of its own, so the suite takes about 14 minutes on 2 cores instead of 25.
+# private Neo4j of its own, so the suite takes about 17 minutes on 2 cores instead of 30.
 # Against a Neo4j of your own (NEO4J_URI) one worker: the tests wipe its one database.
 TEST_WORKERS := $(if $(NEO4J_URI),,-n 2 --dist loadfile)
 test: setup neo4j-test-server chromium lint  ## the whole suite on both backends (starts a private Neo4j per worker)

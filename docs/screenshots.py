@@ -1,6 +1,7 @@
 """Takes the pictures in ``docs/img/``: the dashboard's overview, network and 股权穿透 pages in
 a real browser (Debian's chromium, driven by Playwright) and the first page of a case report
-(rendered with PDFium), all on the seed's demo data as of 2026-11-01. Everything it makes
+(rendered with PDFium), all on the seed's synthetic data at the test suite's size (400
+enterprises, seed 21, as tests/dashboard uses) as of 2026-11-01. Everything it makes
 lives in a temporary folder and the dashboard it starts is stopped before it ends.
 
     make screenshots                  # or: .venv/bin/python docs/screenshots.py [OUT_DIR]
@@ -84,6 +85,9 @@ def browser_pages(store: Path, cases: dict[str, dict], out: Path) -> None:
 
 
 def main(out: Path) -> None:
+    if not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
+        sys.exit("docs/screenshots.py needs Debian's chromium: make chromium (as root) or "
+                 "sudo apt-get install chromium fonts-wqy-zenhei")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="creditgraph-shots-") as folder:
         work = Path(folder)

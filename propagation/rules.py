@@ -187,7 +187,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
     measures = _measures(check, top.get("measures"))
     rules = _rules(check, top.get("rules"), measures)
     incentives = _incentives(check, top["incentives"]) if top.get("incentives") else None
-    english = _english(check, top.get("english", {}), measures, incentives)
+    english = _english(check, top.get("english") or {}, measures, incentives)
     if check.problems:
         listed = "\n  ".join(check.problems)
         raise RulesError(f"{path}: {len(check.problems)} problem(s), nothing applied:\n  {listed}")
@@ -205,6 +205,11 @@ def _english(check: _Checker, raw: Any, measures: dict[str, Measure],
         if name not in known:
             check.fail(f"english.{name}", "not a measure of this file")
         english[str(name)] = check.text(text, f"english.{name}")
+    seen: dict[str, str] = {}
+    for name, named in english.items():  # a page chooses a measure by its English name
+        if named and named in seen:
+            check.fail(f"english.{name}", f"the same English name as {seen[named]}: {named!r}")
+        seen.setdefault(named, name)
     return english
 
 

@@ -219,7 +219,11 @@ VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "list_kind": {"black": ("黑名单", "black"), "red": ("红名单", "red")},
     "label": LABEL_WORDS,
     "status": {"active": ("有效", "active"), "repaired": ("已信用修复", "repaired"),
-               "revoked": ("已撤销", "revoked"), "expired": ("已届满", "expired")},
+               "revoked": ("已撤销", "revoked"), "expired": ("已届满", "expired"),
+               # a case's (alerts/cases.py)
+               "open": ("待处理", "open"), "in_progress": ("处理中", "in progress"),
+               "confirmed": ("已确认", "confirmed"), "dismissed": ("已排除", "dismissed")},
+    "severity": {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")},
     "listed": {"person": ("自然人", "person"), "firm": ("企业", "firm")},  # phoenix firms
     "shared": {"address": ("共用地址", "shared address"), "phone": ("共用电话", "shared telephone"),
                "officer": ("共用高管", "shared officer")},  # clusters

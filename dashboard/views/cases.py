@@ -15,7 +15,7 @@ from creditgraph.access.users import load_users
 from creditgraph.alerts import cases as case_store
 from creditgraph.dashboard.auth import me
 from creditgraph.dashboard.data import guarded, opened, writable
-from creditgraph.dashboard.i18n import column_name, t
+from creditgraph.dashboard.i18n import column_name, t, value_name
 from creditgraph.dashboard.widgets import md
 from creditgraph.graph.errors import CreditGraphError
 
@@ -70,6 +70,7 @@ rows = guarded(listed) or []
 frame = pd.DataFrame(rows, columns=["case_id", "severity", "status", "assignee", "rule",
                                     "subject_name", "alerts", "updated_at"])
 frame["status"] = frame["status"].map(status_word)
+frame["severity"] = frame["severity"].map(lambda level: value_name("severity", level))
 st.dataframe(frame.rename(columns=column_name), hide_index=True, width="stretch")
 if not rows:
     st.caption(t("none"))

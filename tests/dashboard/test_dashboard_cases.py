@@ -93,6 +93,8 @@ def test_cases_are_assigned_worked_and_counted_by_role(with_cases, users):
     profile = page.button(key="cases_open_profile").click().run()  # a firm's case
     assert not profile.exception, profile.exception
     assert "待处理案件" in texts(profile)  # the credit file lists the subject's open cases
+    listed = next(df for df in tables(profile) if "case_id" in df.columns)
+    assert set(listed["status"]) == {"处理中"}  # in words, not in_progress
 
     english = AppTest.from_file(APP, default_timeout=60)
     english.session_state["as_of"] = AS_OF

@@ -409,6 +409,7 @@ def write_rules(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     (lambda r: r.update(extra=1), r"\(top\)\.extra: unknown key"),
     (lambda r: r["english"].update({"没收财产": "Confiscation"}), r"english\.没收财产: not a measure of this file"),
     (lambda r: r["english"].update({"限制出境": ""}), r"english\.限制出境: must be non-empty text"),
+    (lambda r: r["english"].update({"限制出境": "No public funding"}), r"english\.限制财政资金支持: the same English name as 限制出境|english\.限制出境: the same English name"),
 ])
 def test_bad_rule_files_are_refused_naming_the_key(tmp_path, edit, message):
     path = write_rules(tmp_path, edit)
@@ -417,7 +418,8 @@ def test_bad_rule_files_are_refused_naming_the_key(tmp_path, edit, message):
     assert str(path) in str(caught.value) and "nothing applied" in str(caught.value)
 
 
-def test_every_measure_has_an_english_name_for_the_english_pages():
+def test_every_measure_has_an_english_name_for_the_english_pages(tmp_path):
+    assert load_rules(write_rules(tmp_path, lambda r: r.update(english=None))).english == {}
     rules = load_rules()
     named = set(rules.english)
     assert set(rules.measures) <= named and set(rules.incentives.measures) <= named
