@@ -33,8 +33,6 @@ from creditgraph.graph.store import GraphStore, Merge
 from creditgraph.queries.library import run
 
 STATUSES = ("open", "in_progress", "confirmed", "dismissed")
-STATUS_WORDS = {"open": "待处理", "in_progress": "处理中", "confirmed": "已确认",
-                "dismissed": "已排除"}
 SYSTEM = "system"
 SUPERVISOR_ONLY = ("civil_servant_finding",)  # civil-servant material (access/users.py)
 MAX_COMMENT = 2000

@@ -177,6 +177,16 @@ def current_subject() -> Subject | None:
     return subject
 
 
+def chosen_subject() -> Subject:
+    """The subject a page is about (``current_subject``); without one the page asks for it and
+    stops there."""
+    subject = current_subject()
+    if subject is None:
+        st.info(t("choose_subject"))
+        st.stop()
+    return subject
+
+
 def choose(subject: Subject) -> None:
     st.session_state["subject"] = (subject.label, subject.key, subject.name)
     st.session_state["expanded"] = []
@@ -256,15 +266,21 @@ def credit_file(subject: Subject, day: dt.date) -> dict[str, pd.DataFrame]:
     return sections
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
 def owners(subject: Subject, day: dt.date, threshold: float = 0.25) -> pd.DataFrame:
     """Equity penetration above an enterprise or an overseas entity (queries/ownership.py):
     an overseas owner with its country or region in Chinese, a person with the document type
     and the masked number — never a clear number."""
+    return penetration(subject, day, threshold)[0]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def penetration(subject: Subject, day: dt.date, threshold: float = 0.25
+                ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """``owners`` and the holdings the 股权穿透 chart draws, from one walk."""
     with opened() as store:
-        frame = ownership.ownership(store, subject, day, threshold)
+        frame, drawn = ownership.penetration(store, subject, day, threshold)
         if frame.empty:
-            return frame
+            return frame, drawn
         nodes = [network.node_id(label, key)
                  for label, key in zip(frame["label"], frame["owner_id"], strict=True)]
         known = network.node_details(store, nodes)
@@ -274,15 +290,7 @@ def owners(subject: Subject, day: dt.date, threshold: float = 0.25) -> pd.DataFr
         id_masked=[known.get(n, {}).get("id_masked", "") for n in nodes])
     return frame[["owner_id", "label", "name", "country", "country_name", "id_type_name",
                   "id_masked", "share", "levels", "chains", "unknown_chains", "controls",
-                  "beneficial_owner",
-                  "example_chain"]]
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def holdings(subject: Subject, day: dt.date) -> list[dict[str, Any]]:
-    """The holdings the 股权穿透 chart draws (queries/ownership.py ``holdings``)."""
-    with opened() as store:
-        return ownership.holdings(store, subject, day)
+                  "beneficial_owner", "example_chain"]], drawn
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

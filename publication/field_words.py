@@ -145,7 +145,7 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "identification": ("识别状态", "Identification"),
     "display_name": ("显示名称", "Shown as"),
     "late": ("逾期公示数", "Late"),
-    "unpublished": ("逾期未公示", "Unpublished"),
+    "unpublished": ("至今未公示（已超期）", "Unpublished, overdue"),
     "max_working_days": ("最长工作日", "Most working days"),
     "deadline": ("公示期限", "Deadline"),
     "official_calendar": ("按官方日历", "Official calendar"),
@@ -186,6 +186,16 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "added": ("新增证据", "Evidence added"),
     "black_within": ("N 跳内失信主体数", "Black-listed within N hops"),
     "nearest_path": ("到最近失信主体的路径", "Path to the nearest"),
+    # the figures by district (publication/statistics.py, `creditgraph stats`)
+    "district_code": ("区划代码", "Division code"),
+    "black_in_force": ("黑名单（有效）", "Black entries in force"),
+    "red_in_force": ("红名单（有效）", "Red entries in force"),
+    "measures_in_force": ("惩戒措施（有效）", "Measures in force"),
+    "published_on_time": ("按时公示", "Published on time"),
+    "published_late": ("逾期公示", "Published late"),
+    "unpublished_late": ("逾期未公示", "Late, unpublished"),
+    "on_time_rate": ("七天双公示及时率", "On-time rate (7 working days)"),
+    "repairs": ("信用修复", "Repairs"),
 }
 
 # Kinds of node in words (labels of graph/schema.yaml).
@@ -221,8 +231,8 @@ VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {"active": ("有效", "active"), "repaired": ("已信用修复", "repaired"),
                "revoked": ("已撤销", "revoked"), "expired": ("已届满", "expired"),
                # a case's (alerts/cases.py)
-               "open": ("待处理", "open"), "in_progress": ("处理中", "in progress"),
-               "confirmed": ("已确认", "confirmed"), "dismissed": ("已排除", "dismissed")},
+               "open": ("待处理", "Open"), "in_progress": ("处理中", "In progress"),
+               "confirmed": ("已确认", "Confirmed"), "dismissed": ("已排除", "Dismissed")},
     "severity": {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")},
     "listed": {"person": ("自然人", "person"), "firm": ("企业", "firm")},  # phoenix firms
     "shared": {"address": ("共用地址", "shared address"), "phone": ("共用电话", "shared telephone"),

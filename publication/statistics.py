@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from creditgraph.graph.divisions import hangzhou_2016
 from creditgraph.graph.errors import CreditGraphError
 from creditgraph.graph.store import GraphStore
+from creditgraph.publication.field_words import FIELD_WORDS
 from creditgraph.queries.audits import publication_outcome
 from creditgraph.queries.library import run
 
@@ -38,12 +39,10 @@ BY = ("district", "authority")
 FIGURES = ("enterprises", "black_in_force", "red_in_force", "measures_in_force", "penalties",
            "licenses", "published_on_time", "published_late", "unpublished_late",
            "on_time_rate", "repairs")
-HEADERS = {"district": "区县", "district_code": "区划代码", "authority": "部门",
-           "enterprises": "企业数", "black_in_force": "黑名单（有效）",
-           "red_in_force": "红名单（有效）", "measures_in_force": "惩戒措施（有效）",
-           "penalties": "行政处罚", "licenses": "行政许可", "published_on_time": "按时公示",
-           "published_late": "逾期公示", "unpublished_late": "逾期未公示",
-           "on_time_rate": "七天双公示及时率", "repairs": "信用修复"}
+# the CSV's Chinese headers: the fields' words (field_words.py), as the dashboard heads them;
+# a deciding authority here is any department, not the list's 认定部门
+HEADERS = {field: FIELD_WORDS[field][0] for field in ("district", "district_code", *FIGURES)
+           } | {"authority": "部门"}
 
 
 class StatisticsError(CreditGraphError):

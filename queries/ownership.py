@@ -77,6 +77,21 @@ def _owners(store: GraphStore, subject: str, as_of: dt.date) -> dict[str, list[R
 
 def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
               threshold: float = 0.25) -> pd.DataFrame:
+    return penetration(store, subject, as_of, threshold)[0]
+
+
+def holdings(store: GraphStore, subject: Subject, as_of: dt.date | None = None) -> list[Row]:
+    """The relations the penetration walks, for drawing it (the dashboard's 股权穿透 chart):
+    one row per holding or control in force above the subject — ``owner`` and ``owned`` node
+    ids, the owner's ``label``, ``name`` and ``country``, the direct ``ratio`` (None where not
+    recorded) and ``controls``."""
+    return penetration(store, subject, as_of)[1]
+
+
+def penetration(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
+                threshold: float = 0.25) -> tuple[pd.DataFrame, list[Row]]:
+    """``ownership`` and ``holdings`` from one walk of the ownership subgraph (a page that
+    draws the chart and lists the owners asks once)."""
     import pandas as pd
     if subject.label not in OWNED_BY:
         raise CreditGraphError("ownership is asked of an enterprise (a USCC or legacy code) or "
@@ -84,6 +99,9 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
     as_of = default_as_of(as_of)
     start = subject.node_id
     edges = _owners(store, start, as_of)
+    drawn = [{"owner": row["node"], "owned": owned, "label": row["label"], "name": row["name"],
+              "country": row["country"], "ratio": row["ratio"], "controls": row["controls"]}
+             for owned, rows in edges.items() for row in rows]
     totals: dict[str, Row] = {}
 
     def entry_of(owner: str, row: Row) -> Row:
@@ -131,18 +149,5 @@ def ownership(store: GraphStore, subject: Subject, as_of: dt.date | None = None,
     if not frame.empty:
         frame = frame.sort_values(["share", "owner_id"], ascending=[False, True])
         frame = frame.reset_index(drop=True)
-    return frame
+    return frame, drawn
 
-
-def holdings(store: GraphStore, subject: Subject, as_of: dt.date | None = None) -> list[Row]:
-    """The relations the penetration walks, for drawing it (the dashboard's 股权穿透 chart):
-    one row per holding or control in force above the subject — ``owner`` and ``owned`` node
-    ids, the owner's ``label``, ``name`` and ``country``, the direct ``ratio`` (None where not
-    recorded) and ``controls``."""
-    if subject.label not in OWNED_BY:
-        raise CreditGraphError("ownership is asked of an enterprise (a USCC or legacy code) or "
-                               "an overseas entity")
-    edges = _owners(store, subject.node_id, default_as_of(as_of))
-    return [{"owner": row["node"], "owned": owned, "label": row["label"], "name": row["name"],
-             "country": row["country"], "ratio": row["ratio"], "controls": row["controls"]}
-            for owned, rows in edges.items() for row in rows]

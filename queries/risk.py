@@ -81,6 +81,12 @@ def subject_names(store: GraphStore, subjects: list[tuple[str, str]]
     return names
 
 
+# why a subject ranks where it does, in Chinese and English (the CLI's ``reason`` is the
+# English; the dashboard writes it in the page's language from black_within and nearest_path)
+REASON = ("{hops} 跳内有 {n} 个失信主体；最近：{path}",
+          "{n} black-listed part(ies) within {hops} hops; nearest: {path}")
+
+
 def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
               as_of: dt.date | None = None) -> pd.DataFrame:
     import pandas as pd
@@ -114,7 +120,8 @@ def risk_rank(store: GraphStore, top: int = 20, max_hops: int = 3,
             "hops": int(nearest["hops"]) if nearest is not None else None,
             "black_within": len(linked),
             "nearest_path": nearest["explanation"] if nearest is not None else "",
-            "reason": (f"{len(linked)} black-listed part(ies) within {max_hops} hops; nearest: "
-                       f"{nearest['explanation']}") if nearest is not None else "",
+            "reason": REASON[1].format(n=len(linked), hops=max_hops,
+                                       path=nearest["explanation"]) if nearest is not None
+            else "",
         })
     return pd.DataFrame(rows, columns=columns)

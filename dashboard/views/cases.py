@@ -24,9 +24,11 @@ user = me()
 if not user.can("investigator"):
     st.error(t("not_allowed"))
     st.stop()
+
+
 def status_word(status: str) -> str:
-    """A case's status in the page's language (alerts/cases.py keeps the Chinese)."""
-    return t(f"case_status_{status}") if status in case_store.STATUSES else status
+    """A case's status in the page's language (publication/field_words.py VALUE_WORDS)."""
+    return str(value_name("status", status))
 
 
 def detail_words(detail: object) -> str:

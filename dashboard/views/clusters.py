@@ -7,10 +7,11 @@ never by their key."""
 import streamlit as st
 
 from creditgraph.dashboard.data import as_of, guarded, suspicious
-from creditgraph.dashboard.i18n import t
+from creditgraph.dashboard.i18n import t, value_name
 from creditgraph.dashboard.widgets import table
+from creditgraph.publication.field_words import VALUE_WORDS
 
-SHARED = ("address", "phone", "officer")  # what shared-contacts / shared-officers return
+SHARED = tuple(VALUE_WORDS["shared"])  # what shared-contacts / shared-officers return
 
 st.title(t("clusters"))
 st.caption(t("clusters_help"))
@@ -24,7 +25,7 @@ if not groups.empty:
     counts = groups.groupby("shared").size()
     columns = st.columns(len(SHARED))
     for column, kind in zip(columns, SHARED, strict=True):
-        column.metric(t(f"shared_{kind}"), int(counts.get(kind, 0)))
+        column.metric(str(value_name("shared", kind)), int(counts.get(kind, 0)))
 st.subheader(t("cluster_groups"))
 table(groups, "clusters")
 st.subheader(t("phoenix"))

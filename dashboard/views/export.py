@@ -11,7 +11,7 @@ import streamlit as st
 
 from creditgraph.casefile.export import check_case_no, export_case
 from creditgraph.dashboard.auth import me, user_name
-from creditgraph.dashboard.data import as_of, current_subject, guarded, opened
+from creditgraph.dashboard.data import as_of, chosen_subject, guarded, opened
 from creditgraph.dashboard.i18n import t
 from creditgraph.dashboard.widgets import md
 from creditgraph.graph.errors import CreditGraphError
@@ -20,10 +20,7 @@ st.title(t("export"))
 if not me().can("investigator"):
     st.error(t("not_allowed"))  # viewers may not export
     st.stop()
-subject = current_subject()
-if subject is None:
-    st.info(t("choose_subject"))
-    st.stop()
+subject = chosen_subject()
 st.header(md(subject.name))
 shown = subject  # a Subject from here on, in build() too
 hops = st.slider(t("hops"), 1, 4, 2, key="export_hops")

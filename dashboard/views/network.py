@@ -18,7 +18,7 @@ from creditgraph.dashboard.data import (
     as_of,
     audited,
     choose,
-    current_subject,
+    chosen_subject,
     guarded,
     linked_parties,
     neighbourhood,
@@ -45,10 +45,7 @@ class FocalStyle(NodeStyle):
 
 
 st.title(t("network"))
-subject = current_subject()
-if subject is None:
-    st.info(t("choose_subject"))
-    st.stop()
+subject = chosen_subject()
 st.header(md(subject.name))
 audited("network-open", subject.node_id, subject=subject.node_id)
 left, right = st.columns([1, 3])

@@ -52,10 +52,10 @@ if top is not None:
     cells[0].metric(t("black_subjects"), f"{top['black']:,}")
     cells[1].metric(t("red_subjects"), f"{top['red']:,}")
 if figures is not None:  # a measure applies to one subject: counted once by district
-    cells[2].metric(t("stat_measures_in_force"), f"{int(figures['measures_in_force'].sum()):,}")
+    cells[2].metric(t("col_measures_in_force"), f"{int(figures['measures_in_force'].sum()):,}")
 if city is not None:
     due = city["published_on_time"] + city["published_late"] + city["unpublished_late"]
-    cells[3].metric(t("stat_on_time_rate"), rate(city["published_on_time"], due),
+    cells[3].metric(t("col_on_time_rate"), rate(city["published_on_time"], due),
                     help=t("on_time_help", since=f"{day:%Y}-01-01"))
     cells[4].metric(t("penalties_this_year"), f"{city['penalties']:,}")
 if me().can("investigator"):  # viewers see nothing of cases
@@ -75,8 +75,7 @@ if figures is not None:
     st.caption(t("district_statistics_help"))
     shown = figures.assign(on_time_rate=figures["on_time_rate"].map(
         lambda value: "—" if pd.isna(value) else f"{value:.0%}"))
-    table(shown.rename(columns={c: t(f"stat_{c}") for c in shown.columns}),
-          "district-statistics")
+    table(shown, "district-statistics")
 with st.spinner("…"):
     districts = guarded(named, "enterprises-by-district", until=day)
     years = guarded(named, "entries-by-year")

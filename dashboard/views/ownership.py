@@ -5,17 +5,14 @@ A share not recorded is unknown, never zero: the owner shows "at least" what is 
 
 import streamlit as st
 
-from creditgraph.dashboard.data import as_of, audited, current_subject, guarded, holdings, owners
+from creditgraph.dashboard.data import as_of, audited, chosen_subject, guarded, penetration
 from creditgraph.dashboard.i18n import label_name, language, t
 from creditgraph.dashboard.ownership_chart import draw_ownership
 from creditgraph.dashboard.widgets import md, table
 from creditgraph.queries.network import node_id
 
 st.title(t("ownership"))
-subject = current_subject()
-if subject is None:
-    st.info(t("choose_subject"))
-    st.stop()
+subject = chosen_subject()
 st.header(md(subject.name))
 st.caption(f"{md(label_name(subject.label))} · {as_of()}")
 if subject.label not in ("Enterprise", "OverseasEntity"):
@@ -24,10 +21,10 @@ if subject.label not in ("Enterprise", "OverseasEntity"):
 audited("ownership-open", subject.node_id, subject=subject.node_id)
 threshold = st.slider(t("threshold"), 5, 100, 25, step=5, format="%d%%",
                       key="ownership_threshold") / 100
-frame = guarded(owners, subject, as_of(), threshold)
-edges = guarded(holdings, subject, as_of())
-if frame is None or edges is None:
+found = guarded(penetration, subject, as_of(), threshold)
+if found is None:
     st.stop()
+frame, edges = found
 if frame.empty:
     st.info(t("no_owners"))
     st.stop()

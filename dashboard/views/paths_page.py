@@ -16,7 +16,7 @@ from creditgraph.dashboard.auth import me
 from creditgraph.dashboard.data import (
     as_of,
     audited,
-    current_subject,
+    chosen_subject,
     find_subject,
     guarded,
     id_lookups,
@@ -31,10 +31,7 @@ from creditgraph.queries.library import frame_rows
 from creditgraph.queries.subjects import Subject
 
 st.title(t("paths_page"))
-source = current_subject()
-if source is None:
-    st.info(t("choose_subject"))
-    st.stop()
+source = chosen_subject()
 st.markdown(f"**{md(t('path_from'))}** {md(source.name)} · {md(label_name(source.label))}")
 text = st.text_input(t("path_to"), key="path_to_text", max_chars=200).strip()
 left, middle, right = st.columns([1, 3, 1])

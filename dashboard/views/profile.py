@@ -22,8 +22,8 @@ from creditgraph.dashboard.auth import me
 from creditgraph.dashboard.data import (
     as_of,
     audited,
+    chosen_subject,
     credit_file,
-    current_subject,
     guarded,
     issue_report,
     owners,
@@ -114,10 +114,7 @@ def report_section(subject: Subject) -> None:
 
 
 st.title(t("profile"))
-subject = current_subject()
-if subject is None:
-    st.info(t("choose_subject"))
-    st.stop()
+subject = chosen_subject()
 audited("profile-open", subject.node_id, subject=subject.node_id)
 st.header(md(subject.name))
 st.caption(f"{md(label_name(subject.label))} · {as_of()}")

@@ -6,8 +6,9 @@ points where to look; it is no finding, and the page says so."""
 import streamlit as st
 
 from creditgraph.dashboard.data import as_of, guarded, risk_ranking
-from creditgraph.dashboard.i18n import label_name, t
+from creditgraph.dashboard.i18n import label_name, language, t
 from creditgraph.dashboard.widgets import table
+from creditgraph.queries.risk import REASON  # the query's own words, in either language
 
 st.title(t("risk"))
 st.caption(t("risk_help"))
@@ -20,7 +21,7 @@ if frame is None:
     st.stop()
 if not frame.empty:
     frame = frame.assign(kind=frame["label"].map(label_name), reason=[
-        t("risk_reason", n=n, hops=hops, path=path) if n else ""
+        REASON[language() == "en"].format(n=n, hops=hops, path=path) if n else ""
         for n, path in zip(frame["black_within"], frame["nearest_path"], strict=True)])
     chart = frame.head(20).set_index("name")["score"].rename(t("col_score"))
     st.bar_chart(chart, horizontal=True, x_label=t("col_score"), y_label="")
